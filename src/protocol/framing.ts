@@ -1,0 +1,185 @@
+// Cuts a byte stream into whole frames. Chunks may split frames anywhere or hold many of them.
+// A frame's length is checked against the channel's limit as soon as its prefix (and, where the
+// limit depends on it, its code) has arrived, so an absurd length is an error before any
+// allocation; a frame's bytes are gathered only once all of them are here.
+
+import type { Channel } from './codec.ts';
+import { FrameError, ProtocolErrorCode } from './errors.ts';
+import { OBFUSCATION_KEY_BYTES, deobfuscate } from './obfuscation.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Frame size caps a mature client (Nicotine+) enforces, per channel (NOTES.md). */
+export const FRAME_LIMITS = {
+  server: 448 * MiB,
+  'peer-init': 16 * KiB,
+  distributed: 16 * KiB,
+  /** On P connections the cap depends on the code: see peerFrameLimit. */
+  peer: 448 * MiB,
+} as const satisfies Record<Channel, number>;
+
+/** P-connection cap by code: 448 MiB for shares replies and user info, 16 MiB for search replies, folder contents and unknown codes, 1 MiB otherwise. */
+export function peerFrameLimit(code: number): number {
+  switch (code) {
+    case 5: // PeerSharesReply
+    case 16: // PeerUserInfoReply
+      return 448 * MiB;
+    case 9: // PeerSearchReply
+    case 36: // PeerDirectoryContentsRequest
+    case 37: // PeerDirectoryContentsReply
+      return 16 * MiB;
+    case 4:
+    case 15:
+    case 40:
+    case 41:
+    case 43:
+    case 44:
+    case 46:
+    case 50:
+    case 51:
+    case 52:
+      return 1 * MiB;
+    default:
+      return 16 * MiB;
+  }
+}
+
+export interface FrameReaderOptions {
+  /** Largest frame accepted, length prefix included. Defaults to the channel's FRAME_LIMITS entry. */
+  maxFrameBytes?: number;
+  /** A tighter cap that depends on the message code (checked once the code has arrived). */
+  limitForCode?: (code: number) => number;
+  /** Each frame arrives obfuscated (type 1): a 4-byte key, then the XORed frame. */
+  obfuscated?: boolean;
+}
+
+export class FrameReader {
+  readonly channel: Channel;
+  private readonly maxFrameBytes: number;
+  private readonly limitForCode: ((code: number) => number) | undefined;
+  private readonly obfuscated: boolean;
+  private readonly codeBytes: number;
+  private chunks: Uint8Array[] = [];
+  private bufferedBytes = 0;
+  /** Total size of the frame being gathered (key + prefix + body), once known. */
+  private expected = -1;
+  private failed: FrameError | undefined;
+
+  constructor(channel: Channel, options: FrameReaderOptions = {}) {
+    this.channel = channel;
+    this.maxFrameBytes = options.maxFrameBytes ?? FRAME_LIMITS[channel];
+    this.limitForCode = options.limitForCode ?? (channel === 'peer' ? peerFrameLimit : undefined);
+    this.obfuscated = options.obfuscated ?? false;
+    this.codeBytes = channel === 'server' || channel === 'peer' ? 4 : 1;
+  }
+
+  /** Bytes held back waiting for the rest of a frame. */
+  get buffered(): number {
+    return this.bufferedBytes;
+  }
+
+  /**
+   * Adds a chunk and returns the frames it completes, in order. Each frame is the plain frame
+   * (length prefix, code, body), a view into the chunk where possible. Throws a FrameError when
+   * the stream is broken; after that every call throws the same error.
+   */
+  push(chunk: Uint8Array): Uint8Array[] {
+    if (this.failed) throw this.failed;
+    const frames: Uint8Array[] = [];
+    let data = chunk;
+    let offset = 0;
+    // Fast path: nothing buffered, so whole frames can be sliced straight out of the chunk.
+    if (this.bufferedBytes === 0 && !this.obfuscated) {
+      while (data.length - offset >= 4 + this.codeBytes) {
+        const size = this.frameSize(data, offset);
+        if (data.length - offset < size) break;
+        frames.push(data.subarray(offset, offset + size));
+        offset += size;
+      }
+      if (offset === data.length) return frames;
+      data = data.subarray(offset);
+    }
+    this.chunks.push(data);
+    this.bufferedBytes += data.length;
+    for (;;) {
+      if (this.expected < 0) {
+        const headerBytes = (this.obfuscated ? OBFUSCATION_KEY_BYTES : 0) + 4 + this.codeBytes;
+        if (this.bufferedBytes < headerBytes) return frames;
+        const header = this.peek(headerBytes);
+        this.expected = this.obfuscated
+          ? OBFUSCATION_KEY_BYTES + this.frameSize(deobfuscate(header), 0)
+          : this.frameSize(header, 0);
+      }
+      if (this.bufferedBytes < this.expected) return frames;
+      const whole = this.take(this.expected);
+      this.expected = -1;
+      frames.push(this.obfuscated ? deobfuscate(whole) : whole);
+    }
+  }
+
+  /** Size of the frame starting at `offset` (prefix included), after checking it against the limits. */
+  private frameSize(bytes: Uint8Array, offset: number): number {
+    const length = (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) + bytes[offset + 3]! * 0x100_0000;
+    if (length < this.codeBytes) {
+      this.fail(ProtocolErrorCode.badLength, `frame length ${length} cannot hold a ${this.codeBytes}-byte code`);
+    }
+    const size = length + 4;
+    let limit = this.maxFrameBytes;
+    if (this.limitForCode !== undefined) {
+      const code =
+        this.codeBytes === 4
+          ? (bytes[offset + 4]! | (bytes[offset + 5]! << 8) | (bytes[offset + 6]! << 16)) + bytes[offset + 7]! * 0x100_0000
+          : bytes[offset + 4]!;
+      limit = Math.min(limit, this.limitForCode(code));
+    }
+    if (size > limit) {
+      this.fail(ProtocolErrorCode.frameTooLarge, `frame of ${size} bytes is over the ${this.channel} limit of ${limit} bytes`);
+    }
+    return size;
+  }
+
+  private fail(code: typeof ProtocolErrorCode.badLength | typeof ProtocolErrorCode.frameTooLarge, detail: string): never {
+    this.failed = new FrameError(code, detail, { channel: this.channel });
+    this.chunks = [];
+    this.bufferedBytes = 0;
+    throw this.failed;
+  }
+
+  /** The first `count` buffered bytes, without consuming them. */
+  private peek(count: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.length >= count) return first.subarray(0, count);
+    const out = new Uint8Array(count);
+    let filled = 0;
+    for (const chunk of this.chunks) {
+      const part = Math.min(chunk.length, count - filled);
+      out.set(chunk.subarray(0, part), filled);
+      filled += part;
+      if (filled === count) break;
+    }
+    return out;
+  }
+
+  /** Removes and returns the first `count` buffered bytes (a view when one chunk holds them all). */
+  private take(count: number): Uint8Array {
+    this.bufferedBytes -= count;
+    const first = this.chunks[0]!;
+    if (first.length >= count) {
+      if (first.length === count) this.chunks.shift();
+      else this.chunks[0] = first.subarray(count);
+      return first.subarray(0, count);
+    }
+    const out = new Uint8Array(count);
+    let filled = 0;
+    while (filled < count) {
+      const chunk = this.chunks[0]!;
+      const part = Math.min(chunk.length, count - filled);
+      out.set(chunk.subarray(0, part), filled);
+      filled += part;
+      if (part === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(part);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,325 @@
+// The vocabulary message layouts are declared in. A layout is declared once, as data; the decoder,
+// the encoder and the TypeScript type of the message all come from that one declaration.
+//
+//   struct({ username: string, ticket: uint32, filesize: optional(uint64) })
+//
+// reads and writes the fields in the order the object lists them, and has the type
+// `{ username: string; ticket: number; filesize?: bigint }`.
+
+import { DecodeError, EncodeError, ProtocolErrorCode } from './errors.ts';
+import type { Reader } from './reader.ts';
+import type { Writer } from './writer.ts';
+
+/** Reads and writes one value of type T. */
+export interface Codec<T> {
+  readonly kind: 'codec';
+  /** What the value is, for tools that walk layouts (sample generators, documentation). */
+  readonly type: CodecType;
+  /** For arrays: the element codec. */
+  readonly element?: Codec<unknown>;
+  /** The fewest bytes a value can take on the wire; bounds array counts before allocating. */
+  readonly minBytes: number;
+  read(reader: Reader): T;
+  write(writer: Writer, value: T): void;
+}
+
+export type CodecType = 'u8' | 'u16' | 'u32' | 'i32' | 'u64' | 'bool' | 'string' | 'bytes' | 'ip' | 'array' | 'struct';
+
+export type Infer<C> = C extends Codec<infer T> ? T : never;
+
+export function codec<T>(
+  type: CodecType,
+  minBytes: number,
+  read: (r: Reader) => T,
+  write: (w: Writer, v: T) => void,
+): Codec<T> {
+  return { kind: 'codec', type, minBytes, read, write };
+}
+
+// ---- primitives ------------------------------------------------------------------------------
+
+export const uint8: Codec<number> = codec('u8', 1, (r) => r.u8(), (w, v) => w.u8(v));
+export const uint16: Codec<number> = codec('u16', 2, (r) => r.u16(), (w, v) => w.u16(v));
+export const uint32: Codec<number> = codec('u32', 4, (r) => r.u32(), (w, v) => w.u32(v));
+export const int32: Codec<number> = codec('i32', 4, (r) => r.i32(), (w, v) => w.i32(v));
+export const uint64: Codec<bigint> = codec('u64', 8, (r) => r.u64(), (w, v) => w.u64(v));
+export const bool: Codec<boolean> = codec('bool', 1, (r) => r.bool(), (w, v) => w.bool(v));
+export const string: Codec<string> = codec('string', 4, (r) => r.string(), (w, v) => w.string(v));
+/** `bytearr`: uint32 length + raw bytes. */
+export const bytes: Codec<Uint8Array> = codec('bytes', 4, (r) => r.byteArray(), (w, v) => w.byteArray(v));
+
+/** A boolean carried in a uint32 (JoinRoom's is_private). */
+export const bool32: Codec<boolean> = codec(
+  'bool',
+  4,
+  (r) => {
+    const at = r.pos;
+    const value = r.u32();
+    if (value === 0) return false;
+    if (value === 1) return true;
+    throw new DecodeError(ProtocolErrorCode.invalidBoolean, `uint32 boolean is ${value}, not 0 or 1`, { offset: at });
+  },
+  (w, v) => {
+    if (typeof v !== 'boolean') throw new EncodeError(ProtocolErrorCode.invalidValue, `boolean expected, got ${typeof v}`);
+    w.u32(v ? 1 : 0);
+  },
+);
+
+/**
+ * An IPv4 address as a dotted string. It travels as a little-endian uint32 whose value is the
+ * address read big-endian, so 1.2.3.4 arrives as the bytes 04 03 02 01.
+ */
+export const ip: Codec<string> = codec(
+  'ip',
+  4,
+  (r) => {
+    const v = r.u32();
+    return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
+  },
+  (w, v) => w.u32(parseIPv4(v)),
+);
+
+export function parseIPv4(address: string): number {
+  const parts = typeof address === 'string' ? address.split('.') : [];
+  if (parts.length === 4) {
+    let value = 0;
+    let valid = true;
+    for (const part of parts) {
+      const octet = /^\d{1,3}$/.test(part) ? Number(part) : 256;
+      if (octet > 255) valid = false;
+      value = value * 256 + octet;
+    }
+    if (valid) return value;
+  }
+  throw new EncodeError(ProtocolErrorCode.invalidValue, `IPv4 address expected (a.b.c.d), got ${JSON.stringify(address)}`);
+}
+
+/** `uint32` count, then that many elements. */
+export function array<T>(element: Codec<T>): Codec<T[]> {
+  if (element.minBytes <= 0) throw new Error('array elements must take at least one byte');
+  return arrayCodec(
+    element,
+    (r) => {
+      const at = r.pos;
+      const count = r.u32();
+      // Every element takes at least minBytes, so a larger count cannot be honest: refuse it
+      // before allocating the array it claims.
+      if (count * element.minBytes > r.remaining) {
+        throw new DecodeError(
+          ProtocolErrorCode.countTooLarge,
+          `array claims ${count} elements of at least ${element.minBytes} bytes but only ${r.remaining} bytes remain`,
+          { offset: at },
+        );
+      }
+      const items = new Array<T>(count);
+      for (let i = 0; i < count; i++) items[i] = element.read(r);
+      return items;
+    },
+    (w, items) => {
+      if (!Array.isArray(items)) throw new EncodeError(ProtocolErrorCode.invalidValue, `array expected, got ${typeof items}`);
+      w.u32(items.length);
+      for (const item of items) element.write(w, item);
+    },
+  );
+}
+
+/** An array-typed codec with custom reading (GetRelatedSearches) keeps the element for tools. */
+export function arrayCodec<T>(element: Codec<T>, read: (r: Reader) => T[], write: (w: Writer, v: T[]) => void): Codec<T[]> {
+  return { kind: 'codec', type: 'array', element: element as Codec<unknown>, minBytes: 4, read, write };
+}
+
+// ---- structs ---------------------------------------------------------------------------------
+
+/** A trailing field that may be missing from the wire: read only if bytes remain, written only if set. */
+export interface Optional<T> {
+  readonly kind: 'optional';
+  readonly codec: Codec<T>;
+}
+
+/** A trailing field older peers leave out: read as `fallback` when missing, always written. */
+export interface Defaulted<T> {
+  readonly kind: 'defaulted';
+  readonly codec: Codec<T>;
+  readonly fallback: T;
+}
+
+/** A field present only when an earlier field says so (`has_picture` → `picture`). */
+export interface When<T> {
+  readonly kind: 'when';
+  readonly codec: Codec<T>;
+  readonly test: (fieldsSoFar: Record<string, unknown>) => boolean;
+  /** With `optional`, the field may also be missing when the test passes (PeerTransferReply). */
+  readonly optional: boolean;
+  readonly description: string;
+}
+
+export function optional<T>(c: Codec<T>): Optional<T> {
+  return { kind: 'optional', codec: c };
+}
+
+export function defaulted<T>(c: Codec<T>, fallback: T): Defaulted<T> {
+  return { kind: 'defaulted', codec: c, fallback };
+}
+
+/** Present when `field` is `value` (default `true`). */
+export function when<T>(
+  field: string,
+  c: Codec<T>,
+  options: { equals?: unknown; optional?: boolean } = {},
+): When<T> {
+  const expected = 'equals' in options ? options.equals : true;
+  return {
+    kind: 'when',
+    codec: c,
+    test: (fields) => fields[field] === expected,
+    optional: options.optional ?? false,
+    description: `${field} is ${String(expected)}`,
+  };
+}
+
+export type FieldSpec = Codec<any> | Optional<any> | Defaulted<any> | When<any>;
+export type Shape = Record<string, FieldSpec>;
+
+type ValueOf<S> = S extends Codec<infer T>
+  ? T
+  : S extends Optional<infer T>
+    ? T
+    : S extends Defaulted<infer T>
+      ? T
+      : S extends When<infer T>
+        ? T
+        : never;
+
+type RequiredKeys<S extends Shape> = {
+  [K in keyof S]: S[K] extends Codec<any> | Defaulted<any> ? K : never;
+}[keyof S];
+type OptionalKeys<S extends Shape> = Exclude<keyof S, RequiredKeys<S>>;
+
+/** Flattens an intersection into one object type so editors show the fields, not `A & B`. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+export type FieldsOf<S extends Shape> = Simplify<
+  { [K in RequiredKeys<S>]: ValueOf<S[K]> } & { [K in OptionalKeys<S>]?: ValueOf<S[K]> }
+>;
+
+const REQUIRED = 0;
+const OPTIONAL = 1;
+const DEFAULTED = 2;
+const WHEN = 3;
+
+/** An ordered set of named fields. */
+export interface Struct<T> extends Codec<T> {
+  readonly shape: Shape;
+  /** Reads the fields into an existing object (the message object that already holds `name`). */
+  readInto(reader: Reader, target: Record<string, unknown>): void;
+}
+
+export function struct<S extends Shape>(shape: S): Struct<FieldsOf<S>> {
+  const keys = Object.keys(shape);
+  const kinds: number[] = [];
+  const codecs: Codec<unknown>[] = [];
+  const specs = keys.map((key) => shape[key]!);
+  let minBytes = 0;
+  let seenOptional = false;
+  for (const [i, spec] of specs.entries()) {
+    const kind = spec.kind === 'codec' ? REQUIRED : spec.kind === 'optional' ? OPTIONAL : spec.kind === 'defaulted' ? DEFAULTED : WHEN;
+    if (kind === REQUIRED && seenOptional) {
+      throw new Error(`layout error: required field ${keys[i]} follows an optional one`);
+    }
+    if (kind === OPTIONAL || kind === DEFAULTED) seenOptional = true;
+    kinds.push(kind);
+    codecs.push(spec.kind === 'codec' ? spec : spec.codec);
+    if (spec.kind === 'codec') minBytes += spec.minBytes;
+  }
+  const count = keys.length;
+  const allRequired = kinds.every((k) => k === REQUIRED);
+
+  function readInto(r: Reader, target: Record<string, unknown>): void {
+    if (allRequired) {
+      for (let i = 0; i < count; i++) target[keys[i]!] = codecs[i]!.read(r);
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const key = keys[i]!;
+      switch (kinds[i]) {
+        case REQUIRED:
+          target[key] = codecs[i]!.read(r);
+          break;
+        case OPTIONAL:
+          if (r.remaining > 0) target[key] = codecs[i]!.read(r);
+          break;
+        case DEFAULTED:
+          target[key] = r.remaining > 0 ? codecs[i]!.read(r) : (specs[i] as Defaulted<unknown>).fallback;
+          break;
+        default: {
+          const spec = specs[i] as When<unknown>;
+          if (spec.test(target) && (!spec.optional || r.remaining > 0)) target[key] = codecs[i]!.read(r);
+        }
+      }
+    }
+  }
+
+  function write(w: Writer, value: Record<string, unknown>): void {
+    if (value === null || typeof value !== 'object') {
+      throw new EncodeError(ProtocolErrorCode.invalidValue, `object expected, got ${value === null ? 'null' : typeof value}`);
+    }
+    let omitted: string | undefined;
+    for (let i = 0; i < count; i++) {
+      const key = keys[i]!;
+      const field = value[key];
+      const kind = kinds[i];
+      try {
+        if (kind === REQUIRED) {
+          if (field === undefined) throw new EncodeError(ProtocolErrorCode.invalidValue, 'required field is missing');
+          codecs[i]!.write(w, field);
+        } else if (kind === WHEN) {
+          const spec = specs[i] as When<unknown>;
+          if (!spec.test(value)) continue;
+          if (field === undefined) {
+            if (spec.optional) continue;
+            throw new EncodeError(ProtocolErrorCode.invalidValue, `field is required when ${spec.description}`);
+          }
+          codecs[i]!.write(w, field);
+        } else if (field === undefined) {
+          if (kind === DEFAULTED) codecs[i]!.write(w, (specs[i] as Defaulted<unknown>).fallback);
+          else omitted ??= key;
+        } else {
+          if (omitted !== undefined) {
+            throw new EncodeError(
+              ProtocolErrorCode.invalidValue,
+              `optional field ${omitted} is missing, so the later optional field cannot be written`,
+            );
+          }
+          codecs[i]!.write(w, field);
+        }
+      } catch (error) {
+        throw prefixField(error, key);
+      }
+    }
+  }
+
+  return {
+    kind: 'codec',
+    type: 'struct',
+    shape,
+    minBytes,
+    readInto,
+    read(r) {
+      const target: Record<string, unknown> = {};
+      readInto(r, target);
+      return target as FieldsOf<S>;
+    },
+    write: write as (w: Writer, v: FieldsOf<S>) => void,
+  };
+}
+
+/** Adds the field path to an encoder error (`results[3].filename: string expected`). */
+function prefixField(error: unknown, key: string): unknown {
+  if (error instanceof EncodeError && !error.detail.startsWith('field ')) {
+    return new EncodeError(error.code, `field ${key}: ${error.detail}`, { cause: error });
+  }
+  if (error instanceof EncodeError) {
+    return new EncodeError(error.code, error.detail.replace(/^field /, `field ${key}.`), { cause: error.cause ?? error });
+  }
+  return error;
+}

@@ -1,0 +1,120 @@
+// Peer-init (first message on every peer connection), peer (P connections), distributed
+// (D connections) messages, and the two raw values of a file (F) connection.
+
+import { array, bool, bytes, codec, defaulted, int32, optional, string, uint32, uint8, when, type Codec } from '../layout.ts';
+import { directoryData, fileData, fileSize } from '../structures.ts';
+import { channelMessage } from './define.ts';
+
+/** PeerInit's ticket: a uint32 in modern clients, a uint64 in some older ones. Written as uint32. */
+const peerInitTicket: Codec<number> = codec(
+  'u32',
+  4,
+  (r) => (r.remaining === 8 ? Number(r.u64() & 0xffff_ffffn) : r.u32()),
+  (w, v) => w.u32(v),
+);
+
+/**
+ * PeerUserInfoReply's has_slots_free: Museek+ writes it as four bytes. Read the first byte and
+ * skip up to three stray bytes when no upload_permissions (four bytes) can follow.
+ */
+const slotsFree: Codec<boolean> = codec(
+  'bool',
+  1,
+  (r) => {
+    const value = r.bool();
+    if (r.remaining > 0 && r.remaining < 4) r.skip(r.remaining);
+    return value;
+  },
+  (w, v) => w.bool(v),
+);
+
+export const peerInitMessages = {
+  PeerPierceFirewall: channelMessage(0, { ticket: uint32 }),
+  PeerInit: channelMessage(1, { username: string, connectionType: string, ticket: peerInitTicket }),
+};
+
+export const peerMessages = {
+  PeerSharesRequest: channelMessage(4, { ticket: optional(uint32) }),
+  PeerSharesReply: channelMessage(
+    5,
+    {
+      directories: array(directoryData),
+      unknown: defaulted(uint32, 0),
+      /** Folders only buddies may open; Nicotine+ leaves the list out when it is empty. */
+      lockedDirectories: optional(array(directoryData)),
+    },
+    { compressed: true },
+  ),
+  PeerSearchReply: channelMessage(
+    9,
+    {
+      username: string,
+      ticket: uint32,
+      results: array(fileData),
+      hasSlotsFree: bool,
+      avgSpeed: uint32,
+      queueSize: uint32,
+      unknown: defaulted(uint32, 0),
+      lockedResults: optional(array(fileData)),
+    },
+    { compressed: true },
+  ),
+  PeerUserInfoRequest: channelMessage(15, {}),
+  PeerUserInfoReply: channelMessage(16, {
+    description: string,
+    hasPicture: bool,
+    picture: when('hasPicture', bytes),
+    uploadSlots: uint32,
+    queueSize: uint32,
+    hasSlotsFree: slotsFree,
+    uploadPermissions: optional(uint32),
+  }),
+  PeerDirectoryContentsRequest: channelMessage(36, { ticket: uint32, directory: string }),
+  PeerDirectoryContentsReply: channelMessage(
+    37,
+    { ticket: uint32, directory: string, directories: array(directoryData) },
+    { compressed: true },
+  ),
+  PeerTransferRequest: channelMessage(40, {
+    direction: uint32,
+    ticket: uint32,
+    filename: string,
+    /** Nicotine+ sends it only for direction 1 (upload offers); aioslsk whenever it knows it. */
+    filesize: optional(fileSize),
+  }),
+  PeerTransferReply: channelMessage(41, {
+    ticket: uint32,
+    allowed: bool,
+    /** A uint64 although the listing says uint32 (DIFF.md); may be missing. */
+    filesize: when('allowed', fileSize, { optional: true }),
+    reason: when('allowed', string, { equals: false, optional: true }),
+  }),
+  PeerTransferQueue: channelMessage(43, { filename: string }),
+  PeerPlaceInQueueReply: channelMessage(44, { filename: string, place: uint32 }),
+  PeerUploadFailed: channelMessage(46, { filename: string }),
+  PeerTransferQueueFailed: channelMessage(50, { filename: string, reason: string }),
+  PeerPlaceInQueueRequest: channelMessage(51, { filename: string }),
+  // The heading says 52, the :Code: line 51; every implementation uses 52.
+  PeerUploadQueueNotification: channelMessage(52, {}, { status: 'deprecated' }),
+};
+
+export const distributedMessages = {
+  DistributedPing: channelMessage(0, {}, { status: 'deprecated' }),
+  /** Written up inside Unknown80 in MESSAGES.rst; the name is aioslsk's. */
+  DistributedInit: channelMessage(
+    1,
+    { unknown1: uint32, unknown2: uint32, unknown3: uint8, port: uint32 },
+    { status: 'defunct' },
+  ),
+  DistributedSearchRequest: channelMessage(3, { unknown: uint32, username: string, ticket: uint32, query: string }),
+  /** Signed: a level of -1 has been seen, and means the parent should be dropped (NOTES.md). */
+  DistributedBranchLevel: channelMessage(4, { level: int32 }),
+  DistributedBranchRoot: channelMessage(5, { root: string }),
+  /** A uint32 in every implementation, although the listing says string. */
+  DistributedChildDepth: channelMessage(7, { depth: uint32 }, { status: 'deprecated' }),
+  DistributedServerSearchRequest: channelMessage(
+    93,
+    { distributedCode: uint8, unknown: uint32, username: string, ticket: uint32, query: string },
+    { wideCode: true },
+  ),
+};
