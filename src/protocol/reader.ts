@@ -89,13 +89,13 @@ export class Reader {
     return decodeText(this.bytes, start, start + length);
   }
 
-  /** `uint32` length, then that many raw bytes (copied, so the frame buffer can be released). */
+  /** `uint32` length, then that many raw bytes, copied into a plain Uint8Array so the frame can be released. */
   byteArray(): Uint8Array {
     const length = this.u32();
     if (this.end - this.pos < length) this.need(length, 'byte array');
     const start = this.pos;
     this.pos = start + length;
-    return this.bytes.slice(start, start + length);
+    return new Uint8Array(this.bytes.subarray(start, start + length));
   }
 
   /** The rest of the body, without copying. */
