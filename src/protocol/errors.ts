@@ -50,6 +50,8 @@ export class ProtocolError extends Error {
   messageName: string | undefined;
   messageCode: number | undefined;
   channel: string | undefined;
+  /** For encoding errors: the path of the offending field inside the message, e.g. `results.filename`. */
+  fieldPath: string[] = [];
 
   constructor(code: ProtocolErrorCode, detail: string, details: ProtocolErrorDetails = {}) {
     super(detail, details.cause === undefined ? undefined : { cause: details.cause });
@@ -75,6 +77,13 @@ export class ProtocolError extends Error {
     return this;
   }
 
+  /** Records that the error happened inside field `key` of an enclosing struct. */
+  insideField(key: string): this {
+    this.fieldPath.unshift(key);
+    this.message = this.describe();
+    return this;
+  }
+
   /** `TRUNCATED in server Login (code 1) at byte 12: …` */
   private describe(): string {
     const parts: string[] = [];
@@ -83,7 +92,9 @@ export class ProtocolError extends Error {
     let where = parts.length > 0 ? ` in ${parts.join(' ')}` : '';
     if (this.messageCode !== undefined) where += ` (code ${this.messageCode})`;
     if (this.offset !== undefined) where += ` at byte ${this.offset}`;
-    return `${this.code}${where}: ${this.detail}`;
+    const path = this.fieldPath.map((part, i) => (i === 0 || part.startsWith('[') ? part : `.${part}`)).join('');
+    const field = path === '' ? '' : `field ${path}: `;
+    return `${this.code}${where}: ${field}${this.detail}`;
   }
 }
 

@@ -118,6 +118,18 @@ export class FrameReader {
     }
   }
 
+  /**
+   * Hands back the bytes buffered beyond the last whole frame and empties the reader. Used when a
+   * connection changes what it carries: after the init message of an F connection raw file bytes
+   * follow, and after an obfuscated init on a D connection plain frames do.
+   */
+  takeRemainder(): Uint8Array {
+    const rest = this.bufferedBytes === 0 ? new Uint8Array(0) : this.take(this.bufferedBytes);
+    this.chunks = [];
+    this.expected = -1;
+    return rest;
+  }
+
   /** Size of the frame starting at `offset` (prefix included), after checking it against the limits. */
   private frameSize(bytes: Uint8Array, offset: number): number {
     const length = (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) + bytes[offset + 3]! * 0x100_0000;

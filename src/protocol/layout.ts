@@ -118,7 +118,14 @@ export function array<T>(element: Codec<T>): Codec<T[]> {
     (w, items) => {
       if (!Array.isArray(items)) throw new EncodeError(ProtocolErrorCode.invalidValue, `array expected, got ${typeof items}`);
       w.u32(items.length);
-      for (const item of items) element.write(w, item);
+      for (let i = 0; i < items.length; i++) {
+        try {
+          element.write(w, items[i]!);
+        } catch (error) {
+          if (error instanceof EncodeError) error.insideField(`[${i}]`);
+          throw error;
+        }
+      }
     },
   );
 }
@@ -277,7 +284,7 @@ export function struct<S extends Shape>(shape: S): Struct<FieldsOf<S>> {
           if (!spec.test(value)) continue;
           if (field === undefined) {
             if (spec.optional) continue;
-            throw new EncodeError(ProtocolErrorCode.invalidValue, `field is required when ${spec.description}`);
+            throw new EncodeError(ProtocolErrorCode.invalidValue, `required when ${spec.description}`);
           }
           codecs[i]!.write(w, field);
         } else if (field === undefined) {
@@ -293,7 +300,8 @@ export function struct<S extends Shape>(shape: S): Struct<FieldsOf<S>> {
           codecs[i]!.write(w, field);
         }
       } catch (error) {
-        throw prefixField(error, key);
+        if (error instanceof EncodeError) error.insideField(key);
+        throw error;
       }
     }
   }
@@ -311,15 +319,4 @@ export function struct<S extends Shape>(shape: S): Struct<FieldsOf<S>> {
     },
     write: write as (w: Writer, v: FieldsOf<S>) => void,
   };
-}
-
-/** Adds the field path to an encoder error (`results[3].filename: string expected`). */
-function prefixField(error: unknown, key: string): unknown {
-  if (error instanceof EncodeError && !error.detail.startsWith('field ')) {
-    return new EncodeError(error.code, `field ${key}: ${error.detail}`, { cause: error });
-  }
-  if (error instanceof EncodeError) {
-    return new EncodeError(error.code, error.detail.replace(/^field /, `field ${key}.`), { cause: error.cause ?? error });
-  }
-  return error;
 }
