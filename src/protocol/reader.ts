@@ -7,14 +7,15 @@ import { decodeText } from './text.ts';
 const TWO_32 = 0x1_0000_0000;
 
 export class Reader {
-  readonly bytes: Uint8Array;
+  readonly bytes: Buffer;
   /** Offset of the next unread byte. */
   pos: number;
   /** Offset one past the last readable byte. */
   readonly end: number;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
-    this.bytes = bytes;
+    // A Buffer view (no copy) gives string decoding Buffer's fast slices.
+    this.bytes = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
   }
@@ -66,10 +67,7 @@ export class Reader {
   u64(): bigint {
     if (this.end - this.pos < 8) this.need(8, 'uint64');
     const low = this.u32();
-    const high = this.u32();
-    if (high === 0) return BigInt(low);
-    if (high < 0x20_0000) return BigInt(high * TWO_32 + low);
-    return (BigInt(high) << 32n) | BigInt(low);
+    return joinU64(low, this.u32());
   }
 
   bool(): boolean {
@@ -109,4 +107,11 @@ export class Reader {
     this.need(count, 'skipped bytes');
     this.pos += count;
   }
+}
+
+/** A uint64 from its two little-endian halves, avoiding BigInt arithmetic while it fits 2^53. */
+export function joinU64(low: number, high: number): bigint {
+  if (high === 0) return BigInt(low);
+  if (high < 0x20_0000) return BigInt(high * TWO_32 + low);
+  return (BigInt(high) << 32n) | BigInt(low);
 }

@@ -1,9 +1,8 @@
 // Data structures shared by several messages (MESSAGES.rst "Data Structures"), the value tables,
 // and the few field codecs whose wire form real peers disagree on (NOTES.md).
 
+import { joinU64 } from './reader.ts';
 import { array, codec, string, struct, uint32, uint64, uint8, type Codec, type Infer } from './layout.ts';
-
-const TWO_32 = 0x1_0000_0000n;
 
 /**
  * A file size. Soulseek NS writes sizes over 2 GiB with the high four bytes set to 0xFFFFFFFF;
@@ -13,8 +12,10 @@ export const fileSize: Codec<bigint> = codec(
   'u64',
   8,
   (r) => {
-    const value = r.u64();
-    return value >> 32n === 0xffff_ffffn ? value % TWO_32 : value;
+    r.need(8, 'file size');
+    const low = r.u32();
+    const high = r.u32();
+    return high === 0xffff_ffff ? BigInt(low) : joinU64(low, high);
   },
   (w, v) => w.u64(v),
 );
