@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 test('the README protocol example prints what its comments say', async () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(example?.includes("from 'slsk-ts/protocol'"), 'the README has a TypeScript example importing slsk-ts/protocol');
+  assert.ok(example !== undefined && example.includes("from 'slsk-ts/protocol'"), 'the README has a TypeScript example importing slsk-ts/protocol');
   const result = await runProcess(
     process.execPath,
     ['--conditions=slsk-ts-source', '--input-type=module-typescript'],
