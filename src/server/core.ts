@@ -1,0 +1,184 @@
+// The server's shared state and the services handlers use: the network, the store, the clock,
+// privileges, server notices. Sessions hand their messages here.
+
+import { createHmac, randomBytes } from 'node:crypto';
+import { serverResponse, type ServerRequest } from '../protocol/index.ts';
+import type { CloseReason } from '../net/connection.ts';
+import type { ServerConfig } from './config.ts';
+import { SERVER_USERNAME } from './handlers/chat.ts';
+import type { ActiveContext, Handler } from './handlers/context.ts';
+import { handlers } from './handlers/index.ts';
+import { login } from './handlers/login.ts';
+import type { Logger } from './log.ts';
+import { Network, OnlineUser } from './network.ts';
+import { TokenBucket, type Clock } from './rate-limit.ts';
+import type { Session, SessionHost } from './session.ts';
+import type { ServerStore } from './store/store.ts';
+
+/** Successful logins remembered so a returning user skips scrypt; bounded. */
+const VERIFIED_CACHE_LIMIT = 100_000;
+
+export interface CoreOptions {
+  config: ServerConfig;
+  store: ServerStore;
+  log: Logger;
+  now?: Clock;
+  random?: () => number;
+  /** Privileged accounts at start-up: username → privileged until (ms). */
+  privileges?: Map<string, number>;
+}
+
+export class ServerCore implements SessionHost {
+  readonly config: ServerConfig;
+  readonly store: ServerStore;
+  readonly log: Logger;
+  readonly now: Clock;
+  readonly random: () => number;
+  readonly network = new Network();
+  readonly excludedPhrases: string[];
+  /** Users asking for PotentialParents. */
+  readonly parentSeekers = new Set<OnlineUser>();
+  /** Users that take distributed children. */
+  readonly parentCandidates = new Set<OnlineUser>();
+  readonly publicChatListeners = new Set<OnlineUser>();
+  private readonly privileges: Map<string, number>;
+  private readonly verified = new Map<string, string>();
+  private readonly verifyKey = randomBytes(32);
+
+  constructor(options: CoreOptions) {
+    this.config = options.config;
+    this.store = options.store;
+    this.log = options.log;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.privileges = options.privileges ?? new Map();
+    this.excludedPhrases = options.config.excludedSearchPhrases.map((phrase) => phrase.toLowerCase());
+  }
+
+  get maxPendingMessages(): number {
+    return this.config.limits.maxPendingMessages;
+  }
+
+  handle(session: Session, message: ServerRequest): void | Promise<void> {
+    if (message.name === 'Login') return login(this, session, message);
+    const user = session.user;
+    if (user === undefined) return;
+    const handler = handlers[message.name] as Handler<typeof message.name>;
+    const ctx: ActiveContext = { core: this, session, user };
+    return handler(ctx, message as never);
+  }
+
+  sessionClosed(session: Session, reason: CloseReason): void {
+    const user = session.user;
+    const detail = describeClose(reason);
+    if (reason.kind === 'protocol' || reason.kind === 'slow-consumer') session.log.warn({ user: user?.username, reason: detail }, 'session closed');
+    else session.log.info({ user: user?.username, reason: detail }, 'session closed');
+    if (user !== undefined && this.network.online.get(user.username) === user) this.dropUser(user, detail);
+  }
+
+  /** Registers a freshly logged-in user. */
+  addUser(session: Session, username: string): OnlineUser {
+    const limits = this.config.limits;
+    const user = new OnlineUser({
+      username,
+      link: session,
+      ip: session.connection.remoteAddress,
+      privileged: this.isPrivileged(username),
+      stats: { avgSpeed: 0, uploads: 0, sharedFiles: 0, sharedFolders: 0 },
+      searches: new TokenBucket(limits.searchBurst, limits.searchesPerMinute, this.now),
+      now: this.now(),
+    });
+    this.network.add(user);
+    // Stats are loaded right after; until then the user shows zeros.
+    void this.store.getStats(username).then(
+      (stats) => {
+        user.stats = stats;
+      },
+      (error: unknown) => this.log.error({ err: error, user: username }, 'could not load stats'),
+    );
+    return user;
+  }
+
+  /** Takes a user off the network (logout, disconnect, or replaced by a newer login). */
+  dropUser(user: OnlineUser, reason: string): void {
+    this.network.remove(user);
+    this.parentSeekers.delete(user);
+    this.parentCandidates.delete(user);
+    this.publicChatListeners.delete(user);
+    if (!this.network.online.has(user.username)) {
+      this.network.pushStatus(user.username, 0, user.privileged);
+    }
+    this.log.debug({ user: user.username, reason }, 'user offline');
+  }
+
+  /** Password check, with successful ones remembered (keyed HMAC, never the password) to spare scrypt. */
+  async verifyPassword(username: string, password: string): Promise<boolean> {
+    const digest = createHmac('sha256', this.verifyKey).update(username).update('\0').update(password).digest('base64');
+    if (this.verified.get(username) === digest) return true;
+    const ok = await this.store.verifyPassword(username, password);
+    if (ok) {
+      if (this.verified.size >= VERIFIED_CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(username, digest);
+    }
+    return ok;
+  }
+
+  forgetVerifiedPassword(username: string): void {
+    this.verified.delete(username);
+  }
+
+  isPrivileged(username: string): boolean {
+    return (this.privileges.get(username) ?? 0) > this.now();
+  }
+
+  privilegeSecondsLeft(username: string): number {
+    return Math.max(0, Math.floor(((this.privileges.get(username) ?? 0) - this.now()) / 1000));
+  }
+
+  *privilegedUsers(): Iterable<string> {
+    const now = this.now();
+    for (const [name, until] of this.privileges) if (until > now) yield name;
+  }
+
+  /** A private message from the `server` user, stored like any other so the client can acknowledge it. */
+  sendServerNotice(user: OnlineUser, text: string): void {
+    this.store
+      .storePrivateMessage({ timestamp: Math.floor(this.now() / 1000), from: SERVER_USERNAME, to: user.username, message: text })
+      .then(
+        (stored) =>
+          user.send(
+            serverResponse.PrivateChatMessage({
+              chatId: stored.id,
+              timestamp: stored.timestamp,
+              username: SERVER_USERNAME,
+              message: text,
+              isDirect: true,
+            }),
+          ),
+        (error: unknown) => this.log.error({ err: error }, 'could not store a server notice'),
+      );
+  }
+
+  /** Private messages to `server`: the admin commands arrive with a later issue. */
+  async serverCommand(user: OnlineUser, text: string): Promise<void> {
+    this.log.info({ user: user.username, command: text.slice(0, 100) }, 'server command');
+    this.sendServerNotice(user, 'This server does not take commands yet.');
+  }
+}
+
+export function describeClose(reason: CloseReason): string {
+  switch (reason.kind) {
+    case 'remote':
+      return 'closed by the client';
+    case 'local':
+      return reason.detail;
+    case 'protocol':
+      return `bad frame: ${reason.error.message}`;
+    case 'slow-consumer':
+      return `not reading: ${reason.bufferedBytes} bytes queued`;
+    case 'idle':
+      return `idle for ${reason.idleMs} ms`;
+    case 'socket-error':
+      return `socket error: ${reason.error.message}`;
+  }
+}

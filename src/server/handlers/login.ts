@@ -1,0 +1,101 @@
+// Login: the checks in the order real servers make them, registration on first login, the
+// replacement of an older session of the same user, and what the server sends after success.
+
+import { createHash } from 'node:crypto';
+import { LoginFailure, serverResponse, type ServerRequestOf } from '../../protocol/index.ts';
+import type { ServerCore } from '../core.ts';
+import type { Session } from '../session.ts';
+import { AccountExistsError } from '../store/store.ts';
+import { deliverPending, SERVER_USERNAME } from './chat.ts';
+import { roomListFrame } from './rooms.ts';
+
+export const MAX_USERNAME_LENGTH = 30;
+
+/** The detail sent after INVALIDUSERNAME, or undefined when the name is fine. */
+export function usernameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'Nick empty.';
+  if (name.length > MAX_USERNAME_LENGTH) return 'Nick too long.';
+  if (name !== name.trim()) return 'Nick has leading or trailing spaces.';
+  // Printable only: no control, format, unassigned or separator characters other than the space.
+  if (/[\p{C}\p{Zl}\p{Zp}]/u.test(name)) return 'Nick contains invalid characters.';
+  if (name.toLowerCase() === SERVER_USERNAME) return 'Nick is reserved.';
+  return undefined;
+}
+
+export const md5Hex = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
+
+export async function login(core: ServerCore, session: Session, m: ServerRequestOf<'Login'>): Promise<void> {
+  if (session.loginStarted) return;
+  session.loginStarted = true;
+  const log = session.log.child({ user: m.username });
+  const fail = (reason: string, detail?: string): void => {
+    log.info({ reason, version: m.version, minor: m.minorVersion }, 'login refused');
+    session.send(
+      serverResponse.Login(detail === undefined ? { result: false, failureReason: reason } : { result: false, failureReason: reason, rejectionDetail: detail }),
+    );
+    session.close(`login refused: ${reason}`);
+  };
+
+  if (m.version === 0) return fail(LoginFailure.invalidVersion);
+  const problem = usernameProblem(m.username);
+  if (problem !== undefined) return fail(LoginFailure.invalidUsername, problem);
+  if (m.password === '') return fail(LoginFailure.emptyPassword);
+
+  let account = await core.store.getAccount(m.username);
+  if (account?.banned) {
+    // Banned users get no reply at all; the login timeout closes the connection.
+    log.info('banned user tried to log in');
+    return;
+  }
+  if (account === undefined && core.config.private) return fail(LoginFailure.serverPrivate);
+  if (!core.network.online.has(m.username) && core.network.online.size >= core.config.maxUsers) return fail(LoginFailure.serverFull);
+  if (account === undefined) {
+    try {
+      account = await core.store.createAccount(m.username, m.password);
+      log.info('account registered');
+    } catch (error) {
+      // Two first logins raced: the other one created it, so check the password like any login.
+      if (!(error instanceof AccountExistsError)) throw error;
+      if (!(await core.store.verifyPassword(m.username, m.password))) return fail(LoginFailure.invalidPassword);
+    }
+  } else if (!(await core.verifyPassword(m.username, m.password))) {
+    return fail(LoginFailure.invalidPassword);
+  }
+  if (session.state === 'closed') return;
+
+  const previous = core.network.online.get(m.username);
+  if (previous !== undefined) {
+    // Newest wins: the old session hears Kicked and is closed.
+    previous.send(serverResponse.Kicked({}));
+    core.dropUser(previous, 'logged in elsewhere');
+    previous.link.close('logged in elsewhere');
+  }
+
+  const user = core.addUser(session, m.username);
+  session.user = user;
+  session.state = 'active';
+  log.info({ version: m.version, minor: m.minorVersion, ip: user.ip }, 'logged in');
+
+  session.send(
+    serverResponse.Login({
+      result: true,
+      greeting: core.config.motd,
+      ipAddress: user.ip,
+      md5Hash: md5Hex(m.password),
+      privileged: user.privileged,
+    }),
+  );
+  session.send(roomListFrame(core, core.config.loginRoomListMinUsers));
+  session.send(serverResponse.ParentMinSpeed({ parentMinSpeed: core.config.parentMinSpeed }));
+  session.send(serverResponse.ParentSpeedRatio({ parentSpeedRatio: core.config.parentSpeedRatio }));
+  session.send(
+    serverResponse.WishlistInterval({
+      interval: user.privileged ? core.config.privilegedWishlistIntervalSeconds : core.config.wishlistIntervalSeconds,
+    }),
+  );
+  session.send(serverResponse.PrivilegedUsers({ users: [...core.privilegedUsers()] }));
+  session.send(serverResponse.ExcludedSearchPhrases({ phrases: core.config.excludedSearchPhrases }));
+  const redelivered = await deliverPending(core, user);
+  if (redelivered > 0) log.debug({ count: redelivered }, 'offline messages delivered');
+  core.network.pushStatus(user.username, user.status, user.privileged, user);
+}

@@ -1,0 +1,84 @@
+// Searches: delivered as the real network does. Global and wishlist searches go to the branch roots
+// of the distributed network as ServerSearchRequest (they pass them down their branches), and as a
+// plain FileSearch to users who take no part in the distributed network; users with a parent get
+// them through the tree. Room and user searches go straight to their targets. Never to the searcher.
+
+import { DISTRIBUTED_SEARCH_UNKNOWN, serverResponse } from '../../protocol/index.ts';
+import type { ServerCore } from '../core.ts';
+import type { OnlineUser } from '../network.ts';
+import type { Handler } from './context.ts';
+
+/** Distributed code of DistributedSearchRequest, carried inside ServerSearchRequest. */
+const DISTRIBUTED_SEARCH_CODE = 3;
+
+/** Checks the query and the user's search allowance; false means the search is dropped. */
+function admit(core: ServerCore, user: OnlineUser, query: string, kind: string): boolean {
+  if (query.trim() === '' || query.length > core.config.limits.maxQueryLength) return false;
+  const lower = query.toLowerCase();
+  if (core.excludedPhrases.some((phrase) => lower.includes(phrase))) {
+    core.log.debug({ user: user.username, kind }, 'search with an excluded phrase dropped');
+    return false;
+  }
+  if (!user.searches.take()) {
+    core.log.info({ user: user.username, kind }, 'search rate limit reached, search dropped');
+    return false;
+  }
+  return true;
+}
+
+/** Sends a network-wide search from `searcher` to every branch root and every non-participant. */
+export function broadcastSearch(core: ServerCore, searcher: OnlineUser, ticket: number, query: string): number {
+  const viaTree = serverResponse.ServerSearchRequest({
+    distributedCode: DISTRIBUTED_SEARCH_CODE,
+    unknown: DISTRIBUTED_SEARCH_UNKNOWN,
+    username: searcher.username,
+    ticket,
+    query,
+  });
+  const direct = serverResponse.FileSearch({ username: searcher.username, ticket, query });
+  let sent = 0;
+  for (const user of core.network.online.values()) {
+    if (user === searcher) continue;
+    const tree = user.distributed;
+    if (!tree.participates) {
+      user.send(direct);
+      sent++;
+    } else if (tree.branchLevel === 0) {
+      user.send(viaTree);
+      sent++;
+    }
+  }
+  return sent;
+}
+
+export const fileSearch: Handler<'FileSearch'> = ({ core, user }, m) => {
+  if (!admit(core, user, m.query, 'global')) return;
+  const sent = broadcastSearch(core, user, m.ticket, m.query);
+  core.log.debug({ user: user.username, ticket: m.ticket, sent }, 'search');
+};
+
+export const wishlistSearch: Handler<'WishlistSearch'> = ({ core, user }, m) => {
+  const interval = (user.privileged ? core.config.privilegedWishlistIntervalSeconds : core.config.wishlistIntervalSeconds) * 1000;
+  const now = core.now();
+  // One wishlist search per announced interval; clients cycle through their wishes.
+  if (now - user.wishlistSearchedAt < interval) return;
+  if (!admit(core, user, m.query, 'wishlist')) return;
+  user.wishlistSearchedAt = now;
+  broadcastSearch(core, user, m.ticket, m.query);
+};
+
+export const userSearch: Handler<'UserSearch'> = ({ core, user }, m) => {
+  const target = core.network.online.get(m.username);
+  if (target === undefined || target === user) return;
+  if (!admit(core, user, m.query, 'user')) return;
+  target.send(serverResponse.FileSearch({ username: user.username, ticket: m.ticket, query: m.query }));
+};
+
+export const roomSearch: Handler<'RoomSearch'> = ({ core, user }, m) => {
+  const room = core.network.rooms.get(m.room);
+  // Only members may search a room.
+  if (room === undefined || !room.members.has(user)) return;
+  if (!admit(core, user, m.query, 'room')) return;
+  const frame = serverResponse.FileSearch({ username: user.username, ticket: m.ticket, query: m.query });
+  for (const member of room.members) if (member !== user) member.send(frame);
+};

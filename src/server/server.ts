@@ -1,0 +1,150 @@
+// The Soulseek server: accepts TCP connections, turns each into a session, and runs the network
+// through ServerCore. Start it with SoulseekServer.start(); stop it with close().
+
+import { mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { FramedConnection } from '../net/connection.ts';
+import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
+import { ServerCore } from './core.ts';
+import { refreshPotentialParents } from './handlers/distributed.ts';
+import { createLogger, type Logger } from './log.ts';
+import { KeyedRateLimiter, type Clock } from './rate-limit.ts';
+import { Session } from './session.ts';
+import { openSqliteStore } from './store/sqlite-store.ts';
+import type { ServerStore } from './store/store.ts';
+
+export const DATABASE_FILE = 'slsk-server.sqlite';
+
+export interface ServerOptions extends ServerConfigInput {
+  /** Use this store instead of the SQLite file under dataDir. */
+  store?: ServerStore;
+  logger?: Logger;
+  now?: Clock;
+  random?: () => number;
+}
+
+export class SoulseekServer {
+  readonly config: ServerConfig;
+  readonly core: ServerCore;
+  readonly log: Logger;
+  private readonly listener: Server;
+  private readonly sessions = new Set<Session>();
+  private readonly connectLimiter: KeyedRateLimiter;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closing: Promise<void> | undefined;
+
+  private constructor(config: ServerConfig, core: ServerCore, log: Logger) {
+    this.config = config;
+    this.core = core;
+    this.log = log;
+    const perMinute = config.limits.connectionsPerMinutePerIp;
+    this.connectLimiter = new KeyedRateLimiter(perMinute, perMinute, core.now);
+    this.listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  /** Opens the store, listens, and resolves once connections are accepted. */
+  static async start(options: ServerOptions = {}): Promise<SoulseekServer> {
+    const { store: givenStore, logger, now, random, ...input } = options;
+    const config = resolveConfig(input);
+    const log = logger ?? createLogger(config.logLevel);
+    let store = givenStore;
+    if (store === undefined) {
+      mkdirSync(config.dataDir, { recursive: true });
+      store = await openSqliteStore(join(config.dataDir, DATABASE_FILE), { passwordCost: config.passwordCost });
+    }
+    const privileges = new Map<string, number>();
+    for (const account of await store.listAccounts()) {
+      if (account.privilegedUntil > Date.now()) privileges.set(account.username, account.privilegedUntil);
+    }
+    const core = new ServerCore({ config, store, log, privileges, ...(now ? { now } : {}), ...(random ? { random } : {}) });
+    const server = new SoulseekServer(config, core, log);
+    await server.listen();
+    return server;
+  }
+
+  private listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.listener.once('error', reject);
+      this.listener.listen({ host: this.config.host, port: this.config.port, backlog: 4096 }, () => {
+        this.listener.off('error', reject);
+        this.listener.on('error', (error) => this.log.error({ err: error }, 'listener error'));
+        const timer = setInterval(() => refreshPotentialParents(this.core), 1000);
+        timer.unref();
+        this.timers.push(timer);
+        this.log.info({ host: this.config.host, port: this.port, dataDir: this.config.dataDir }, 'server listening');
+        resolve();
+      });
+    });
+  }
+
+  /** The port actually listened on (useful with port 0). */
+  get port(): number {
+    return (this.listener.address() as AddressInfo).port;
+  }
+
+  get address(): { host: string; port: number } {
+    return { host: this.config.host, port: this.port };
+  }
+
+  get onlineCount(): number {
+    return this.core.network.online.size;
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    const connection = new FramedConnection(socket, 'server', {
+      maxFrameBytes: this.config.limits.maxMessageBytes,
+      limitForCode: () => this.config.limits.maxMessageBytes,
+      maxWriteBufferBytes: this.config.limits.maxWriteBufferBytes,
+      keepAliveMs: 60_000,
+    });
+    if (!this.connectLimiter.take(connection.remoteAddress)) {
+      this.log.warn({ ip: connection.remoteAddress }, 'connection rate limit reached, refused');
+      socket.destroy();
+      return;
+    }
+    const session = new Session(this.core, connection);
+    this.sessions.add(session);
+    session.log.debug({ port: connection.remotePort }, 'connection accepted');
+    const loginTimer = setTimeout(() => {
+      if (session.state === 'login') {
+        session.log.info('no login in time, closing');
+        session.close('login timeout');
+      }
+    }, this.config.limits.loginTimeoutSeconds * 1000);
+    loginTimer.unref();
+    connection.on('close', () => {
+      clearTimeout(loginTimer);
+      this.sessions.delete(session);
+    });
+    const idleSeconds = this.config.limits.idleTimeoutSeconds;
+    if (idleSeconds > 0) {
+      socket.setTimeout(idleSeconds * 1000, () => connection.close({ kind: 'idle', idleMs: idleSeconds * 1000 }));
+    }
+  }
+
+  /** Stops accepting, closes every session, and closes the store (flushing it). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const timer of this.timers) clearInterval(timer);
+      const stopped = new Promise<void>((resolve) => this.listener.close(() => resolve()));
+      const closed = [...this.sessions].map(
+        (session) => new Promise<void>((resolve) => {
+          if (session.state === 'closed') return resolve();
+          session.connection.once('close', () => resolve());
+          session.close('server shutting down');
+        }),
+      );
+      await Promise.all(closed);
+      await stopped;
+      await this.core.store.close();
+      this.log.info('server stopped');
+      this.log.flush();
+    })();
+    return this.closing;
+  }
+}

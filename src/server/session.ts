@@ -1,0 +1,123 @@
+// One client connection: decodes its frames, lets nothing but Login through until it has logged
+// in, and hands messages to the handlers one at a time, in order, even when a handler waits for
+// the database. A client that floods faster than its messages are handled is paused, not buffered.
+
+import { DecodeError, ProtocolErrorCode, decode, type ServerRequest } from '../protocol/index.ts';
+import type { CloseReason, FramedConnection } from '../net/connection.ts';
+import type { Logger } from './log.ts';
+import type { OnlineUser, SessionLink } from './network.ts';
+
+export type SessionState = 'login' | 'active' | 'closed';
+
+export interface SessionHost {
+  readonly log: Logger;
+  readonly maxPendingMessages: number;
+  /** Handles one message; may return a promise, and the next message waits for it. */
+  handle(session: Session, message: ServerRequest): void | Promise<void>;
+  sessionClosed(session: Session, reason: CloseReason): void;
+}
+
+let nextSessionId = 1;
+
+export class Session implements SessionLink {
+  readonly id = nextSessionId++;
+  readonly connection: FramedConnection;
+  readonly log: Logger;
+  state: SessionState = 'login';
+  /** Set once Login succeeded. */
+  user: OnlineUser | undefined;
+  /** Set once a Login is being handled, so a second one is ignored. */
+  loginStarted = false;
+  private readonly host: SessionHost;
+  private readonly queue: Uint8Array[] = [];
+  private busy = false;
+  private paused = false;
+
+  constructor(host: SessionHost, connection: FramedConnection) {
+    this.host = host;
+    this.connection = connection;
+    this.log = host.log.child({ session: this.id, ip: connection.remoteAddress });
+    connection.on('frame', (frame) => this.enqueue(frame));
+    connection.on('close', (reason) => {
+      this.state = 'closed';
+      this.queue.length = 0;
+      host.sessionClosed(this, reason);
+    });
+  }
+
+  get username(): string | undefined {
+    return this.user?.username;
+  }
+
+  send(frame: Uint8Array): boolean {
+    return this.connection.send(frame);
+  }
+
+  close(detail: string): void {
+    this.connection.close({ kind: 'local', detail });
+  }
+
+  private enqueue(frame: Uint8Array): void {
+    if (this.state === 'closed') return;
+    this.queue.push(frame);
+    if (!this.paused && this.queue.length >= this.host.maxPendingMessages) {
+      this.paused = true;
+      this.connection.pause();
+    }
+    if (!this.busy) this.pump();
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && this.state !== 'closed') {
+      const frame = this.queue.shift()!;
+      const pending = this.dispatch(frame);
+      if (pending !== undefined) {
+        this.busy = true;
+        pending.then(
+          () => this.afterAsync(),
+          (error: unknown) => {
+            this.log.error({ err: error }, 'handler failed');
+            this.close('internal error');
+          },
+        );
+        return;
+      }
+    }
+    this.maybeResume();
+  }
+
+  private afterAsync(): void {
+    this.busy = false;
+    this.pump();
+  }
+
+  private maybeResume(): void {
+    if (this.paused && this.queue.length < this.host.maxPendingMessages / 2) {
+      this.paused = false;
+      this.connection.resume();
+    }
+  }
+
+  private dispatch(frame: Uint8Array): Promise<void> | undefined {
+    let message: ServerRequest;
+    try {
+      message = decode('server', 'request', frame);
+    } catch (error) {
+      if (error instanceof DecodeError && error.code === ProtocolErrorCode.unknownCode) {
+        // Clients send codes we do not know (newer or private extensions): skip them, never close.
+        this.log.debug({ code: error.messageCode, bytes: frame.length }, 'unknown message code skipped');
+        return undefined;
+      }
+      this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'malformed message, closing');
+      this.connection.close({ kind: 'local', detail: 'malformed message' });
+      return undefined;
+    }
+    if (this.state === 'login' && message.name !== 'Login') {
+      this.log.info({ message: message.name }, 'message before Login, closing');
+      this.close('message before login');
+      return undefined;
+    }
+    const result = this.host.handle(this, message);
+    return result instanceof Promise ? result : undefined;
+  }
+}

@@ -1,0 +1,417 @@
+// The server's ServerStore on one SQLite file (node:sqlite): accounts with scrypt-hashed passwords,
+// user statistics and private messages waiting for an offline recipient.
+
+import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import {
+  AccountExistsError,
+  type Account,
+  type ServerStore,
+  type StoredPrivateMessage,
+  type StoredStats,
+} from './store.ts';
+import { LATEST_SCHEMA_VERSION, NewerSchemaError, migrate, schemaVersion } from './migrations.ts';
+import { DEFAULT_PASSWORD_COST, hashPassword, validatePasswordCost, verifyPasswordHash } from './passwords.ts';
+
+export interface SqliteStoreOptions {
+  /** scrypt's N for new hashes (a power of two ≥ 1024); existing hashes keep the cost they were made with. */
+  passwordCost?: number;
+}
+
+/** How long a write waits for another process (an admin tool on the same file) to release its lock. */
+const BUSY_TIMEOUT_MS = 5000;
+const UINT32_MAX = 0xffff_ffff;
+const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+
+/** Every call on a store after close() rejects with this. */
+export class StoreClosedError extends Error {
+  override readonly name = 'StoreClosedError';
+  constructor() {
+    super('the SQLite store is closed');
+  }
+}
+
+/**
+ * Stats and messages belong to an account (they are deleted with it), so writing them for a name
+ * with no account is refused rather than creating rows nothing would ever clean up.
+ */
+export class UnknownAccountError extends Error {
+  override readonly name = 'UnknownAccountError';
+  readonly username: string;
+  constructor(username: string) {
+    super(`there is no account named ${JSON.stringify(username)}`);
+    this.username = username;
+  }
+}
+
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  return SqliteStore.open(path, options);
+}
+
+/**
+ * DatabaseSync answers synchronously; the methods are async only because the interface is. Private
+ * message ids come from AUTOINCREMENT and are capped at 2^32 − 1 by the schema, since the wire
+ * carries them as uint32: past that, storing a message fails loudly instead of wrapping.
+ */
+export class SqliteStore implements ServerStore {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #passwordCost: number;
+  readonly #statements = new Map<string, StatementSync>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
+
+  private constructor(path: string, db: DatabaseSync, passwordCost: number) {
+    this.path = path;
+    this.#db = db;
+    this.#passwordCost = passwordCost;
+  }
+
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    if (typeof path !== 'string' || path === '') throw new TypeError('the database path must be a non-empty string');
+    const passwordCost = validatePasswordCost(options.passwordCost ?? DEFAULT_PASSWORD_COST);
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+    } catch (error) {
+      throw new Error(`cannot open the SQLite database ${path}`, { cause: error });
+    }
+    try {
+      // Refuse a newer schema before anything else writes to the file (switching it to WAL included).
+      const found = schemaVersion(db);
+      if (found > LATEST_SCHEMA_VERSION) throw new NewerSchemaError(found, LATEST_SCHEMA_VERSION);
+
+      // WAL + synchronous=NORMAL: a commit appends its pages to the -wal file with write() and
+      // returns without fsync. Those bytes are in the OS page cache the moment write() returns,
+      // so a process that dies afterwards — even by SIGKILL — loses nothing: the next open
+      // replays the WAL. Only an OS crash or power cut before the next checkpoint can drop the
+      // last commits (never corrupting the file); synchronous=FULL would close that window at
+      // the price of an fsync per write, too slow for a server recording every upload.
+      const mode = db.prepare('PRAGMA journal_mode = WAL').get()?.['journal_mode'];
+      if (mode !== 'wal' && mode !== 'memory') throw new Error(`could not switch ${path} to WAL journal mode (got ${String(mode)})`);
+      db.exec('PRAGMA synchronous = NORMAL');
+      // Also set by the constructor option; said again because the cascades that delete an
+      // account's stats and messages depend on it.
+      db.exec('PRAGMA foreign_keys = ON');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(path, db, passwordCost);
+  }
+
+  getAccount(username: string): Promise<Account | undefined> {
+    return this.#run(() => {
+      checkText('username', username);
+      const row = this.#statement('SELECT * FROM accounts WHERE username = ?').get(username);
+      return row === undefined ? undefined : toAccount(row);
+    });
+  }
+
+  createAccount(username: string, password: string, options: { admin?: boolean } = {}): Promise<Account> {
+    return this.#run(async () => {
+      checkName('username', username);
+      checkText('password', password);
+      if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+      const admin = options.admin ?? false;
+      checkBoolean('admin', admin);
+      // Cheap early answer so a taken name costs no scrypt; the INSERT below still decides when two
+      // creations of one name race.
+      if (this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username) !== undefined) {
+        throw new AccountExistsError(username);
+      }
+      const hash = await hashPassword(password, this.#passwordCost);
+      const row = this.#statement(
+        `INSERT INTO accounts (username, password_hash, created_at, admin) VALUES (?, ?, ?, ?)
+         ON CONFLICT (username) DO NOTHING RETURNING *`,
+      ).get(username, hash, Date.now(), admin ? 1 : 0);
+      if (row === undefined) throw new AccountExistsError(username);
+      return toAccount(row);
+    });
+  }
+
+  verifyPassword(username: string, password: string): Promise<boolean> {
+    return this.#run(async () => {
+      checkText('username', username);
+      checkText('password', password);
+      const row = this.#statement('SELECT password_hash FROM accounts WHERE username = ?').get(username);
+      // No dummy hash for unknown names: on Soulseek whether a name exists is public anyway
+      // (GetUserStatus), so equalising the timing would only burn CPU.
+      if (row === undefined) return false;
+      return verifyPasswordHash(password, text(row['password_hash']));
+    });
+  }
+
+  setPassword(username: string, password: string): Promise<boolean> {
+    return this.#run(async () => {
+      checkText('username', username);
+      checkText('password', password);
+      if (this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username) === undefined) return false;
+      const hash = await hashPassword(password, this.#passwordCost);
+      return changed(this.#statement('UPDATE accounts SET password_hash = ? WHERE username = ?').run(hash, username));
+    });
+  }
+
+  deleteAccount(username: string): Promise<boolean> {
+    return this.#run(() => {
+      checkText('username', username);
+      // One statement: the ON DELETE CASCADE foreign keys remove stats and pending messages in it.
+      return changed(this.#statement('DELETE FROM accounts WHERE username = ?').run(username));
+    });
+  }
+
+  listAccounts(): Promise<Account[]> {
+    return this.#run(() => this.#statement('SELECT * FROM accounts ORDER BY username').all().map(toAccount));
+  }
+
+  setBanned(username: string, banned: boolean): Promise<boolean> {
+    return this.#run(() => {
+      checkText('username', username);
+      checkBoolean('banned', banned);
+      return changed(this.#statement('UPDATE accounts SET banned = ? WHERE username = ?').run(banned ? 1 : 0, username));
+    });
+  }
+
+  setAdmin(username: string, admin: boolean): Promise<boolean> {
+    return this.#run(() => {
+      checkText('username', username);
+      checkBoolean('admin', admin);
+      return changed(this.#statement('UPDATE accounts SET admin = ? WHERE username = ?').run(admin ? 1 : 0, username));
+    });
+  }
+
+  setPrivilegedUntil(username: string, until: number): Promise<boolean> {
+    return this.#run(() => {
+      checkText('username', username);
+      checkTime('until', until);
+      return changed(this.#statement('UPDATE accounts SET privileged_until = ? WHERE username = ?').run(until, username));
+    });
+  }
+
+  getStats(username: string): Promise<StoredStats> {
+    return this.#run(() => {
+      checkText('username', username);
+      const row = this.#statement(`SELECT ${STATS_COLUMNS} FROM stats WHERE username = ?`).get(username);
+      return row === undefined ? { avgSpeed: 0, uploads: 0, sharedFiles: 0, sharedFolders: 0 } : toStats(row);
+    });
+  }
+
+  setShared(username: string, files: number, folders: number): Promise<StoredStats> {
+    return this.#run(() => {
+      checkText('username', username);
+      const fileCount = clampCount('files', files);
+      const folderCount = clampCount('folders', folders);
+      return this.#forAccount(username, () =>
+        toStats(
+          this.#statement(
+            `INSERT INTO stats (username, shared_files, shared_folders) VALUES (?, ?, ?)
+             ON CONFLICT (username) DO UPDATE
+               SET shared_files = excluded.shared_files, shared_folders = excluded.shared_folders
+             RETURNING ${STATS_COLUMNS}`,
+          ).get(username, fileCount, folderCount) ?? missingRow('stats'),
+        ),
+      );
+    });
+  }
+
+  recordUpload(username: string, speed: number): Promise<StoredStats> {
+    return this.#run(() => {
+      checkText('username', username);
+      const sample = clampCount('speed', speed);
+      return this.#forAccount(username, () =>
+        // Read and write in one transaction so another process's upload cannot slip between them.
+        this.#transaction(() => {
+          const row = this.#statement('SELECT avg_speed, uploads FROM stats WHERE username = ?').get(username);
+          const oldAvg = row === undefined ? 0 : integer(row['avg_speed']);
+          const oldUploads = row === undefined ? 0 : integer(row['uploads']);
+          // Doubles are exact up to 2^53 and avg·uploads < 2^64, so the error is far below the rounding.
+          const avgSpeed = Math.min(UINT32_MAX, Math.round((oldAvg * oldUploads + sample) / (oldUploads + 1)));
+          const uploads = Math.min(UINT32_MAX, oldUploads + 1);
+          const updated = this.#statement(
+            `INSERT INTO stats (username, avg_speed, uploads) VALUES (?, ?, ?)
+             ON CONFLICT (username) DO UPDATE SET avg_speed = excluded.avg_speed, uploads = excluded.uploads
+             RETURNING ${STATS_COLUMNS}`,
+          ).get(username, avgSpeed, uploads);
+          return toStats(updated ?? missingRow('stats'));
+        }),
+      );
+    });
+  }
+
+  storePrivateMessage(message: Omit<StoredPrivateMessage, 'id'>): Promise<StoredPrivateMessage> {
+    return this.#run(() => {
+      if (typeof message !== 'object' || message === null) throw new TypeError('message must be an object');
+      const { timestamp, from, to, message: body } = message;
+      if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > UINT32_MAX) {
+        throw new RangeError(`timestamp must be a uint32 count of seconds, got ${String(timestamp)}`);
+      }
+      checkName('from', from);
+      checkName('to', to);
+      checkText('message', body);
+      return this.#forAccount(to, () => {
+        const row = this.#statement(
+          'INSERT INTO private_messages (timestamp, sender, recipient, message) VALUES (?, ?, ?, ?) RETURNING id',
+        ).get(timestamp, from, to, body);
+        return { id: integer(row?.['id']), timestamp, from, to, message: body };
+      });
+    });
+  }
+
+  pendingPrivateMessages(username: string): Promise<StoredPrivateMessage[]> {
+    return this.#run(() => {
+      checkText('username', username);
+      return this.#statement(
+        'SELECT id, timestamp, sender, recipient, message FROM private_messages WHERE recipient = ? ORDER BY id',
+      )
+        .all(username)
+        .map((row) => ({
+          id: integer(row['id']),
+          timestamp: integer(row['timestamp']),
+          from: text(row['sender']),
+          to: text(row['recipient']),
+          message: text(row['message']),
+        }));
+    });
+  }
+
+  acknowledgePrivateMessage(username: string, id: number): Promise<boolean> {
+    return this.#run(() => {
+      checkText('username', username);
+      if (!Number.isSafeInteger(id) || id < 0) throw new RangeError(`id must be a non-negative integer, got ${String(id)}`);
+      return changed(this.#statement('DELETE FROM private_messages WHERE id = ? AND recipient = ?').run(id, username));
+    });
+  }
+
+  /** Waits for the calls already started (a createAccount may be hashing), then closes the file. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.allSettled(this.#inFlight);
+      this.#statements.clear();
+      this.#db.close();
+    })();
+    return this.#closing;
+  }
+
+  /**
+   * Runs one call, refusing it after close() and keeping it in #inFlight so close() does not pull
+   * the database out from under an await. Argument checks happen inside, so they reject rather
+   * than throw, like every other failure of an async method.
+   */
+  #run<T>(work: () => T | Promise<T>): Promise<T> {
+    if (this.#closing !== undefined) return Promise.reject(new StoreClosedError());
+    const call = (async () => work())();
+    this.#inFlight.add(call);
+    const forget = (): void => {
+      this.#inFlight.delete(call);
+    };
+    call.then(forget, forget);
+    return call;
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Synchronous on purpose: nothing may await between BEGIN and COMMIT on the shared connection. */
+  #transaction<T>(work: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Turns the foreign key violation of a write for a name with no account into UnknownAccountError. */
+  #forAccount<T>(username: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (isSqliteError(error, SQLITE_CONSTRAINT_FOREIGNKEY)) throw new UnknownAccountError(username);
+      throw error;
+    }
+  }
+}
+
+const STATS_COLUMNS = 'avg_speed, uploads, shared_files, shared_folders';
+
+type Row = Record<string, SQLOutputValue>;
+
+function toAccount(row: Row): Account {
+  return {
+    username: text(row['username']),
+    createdAt: integer(row['created_at']),
+    banned: integer(row['banned']) === 1,
+    admin: integer(row['admin']) === 1,
+    privilegedUntil: integer(row['privileged_until']),
+  };
+}
+
+function toStats(row: Row): StoredStats {
+  return {
+    avgSpeed: integer(row['avg_speed']),
+    uploads: integer(row['uploads']),
+    sharedFiles: integer(row['shared_files']),
+    sharedFolders: integer(row['shared_folders']),
+  };
+}
+
+function integer(value: SQLOutputValue | undefined): number {
+  if (typeof value !== 'number') throw new Error(`expected an integer column, got ${typeof value}`);
+  return value;
+}
+
+function text(value: SQLOutputValue | undefined): string {
+  if (typeof value !== 'string') throw new Error(`expected a text column, got ${typeof value}`);
+  return value;
+}
+
+function missingRow(table: string): never {
+  throw new Error(`an upsert into ${table} returned no row`);
+}
+
+function changed(result: { changes: number | bigint }): boolean {
+  return Number(result.changes) > 0;
+}
+
+function isSqliteError(error: unknown, errcode: number): boolean {
+  return typeof error === 'object' && error !== null && 'errcode' in error && error.errcode === errcode;
+}
+
+// SQLite stores text as UTF-8, where a lone surrogate becomes U+FFFD: two different JavaScript
+// strings would then name the same row. Refusing them keeps what is stored what was asked for.
+function checkText(what: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${typeof value}`);
+  if (!value.isWellFormed()) throw new TypeError(`${what} contains a lone UTF-16 surrogate`);
+}
+
+function checkName(what: string, value: unknown): asserts value is string {
+  checkText(what, value);
+  if (value === '') throw new RangeError(`${what} must not be empty`);
+}
+
+function checkBoolean(what: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean, got ${typeof value}`);
+}
+
+function checkTime(what: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${what} must be a non-negative integer of milliseconds, got ${String(value)}`);
+  }
+}
+
+/** Counts travel as uint32, so larger ones are stored as the largest the wire can say. */
+function clampCount(what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${what} must be a non-negative integer, got ${String(value)}`);
+  }
+  return Math.min(value, UINT32_MAX);
+}
