@@ -13,7 +13,7 @@ import type { Logger } from './log.ts';
 import { Network, OnlineUser } from './network.ts';
 import { TokenBucket, type Clock } from './rate-limit.ts';
 import type { Session, SessionHost } from './session.ts';
-import type { ServerStore } from './store/store.ts';
+import type { ServerStore, StoredStats } from './store/store.ts';
 
 /** Successful logins remembered so a returning user skips scrypt; bounded. */
 const VERIFIED_CACHE_LIMIT = 100_000;
@@ -76,26 +76,19 @@ export class ServerCore implements SessionHost {
     if (user !== undefined && this.network.online.get(user.username) === user) this.dropUser(user, detail);
   }
 
-  /** Registers a freshly logged-in user. */
-  addUser(session: Session, username: string): OnlineUser {
+  /** Registers a freshly logged-in user, with the stats stored for it. */
+  addUser(session: Session, username: string, stats: StoredStats): OnlineUser {
     const limits = this.config.limits;
     const user = new OnlineUser({
       username,
       link: session,
       ip: session.connection.remoteAddress,
       privileged: this.isPrivileged(username),
-      stats: { avgSpeed: 0, uploads: 0, sharedFiles: 0, sharedFolders: 0 },
+      stats,
       searches: new TokenBucket(limits.searchBurst, limits.searchesPerMinute, this.now),
       now: this.now(),
     });
     this.network.add(user);
-    // Stats are loaded right after; until then the user shows zeros.
-    void this.store.getStats(username).then(
-      (stats) => {
-        user.stats = stats;
-      },
-      (error: unknown) => this.log.error({ err: error, user: username }, 'could not load stats'),
-    );
     return user;
   }
 

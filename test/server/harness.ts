@@ -19,6 +19,8 @@ import { silentLogger } from '../../src/server/log.ts';
 
 export const WAIT_MS = 5000;
 
+const LOGIN_BURST = new Set(['RoomList', 'ParentMinSpeed', 'ParentSpeedRatio', 'WishlistInterval', 'PrivilegedUsers']);
+
 export function tempDir(prefix = 'slsk-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -58,6 +60,8 @@ type Predicate<M> = (message: M) => boolean;
 export class RawClient {
   readonly socket: Socket;
   readonly received: ServerResponse[] = [];
+  /** Names of every message received, in order, never consumed. */
+  readonly history: string[] = [];
   private readonly reader = new FrameReader('server');
   private waiters: { test: Predicate<ServerResponse>; resolve: (m: ServerResponse) => void }[] = [];
   private closedWaiters: (() => void)[] = [];
@@ -71,6 +75,7 @@ export class RawClient {
       for (const frame of this.reader.push(chunk)) {
         const message = decode('server', 'response', frame);
         this.received.push(message);
+        this.history.push(message.name);
         this.waiters = this.waiters.filter((w) => {
           if (!w.test(message)) return true;
           w.resolve(message);
@@ -98,8 +103,10 @@ export class RawClient {
     client.send({ name: 'Login', username, password, version: 160, md5Hash: '', minorVersion: 1, ...extra } as ServerRequest);
     const reply = await client.next('Login');
     if (!reply.result) throw new Error(`login of ${username} failed: ${reply.failureReason}`);
-    // Everything the server sends after login ends with ExcludedSearchPhrases.
+    // Everything the server sends after login ends with ExcludedSearchPhrases; drop that burst so
+    // tests see only what comes after it.
     await client.next('ExcludedSearchPhrases');
+    client.received.splice(0, client.received.length, ...client.received.filter((m) => !LOGIN_BURST.has(m.name)));
     return client;
   }
 
@@ -142,13 +149,20 @@ export class RawClient {
     });
   }
 
+  /** Resolves once the server has handled everything this client sent so far (a round trip). */
+  async sync(): Promise<void> {
+    const marker = `sync-${Math.random().toString(36).slice(2)}`;
+    this.send({ name: 'GetUserStatus', username: marker });
+    await this.next('GetUserStatus', (m) => m.username === marker);
+  }
+
   /** Asserts that nothing matching arrives before a marker round-trip completes. */
-  async nothingMore<N extends ServerResponse['name']>(name: N): Promise<void> {
+  async nothingMore<N extends ServerResponse['name']>(name: N, test: Predicate<ServerResponseOf<N>> = () => true): Promise<void> {
     // A GetUserStatus round trip: the server answers in order, so anything sent before is here by then.
     const marker = `marker-${Math.random().toString(36).slice(2)}`;
     this.send({ name: 'GetUserStatus', username: marker });
     await this.next('GetUserStatus', (m) => m.username === marker);
-    const found = this.received.find((m) => m.name === name);
+    const found = this.received.find((m) => m.name === name && test(m as ServerResponseOf<N>));
     if (found !== undefined) throw new Error(`unexpected ${name}: ${JSON.stringify(found, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
   }
 

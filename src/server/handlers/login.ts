@@ -61,17 +61,19 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
   } else if (!(await core.verifyPassword(m.username, m.password))) {
     return fail(LoginFailure.invalidPassword);
   }
+  const stats = await core.store.getStats(m.username);
   if (session.state === 'closed') return;
 
   const previous = core.network.online.get(m.username);
+  // Register the new session before dropping the old one, so watchers never see the user go
+  // offline in between.
+  const user = core.addUser(session, m.username, stats);
   if (previous !== undefined) {
     // Newest wins: the old session hears Kicked and is closed.
     previous.send(serverResponse.Kicked({}));
     core.dropUser(previous, 'logged in elsewhere');
     previous.link.close('logged in elsewhere');
   }
-
-  const user = core.addUser(session, m.username);
   session.user = user;
   session.state = 'active';
   log.info({ version: m.version, minor: m.minorVersion, ip: user.ip }, 'logged in');
