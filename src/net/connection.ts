@@ -30,6 +30,8 @@ interface FramedConnectionEvents {
 }
 
 export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** A corked batch this large is flushed without waiting for the end of the tick. */
+const FLUSH_BATCH_BYTES = 64 * 1024;
 
 export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   readonly socket: Socket;
@@ -39,6 +41,8 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   private readonly maxWriteBufferBytes: number;
   private closeReason: CloseReason | undefined;
   private corked = false;
+  /** Bytes written since the socket was corked, not yet handed to the kernel. */
+  private batchBytes = 0;
 
   constructor(socket: Socket, channel: Channel, options: FramedConnectionOptions = {}) {
     super();
@@ -69,26 +73,35 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
 
   /**
    * Queues one frame. Frames sent in the same tick go out in one write. Returns false (and closes
-   * the connection) when the peer has let more than maxWriteBufferBytes pile up.
+   * the connection) when more than maxWriteBufferBytes wait in user space: the kernel's buffers
+   * are full, so the peer has stopped reading.
    */
   send(frame: Uint8Array): boolean {
     if (this.closeReason !== undefined) return false;
-    const pending = this.socket.writableLength + frame.length;
-    if (pending > this.maxWriteBufferBytes) {
-      this.close({ kind: 'slow-consumer', bufferedBytes: pending });
-      return false;
-    }
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+      process.nextTick(this.flush);
     }
     this.socket.write(frame);
+    this.batchBytes += frame.length;
+    // Hand big batches to the kernel at once, so that what stays queued measures the peer's
+    // reading, not the size of one burst.
+    if (this.batchBytes >= FLUSH_BATCH_BYTES) this.flush();
+    const stuck = this.socket.writableLength - this.batchBytes;
+    if (stuck > this.maxWriteBufferBytes) {
+      this.close({ kind: 'slow-consumer', bufferedBytes: stuck });
+      return false;
+    }
     return true;
   }
+
+  private readonly flush = (): void => {
+    if (!this.corked) return;
+    this.corked = false;
+    this.batchBytes = 0;
+    this.socket.uncork();
+  };
 
   /** Stops reading from the socket (inbound backpressure) until resume(). */
   pause(): void {
