@@ -54,6 +54,12 @@ export type MessageFor<C extends Channel, D extends Direction> = C extends 'serv
 export interface DecodeOptions {
   /** Cap on the inflated size of a compressed body (default 256 MiB). */
   maxInflatedBytes?: number;
+  /**
+   * Accept bytes after the last field instead of throwing TRAILING_BYTES. For servers and clients
+   * facing peers that pad fields (slsk-client sends ToggleParentSearch's boolean as a uint32);
+   * the codec's own tests keep this off.
+   */
+  allowTrailingBytes?: boolean;
 }
 
 // ---- the tables ------------------------------------------------------------------------------
@@ -196,7 +202,7 @@ export function decode(channel: Channel, direction: Direction, frame: Uint8Array
       ? new Reader(inflate(reader.rest(), options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES))
       : reader;
     entry.layout.readInto(body, message);
-    if (body.remaining > 0) {
+    if (body.remaining > 0 && options.allowTrailingBytes !== true) {
       throw new DecodeError(ProtocolErrorCode.trailingBytes, `${body.remaining} bytes left after the last field`, {
         offset: body.pos,
       });

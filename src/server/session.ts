@@ -18,6 +18,7 @@ export interface SessionHost {
 }
 
 let nextSessionId = 1;
+const LENIENT = { allowTrailingBytes: true } as const;
 
 export class Session implements SessionLink {
   readonly id = nextSessionId++;
@@ -101,7 +102,8 @@ export class Session implements SessionLink {
   private dispatch(frame: Uint8Array): Promise<void> | undefined {
     let message: ServerRequest;
     try {
-      message = decode('server', 'request', frame);
+      // Extra bytes after a complete message are tolerated: some clients pad fields.
+      message = decode('server', 'request', frame, LENIENT);
     } catch (error) {
       if (error instanceof DecodeError && error.code === ProtocolErrorCode.unknownCode) {
         // Clients send codes we do not know (newer or private extensions): skip them, never close.
