@@ -4,10 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, UsageError, type CliIo, type Command } from './command.ts';
 import { decodeCommand } from './commands/decode.ts';
+import { serverCommand } from './commands/server.ts';
 import { painterFor } from './style.ts';
 
 /** Every subcommand, in the order `slsk --help` lists them. */
-export const commands: ReadonlyMap<string, Command> = new Map([['decode', decodeCommand]]);
+export const commands: ReadonlyMap<string, Command> = new Map([
+  ['decode', decodeCommand],
+  ['server', serverCommand],
+]);
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 

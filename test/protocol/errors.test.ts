@@ -55,6 +55,12 @@ describe('decoding', () => {
     });
   });
 
+  test('allowTrailingBytes accepts padding after a complete message (slsk-client’s 4-byte boolean)', () => {
+    const padded = frame32(71, raw('01000000'));
+    expectDecodeError(() => decode('server', 'request', padded), ProtocolErrorCode.trailingBytes);
+    assert.deepEqual(decode('server', 'request', padded, { allowTrailingBytes: true }), { name: 'ToggleParentSearch', enable: true });
+  });
+
   test('an unknown code carries the code', () => {
     expectDecodeError(() => decode('server', 'request', frame32(9999)), ProtocolErrorCode.unknownCode, { messageCode: 9999 });
     expectDecodeError(() => decode('distributed', 'both', frame8(200)), ProtocolErrorCode.unknownCode, { messageCode: 200 });

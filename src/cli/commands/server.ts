@@ -1,12 +1,13 @@
 // `slsk server`: runs the Soulseek server in the foreground until SIGINT/SIGTERM, with settings from
 // options and an optional JSON file; `slsk server user ...` (server-user.ts) manages its accounts.
 
-import { ConfigError, defaultConfig, loadConfigFile, resolveConfig, type ServerConfig, type ServerConfigInput } from '../../server/config.ts';
+import { ConfigError, defaultConfig, type ServerConfig, type ServerConfigInput } from '../../server/config.ts';
 import type { SoulseekServer } from '../../server/server.ts';
 import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
+import { settingsFrom } from './server-config.ts';
 import { runUserCommand, userHelp } from './server-user.ts';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting of the config file with its default, generated so the help never drifts from config.ts. */
 function settingsList(): string {
@@ -142,26 +143,10 @@ function isLogLevel(value: string): value is ServerConfig['logLevel'] {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
-export function wholeNumber(option: string, text: string, min: number, max: number): number {
+function wholeNumber(option: string, text: string, min: number, max: number): number {
   const value = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(value >= min && value <= max)) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return value;
-}
-
-/**
- * The file over the defaults, then the options over both. The file is checked on its own first
- * so a bad value in it is reported as the file's, with its path.
- */
-export function settingsFrom(configFile: string | undefined, overrides: ServerConfigInput): ServerConfig {
-  if (configFile === undefined) return resolveConfig(overrides);
-  const fromFile = loadConfigFile(configFile);
-  try {
-    resolveConfig(fromFile);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`in the config file ${configFile}: ${error.message}`);
-    throw error;
-  }
-  return resolveConfig(fromFile, overrides);
 }
 
 /** What to tell the user when the server could not start, or undefined for an error that is a bug. */
