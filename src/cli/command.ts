@@ -27,6 +27,8 @@ export interface Command {
   readonly example: string;
   /** The full text of `slsk <command> --help`, examples included. */
   readonly help: string;
+  /** Help for a subcommand (`slsk server user --help`), when the arguments name one. */
+  helpFor?(argv: readonly string[]): string | undefined;
   /** Runs the command with the arguments after its name; resolves to the process exit code. */
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }

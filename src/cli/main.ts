@@ -32,7 +32,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     commandName = first;
     const command = findCommand(commandName);
-    if (asksForHelp(rest)) return print(io, command.help);
+    if (asksForHelp(rest)) return print(io, command.helpFor?.(rest) ?? command.help);
     return await command.run(rest, io);
   } catch (error) {
     const prefix = commands.has(commandName ?? '') ? `slsk ${commandName}` : 'slsk';

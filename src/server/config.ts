@@ -107,11 +107,14 @@ export function resolveConfig(...inputs: ServerConfigInput[]): ServerConfig {
   let config: ServerConfig = { ...defaultConfig, limits: { ...defaultConfig.limits } };
   for (const input of inputs) {
     const { limits, ...rest } = input;
+    if (limits !== undefined && (limits === null || typeof limits !== 'object' || Array.isArray(limits))) {
+      throw new ConfigError('limits must be an object such as {"loginTimeoutSeconds": 60}');
+    }
     for (const key of Object.keys(rest)) {
-      if (!(key in defaultConfig)) throw new ConfigError(`unknown setting ${JSON.stringify(key)}; known: ${Object.keys(defaultConfig).join(', ')}`);
+      if (!Object.hasOwn(defaultConfig, key)) throw new ConfigError(`unknown setting ${JSON.stringify(key)}; known: ${Object.keys(defaultConfig).join(', ')}`);
     }
     for (const key of Object.keys(limits ?? {})) {
-      if (!(key in defaultConfig.limits)) {
+      if (!Object.hasOwn(defaultConfig.limits, key)) {
         throw new ConfigError(`unknown limit ${JSON.stringify(key)}; known: ${Object.keys(defaultConfig.limits).join(', ')}`);
       }
     }
@@ -130,13 +133,16 @@ export function loadConfigFile(path: string): ServerConfigInput {
   } catch (error) {
     throw new ConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the top level must be an object');
-    return parsed as ServerConfigInput;
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`the config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`the config file ${path} must hold one JSON object, such as {"port": 2242}`);
+  }
+  return parsed as ServerConfigInput;
 }
 
 function validate(config: ServerConfig): void {

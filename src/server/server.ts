@@ -59,7 +59,13 @@ export class SoulseekServer {
     }
     const core = new ServerCore({ config, store, log, privileges, ...(now ? { now } : {}), ...(random ? { random } : {}) });
     const server = new SoulseekServer(config, core, log);
-    await server.listen();
+    try {
+      await server.listen();
+    } catch (error) {
+      // The caller gets no server to close, so release the store opened here.
+      if (givenStore === undefined) await store.close();
+      throw error;
+    }
     return server;
   }
 

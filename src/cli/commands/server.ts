@@ -64,6 +64,7 @@ export const serverCommand: Command = {
   usage: 'slsk server [--host ADDRESS] [--port N] [--data DIR] [--private] [--config FILE] ...',
   example: 'slsk server --host 0.0.0.0 --port 2242 --data ./data',
   help: serverHelp,
+  helpFor: (argv) => (argv[0] === 'user' ? userHelp : undefined),
   run,
 };
 

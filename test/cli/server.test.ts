@@ -1,0 +1,296 @@
+// `slsk server` and `slsk server user` as real child processes: help, clean shutdown on SIGTERM and
+// SIGINT, the config file and its errors, --private with accounts added from the command line,
+// bans, and a port already in use.
+
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { encode } from '../../src/protocol/index.ts';
+import { attemptLogin, ServerChild, type LogLine } from '../server/durability-child.ts';
+import { RawClient, tempDir } from '../server/harness.ts';
+import { runProcess, runSlsk, slskBin, type ProcessResult } from './run-process.ts';
+
+function assertExit(result: ProcessResult, expected: number): void {
+  assert.equal(result.code, expected, `exit ${result.code} (signal ${result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+}
+
+/** Every test gets its own folder; all are removed at the end, whatever happened. */
+const folders: string[] = [];
+const children: ServerChild[] = [];
+function folder(): string {
+  const dir = tempDir('slsk-cli-server-');
+  folders.push(dir);
+  return dir;
+}
+async function startServer(args: readonly string[]): Promise<ServerChild> {
+  const server = await ServerChild.start(args);
+  children.push(server);
+  return server;
+}
+after(async () => {
+  for (const child of children) child.kill();
+  await Promise.all(children.map((child) => child.exited));
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A config file in `dir` with a fast password hash, so logins that register cost little. */
+function configFile(dir: string, settings: Record<string, unknown>): string {
+  const path = join(dir, 'server.json');
+  writeFileSync(path, JSON.stringify({ passwordCost: 1024, ...settings }));
+  return path;
+}
+
+const user = (args: readonly string[], dataDir: string) => runSlsk(['server', 'user', ...args, '--data', dataDir]);
+
+describe('slsk server', { concurrency: true }, () => {
+  test('--help lists every option with its default, and examples for the server and for accounts', async () => {
+    const result = await runSlsk(['server', '--help']);
+    assertExit(result, 0);
+    const options: [string, string][] = [
+      ['--host', 'default 127.0.0.1'],
+      ['--port', 'default 2242'],
+      ['--data', 'default ./data'],
+      ['--private', 'default off'],
+      ['--max-users', 'default 100000'],
+      ['--motd', 'default "Welcome to slsk-ts!"'],
+      ['--config', 'default: none'],
+      ['--log-level', 'default info'],
+    ];
+    for (const [option, defaultText] of options) {
+      assert.match(result.stdout, new RegExp(`^  ${option} `, 'm'), `${option} is listed`);
+      assert.ok(result.stdout.includes(defaultText), `the help shows "${defaultText}"`);
+    }
+    assert.match(result.stdout, /fatal\|error\|warn\|info\|debug\|trace\|silent/);
+    // The config file's settings are generated from the defaults, limits included.
+    assert.match(result.stdout, /excludedSearchPhrases +\[\]/);
+    assert.match(result.stdout, /limits\.loginTimeoutSeconds +60/);
+    const examples = result.stdout.slice(result.stdout.indexOf('Examples:'));
+    assert.match(examples, /slsk server --host 0\.0\.0\.0/);
+    for (const action of ['add', 'remove', 'list', 'ban', 'unban']) {
+      assert.match(result.stdout, new RegExp(`^  slsk server user ${action} `, 'm'), `an example of user ${action}`);
+    }
+
+    const userHelp = await runSlsk(['server', 'user', '--help']);
+    assertExit(userHelp, 0);
+    assert.match(userHelp.stdout, /SLSK_PASSWORD=s3cret slsk server user add bob/);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${signal} closes the sessions, logs the shutdown and exits 0`, async () => {
+      const dataDir = folder();
+      const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {})]);
+      const listening = server.logs.find((line) => line.msg === 'server listening');
+      assert.equal(listening?.['host'], '127.0.0.1');
+      const alice = await RawClient.login(server.port, 'alice', 'pw');
+      await server.waitForLog((line) => line.msg === 'logged in' && line['user'] === 'alice');
+
+      const exit = await server.stop(signal);
+      assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
+      await alice.waitClosed();
+      const messages = server.logs.map((line) => line.msg);
+      const shutdown = server.logs.find((line) => line.msg === 'shutting down');
+      assert.equal(shutdown?.['signal'], signal);
+      assert.ok(messages.indexOf('shutting down') < messages.indexOf('server stopped'), messages.join(', '));
+      assert.deepEqual(server.otherStdout, [], 'stdout holds only JSON log lines');
+      assert.equal(server.stderr, '');
+    });
+  }
+
+  test('a second signal while shutting down exits 1 at once', async () => {
+    const dataDir = folder();
+    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {})]);
+    // A client that never closes its side keeps the shutdown waiting on its session (for 5 s).
+    const stubborn = connect({ host: '127.0.0.1', port: server.port, allowHalfOpen: true });
+    try {
+      stubborn.on('error', () => {});
+      const replied = new Promise((resolve) => stubborn.once('data', resolve));
+      stubborn.write(encode('server', 'request', { name: 'Login', username: 'stubborn', password: 'pw', version: 160, md5Hash: '', minorVersion: 1 }));
+      await replied;
+      server.child.kill('SIGTERM');
+      await server.waitForLog((line) => line.msg === 'shutting down');
+      const exit = await server.stop('SIGTERM');
+      assert.deepEqual(exit, { code: 1, signal: null }, server.describe());
+      assert.match(server.stderr, /^slsk server: second SIGTERM while shutting down: exiting now/);
+      assert.ok(!server.logs.some((line) => line.msg === 'server stopped'), server.describe());
+    } finally {
+      stubborn.destroy();
+    }
+  });
+
+  test('--config: the motd, excluded phrases and limits come from the file; options override it', async () => {
+    const dataDir = folder();
+    const config = configFile(dataDir, { motd: 'Hello from the file', excludedSearchPhrases: ['bootleg', 'camrip'], maxUsers: 1 });
+    const server = await startServer(['--data', dataDir, '--config', config, '--max-users', '2']);
+    try {
+      const { client: alice, reply } = await attemptLogin(server.port, 'alice', 'pw');
+      assert.equal(reply.result, true);
+      assert.equal(reply.greeting, 'Hello from the file');
+      assert.deepEqual((await alice.next('ExcludedSearchPhrases')).phrases, ['bootleg', 'camrip']);
+      // The file says one user at most; --max-users 2 lets a second one in.
+      const bob = await RawClient.login(server.port, 'bob', 'pw');
+      const { reply: third } = await attemptLogin(server.port, 'carol', 'pw');
+      assert.equal(third.failureReason, 'SVRFULL');
+      await alice.close();
+      await bob.close();
+    } finally {
+      assert.equal((await server.stop()).code, 0, server.describe());
+    }
+  });
+
+  test('a bad config file or option exits 2 with a one-line message naming the setting', async () => {
+    const dataDir = folder();
+    const badLimit = configFile(dataDir, { limits: { loginTimeoutSeconds: 0 } });
+    const result = await runSlsk(['server', '--port', '0', '--data', dataDir, '--config', badLimit]);
+    assertExit(result, 2);
+    assert.match(result.stderr, /^slsk server: in the config file .*server\.json: limits\.loginTimeoutSeconds must be a whole number from 1 to 3600, got 0\n$/);
+    assert.equal(result.stdout, '');
+
+    const typo = join(dataDir, 'typo.json');
+    writeFileSync(typo, '{"mtod": "hi"}');
+    const unknown = await runSlsk(['server', '--port', '0', '--data', dataDir, '--config', typo]);
+    assertExit(unknown, 2);
+    assert.match(unknown.stderr, /unknown setting "mtod"; known: host, port/);
+
+    const broken = join(dataDir, 'broken.json');
+    writeFileSync(broken, '{"motd": ');
+    const notJson = await runSlsk(['server', '--config', broken]);
+    assertExit(notJson, 2);
+    assert.match(notJson.stderr, /broken\.json is not valid JSON/);
+
+    const missing = await runSlsk(['server', '--config', join(dataDir, 'absent.json')]);
+    assertExit(missing, 2);
+    assert.match(missing.stderr, /cannot read the config file .*absent\.json/);
+
+    const badPort = await runSlsk(['server', '--port', 'http']);
+    assertExit(badPort, 2);
+    assert.match(badPort.stderr, /--port must be a whole number from 0 to 65535, got "http"/);
+    const badLevel = await runSlsk(['server', '--log-level', 'loud']);
+    assertExit(badLevel, 2);
+    assert.match(badLevel.stderr, /--log-level must be one of fatal, error, warn, info, debug, trace, silent/);
+  });
+
+  test('a port in use: a one-line error that says to pick another --port, exit 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const result = await runSlsk(['server', '--port', String(port), '--data', folder()]);
+      assertExit(result, 1);
+      assert.match(result.stderr, new RegExp(`^slsk server: port ${port} on 127\\.0\\.0\\.1 is already in use .*--port.*\\n$`));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  // Accounts are added while the server runs: the store is SQLite in WAL mode, and a login reads
+  // the account afresh, so the new account works at once.
+  test('--private refuses unknown users; an account added with `user add` logs in', async () => {
+    const dataDir = folder();
+    const server = await startServer(['--data', dataDir, '--private']);
+    try {
+      const { client: dave, reply } = await attemptLogin(server.port, 'dave', 'pw');
+      assert.equal(reply.result, false);
+      assert.equal(reply.failureReason, 'SVRPRIVATE');
+      await dave.waitClosed();
+
+      assertExit(await user(['add', 'carol', '--password', 'pw'], dataDir), 0);
+      const carol = await RawClient.login(server.port, 'carol', 'pw');
+      await carol.close();
+      const { reply: wrong } = await attemptLogin(server.port, 'carol', 'not-pw');
+      assert.equal(wrong.failureReason, 'INVALIDPASS');
+    } finally {
+      assert.equal((await server.stop()).code, 0, server.describe());
+    }
+  });
+
+  test('user add, list, list --json, ban, unban and remove round trip; a banned user gets no Login reply', async () => {
+    const dataDir = folder();
+    const added = await user(['add', 'alice', '--password', 'pw-a'], dataDir);
+    assertExit(added, 0);
+    assert.equal(added.stdout, 'added account alice\n');
+    const fromEnv = await runProcess(process.execPath, [slskBin, 'server', 'user', 'add', 'bob', '--admin', '--data', dataDir], {
+      env: { ...process.env, NO_COLOR: '1', SLSK_PASSWORD: 'pw-b' },
+    });
+    assertExit(fromEnv, 0);
+    assertExit(await user(['ban', 'bob'], dataDir), 0);
+
+    const table = await user(['list'], dataDir);
+    assertExit(table, 0);
+    const rows = table.stdout.trimEnd().split('\n').map((line) => line.split(/ {2,}/));
+    assert.deepEqual(rows[0], ['USERNAME', 'CREATED (UTC)', 'BANNED', 'ADMIN']);
+    assert.deepEqual(rows.slice(1).map(([name, , banned, admin]) => [name, banned, admin]), [
+      ['alice', 'no', 'no'],
+      ['bob', 'yes', 'yes'],
+    ]);
+    const json = await user(['list', '--json'], dataDir);
+    assertExit(json, 0);
+    const accounts = JSON.parse(json.stdout) as { username: string; created: string; banned: boolean; admin: boolean }[];
+    assert.deepEqual(accounts.map(({ username, banned, admin }) => ({ username, banned, admin })), [
+      { username: 'alice', banned: false, admin: false },
+      { username: 'bob', banned: true, admin: true },
+    ]);
+    assert.ok(Math.abs(Date.parse(accounts[0]!.created) - Date.now()) < 60_000, accounts[0]!.created);
+
+    // A short login timeout, so the silence a banned user gets ends quickly.
+    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, { limits: { loginTimeoutSeconds: 1 } })]);
+    try {
+      const bob = await RawClient.connect(server.port);
+      bob.send({ name: 'Login', username: 'bob', password: 'pw-b', version: 160, md5Hash: '', minorVersion: 1 });
+      await bob.waitClosed();
+      assert.deepEqual(bob.received, [], 'no Login reply for a banned user');
+      await server.waitForLog((line: LogLine) => line.msg === 'banned user tried to log in');
+
+      assertExit(await user(['unban', 'bob'], dataDir), 0);
+      const unbanned = await RawClient.login(server.port, 'bob', 'pw-b');
+      await unbanned.close();
+    } finally {
+      assert.equal((await server.stop()).code, 0, server.describe());
+    }
+
+    const removed = await user(['remove', 'alice', 'bob'], dataDir);
+    assertExit(removed, 0);
+    assert.equal(removed.stdout, 'removed alice\nremoved bob\n');
+    const empty = await user(['list', '--json'], dataDir);
+    assert.deepEqual(JSON.parse(empty.stdout), []);
+  });
+
+  test('user errors: unknown names exit 1 naming them, a taken name, no password, a bad name, a missing database', async () => {
+    const dataDir = folder();
+    assertExit(await user(['add', 'alice', '--password', 'pw'], dataDir), 0);
+
+    const ban = await user(['ban', 'alice', 'ghost', 'nobody'], dataDir);
+    assertExit(ban, 1);
+    assert.equal(ban.stdout, 'banned alice\n');
+    assert.match(ban.stderr, /^slsk server user ban: no account named "ghost", "nobody": check the spelling with 'slsk server user list'/);
+    for (const action of ['unban', 'remove']) {
+      const result = await user([action, 'ghost'], dataDir);
+      assertExit(result, 1);
+      assert.match(result.stderr, new RegExp(`^slsk server user ${action}: no account named "ghost"`));
+    }
+
+    const taken = await user(['add', 'alice', '--password', 'other'], dataDir);
+    assertExit(taken, 1);
+    assert.match(taken.stderr, /an account named "alice" already exists: pick another name, or remove it first/);
+
+    // stdin is a pipe here, not a terminal, so there is no prompt to fall back on.
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env['SLSK_PASSWORD'];
+    const noPassword = await runProcess(process.execPath, [slskBin, 'server', 'user', 'add', 'bob', '--data', dataDir], { env });
+    assertExit(noPassword, 1);
+    assert.match(noPassword.stderr, /no password: give --password PW, set the SLSK_PASSWORD environment variable/);
+
+    const badName = await user(['add', 'server', '--password', 'pw'], dataDir);
+    assertExit(badName, 2);
+    assert.match(badName.stderr, /"server" cannot be a Soulseek username: Nick is reserved/);
+
+    const nowhere = await user(['list'], join(dataDir, 'elsewhere'));
+    assertExit(nowhere, 1);
+    assert.match(nowhere.stderr, /no server database in .*elsewhere.*give the server's folder with --data/);
+
+    const misuse = await user(['list', '--password', 'pw'], dataDir);
+    assertExit(misuse, 2);
+    assert.match(misuse.stderr, /--password and --admin go with add only/);
+  });
+});
