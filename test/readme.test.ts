@@ -1,7 +1,8 @@
 // The README's library example runs as written, against the package's own `slsk-ts/protocol`.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +10,30 @@ import { runProcess } from './cli/run-process.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-test('the README protocol example prints what its comments say', async () => {
+function examples(): string[] {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(example !== undefined && example.includes("from 'slsk-ts/protocol'"), 'the README has a TypeScript example importing slsk-ts/protocol');
+  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
+}
+
+test('the README server example starts and stops a server', async () => {
+  const example = examples().find((code) => code.includes("from 'slsk-ts/server'"));
+  assert.ok(example !== undefined, 'the README has a slsk-ts/server example');
+  const dataDir = mkdtempSync(join(tmpdir(), 'slsk-readme-'));
+  try {
+    const result = await runProcess(process.execPath, ['--conditions=slsk-ts-source', '--input-type=module-typescript'], {
+      cwd: root,
+      input: example.replace("'./data'", JSON.stringify(dataDir)),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /listening on \d+, 0 online/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the README protocol example prints what its comments say', async () => {
+  const example = examples().find((code) => code.includes("from 'slsk-ts/protocol'"));
+  assert.ok(example !== undefined, 'the README has a TypeScript example importing slsk-ts/protocol');
   const result = await runProcess(
     process.execPath,
     ['--conditions=slsk-ts-source', '--input-type=module-typescript'],

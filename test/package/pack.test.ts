@@ -91,6 +91,23 @@ describe('the packed package', { timeout: 180_000 }, () => {
     assert.deepEqual(output.decoded, { name: 'Login', ...LOGIN.fields });
   });
 
+  test('slsk-ts/server starts a server from dist, with its runtime dependency installed', async () => {
+    const script = `
+      import { SoulseekServer } from 'slsk-ts/server';
+      const server = await SoulseekServer.start({ port: 0, dataDir: './server-data', logLevel: 'silent', passwordCost: 1024 });
+      const port = server.port;
+      await server.close();
+      console.log(JSON.stringify({ resolved: import.meta.resolve('slsk-ts/server'), port }));
+    `;
+    writeFileSync(join(consumerDir, 'use-server.mjs'), script);
+    const result = await runProcess(process.execPath, ['use-server.mjs'], { cwd: consumerDir });
+    assert.equal(result.code, 0, result.stderr);
+    const output = JSON.parse(result.stdout) as { resolved: string; port: number };
+    assert.match(output.resolved, /node_modules\/slsk-ts\/dist\/server\/index\.js$/);
+    assert.ok(output.port > 0);
+    assert.ok(existsSync(join(consumerDir, 'server-data', 'slsk-server.sqlite')));
+  });
+
   test('the installed slsk binary runs the compiled CLI', async () => {
     const bin = join(consumerDir, 'node_modules', '.bin', 'slsk');
     const decoded = await runProcess(process.execPath, [bin, 'decode', 'server', 'request', LOGIN.hex, '--json'], { cwd: consumerDir });
