@@ -23,7 +23,6 @@ const LENIENT = { allowTrailingBytes: true } as const;
 export class Session implements SessionLink {
   readonly id = nextSessionId++;
   readonly connection: FramedConnection;
-  readonly log: Logger;
   state: SessionState = 'login';
   /** Set once Login succeeded. */
   user: OnlineUser | undefined;
@@ -37,13 +36,20 @@ export class Session implements SessionLink {
   constructor(host: SessionHost, connection: FramedConnection) {
     this.host = host;
     this.connection = connection;
-    this.log = host.log.child({ session: this.id, ip: connection.remoteAddress });
     connection.on('frame', (frame) => this.enqueue(frame));
     connection.on('close', (reason) => {
       this.state = 'closed';
       this.queue.length = 0;
       host.sessionClosed(this, reason);
     });
+  }
+
+  private logger: Logger | undefined;
+
+  /** The session's logger, made on first use: most sessions log little, and a child logger per connection costs memory. */
+  get log(): Logger {
+    this.logger ??= this.host.log.child({ session: this.id, ip: this.connection.remoteAddress });
+    return this.logger;
   }
 
   get username(): string | undefined {

@@ -26,7 +26,13 @@ function admit(core: ServerCore, user: OnlineUser, query: string, kind: string):
   return true;
 }
 
-/** Sends a network-wide search from `searcher` to every branch root and every non-participant. */
+/** Recipients served per turn of the event loop, so one search to 20,000 users does not stall logins and chat. */
+const FAN_OUT_CHUNK = 2000;
+
+/**
+ * Sends a network-wide search from `searcher` to every branch root and every non-participant, in
+ * chunks across event-loop turns. Returns how many recipients it was sent to.
+ */
 export function broadcastSearch(core: ServerCore, searcher: OnlineUser, ticket: number, query: string): number {
   const viaTree = serverResponse.ServerSearchRequest({
     distributedCode: DISTRIBUTED_SEARCH_CODE,
@@ -36,19 +42,26 @@ export function broadcastSearch(core: ServerCore, searcher: OnlineUser, ticket: 
     query,
   });
   const direct = serverResponse.FileSearch({ username: searcher.username, ticket, query });
-  let sent = 0;
+  const recipients: OnlineUser[] = [];
+  const frames: Uint8Array[] = [];
   for (const user of core.network.online.values()) {
     if (user === searcher) continue;
     const tree = user.distributed;
     if (!tree.participates) {
-      user.send(direct);
-      sent++;
+      recipients.push(user);
+      frames.push(direct);
     } else if (tree.branchLevel === 0) {
-      user.send(viaTree);
-      sent++;
+      recipients.push(user);
+      frames.push(viaTree);
     }
   }
-  return sent;
+  const sendChunk = (start: number): void => {
+    const end = Math.min(start + FAN_OUT_CHUNK, recipients.length);
+    for (let i = start; i < end; i++) recipients[i]!.send(frames[i]!);
+    if (end < recipients.length) setImmediate(sendChunk, end);
+  };
+  sendChunk(0);
+  return recipients.length;
 }
 
 export const fileSearch: Handler<'FileSearch'> = ({ core, user }, m) => {
