@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { FrameReader, ProtocolError, type Channel, type FrameReaderOptions } from '../protocol/index.ts';
+import { FrameReader, ProtocolError, obfuscate, type Channel, type FrameReaderOptions } from '../protocol/index.ts';
 
 export interface FramedConnectionOptions extends FrameReaderOptions {
   /** Close the connection when more than this many bytes wait to be sent (a peer that does not read). */
@@ -13,6 +13,10 @@ export interface FramedConnectionOptions extends FrameReaderOptions {
   idleTimeoutMs?: number;
   /** TCP keepalive, so a peer that vanished without closing (half-open) is noticed. */
   keepAliveMs?: number;
+  /** Obfuscate every outgoing frame (type 1), for P connections to an obfuscated port. */
+  obfuscateOutgoing?: boolean;
+  /** Bytes already read from the socket before this connection took it over (after an init message). */
+  initialBytes?: Uint8Array;
 }
 
 /** Why a connection closed: the first cause wins. */
@@ -40,6 +44,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   private readonly reader: FrameReader;
   private readonly maxWriteBufferBytes: number;
   private closeReason: CloseReason | undefined;
+  private readonly obfuscateOutgoing: boolean;
   private corked = false;
   /** Bytes written since the socket was corked, not yet handed to the kernel. */
   private batchBytes = 0;
@@ -51,6 +56,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     this.remotePort = socket.remotePort ?? 0;
     this.reader = new FrameReader(channel, options);
     this.maxWriteBufferBytes = options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES;
+    this.obfuscateOutgoing = options.obfuscateOutgoing ?? false;
     socket.setNoDelay(true);
     if (options.keepAliveMs !== undefined && options.keepAliveMs > 0) socket.setKeepAlive(true, options.keepAliveMs);
     if (options.idleTimeoutMs !== undefined && options.idleTimeoutMs > 0) {
@@ -60,6 +66,10 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.close({ kind: 'socket-error', error }));
     socket.on('close', () => this.finish({ kind: 'remote' }));
+    const initial = options.initialBytes;
+    // Frames already read are delivered once the owner has attached its listeners.
+    if (initial !== undefined && initial.length > 0) process.nextTick(() => this.onData(initial));
+    if (socket.isPaused()) socket.resume();
   }
 
   get closed(): boolean {
@@ -83,8 +93,9 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
       this.socket.cork();
       process.nextTick(this.flush);
     }
-    this.socket.write(frame);
-    this.batchBytes += frame.length;
+    const bytes = this.obfuscateOutgoing ? obfuscate(frame) : frame;
+    this.socket.write(bytes);
+    this.batchBytes += bytes.length;
     // Hand big batches to the kernel at once, so that what stays queued measures the peer's
     // reading, not the size of one burst.
     if (this.batchBytes >= FLUSH_BATCH_BYTES) this.flush();
@@ -131,7 +142,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     this.emit('close', reason);
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Uint8Array): void {
     if (this.closeReason !== undefined) return;
     let frames: Uint8Array[];
     try {

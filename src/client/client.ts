@@ -1,0 +1,723 @@
+// The Soulseek client: one object an app embeds to log in, search, browse, chat and take part in
+// the distributed network. It composes the server link, the peer connections, the searches and the
+// distributed node; every async call takes an AbortSignal and has a timeout.
+
+import { EventEmitter } from 'node:events';
+import { createHash } from 'node:crypto';
+import {
+  UploadPermissions,
+  UserStatus,
+  type PeerMessage,
+  type PeerMessageOf,
+  type ServerResponse,
+  type UserStats,
+} from '../protocol/index.ts';
+import { DistributedNode, type DistributedStatus } from './distributed.ts';
+import { AbortError, ClientError, LoginError, NotConnectedError } from './errors.ts';
+import { toFileData, toSharedFile, type AudioInfo } from './files.ts';
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.ts';
+import type { PeerConnection } from './peer-connection.ts';
+import { PeerManager, type EstablishedSocket } from './peers.ts';
+import { Search, type SearchOptions, type SearchResponse } from './search.ts';
+import { ServerLink } from './server-link.ts';
+import {
+  presenceOf,
+  type ClientEvents,
+  type Folder,
+  type IncomingSearch,
+  type LoginInfo,
+  type Presence,
+  type RoomListing,
+  type RoomMember,
+  type RoomState,
+  type SharesListing,
+  type UserInfo,
+  type UserStatsInfo,
+  type WatchResult,
+} from './types.ts';
+import { deferred, withDeadline, type Deferred } from './wait.ts';
+
+export interface LoginOptions {
+  /** `host:port`, or an object. */
+  server: string | { host: string; port: number };
+  username: string;
+  password: string;
+  signal?: AbortSignal;
+}
+
+/** A file our search responder offers. */
+export interface OfferedFile extends AudioInfo {
+  /** The full virtual path, e.g. `@@music\\Artist\\Album\\01 - Title.flac`. */
+  filename: string;
+  size: bigint;
+  extension?: string;
+}
+
+export interface SearchAnswer {
+  files: OfferedFile[];
+  lockedFiles?: OfferedFile[];
+  slotsFree: boolean;
+  avgSpeed: number;
+  queueLength: number;
+}
+
+/** Answers searches that reach us; return undefined (or no files) to stay silent, as clients do. */
+export type SearchResponder = (search: IncomingSearch) => SearchAnswer | undefined | Promise<SearchAnswer | undefined>;
+
+/** What we show to users who ask for our user info. */
+export interface OwnUserInfo {
+  description: string;
+  picture?: Uint8Array;
+  uploadSlots: number;
+  queueLength: number;
+  slotsFree: boolean;
+  uploadPermissions: number;
+}
+
+export interface SharesProvider {
+  shares(requester: string): { folders: Folder[]; lockedFolders: Folder[] } | Promise<{ folders: Folder[]; lockedFolders: Folder[] }>;
+  folder(requester: string, directory: string): Folder | undefined | Promise<Folder | undefined>;
+}
+
+export type FileConnectionHandler = (connection: EstablishedSocket) => void;
+
+function parseServer(server: LoginOptions['server']): { host: string; port: number } {
+  if (typeof server !== 'string') return server;
+  const match = /^(.*):(\d+)$/.exec(server);
+  if (match === null) return { host: server, port: 2242 };
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+}
+
+const statsInfo = (stats: UserStats): UserStatsInfo => ({
+  avgSpeed: stats.avgSpeed,
+  uploads: Number(stats.uploads),
+  files: stats.sharedFileCount,
+  folders: stats.sharedFolderCount,
+});
+
+const toFolder = (directory: { name: string; files: Parameters<typeof toSharedFile>[0][] }, locked: boolean): Folder => ({
+  name: directory.name,
+  files: directory.files.map((file) => toSharedFile(file, locked)),
+});
+
+export class Client extends EventEmitter<ClientEvents> {
+  readonly options: ResolvedOptions;
+  private link: ServerLink | undefined;
+  private readonly peers: PeerManager;
+  private readonly distributed: DistributedNode;
+  private credentials: { server: { host: string; port: number }; username: string; password: string } | undefined;
+  private loggedInAs: string | undefined;
+  private closing = false;
+  private kicked = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectAttempt = 0;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly searches = new Map<number, Search>();
+  private nextTicket = Math.floor(Math.random() * 0x7000_0000) + 1;
+  private readonly joinedRooms = new Set<string>();
+  private readonly watched = new Set<string>();
+  private status: number = UserStatus.online;
+  private sharedCounts = { folders: 0, files: 0 };
+  private responder: SearchResponder | undefined;
+  private sharesProvider: SharesProvider | undefined;
+  private fileHandler: FileConnectionHandler | undefined;
+  private ownInfo: OwnUserInfo = { description: '', uploadSlots: 1, queueLength: 0, slotsFree: true, uploadPermissions: UploadPermissions.everyone };
+  /** Browse and folder requests waiting for the peer's reply. */
+  private readonly pendingShares = new Map<string, Deferred<PeerMessageOf<'PeerSharesReply'>>>();
+  private readonly pendingInfo = new Map<string, Deferred<PeerMessageOf<'PeerUserInfoReply'>>>();
+  private readonly pendingFolders = new Map<number, Deferred<PeerMessageOf<'PeerDirectoryContentsReply'>>>();
+  private wishes: string[] = [];
+  private wishIndex = 0;
+  private wishlistTimer: NodeJS.Timeout | undefined;
+  private readonly wishTickets = new Map<number, string>();
+
+  constructor(options: ClientOptions = {}) {
+    super();
+    this.options = resolveOptions(options);
+    this.peers = new PeerManager(this.options, {
+      username: () => this.loggedInAs,
+      server: () => this.link,
+      peerConnected: (connection) => this.watchPeer(connection),
+      distributedConnected: (connection, direction) => {
+        if (direction === 'incoming') this.distributed.incoming(connection);
+        else connection.close('unexpected distributed connection');
+      },
+      fileConnected: (connection) => {
+        if (this.fileHandler !== undefined) this.fileHandler(connection);
+        else connection.socket.destroy();
+      },
+    });
+    this.distributed = new DistributedNode(this.options, this.peers, {
+      username: () => this.loggedInAs,
+      server: () => this.link,
+      search: (request) => this.incomingSearch({ ...request, via: 'distributed' }),
+      changed: (status) => this.emit('distributed', status),
+    });
+  }
+
+  // ---- session ---------------------------------------------------------------------------------
+
+  get username(): string | undefined {
+    return this.loggedInAs;
+  }
+
+  get loggedIn(): boolean {
+    return this.link !== undefined && !this.link.closed && this.loggedInAs !== undefined;
+  }
+
+  get listenPort(): number {
+    return this.peers.listenPort;
+  }
+
+  /** Connects, logs in, and announces our ports, status and shares. Rejects with LoginError when refused. */
+  async login(options: LoginOptions): Promise<LoginInfo> {
+    const server = parseServer(options.server);
+    this.closing = false;
+    this.kicked = false;
+    this.credentials = { server, username: options.username, password: options.password };
+    const info = await this.connectAndLogin(options.signal);
+    this.reconnectAttempt = 0;
+    return info;
+  }
+
+  private async connectAndLogin(signal?: AbortSignal): Promise<LoginInfo> {
+    const credentials = this.credentials;
+    if (credentials === undefined) throw new NotConnectedError('login');
+    await this.peers.listen();
+    const { host, port } = credentials.server;
+    const timeouts = this.options.timeouts;
+    const link = await ServerLink.connect(host, port, timeouts, this.options.logger, signal);
+    link.on('message', (message) => this.onServerMessage(message));
+    const { username, password } = credentials;
+    const reply = link.waitFor('Login', () => true, timeouts.loginMs, signal);
+    link.send({
+      name: 'Login',
+      username,
+      password,
+      version: this.options.version.major,
+      md5Hash: createHash('md5').update(username + password).digest('hex'),
+      minorVersion: this.options.version.minor,
+    });
+    let login;
+    try {
+      login = await reply;
+    } catch (error) {
+      link.close('login failed');
+      throw error;
+    }
+    if (!login.result) {
+      link.close('login refused');
+      throw new LoginError(login.failureReason ?? 'unknown', login.rejectionDetail);
+    }
+    this.link = link;
+    this.loggedInAs = username;
+    link.on('close', (reason) => this.onServerClosed(link, reason.kind === 'local' ? reason.detail : reason.kind));
+    this.announce();
+    const info: LoginInfo = {
+      username,
+      greeting: login.greeting ?? '',
+      ip: login.ipAddress ?? '0.0.0.0',
+      privileged: login.privileged ?? false,
+      listenPort: this.peers.listenPort,
+      obfuscatedPort: this.peers.obfuscatedPort,
+    };
+    this.options.logger.info?.({ server: `${host}:${port}`, username }, 'logged in');
+    this.emit('loggedIn', info);
+    return info;
+  }
+
+  /** What a client tells the server right after login (FLOWS.md §1.6). */
+  private announce(): void {
+    const link = this.link!;
+    const obfuscated = this.peers.obfuscatedPort;
+    link.send(
+      obfuscated > 0
+        ? { name: 'SetListenPort', listeningPort: this.peers.listenPort, hasObfuscatedPort: 1, obfuscatedPort: obfuscated }
+        : { name: 'SetListenPort', listeningPort: this.peers.listenPort },
+    );
+    link.send({ name: 'SetStatus', status: this.status });
+    link.send({ name: 'SharedFoldersFiles', sharedFolderCount: this.sharedCounts.folders, sharedFileCount: this.sharedCounts.files });
+    link.send({ name: 'AddUser', username: this.loggedInAs! });
+    for (const name of this.watched) link.send({ name: 'AddUser', username: name });
+    for (const room of this.joinedRooms) link.send({ name: 'JoinRoom', roomName: room });
+    if (this.options.distributed) this.distributed.start();
+    this.pingTimer ??= setInterval(() => this.link?.send({ name: 'Ping' }), this.options.timeouts.pingMs);
+    this.pingTimer.unref();
+  }
+
+  private onServerClosed(link: ServerLink, reason: string): void {
+    if (this.link !== link) return;
+    this.link = undefined;
+    this.distributed.stop();
+    for (const search of this.searches.values()) search.finish('disconnected');
+    const willReconnect = !this.closing && !this.kicked && this.options.reconnect.enabled;
+    this.emit('disconnected', { reason, willReconnect });
+    if (willReconnect) this.scheduleReconnect();
+  }
+
+  /** Capped exponential backoff with jitter, so a restarted server is not hit by every client at once. */
+  private scheduleReconnect(): void {
+    const { initialDelayMs, maxDelayMs } = this.options.reconnect;
+    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** this.reconnectAttempt);
+    const delayMs = Math.round(base * (0.5 + Math.random()));
+    this.reconnectAttempt++;
+    this.emit('reconnecting', { attempt: this.reconnectAttempt, delayMs });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connectAndLogin().then(
+        () => {
+          this.reconnectAttempt = 0;
+        },
+        (error: unknown) => {
+          this.options.logger.info?.({ err: (error as Error).message }, 'reconnect failed');
+          if (error instanceof LoginError || this.closing || this.kicked) return;
+          this.scheduleReconnect();
+        },
+      );
+    }, delayMs);
+  }
+
+  /** Logs out and closes every connection. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.wishlistTimer) clearInterval(this.wishlistTimer);
+    this.pingTimer = undefined;
+    this.wishlistTimer = undefined;
+    this.distributed.stop();
+    for (const search of this.searches.values()) search.finish('stopped');
+    const link = this.link;
+    this.link = undefined;
+    this.loggedInAs = undefined;
+    if (link !== undefined && !link.closed) {
+      const closed = new Promise<void>((resolve) => link.once('close', () => resolve()));
+      link.close('logged out');
+      await closed;
+    }
+    await this.peers.close();
+  }
+
+  private requireLink(what: string): ServerLink {
+    const link = this.link;
+    if (link === undefined || link.closed) throw new NotConnectedError(what);
+    return link;
+  }
+
+  setStatus(status: 'online' | 'away'): void {
+    this.status = status === 'away' ? UserStatus.away : UserStatus.online;
+    this.link?.send({ name: 'SetStatus', status: this.status });
+  }
+
+  /** Tells the server how much we share (shown to others in our stats). */
+  setSharedCounts(folders: number, files: number): void {
+    this.sharedCounts = { folders, files };
+    this.link?.send({ name: 'SharedFoldersFiles', sharedFolderCount: folders, sharedFileCount: files });
+  }
+
+  /** Answers searches that reach us (the shares index plugs in here). */
+  setSearchResponder(responder: SearchResponder | undefined): void {
+    this.responder = responder;
+  }
+
+  setSharesProvider(provider: SharesProvider | undefined): void {
+    this.sharesProvider = provider;
+  }
+
+  /** Takes F (file transfer) connections; without a handler they are closed. */
+  setFileConnectionHandler(handler: FileConnectionHandler | undefined): void {
+    this.fileHandler = handler;
+  }
+
+  setUserInfo(info: Partial<OwnUserInfo>): void {
+    this.ownInfo = { ...this.ownInfo, ...info };
+  }
+
+  distributedStatus(): DistributedStatus {
+    return this.distributed.status();
+  }
+
+  // ---- server messages -------------------------------------------------------------------------
+
+  private onServerMessage(message: ServerResponse): void {
+    this.emit('serverMessage', message);
+    if (this.options.distributed) this.distributed.serverMessage(message);
+    switch (message.name) {
+      case 'Kicked':
+        this.kicked = true;
+        this.emit('kicked');
+        break;
+      case 'PrivateChatMessage':
+        this.link?.send({ name: 'PrivateChatMessageAck', chatId: message.chatId });
+        this.emit('privateMessage', {
+          id: message.chatId,
+          time: new Date(message.timestamp * 1000),
+          from: message.username,
+          text: message.message,
+          isNew: message.isDirect ?? true,
+        });
+        break;
+      case 'RoomChatMessage':
+        this.emit('roomMessage', { room: message.roomName, username: message.username, text: message.message });
+        break;
+      case 'PublicChatMessage':
+        this.emit('publicChatMessage', { room: message.room, username: message.username, text: message.message });
+        break;
+      case 'UserJoinedRoom':
+        this.emit('userJoinedRoom', {
+          room: message.roomName,
+          member: {
+            username: message.username,
+            status: presenceOf(message.status),
+            stats: statsInfo(message.userStats),
+            slotsFree: message.slotsFree,
+            country: message.countryCode,
+          },
+        });
+        break;
+      case 'UserLeftRoom':
+        this.emit('userLeftRoom', { room: message.roomName, username: message.username });
+        break;
+      case 'GetUserStatus':
+        this.emit('userStatus', { username: message.username, status: presenceOf(message.status), privileged: message.privileged });
+        break;
+      case 'GetUserStats':
+        this.emit('userStats', { username: message.username, stats: statsInfo(message.userStats) });
+        break;
+      case 'ConnectToPeer':
+        void this.peers.connectBack(message);
+        break;
+      case 'FileSearch':
+        this.incomingSearch({ username: message.username, ticket: message.ticket, query: message.query, via: 'server' });
+        break;
+      case 'WishlistInterval':
+        this.restartWishlist(message.interval);
+        break;
+      case 'AdminMessage':
+        this.emit('adminMessage', message.message);
+        break;
+      default:
+    }
+  }
+
+  // ---- searching -------------------------------------------------------------------------------
+
+  /** Starts a search; iterate it, listen to its events, or await `search.done`. */
+  search(query: string, options: SearchOptions = {}): Search {
+    const link = this.requireLink('search');
+    const ticket = this.ticket();
+    const scope = options.scope ?? { kind: 'network' };
+    const search = new Search({
+      query,
+      ticket,
+      scope,
+      timeoutMs: options.timeoutMs ?? this.options.timeouts.searchMs,
+      maxResults: options.maxResults ?? this.options.limits.maxSearchResults,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEnd: (ended) => this.searches.delete(ended.ticket),
+    });
+    this.searches.set(ticket, search);
+    switch (scope.kind) {
+      case 'network':
+        link.send({ name: 'FileSearch', ticket, query });
+        break;
+      case 'room':
+        link.send({ name: 'RoomSearch', room: scope.room, ticket, query });
+        break;
+      case 'user':
+        link.send({ name: 'UserSearch', username: scope.username, ticket, query });
+        break;
+      case 'wishlist':
+        link.send({ name: 'WishlistSearch', ticket, query });
+        break;
+    }
+    return search;
+  }
+
+  /** Wishlist queries re-run at the server's WishlistInterval, one per tick; replies come as `wishlistResponse`. */
+  addWish(query: string): void {
+    if (!this.wishes.includes(query)) this.wishes.push(query);
+  }
+
+  removeWish(query: string): void {
+    this.wishes = this.wishes.filter((wish) => wish !== query);
+  }
+
+  get wishlist(): readonly string[] {
+    return this.wishes;
+  }
+
+  private restartWishlist(intervalSeconds: number): void {
+    if (this.wishlistTimer) clearInterval(this.wishlistTimer);
+    this.wishlistTimer = setInterval(() => this.runNextWish(), Math.max(1, intervalSeconds) * 1000);
+    this.wishlistTimer.unref();
+  }
+
+  private runNextWish(): void {
+    if (this.wishes.length === 0 || !this.loggedIn) return;
+    const query = this.wishes[this.wishIndex++ % this.wishes.length]!;
+    const search = this.search(query, { scope: { kind: 'wishlist' } });
+    this.wishTickets.set(search.ticket, query);
+    search.on('response', (response) => this.emit('wishlistResponse', { query, response }));
+    search.once('end', () => this.wishTickets.delete(search.ticket));
+  }
+
+  private ticket(): number {
+    this.nextTicket = (this.nextTicket % 0xffff_fff0) + 1;
+    return this.nextTicket;
+  }
+
+  /** A search that reached us: hand it to the responder and send its answer to the searcher. */
+  private incomingSearch(search: IncomingSearch): void {
+    if (search.username === this.loggedInAs) return;
+    this.emit('searchRequest', search);
+    const responder = this.responder;
+    if (responder === undefined) return;
+    void (async () => {
+      const answer = await responder(search);
+      if (answer === undefined || (answer.files.length === 0 && (answer.lockedFiles?.length ?? 0) === 0)) return;
+      const peer = await this.peers.peer(search.username);
+      peer.send({
+        name: 'PeerSearchReply',
+        username: this.loggedInAs ?? '',
+        ticket: search.ticket,
+        results: answer.files.map(toFileData),
+        hasSlotsFree: answer.slotsFree,
+        avgSpeed: answer.avgSpeed,
+        queueSize: answer.queueLength,
+        unknown: 0,
+        ...(answer.lockedFiles !== undefined && answer.lockedFiles.length > 0 ? { lockedResults: answer.lockedFiles.map(toFileData) } : {}),
+      });
+    })().catch((error: unknown) => this.emit('warning', error instanceof Error ? error : new Error(String(error))));
+  }
+
+  // ---- peers -----------------------------------------------------------------------------------
+
+  private watchPeer(connection: PeerConnection): void {
+    connection.on('message', (message) => this.onPeerMessage(connection, message));
+  }
+
+  private onPeerMessage(connection: PeerConnection, message: PeerMessage): void {
+    const username = connection.username;
+    this.emit('peerMessage', { username, message });
+    switch (message.name) {
+      case 'PeerSearchReply':
+        this.searches.get(message.ticket)?.accept(username, message);
+        break;
+      case 'PeerSharesReply':
+        this.pendingShares.get(username)?.resolve(message);
+        break;
+      case 'PeerUserInfoReply':
+        this.pendingInfo.get(username)?.resolve(message);
+        break;
+      case 'PeerDirectoryContentsReply':
+        this.pendingFolders.get(message.ticket)?.resolve(message);
+        break;
+      case 'PeerUserInfoRequest':
+        connection.send({
+          name: 'PeerUserInfoReply',
+          description: this.ownInfo.description,
+          hasPicture: this.ownInfo.picture !== undefined,
+          ...(this.ownInfo.picture !== undefined ? { picture: this.ownInfo.picture } : {}),
+          uploadSlots: this.ownInfo.uploadSlots,
+          queueSize: this.ownInfo.queueLength,
+          hasSlotsFree: this.ownInfo.slotsFree,
+          uploadPermissions: this.ownInfo.uploadPermissions,
+        });
+        break;
+      case 'PeerSharesRequest':
+        void this.answerShares(connection);
+        break;
+      case 'PeerDirectoryContentsRequest':
+        void this.answerFolder(connection, message.ticket, message.directory);
+        break;
+      default:
+    }
+  }
+
+  private async answerShares(connection: PeerConnection): Promise<void> {
+    const shares = (await this.sharesProvider?.shares(connection.username)) ?? { folders: [], lockedFolders: [] };
+    const toDirectory = (folder: Folder) => ({ name: folder.name, files: folder.files.map((f) => toFileData({ ...f, filename: f.filename })) });
+    connection.send({
+      name: 'PeerSharesReply',
+      directories: shares.folders.map(toDirectory),
+      unknown: 0,
+      ...(shares.lockedFolders.length > 0 ? { lockedDirectories: shares.lockedFolders.map(toDirectory) } : {}),
+    });
+  }
+
+  private async answerFolder(connection: PeerConnection, ticket: number, directory: string): Promise<void> {
+    const folder = await this.sharesProvider?.folder(connection.username, directory);
+    connection.send({
+      name: 'PeerDirectoryContentsReply',
+      ticket,
+      directory,
+      directories: folder === undefined ? [] : [{ name: folder.name, files: folder.files.map((f) => toFileData(f)) }],
+    });
+  }
+
+  /** Asks a peer for something over its P connection and waits for the reply. */
+  private askPeer<T>(
+    username: string,
+    what: string,
+    pending: Map<string | number, Deferred<T>>,
+    key: string | number,
+    request: PeerMessage,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return withDeadline(what, this.options.timeouts.peerReplyMs, signal, async (combined) => {
+      const existing = pending.get(key);
+      const reply = existing ?? deferred<T>();
+      if (existing === undefined) pending.set(key, reply);
+      const onAbort = () => reply.reject(new AbortError(what, combined.reason));
+      combined.addEventListener('abort', onAbort, { once: true });
+      try {
+        const peer = await this.peers.peer(username, combined);
+        if (existing === undefined) peer.send(request);
+        return await reply.promise;
+      } finally {
+        combined.removeEventListener('abort', onAbort);
+        if (pending.get(key) === reply) pending.delete(key);
+      }
+    });
+  }
+
+  /** Every shared folder of a user, locked folders included. */
+  async browse(username: string, options: { signal?: AbortSignal } = {}): Promise<SharesListing> {
+    this.requireLink('browse');
+    const reply = await this.askPeer(username, `browsing ${username}`, this.pendingShares as Map<string | number, Deferred<PeerMessageOf<'PeerSharesReply'>>>, username, { name: 'PeerSharesRequest' }, options.signal);
+    return {
+      username,
+      folders: reply.directories.map((d) => toFolder(d, false)),
+      lockedFolders: (reply.lockedDirectories ?? []).map((d) => toFolder(d, true)),
+    };
+  }
+
+  /** The files of one folder of a user's shares. */
+  async folder(username: string, directory: string, options: { signal?: AbortSignal } = {}): Promise<Folder[]> {
+    this.requireLink('folder');
+    const ticket = this.ticket();
+    const reply = await this.askPeer(
+      username,
+      `listing ${directory} of ${username}`,
+      this.pendingFolders as Map<string | number, Deferred<PeerMessageOf<'PeerDirectoryContentsReply'>>>,
+      ticket,
+      { name: 'PeerDirectoryContentsRequest', ticket, directory },
+      options.signal,
+    );
+    return reply.directories.map((d) => toFolder(d, false));
+  }
+
+  /** A user's description, picture, slots, queue and upload permissions. */
+  async userInfo(username: string, options: { signal?: AbortSignal } = {}): Promise<UserInfo> {
+    this.requireLink('user info');
+    const reply = await this.askPeer(username, `user info of ${username}`, this.pendingInfo as Map<string | number, Deferred<PeerMessageOf<'PeerUserInfoReply'>>>, username, { name: 'PeerUserInfoRequest' }, options.signal);
+    return {
+      username,
+      description: reply.description,
+      ...(reply.picture !== undefined ? { picture: reply.picture } : {}),
+      uploadSlots: reply.uploadSlots,
+      queueLength: reply.queueSize,
+      slotsFree: reply.hasSlotsFree,
+      ...(reply.uploadPermissions !== undefined ? { uploadPermissions: reply.uploadPermissions } : {}),
+    };
+  }
+
+  /** Where a peer listens (ip 0.0.0.0 when offline). */
+  async peerAddress(username: string, options: { signal?: AbortSignal } = {}): Promise<{ ip: string; port: number; obfuscatedPort: number }> {
+    const reply = await this.requireLink('peer address').sendAndWait({ name: 'GetPeerAddress', username }, 'GetPeerAddress', (m) => m.username === username, options.signal);
+    return { ip: reply.ip, port: reply.port, obfuscatedPort: reply.obfuscatedPort ?? 0 };
+  }
+
+  // ---- users -----------------------------------------------------------------------------------
+
+  async userStatus(username: string, options: { signal?: AbortSignal } = {}): Promise<{ status: Presence; privileged: boolean }> {
+    const reply = await this.requireLink('user status').sendAndWait({ name: 'GetUserStatus', username }, 'GetUserStatus', (m) => m.username === username, options.signal);
+    return { status: presenceOf(reply.status), privileged: reply.privileged };
+  }
+
+  async userStats(username: string, options: { signal?: AbortSignal } = {}): Promise<UserStatsInfo> {
+    const reply = await this.requireLink('user stats').sendAndWait({ name: 'GetUserStats', username }, 'GetUserStats', (m) => m.username === username, options.signal);
+    return statsInfo(reply.userStats);
+  }
+
+  /** Watches a user: its status and stats changes arrive as `userStatus` / `userStats` events. */
+  async watch(username: string, options: { signal?: AbortSignal } = {}): Promise<WatchResult> {
+    const reply = await this.requireLink('watch').sendAndWait({ name: 'AddUser', username }, 'AddUser', (m) => m.username === username, options.signal);
+    if (!reply.exist) return { username, exists: false };
+    this.watched.add(username);
+    return {
+      username,
+      exists: true,
+      ...(reply.status !== undefined ? { status: presenceOf(reply.status) } : {}),
+      ...(reply.userStats !== undefined ? { stats: statsInfo(reply.userStats) } : {}),
+      ...(reply.countryCode !== undefined ? { country: reply.countryCode } : {}),
+    };
+  }
+
+  unwatch(username: string): void {
+    this.watched.delete(username);
+    this.link?.send({ name: 'RemoveUser', username });
+  }
+
+  // ---- rooms and chat --------------------------------------------------------------------------
+
+  async roomList(options: { signal?: AbortSignal } = {}): Promise<RoomListing[]> {
+    const reply = await this.requireLink('room list').sendAndWait({ name: 'RoomList' }, 'RoomList', () => true, options.signal);
+    return reply.rooms.map((name, i) => ({ name, users: reply.roomsUserCount[i] ?? 0 }));
+  }
+
+  /** Joins (or creates) a public room; resolves with its members. */
+  async joinRoom(room: string, options: { signal?: AbortSignal } = {}): Promise<RoomState> {
+    const link = this.requireLink('join room');
+    const refused = link.waitFor('PrivateChatMessage', (m) => m.username === 'server' && m.message.includes(room), this.options.timeouts.requestMs, options.signal);
+    const reply = await Promise.race([
+      link.sendAndWait({ name: 'JoinRoom', roomName: room }, 'JoinRoom', (m) => m.roomName === room, options.signal),
+      refused.then((notice) => {
+        throw new ClientError('ROOM_REFUSED', `the server refused room ${JSON.stringify(room)}: ${notice.message}`);
+      }),
+    ]);
+    refused.catch(() => {});
+    this.joinedRooms.add(room);
+    const members: RoomMember[] = reply.users.map((username, i) => ({
+      username,
+      status: presenceOf(reply.usersStatus[i] ?? 0),
+      stats: reply.usersStats[i] ? statsInfo(reply.usersStats[i]) : { avgSpeed: 0, uploads: 0, files: 0, folders: 0 },
+      slotsFree: reply.usersSlotsFree[i] ?? 0,
+      country: reply.usersCountries[i] ?? '',
+    }));
+    const state: RoomState = {
+      room,
+      members,
+      ...(reply.owner !== undefined ? { owner: reply.owner } : {}),
+      ...(reply.operator !== undefined ? { operators: reply.operator } : {}),
+    };
+    this.emit('roomJoined', state);
+    return state;
+  }
+
+  async leaveRoom(room: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.joinedRooms.delete(room);
+    await this.requireLink('leave room').sendAndWait({ name: 'LeaveRoom', roomName: room }, 'LeaveRoom', (m) => m.roomName === room, options.signal);
+    this.emit('roomLeft', room);
+  }
+
+  sayInRoom(room: string, text: string): void {
+    this.requireLink('room message').send({ name: 'RoomChatMessage', roomName: room, message: text });
+  }
+
+  sendPrivateMessage(username: string, text: string): void {
+    this.requireLink('private message').send({ name: 'PrivateChatMessage', username, message: text });
+  }
+
+  /** One message to several users (delivered to those online who watch us). */
+  sendPrivateMessageToMany(usernames: string[], text: string): void {
+    this.requireLink('private message').send({ name: 'PrivateChatMessageUsers', username: usernames, message: text });
+  }
+
+  get rooms(): readonly string[] {
+    return [...this.joinedRooms];
+  }
+}
+
+export type { SearchResponse };

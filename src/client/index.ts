@@ -1,0 +1,29 @@
+// slsk-ts/client: a Soulseek client to embed in an app.
+
+export { Client } from './client.ts';
+export type { FileConnectionHandler, LoginOptions, OfferedFile, OwnUserInfo, SearchAnswer, SearchResponder, SharesProvider } from './client.ts';
+export { Search } from './search.ts';
+export type { SearchEnd, SearchOptions, SearchResponse, SearchScope } from './search.ts';
+export type { AudioInfo, SharedFile } from './files.ts';
+export { decodeAttributes, encodeAttributes } from './files.ts';
+export type { DistributedStatus } from './distributed.ts';
+export type { EstablishedSocket } from './peers.ts';
+export { CLIENT_VERSION, defaultLimits, defaultReconnect, defaultTimeouts } from './options.ts';
+export type { ClientLimits, ClientLogger, ClientOptions, ClientTimeouts, ReconnectOptions } from './options.ts';
+export { AbortError, ClientError, LoginError, NotConnectedError, PeerUnreachableError, TimeoutError } from './errors.ts';
+export type {
+  ClientEvents,
+  Folder,
+  IncomingSearch,
+  LoginInfo,
+  Presence,
+  PrivateMessage,
+  RoomListing,
+  RoomMember,
+  RoomMessage,
+  RoomState,
+  SharesListing,
+  UserInfo,
+  UserStatsInfo,
+  WatchResult,
+} from './types.ts';

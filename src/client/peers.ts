@@ -1,0 +1,350 @@
+// Peer connections: the listen ports, incoming connections of every type, and outgoing ones made
+// the way real clients make them — a direct connection and an indirect one (ConnectToPeer, the
+// peer connects back with PeerPierceFirewall) raced, the loser closed. One P connection per peer is
+// kept and reused; idle ones are closed; the total is capped.
+
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import type { ServerResponseOf } from '../protocol/index.ts';
+import { ClientError, PeerUnreachableError, TimeoutError } from './errors.ts';
+import { readInit, writeInit } from './handshake.ts';
+import type { ResolvedOptions } from './options.ts';
+import { DistributedConnection, PeerConnection } from './peer-connection.ts';
+import type { ServerLink } from './server-link.ts';
+import { deferred, withDeadline, type Deferred } from './wait.ts';
+
+export type ConnectionType = 'P' | 'F' | 'D';
+
+/** A connection after its init message, before anything else was read from it. */
+export interface EstablishedSocket {
+  socket: Socket;
+  username: string;
+  type: ConnectionType;
+  /** Bytes that arrived after the init message. */
+  rest: Uint8Array;
+  /** The connection is to/from an obfuscated port. */
+  obfuscated: boolean;
+}
+
+export interface PeerHooks {
+  /** Our username, once logged in. */
+  username(): string | undefined;
+  server(): ServerLink | undefined;
+  /** A P connection is ready (incoming or outgoing): the client listens to its messages. */
+  peerConnected(connection: PeerConnection): void;
+  /** A D connection was established; the distributed node decides what it is. */
+  distributedConnected(connection: DistributedConnection, direction: 'incoming' | 'outgoing'): void;
+  /** An F connection after its init; the transfers code takes it (next issue). */
+  fileConnected(connection: EstablishedSocket): void;
+}
+
+interface PendingIndirect {
+  username: string;
+  type: ConnectionType;
+  result: Deferred<EstablishedSocket>;
+}
+
+export class PeerManager {
+  private readonly options: ResolvedOptions;
+  private readonly hooks: PeerHooks;
+  private listener: Server | undefined;
+  private obfuscatedListener: Server | undefined;
+  /** The P connection we send on, per user. */
+  private readonly peers = new Map<string, PeerConnection>();
+  /** Every open P connection, including the ones that lost a race. */
+  private readonly allPeers = new Set<PeerConnection>();
+  /** P connections being made, so concurrent callers share one attempt. */
+  private readonly connecting = new Map<string, Promise<PeerConnection>>();
+  private readonly pendingIndirect = new Map<number, PendingIndirect>();
+  private readonly sockets = new Set<Socket>();
+  private nextTicket = Math.floor(Math.random() * 0x7fff_0000) + 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ResolvedOptions, hooks: PeerHooks) {
+    this.options = options;
+    this.hooks = hooks;
+  }
+
+  get listenPort(): number {
+    const address = this.listener?.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  get obfuscatedPort(): number {
+    const address = this.obfuscatedListener?.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Opens the listen port(s); idempotent. */
+  async listen(): Promise<void> {
+    if (this.listener === undefined) {
+      this.listener = await this.openListener(this.options.listenPort, false);
+    }
+    if (this.options.obfuscatedListenPort !== false && this.obfuscatedListener === undefined) {
+      this.obfuscatedListener = await this.openListener(this.options.obfuscatedListenPort, true);
+    }
+    this.idleTimer ??= setInterval(() => this.closeIdle(), Math.max(1000, this.options.timeouts.peerIdleMs / 4));
+    this.idleTimer.unref();
+  }
+
+  private openListener(port: number, obfuscated: boolean): Promise<Server> {
+    const server = createServer({ noDelay: true }, (socket) => this.accept(socket, obfuscated));
+    return new Promise((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new ClientError('LISTEN_FAILED', `cannot listen on port ${port} (${error.code ?? error.message}); choose another listen port`, { cause: error })),
+      );
+      server.listen({ host: this.options.listenHost, port }, () => {
+        server.removeAllListeners('error');
+        server.on('error', (error) => this.options.logger.warn?.({ err: error.message }, 'listener error'));
+        resolve(server);
+      });
+    });
+  }
+
+  private track(socket: Socket): boolean {
+    if (this.sockets.size >= this.options.limits.maxPeerConnections) {
+      this.options.logger.info?.({ limit: this.options.limits.maxPeerConnections }, 'peer connection limit reached, refusing');
+      socket.destroy();
+      return false;
+    }
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => {});
+    return true;
+  }
+
+  private async accept(socket: Socket, obfuscated: boolean): Promise<void> {
+    if (!this.track(socket)) return;
+    let init;
+    try {
+      init = await readInit(socket, { obfuscated, timeoutMs: this.options.timeouts.peerConnectMs * 2 });
+    } catch (error) {
+      this.options.logger.debug?.({ err: (error as Error).message }, 'incoming peer connection dropped before its init');
+      return;
+    }
+    const message = init.init;
+    if (message.name === 'PeerPierceFirewall') {
+      const pending = this.pendingIndirect.get(message.ticket);
+      if (pending === undefined) {
+        // An indirect connection we no longer wait for (the direct one won, or it expired).
+        socket.destroy();
+        return;
+      }
+      this.pendingIndirect.delete(message.ticket);
+      pending.result.resolve({ socket, username: pending.username, type: pending.type, rest: init.rest, obfuscated });
+      return;
+    }
+    const type = message.connectionType as ConnectionType;
+    if (type !== 'P' && type !== 'F' && type !== 'D') {
+      socket.destroy();
+      return;
+    }
+    this.adopt({ socket, username: message.username, type, rest: init.rest, obfuscated }, 'incoming');
+  }
+
+  /**
+   * Hands an established connection to whoever reads its type. A P connection becomes the one we
+   * send on (`primary`), unless an open one exists and this one only lost a race. Older P
+   * connections are not closed: the peer may be sending on them (after a race each side can pick a
+   * different socket, as with Nicotine+); idle ones close by themselves.
+   */
+  private adopt(established: EstablishedSocket, direction: 'incoming' | 'outgoing', primary = true): PeerConnection | undefined {
+    const { socket, username, type, rest, obfuscated } = established;
+    if (type === 'P') {
+      // Only P connections stay obfuscated after the init.
+      const connection = PeerConnection.over(username, socket, this.options.logger, { obfuscated, initialBytes: rest });
+      this.allPeers.add(connection);
+      const current = this.peers.get(username);
+      if (primary || current === undefined || current.closed) this.peers.set(username, connection);
+      connection.once('close', () => {
+        this.allPeers.delete(connection);
+        if (this.peers.get(username) !== connection) return;
+        this.peers.delete(username);
+        // Fall back to another open connection to the same user, if any.
+        for (const other of this.allPeers) {
+          if (other.username === username && !other.closed) {
+            this.peers.set(username, other);
+            break;
+          }
+        }
+      });
+      this.hooks.peerConnected(connection);
+      return connection;
+    }
+    if (type === 'D') {
+      this.hooks.distributedConnected(DistributedConnection.over(username, socket, this.options.logger, rest), direction);
+      return undefined;
+    }
+    this.hooks.fileConnected(established);
+    return undefined;
+  }
+
+  /** The P connection to `username`, reusing an open one or making one. */
+  peer(username: string, signal?: AbortSignal): Promise<PeerConnection> {
+    const open = this.peers.get(username);
+    if (open !== undefined && !open.closed) return Promise.resolve(open);
+    let attempt = this.connecting.get(username);
+    if (attempt === undefined) {
+      attempt = this.connect(username, 'P', signal).then((established) => this.adopt(established, 'outgoing')!);
+      this.connecting.set(username, attempt);
+      const clear = () => {
+        if (this.connecting.get(username) === attempt) this.connecting.delete(username);
+      };
+      attempt.then(clear, clear);
+    }
+    return attempt;
+  }
+
+  /** A new D connection to a would-be parent, at a known address (from PotentialParents). */
+  async distributedTo(username: string, ip: string, port: number): Promise<DistributedConnection> {
+    const self = this.requireUsername();
+    const socket = await this.dial(ip, port, this.options.timeouts.peerConnectMs);
+    writeInit(socket, { name: 'PeerInit', username: self, connectionType: 'D', ticket: 0 }, false);
+    return DistributedConnection.over(username, socket, this.options.logger);
+  }
+
+  /**
+   * Makes a connection of `type` to `username`: asks the server for the address, then races a
+   * direct connection against an indirect one; the loser is closed.
+   */
+  async connect(username: string, type: ConnectionType, signal?: AbortSignal): Promise<EstablishedSocket> {
+    const server = this.requireServer();
+    const self = this.requireUsername();
+    const timeouts = this.options.timeouts;
+    const address = await server.sendAndWait(
+      { name: 'GetPeerAddress', username },
+      'GetPeerAddress',
+      (m: ServerResponseOf<'GetPeerAddress'>) => m.username === username,
+      signal,
+    );
+    if (address.ip === '0.0.0.0' && address.port === 0) throw new PeerUnreachableError(username, 'the user is offline');
+
+    const ticket = this.ticket();
+    const indirect: PendingIndirect = { username, type, result: deferred() };
+    this.pendingIndirect.set(ticket, indirect);
+    server.send({ name: 'ConnectToPeer', ticket, username, connectionType: type });
+    // The pending ticket lives until the peer connects back or the wait times out, even if the
+    // direct attempt wins first: a late connection is then kept instead of refused.
+    const indirectTimer = setTimeout(
+      () => indirect.result.reject(new TimeoutError(`waiting for ${username} to connect back`, timeouts.peerIndirectMs)),
+      timeouts.peerIndirectMs,
+    );
+    const settled = () => {
+      clearTimeout(indirectTimer);
+      this.pendingIndirect.delete(ticket);
+    };
+    indirect.result.promise.then(settled, settled);
+    const cannotConnect = server
+      .waitFor('CannotConnect', (m) => m.ticket === ticket, timeouts.peerIndirectMs)
+      .then(() => indirect.result.reject(new PeerUnreachableError(username, 'the server says it cannot connect')), () => {});
+    void cannotConnect;
+
+    const directAbort = new AbortController();
+    const direct = (async (): Promise<EstablishedSocket> => {
+      const socket = await this.dial(address.ip, address.port, timeouts.peerConnectMs, directAbort.signal);
+      writeInit(socket, { name: 'PeerInit', username: self, connectionType: type, ticket: 0 }, false);
+      return { socket, username, type, rest: new Uint8Array(0), obfuscated: false };
+    })();
+
+    const onAbort = () => {
+      directAbort.abort();
+      indirect.result.reject(new ClientError('ABORTED', `connecting to ${username} was aborted`));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const winner = await Promise.any([direct, indirect.result.promise]);
+      // The loser, if it still arrives: a P connection is kept as a second way in (the peer may
+      // already send on it); F and D connections are per purpose, so it is closed.
+      const late = (loser: EstablishedSocket) => {
+        if (loser.socket === winner.socket) return;
+        if (type === 'P' && this.track(loser.socket)) this.adopt(loser, 'outgoing', false);
+        else loser.socket.destroy();
+      };
+      direct.then(late, () => {});
+      indirect.result.promise.then(late, () => {});
+      if (!this.track(winner.socket)) throw new PeerUnreachableError(username, 'too many peer connections open');
+      return winner;
+    } catch (error) {
+      const reasons = error instanceof AggregateError ? error.errors.map((e: unknown) => (e as Error).message).join('; ') : String(error);
+      throw new PeerUnreachableError(username, reasons);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The server relays another user's request to reach us: connect to them and pierce their firewall. */
+  async connectBack(m: ServerResponseOf<'ConnectToPeer'>): Promise<void> {
+    const type = m.connectionType as ConnectionType;
+    if (type !== 'P' && type !== 'F' && type !== 'D') return;
+    try {
+      const socket = await this.dial(m.ipAddress, m.port, this.options.timeouts.peerConnectMs);
+      if (!this.track(socket)) return;
+      writeInit(socket, { name: 'PeerPierceFirewall', ticket: m.ticket }, false);
+      this.adopt({ socket, username: m.username, type, rest: new Uint8Array(0), obfuscated: false }, 'outgoing');
+    } catch (error) {
+      this.options.logger.debug?.({ peer: m.username, err: (error as Error).message }, 'could not connect back');
+      this.hooks.server()?.send({ name: 'CannotConnect', ticket: m.ticket, username: m.username });
+    }
+  }
+
+  private dial(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+    return withDeadline(`connecting to ${host}:${port}`, timeoutMs, signal, (combined) =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = tcpConnect({ host, port, noDelay: true });
+        const onAbort = () => {
+          socket.destroy();
+          reject(combined.reason);
+        };
+        combined.addEventListener('abort', onAbort, { once: true });
+        socket.once('connect', () => {
+          combined.removeEventListener('abort', onAbort);
+          socket.removeAllListeners('error');
+          socket.on('error', () => {});
+          resolve(socket);
+        });
+        socket.once('error', (error) => {
+          combined.removeEventListener('abort', onAbort);
+          reject(error);
+        });
+      }),
+    );
+  }
+
+  private ticket(): number {
+    this.nextTicket = (this.nextTicket % 0xffff_fff0) + 1;
+    return this.nextTicket;
+  }
+
+  private requireServer(): ServerLink {
+    const server = this.hooks.server();
+    if (server === undefined || server.closed) throw new ClientError('NOT_CONNECTED', 'not logged in to a server; call login() first');
+    return server;
+  }
+
+  private requireUsername(): string {
+    const username = this.hooks.username();
+    if (username === undefined) throw new ClientError('NOT_CONNECTED', 'not logged in; call login() first');
+    return username;
+  }
+
+  /** Closes P connections that carried nothing for peerIdleMs. */
+  private closeIdle(): void {
+    const cutoff = Date.now() - this.options.timeouts.peerIdleMs;
+    for (const connection of this.allPeers) if (connection.lastActivity < cutoff) connection.close('idle');
+  }
+
+  async close(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = undefined;
+    for (const pending of this.pendingIndirect.values()) pending.result.reject(new ClientError('CLOSED', 'client closed'));
+    this.pendingIndirect.clear();
+    for (const socket of this.sockets) socket.destroy();
+    const listeners = [this.listener, this.obfuscatedListener].filter((l): l is Server => l !== undefined);
+    this.listener = undefined;
+    this.obfuscatedListener = undefined;
+    await Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+  }
+}

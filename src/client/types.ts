@@ -1,0 +1,130 @@
+// What the client library hands to applications: plain objects with names that explain themselves.
+
+import type { SharedFile } from './files.ts';
+import type { DistributedStatus } from './distributed.ts';
+import type { SearchResponse } from './search.ts';
+import type { PeerMessage, ServerResponse } from '../protocol/index.ts';
+
+export type Presence = 'offline' | 'away' | 'online';
+
+export interface UserStatsInfo {
+  /** Average upload speed, bytes/s. */
+  avgSpeed: number;
+  uploads: number;
+  files: number;
+  folders: number;
+}
+
+export interface LoginInfo {
+  username: string;
+  greeting: string;
+  /** Our address as the server sees it. */
+  ip: string;
+  privileged: boolean;
+  listenPort: number;
+  obfuscatedPort: number;
+}
+
+export interface PrivateMessage {
+  id: number;
+  /** When the server received it. */
+  time: Date;
+  from: string;
+  text: string;
+  /** False for a message stored while we were offline (or not acknowledged before). */
+  isNew: boolean;
+}
+
+export interface RoomMessage {
+  room: string;
+  username: string;
+  text: string;
+}
+
+export interface RoomMember {
+  username: string;
+  status: Presence;
+  stats: UserStatsInfo;
+  slotsFree: number;
+  country: string;
+}
+
+export interface RoomState {
+  room: string;
+  members: RoomMember[];
+  owner?: string;
+  operators?: string[];
+}
+
+export interface RoomListing {
+  name: string;
+  users: number;
+}
+
+export interface Folder {
+  name: string;
+  files: SharedFile[];
+}
+
+export interface SharesListing {
+  username: string;
+  folders: Folder[];
+  /** Folders only the user's buddies may open. */
+  lockedFolders: Folder[];
+}
+
+export interface UserInfo {
+  username: string;
+  description: string;
+  picture?: Uint8Array;
+  uploadSlots: number;
+  queueLength: number;
+  slotsFree: boolean;
+  /** 0 no one, 1 everyone, 2 user list, 3 permitted list (who may send us files). */
+  uploadPermissions?: number;
+}
+
+export interface WatchResult {
+  username: string;
+  exists: boolean;
+  status?: Presence;
+  stats?: UserStatsInfo;
+  country?: string;
+}
+
+/** A search someone made that reached us: through the server, a room, or the distributed tree. */
+export interface IncomingSearch {
+  username: string;
+  ticket: number;
+  query: string;
+  via: 'server' | 'distributed';
+}
+
+export interface ClientEvents {
+  loggedIn: [info: LoginInfo];
+  disconnected: [info: { reason: string; willReconnect: boolean }];
+  reconnecting: [info: { attempt: number; delayMs: number }];
+  /** Logged in elsewhere with the same name: the client stops and will not reconnect. */
+  kicked: [];
+  privateMessage: [message: PrivateMessage];
+  roomMessage: [message: RoomMessage];
+  roomJoined: [state: RoomState];
+  roomLeft: [room: string];
+  userJoinedRoom: [event: { room: string; member: RoomMember }];
+  userLeftRoom: [event: { room: string; username: string }];
+  publicChatMessage: [message: RoomMessage];
+  userStatus: [event: { username: string; status: Presence; privileged: boolean }];
+  userStats: [event: { username: string; stats: UserStatsInfo }];
+  searchRequest: [search: IncomingSearch];
+  wishlistResponse: [event: { query: string; response: SearchResponse }];
+  distributed: [status: DistributedStatus];
+  adminMessage: [text: string];
+  /** Every message from the server, decoded, for what the typed events do not cover. */
+  serverMessage: [message: ServerResponse];
+  /** Every message from a peer over a P connection. */
+  peerMessage: [event: { username: string; message: PeerMessage }];
+  /** Something went wrong that is not the caller's to handle (a peer sent garbage, a reply could not be sent). */
+  warning: [error: Error];
+}
+
+export const presenceOf = (status: number): Presence => (status === 2 ? 'online' : status === 1 ? 'away' : 'offline');
