@@ -187,7 +187,7 @@ export class Client extends EventEmitter<ClientEvents> {
     const { host, port } = credentials.server;
     const timeouts = this.options.timeouts;
     const link = await ServerLink.connect(host, port, timeouts, this.options.logger, signal);
-    link.on('message', (message) => this.onServerMessage(message));
+    link.on('message', (message) => this.onServerMessage(link, message));
     const { username, password } = credentials;
     const reply = link.waitFor('Login', () => true, timeouts.loginMs, signal);
     link.send({
@@ -230,10 +230,11 @@ export class Client extends EventEmitter<ClientEvents> {
   private announce(): void {
     const link = this.link!;
     const obfuscated = this.peers.obfuscatedPort;
+    const port = this.options.announcePort ?? this.peers.listenPort;
     link.send(
       obfuscated > 0
-        ? { name: 'SetListenPort', listeningPort: this.peers.listenPort, hasObfuscatedPort: 1, obfuscatedPort: obfuscated }
-        : { name: 'SetListenPort', listeningPort: this.peers.listenPort },
+        ? { name: 'SetListenPort', listeningPort: port, hasObfuscatedPort: 1, obfuscatedPort: obfuscated }
+        : { name: 'SetListenPort', listeningPort: port },
     );
     link.send({ name: 'SetStatus', status: this.status });
     link.send({ name: 'SharedFoldersFiles', sharedFolderCount: this.sharedCounts.folders, sharedFileCount: this.sharedCounts.files });
@@ -333,13 +334,19 @@ export class Client extends EventEmitter<ClientEvents> {
     this.ownInfo = { ...this.ownInfo, ...info };
   }
 
+  /** Open P connections, for diagnostics. */
+  peerConnections(): { username: string; address: string; obfuscated: boolean }[] {
+    return this.peers.connections();
+  }
+
   distributedStatus(): DistributedStatus {
     return this.distributed.status();
   }
 
   // ---- server messages -------------------------------------------------------------------------
 
-  private onServerMessage(message: ServerResponse): void {
+  /** `link` is the connection the message came on: during login it is not yet `this.link`. */
+  private onServerMessage(link: ServerLink, message: ServerResponse): void {
     this.emit('serverMessage', message);
     if (this.options.distributed) this.distributed.serverMessage(message);
     switch (message.name) {
@@ -348,7 +355,7 @@ export class Client extends EventEmitter<ClientEvents> {
         this.emit('kicked');
         break;
       case 'PrivateChatMessage':
-        this.link?.send({ name: 'PrivateChatMessageAck', chatId: message.chatId });
+        link.send({ name: 'PrivateChatMessageAck', chatId: message.chatId });
         this.emit('privateMessage', {
           id: message.chatId,
           time: new Date(message.timestamp * 1000),

@@ -44,7 +44,9 @@ export function readInit(socket: Socket, options: { obfuscated: boolean; timeout
       try {
         const init = decode('peer-init', 'both', first, { allowTrailingBytes: true });
         // Frames after the init in the same chunk (rare) are handed on as bytes, with what is buffered.
-        const later = frames.slice(1);
+        // The reader hands them out plain; on an obfuscated connection they go back in obfuscated,
+        // as the next reader expects.
+        const later = frames.slice(1).map((frame) => (options.obfuscated ? obfuscate(frame) : frame));
         const rest = concat([...later, reader.takeRemainder()]);
         resolve({ init, rest });
       } catch (error) {

@@ -52,8 +52,11 @@ export interface ClientOptions {
   listenPort?: number;
   /** Address to listen on (default 0.0.0.0: reachable by peers on the network). */
   listenHost?: string;
-  /** Also listen for obfuscated connections: a port number, 0 for any, or false (default). */
+  /** Also listen for obfuscated connections: a port number, 0 for any, or false (default). With it, we
+   * also connect to peers' obfuscated ports when they announce one. */
   obfuscatedListenPort?: number | false;
+  /** The port to announce to the server instead of the one we listen on (a router forwarding another port). */
+  announcePort?: number;
   /** The client version pair sent at login. */
   version?: { major: number; minor: number };
   timeouts?: Partial<ClientTimeouts>;
@@ -92,6 +95,7 @@ export interface ResolvedOptions {
   listenPort: number;
   listenHost: string;
   obfuscatedListenPort: number | false;
+  announcePort: number | undefined;
   version: { major: number; minor: number };
   timeouts: ClientTimeouts;
   limits: ClientLimits;
@@ -107,6 +111,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     listenPort: options.listenPort ?? 0,
     listenHost: options.listenHost ?? '0.0.0.0',
     obfuscatedListenPort: options.obfuscatedListenPort ?? false,
+    announcePort: options.announcePort,
     version: options.version ?? CLIENT_VERSION,
     timeouts: { ...defaultTimeouts, ...options.timeouts },
     limits: { ...defaultLimits, ...options.limits },

@@ -62,13 +62,19 @@ abstract class BaseConnection<M> extends EventEmitter<PeerConnectionEvents<M>> {
 }
 
 export class PeerConnection extends BaseConnection<PeerMessage> {
+  /** Every message on this connection is obfuscated (type 1). */
+  obfuscated = false;
+
   static over(username: string, socket: Socket, log: ClientLogger, options: { obfuscated?: boolean; initialBytes?: Uint8Array } = {}): PeerConnection {
+    const obfuscated = options.obfuscated ?? false;
     const connection = new FramedConnection(socket, 'peer', {
-      obfuscated: options.obfuscated ?? false,
-      obfuscateOutgoing: options.obfuscated ?? false,
+      obfuscated,
+      obfuscateOutgoing: obfuscated,
       ...(options.initialBytes ? { initialBytes: options.initialBytes } : {}),
     });
-    return new PeerConnection(username, connection, log);
+    const peer = new PeerConnection(username, connection, log);
+    peer.obfuscated = obfuscated;
+    return peer;
   }
 
   protected decodeFrame(frame: Uint8Array): PeerMessage {

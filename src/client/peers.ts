@@ -74,6 +74,10 @@ export class PeerManager {
     return typeof address === 'object' && address !== null ? address.port : 0;
   }
 
+  connections(): { username: string; address: string; obfuscated: boolean }[] {
+    return [...this.allPeers].map((c) => ({ username: c.username, address: c.remoteAddress, obfuscated: c.obfuscated }));
+  }
+
   get connectionCount(): number {
     return this.sockets.size;
   }
@@ -242,11 +246,14 @@ export class PeerManager {
       .then(() => indirect.result.reject(new PeerUnreachableError(username, 'the server says it cannot connect')), () => {});
     void cannotConnect;
 
+    // With obfuscation on both sides, the direct attempt goes to the peer's obfuscated port.
+    const obfuscated = this.options.obfuscatedListenPort !== false && address.hasObfuscatedPort === 1 && (address.obfuscatedPort ?? 0) > 0;
+    const port = obfuscated ? address.obfuscatedPort! : address.port;
     const directAbort = new AbortController();
     const direct = (async (): Promise<EstablishedSocket> => {
-      const socket = await this.dial(address.ip, address.port, timeouts.peerConnectMs, directAbort.signal);
-      writeInit(socket, { name: 'PeerInit', username: self, connectionType: type, ticket: 0 }, false);
-      return { socket, username, type, rest: new Uint8Array(0), obfuscated: false };
+      const socket = await this.dial(address.ip, port, timeouts.peerConnectMs, directAbort.signal);
+      writeInit(socket, { name: 'PeerInit', username: self, connectionType: type, ticket: 0 }, obfuscated);
+      return { socket, username, type, rest: new Uint8Array(0), obfuscated };
     })();
 
     const onAbort = () => {

@@ -123,10 +123,8 @@ export class SoulseekServer {
       }
     }, this.config.limits.loginTimeoutSeconds * 1000);
     loginTimer.unref();
-    connection.on('close', () => {
-      clearTimeout(loginTimer);
-      this.sessions.delete(session);
-    });
+    connection.on('close', () => clearTimeout(loginTimer));
+    void session.finished.then(() => this.sessions.delete(session));
     const idleSeconds = this.config.limits.idleTimeoutSeconds;
     if (idleSeconds > 0) {
       socket.setTimeout(idleSeconds * 1000, () => connection.close({ kind: 'idle', idleMs: idleSeconds * 1000 }));
@@ -138,14 +136,13 @@ export class SoulseekServer {
     this.closing ??= (async () => {
       for (const timer of this.timers) clearInterval(timer);
       const stopped = new Promise<void>((resolve) => this.listener.close(() => resolve()));
-      const closed = [...this.sessions].map(
-        (session) => new Promise<void>((resolve) => {
-          if (session.state === 'closed') return resolve();
-          session.connection.once('close', () => resolve());
-          session.close('server shutting down');
-        }),
-      );
-      await Promise.all(closed);
+      // Each session ends once its connection closed and what it sent before has been handled,
+      // so the store is closed only after the last write.
+      const finished = [...this.sessions].map((session) => {
+        session.close('server shutting down');
+        return session.finished;
+      });
+      await Promise.all(finished);
       await stopped;
       await this.core.store.close();
       this.log.info('server stopped');

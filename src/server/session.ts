@@ -32,16 +32,32 @@ export class Session implements SessionLink {
   private readonly queue: Uint8Array[] = [];
   private busy = false;
   private paused = false;
+  /** Why the connection closed, while messages it sent before closing are still being handled. */
+  private closeReason: CloseReason | undefined;
+  private resolveFinished!: () => void;
+  /** Resolves once the connection closed and every message it sent has been handled. */
+  readonly finished = new Promise<void>((resolve) => {
+    this.resolveFinished = resolve;
+  });
 
   constructor(host: SessionHost, connection: FramedConnection) {
     this.host = host;
     this.connection = connection;
     connection.on('frame', (frame) => this.enqueue(frame));
     connection.on('close', (reason) => {
-      this.state = 'closed';
-      this.queue.length = 0;
-      host.sessionClosed(this, reason);
+      // Messages that arrived before the close are still handled (an acknowledgement sent just
+      // before logging out must not be lost); the session ends after the last of them.
+      this.closeReason = reason;
+      if (!this.busy) this.pump();
     });
+  }
+
+  /** Ends the session once its connection closed and the queue is empty. */
+  private finishIfDone(): void {
+    if (this.closeReason === undefined || this.state === 'closed' || this.busy || this.queue.length > 0) return;
+    this.state = 'closed';
+    this.host.sessionClosed(this, this.closeReason);
+    this.resolveFinished();
   }
 
   private logger: Logger | undefined;
@@ -56,6 +72,11 @@ export class Session implements SessionLink {
     return this.user?.username;
   }
 
+  /** The connection has closed (messages it sent before may still be being handled). */
+  get disconnected(): boolean {
+    return this.closeReason !== undefined;
+  }
+
   send(frame: Uint8Array): boolean {
     return this.connection.send(frame);
   }
@@ -65,7 +86,7 @@ export class Session implements SessionLink {
   }
 
   private enqueue(frame: Uint8Array): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || this.closeReason !== undefined) return;
     this.queue.push(frame);
     if (!this.paused && this.queue.length >= this.host.maxPendingMessages) {
       this.paused = true;
@@ -85,12 +106,14 @@ export class Session implements SessionLink {
           (error: unknown) => {
             this.log.error({ err: error }, 'handler failed');
             this.close('internal error');
+            this.afterAsync();
           },
         );
         return;
       }
     }
     this.maybeResume();
+    this.finishIfDone();
   }
 
   private afterAsync(): void {

@@ -68,7 +68,7 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
     return fail(LoginFailure.invalidPassword);
   }
   const stats = await core.store.getStats(m.username);
-  if (session.state === 'closed') return;
+  if (session.disconnected) return;
 
   const previous = core.network.online.get(m.username);
   // Register the new session before dropping the old one, so watchers never see the user go
