@@ -501,7 +501,12 @@ export class Client extends EventEmitter<ClientEvents> {
   // ---- peers -----------------------------------------------------------------------------------
 
   private watchPeer(connection: PeerConnection): void {
+    const { username, remoteAddress: address } = connection;
     connection.on('message', (message) => this.onPeerMessage(connection, message));
+    connection.once('close', (reason) =>
+      this.emit('peerDisconnected', { username, address, reason: reason.kind === 'local' ? reason.detail : reason.kind }),
+    );
+    this.emit('peerConnected', { username, address, obfuscated: connection.obfuscated });
   }
 
   private onPeerMessage(connection: PeerConnection, message: PeerMessage): void {

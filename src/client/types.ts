@@ -121,6 +121,9 @@ export interface ClientEvents {
   adminMessage: [text: string];
   /** Every message from the server, decoded, for what the typed events do not cover. */
   serverMessage: [message: ServerResponse];
+  /** A P connection to a peer opened (incoming or outgoing) or closed. */
+  peerConnected: [event: { username: string; address: string; obfuscated: boolean }];
+  peerDisconnected: [event: { username: string; address: string; reason: string }];
   /** Every message from a peer over a P connection. */
   peerMessage: [event: { username: string; message: PeerMessage }];
   /** Something went wrong that is not the caller's to handle (a peer sent garbage, a reply could not be sent). */
