@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Client } from '../src/client/index.ts';
 import { runProcess } from './cli/run-process.ts';
+import { startServer } from './server/harness.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,6 +30,28 @@ test('the README server example starts and stops a server', async () => {
     assert.match(result.stdout, /listening on \d+, 0 online/);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the README client example runs against a local network (its server and peer swapped in)', async () => {
+  const example = examples().find((code) => code.includes("from 'slsk-ts/client'"));
+  assert.ok(example !== undefined, 'the README has a slsk-ts/client example');
+  assert.ok(example.includes("'server.slsknet.org:2242'") && example.includes("'someone'"));
+  const server = await startServer();
+  const someone = new Client({ listenHost: '127.0.0.1', reconnect: false });
+  try {
+    await someone.login({ server: `127.0.0.1:${server.port}`, username: 'someone', password: 'pw' });
+    someone.setSearchResponder(() => ({ files: [{ filename: '@@music\\Xtal.mp3', size: 42n, bitrate: 320 }], slotsFree: true, avgSpeed: 1, queueLength: 0 }));
+    const local = example
+      .replace("'server.slsknet.org:2242'", JSON.stringify(`127.0.0.1:${server.port}`))
+      .replace('timeoutMs: 10_000', 'timeoutMs: 1_500')
+      .replace("new Client({ listenPort: 0 })", "new Client({ listenPort: 0, listenHost: '127.0.0.1' })");
+    const result = await runProcess(process.execPath, ['--conditions=slsk-ts-source', '--input-type=module-typescript'], { cwd: root, input: local });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'someone @@music\\Xtal.mp3 42n 320\n');
+  } finally {
+    await someone.close();
+    await server.close();
   }
 });
 
