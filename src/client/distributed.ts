@@ -52,6 +52,8 @@ export class DistributedNode {
   private branchLevel = 0;
   private branchRoot = '';
   private readonly candidates = new Map<string, Candidate>();
+  /** Candidates we are connecting to. */
+  private readonly dialing = new Set<string>();
   private readonly children = new Map<string, DistributedConnection>();
   /** Searches already passed on: the same search can arrive twice while the tree is rebuilt. */
   private readonly seen = new Set<string>();
@@ -122,42 +124,55 @@ export class DistributedNode {
     return Math.min(max, Math.floor(this.avgSpeed / this.parentSpeedRatio / 100));
   }
 
-  /** We take children once we have a parent or the server feeds us searches, and only while below the limit. */
-  private updateAccepting(): void {
+  /**
+   * We take children once we have a parent or the server feeds us searches, and only while below the
+   * limit. Returns whether that changed (callers that do not report a new status anyway report it).
+   */
+  private updateAccepting(): boolean {
     const canServe = this.parent !== undefined || this.servedByServer;
     const accept = this.running && canServe && this.children.size < this.childLimit();
-    if (accept !== this.accepting) {
-      this.accepting = accept;
-      this.hooks.server()?.send({ name: 'AcceptChildren', accept });
-    }
+    if (accept === this.accepting) return false;
+    this.accepting = accept;
+    this.hooks.server()?.send({ name: 'AcceptChildren', accept });
+    return true;
+  }
+
+  /** Re-evaluates AcceptChildren and reports the new status if it changed. */
+  private acceptingMayHaveChanged(): void {
+    if (this.updateAccepting()) this.hooks.changed(this.status());
   }
 
   serverMessage(message: ServerResponse): void {
-    if (!this.running) return;
+    // The speed settings come in the burst right after the Login reply, before start() runs (the
+    // client starts us once it has handled that reply): keep them even while not running.
     switch (message.name) {
       case 'ParentMinSpeed':
         this.parentMinSpeed = message.parentMinSpeed;
-        this.updateAccepting();
-        break;
+        if (this.running) this.acceptingMayHaveChanged();
+        return;
       case 'ParentSpeedRatio':
         this.parentSpeedRatio = message.parentSpeedRatio;
-        this.updateAccepting();
-        break;
+        if (this.running) this.acceptingMayHaveChanged();
+        return;
       case 'GetUserStats':
         if (message.username === this.self()) {
           this.avgSpeed = message.userStats.avgSpeed;
-          this.updateAccepting();
+          if (this.running) this.acceptingMayHaveChanged();
         }
-        break;
+        return;
+      default:
+    }
+    if (!this.running) return;
+    switch (message.name) {
       case 'PotentialParents':
-        if (this.parent === undefined) for (const entry of message.entries) this.tryParent(entry.username, entry.ip, entry.port);
+        if (this.parent === undefined) for (const entry of message.entries) void this.tryParent(entry.username, entry.ip, entry.port);
         break;
       case 'ServerSearchRequest':
         // The server treats us as a branch root: pass the search down and answer it ourselves.
         if (this.parent === undefined) {
           if (!this.servedByServer) {
             this.servedByServer = true;
-            this.updateAccepting();
+            this.acceptingMayHaveChanged();
           }
           this.onSearch(message.username, message.ticket, message.query);
         }
@@ -172,6 +187,8 @@ export class DistributedNode {
   /** Drop the parent and every child and start over (the server asked, or the tree broke). */
   reset(): void {
     this.parent?.close('distributed reset');
+    for (const candidate of this.candidates.values()) candidate.connection.close('distributed reset');
+    this.candidates.clear();
     for (const child of this.children.values()) child.close('distributed reset');
     this.children.clear();
     this.servedByServer = false;
@@ -179,13 +196,17 @@ export class DistributedNode {
   }
 
   private async tryParent(username: string, ip: string, port: number): Promise<void> {
-    if (username === this.self() || this.candidates.has(username) || this.children.has(username)) return;
+    if (username === this.self() || this.dialing.has(username) || this.candidates.has(username) || this.children.has(username)) return;
+    // A second list can arrive while the first connection to this candidate is still being made.
+    this.dialing.add(username);
     let connection: DistributedConnection;
     try {
       connection = await this.peers.distributedTo(username, ip, port);
     } catch (error) {
       this.options.logger.debug?.({ peer: username, err: (error as Error).message }, 'potential parent unreachable');
       return;
+    } finally {
+      this.dialing.delete(username);
     }
     if (!this.running || this.parent !== undefined) {
       connection.close('already have a parent');

@@ -71,3 +71,19 @@ function concat(parts: Uint8Array[]): Uint8Array {
   if (nonEmpty.length === 1) return nonEmpty[0]!;
   return Buffer.concat(nonEmpty);
 }
+
+/**
+ * Writes the init message and resolves once it has left for the network and `settleMs` passed.
+ * Some clients (slsk-client) read the init on its own and drop whatever else arrived in the same
+ * read, so the first message after it must not travel glued to it.
+ */
+export function writeInitSettled(socket: Socket, init: PeerInitMessage, obfuscated: boolean, settleMs: number): Promise<void> {
+  const frame = encode('peer-init', 'both', init);
+  return new Promise((resolve, reject) => {
+    socket.write(obfuscated ? obfuscate(frame) : frame, (error) => {
+      if (error) reject(error);
+      else if (settleMs > 0) setTimeout(resolve, settleMs);
+      else resolve();
+    });
+  });
+}

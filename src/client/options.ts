@@ -19,6 +19,10 @@ export interface ClientTimeouts {
   peerConnectMs: number;
   /** A peer connecting back to us after ConnectToPeer (indirect). */
   peerIndirectMs: number;
+  /** Head start of the direct attempt before the indirect one begins too. */
+  peerIndirectDelayMs: number;
+  /** Pause between our init message and the first message on a new connection (see writeInitSettled). */
+  peerInitSettleMs: number;
   /** A reply from a peer (shares, folder, user info). */
   peerReplyMs: number;
   /** Closing peer connections nothing has used for this long. */
@@ -76,6 +80,8 @@ export const defaultTimeouts: ClientTimeouts = {
   requestMs: 10_000,
   peerConnectMs: 5_000,
   peerIndirectMs: 20_000,
+  peerIndirectDelayMs: 250,
+  peerInitSettleMs: 25,
   peerReplyMs: 60_000,
   peerIdleMs: 60_000,
   searchMs: 15_000,

@@ -6,7 +6,7 @@
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import type { ServerResponseOf } from '../protocol/index.ts';
 import { ClientError, PeerUnreachableError, TimeoutError } from './errors.ts';
-import { readInit, writeInit } from './handshake.ts';
+import { readInit, writeInit, writeInitSettled } from './handshake.ts';
 import type { ResolvedOptions } from './options.ts';
 import { DistributedConnection, PeerConnection } from './peer-connection.ts';
 import type { ServerLink } from './server-link.ts';
@@ -211,8 +211,12 @@ export class PeerManager {
   }
 
   /**
-   * Makes a connection of `type` to `username`: asks the server for the address, then races a
-   * direct connection against an indirect one; the loser is closed.
+   * Makes a connection of `type` to `username`. Asks the server for the address, then races a
+   * direct connection against an indirect one (ConnectToPeer: the peer connects back). The
+   * indirect attempt starts when the direct one fails or has not connected within
+   * peerIndirectDelayMs ("happy eyeballs"): on a reachable peer no second connection is made at
+   * all, which matters for clients such as slsk-client that keep only the first connection a peer
+   * makes and ignore a later one. Whichever attempt completes first wins; the other is closed.
    */
   async connect(username: string, type: ConnectionType, signal?: AbortSignal): Promise<EstablishedSocket> {
     const server = this.requireServer();
@@ -228,32 +232,42 @@ export class PeerManager {
 
     const ticket = this.ticket();
     const indirect: PendingIndirect = { username, type, result: deferred() };
-    this.pendingIndirect.set(ticket, indirect);
-    server.send({ name: 'ConnectToPeer', ticket, username, connectionType: type });
-    // The pending ticket lives until the peer connects back or the wait times out, even if the
-    // direct attempt wins first: a late connection is then kept instead of refused.
-    const indirectTimer = setTimeout(
-      () => indirect.result.reject(new TimeoutError(`waiting for ${username} to connect back`, timeouts.peerIndirectMs)),
-      timeouts.peerIndirectMs,
-    );
-    const settled = () => {
+    let indirectTimer: NodeJS.Timeout | undefined;
+    let indirectStarted = false;
+    const startIndirect = (): void => {
+      if (indirectStarted || server.closed) return;
+      indirectStarted = true;
+      this.pendingIndirect.set(ticket, indirect);
+      server.send({ name: 'ConnectToPeer', ticket, username, connectionType: type });
+      indirectTimer = setTimeout(
+        () => indirect.result.reject(new TimeoutError(`waiting for ${username} to connect back`, timeouts.peerIndirectMs)),
+        timeouts.peerIndirectMs,
+      );
+      server
+        .waitFor('CannotConnect', (m) => m.ticket === ticket, timeouts.peerIndirectMs)
+        .then(() => indirect.result.reject(new PeerUnreachableError(username, 'the server says it cannot connect')), () => {});
+    };
+    const settled = (): void => {
       clearTimeout(indirectTimer);
+      clearTimeout(headStart);
       this.pendingIndirect.delete(ticket);
     };
     indirect.result.promise.then(settled, settled);
-    const cannotConnect = server
-      .waitFor('CannotConnect', (m) => m.ticket === ticket, timeouts.peerIndirectMs)
-      .then(() => indirect.result.reject(new PeerUnreachableError(username, 'the server says it cannot connect')), () => {});
-    void cannotConnect;
+    const headStart = setTimeout(startIndirect, timeouts.peerIndirectDelayMs);
 
     // With obfuscation on both sides, the direct attempt goes to the peer's obfuscated port.
     const obfuscated = this.options.obfuscatedListenPort !== false && address.hasObfuscatedPort === 1 && (address.obfuscatedPort ?? 0) > 0;
     const port = obfuscated ? address.obfuscatedPort! : address.port;
     const directAbort = new AbortController();
     const direct = (async (): Promise<EstablishedSocket> => {
-      const socket = await this.dial(address.ip, port, timeouts.peerConnectMs, directAbort.signal);
-      writeInit(socket, { name: 'PeerInit', username: self, connectionType: type, ticket: 0 }, obfuscated);
-      return { socket, username, type, rest: new Uint8Array(0), obfuscated };
+      try {
+        const socket = await this.dial(address.ip, port, timeouts.peerConnectMs, directAbort.signal);
+        await writeInitSettled(socket, { name: 'PeerInit', username: self, connectionType: type, ticket: 0 }, obfuscated, timeouts.peerInitSettleMs);
+        return { socket, username, type, rest: new Uint8Array(0), obfuscated };
+      } catch (error) {
+        startIndirect();
+        throw error;
+      }
     })();
 
     const onAbort = () => {
@@ -263,15 +277,15 @@ export class PeerManager {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const winner = await Promise.any([direct, indirect.result.promise]);
-      // The loser, if it still arrives: a P connection is kept as a second way in (the peer may
-      // already send on it); F and D connections are per purpose, so it is closed.
-      const late = (loser: EstablishedSocket) => {
-        if (loser.socket === winner.socket) return;
-        if (type === 'P' && this.track(loser.socket)) this.adopt(loser, 'outgoing', false);
-        else loser.socket.destroy();
+      // The loser, if it still completes, is closed; stop the indirect attempt if it never began.
+      clearTimeout(headStart);
+      if (!indirectStarted) indirect.result.reject(new ClientError('NOT_NEEDED', 'the direct connection won'));
+      directAbort.abort();
+      const closeLoser = (loser: EstablishedSocket) => {
+        if (loser.socket !== winner.socket) loser.socket.destroy();
       };
-      direct.then(late, () => {});
-      indirect.result.promise.then(late, () => {});
+      direct.then(closeLoser, () => {});
+      indirect.result.promise.then(closeLoser, () => {});
       if (!this.track(winner.socket)) throw new PeerUnreachableError(username, 'too many peer connections open');
       return winner;
     } catch (error) {
