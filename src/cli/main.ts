@@ -3,12 +3,26 @@
 
 import { readFileSync } from 'node:fs';
 import { ExitCode, UsageError, type CliIo, type Command } from './command.ts';
+import { browseCommand } from './commands/browse.ts';
+import { chatCommand } from './commands/chat.ts';
 import { decodeCommand } from './commands/decode.ts';
+import { infoCommand } from './commands/info.ts';
+import { loginCommand } from './commands/login.ts';
+import { pmCommand } from './commands/pm.ts';
+import { roomsCommand } from './commands/rooms.ts';
+import { searchCommand } from './commands/search.ts';
 import { serverCommand } from './commands/server.ts';
 import { painterFor } from './style.ts';
 
 /** Every subcommand, in the order `slsk --help` lists them. */
 export const commands: ReadonlyMap<string, Command> = new Map([
+  ['login', loginCommand],
+  ['search', searchCommand],
+  ['browse', browseCommand],
+  ['info', infoCommand],
+  ['rooms', roomsCommand],
+  ['chat', chatCommand],
+  ['pm', pmCommand],
   ['decode', decodeCommand],
   ['server', serverCommand],
 ]);

@@ -130,6 +130,7 @@ export class Client extends EventEmitter<ClientEvents> {
   private wishIndex = 0;
   private wishlistTimer: NodeJS.Timeout | undefined;
   private readonly wishTickets = new Map<number, string>();
+  private loginRoomList: Promise<void> = Promise.resolve();
 
   constructor(options: ClientOptions = {}) {
     super();
@@ -190,6 +191,12 @@ export class Client extends EventEmitter<ClientEvents> {
     link.on('message', (message) => this.onServerMessage(link, message));
     const { username, password } = credentials;
     const reply = link.waitFor('Login', () => true, timeouts.loginMs, signal);
+    // The server follows a successful login with a room list of its own (small rooms left out);
+    // claim it here so roomList() waits for the answer to its own request.
+    this.loginRoomList = link.waitFor('RoomList', () => true, timeouts.loginMs).then(
+      () => undefined,
+      () => undefined,
+    );
     link.send({
       name: 'Login',
       username,
@@ -355,6 +362,9 @@ export class Client extends EventEmitter<ClientEvents> {
         this.emit('kicked');
         break;
       case 'PrivateChatMessage':
+        // Acknowledged only when someone listens: otherwise the server keeps it and delivers it
+        // again at the next login, instead of it being lost.
+        if (this.listenerCount('privateMessage') === 0) break;
         link.send({ name: 'PrivateChatMessageAck', chatId: message.chatId });
         this.emit('privateMessage', {
           id: message.chatId,
@@ -675,6 +685,7 @@ export class Client extends EventEmitter<ClientEvents> {
   // ---- rooms and chat --------------------------------------------------------------------------
 
   async roomList(options: { signal?: AbortSignal } = {}): Promise<RoomListing[]> {
+    await this.loginRoomList;
     const reply = await this.requireLink('room list').sendAndWait({ name: 'RoomList' }, 'RoomList', () => true, options.signal);
     return reply.rooms.map((name, i) => ({ name, users: reply.roomsUserCount[i] ?? 0 }));
   }

@@ -1,0 +1,234 @@
+// `slsk chat ROOM`: joins a chat room, prints its members, then its messages and comings and
+// goings as they happen, and sends each line read from stdin. Works typed at a terminal and with
+// lines piped in alike; ends (leaving the room) on /quit, at the end of stdin, or on Ctrl-C.
+
+import { createInterface, type Interface } from 'node:readline';
+import type { PrivateMessage, RoomMember, RoomMessage } from '../../client/index.ts';
+import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
+import {
+  aborted,
+  ClientExit,
+  CONNECTION_OPTIONS,
+  connectionHelp,
+  exitHelp,
+  joinRoomQuietly,
+  resolveSettings,
+  stoppedFailure,
+  withClient,
+  type ClientSession,
+} from '../client-options.ts';
+import { clockTime } from '../format.ts';
+import { formatJson } from '../json.ts';
+import { painterFor, type Paint } from '../style.ts';
+
+const help = `Chat in a room: shows its members and messages, and sends the lines you type.
+
+Usage: slsk chat ROOM [--read-only] [options]
+
+Arguments:
+  ROOM        the room to join; a room that does not exist yet is created
+
+Options:
+  --read-only         do not read stdin: only show the room, until Ctrl-C
+${connectionHelp}
+
+Each line read from stdin is sent to the room; stdin may be a terminal or a pipe. Lines starting
+with / are commands:
+  /members    show who is in the room
+  /quit       leave the room and exit (so do Ctrl-D, the end of piped input, and Ctrl-C)
+  /help       list these commands
+  //text      send "/text"
+Empty lines are not sent.
+
+Output: the members, then one line per event: "[HH:MM:SS] <user> text" for a message (yours
+come back from the server like everyone's), "[HH:MM:SS] * user joined" / "left", and private
+messages to you as "[HH:MM:SS] *user* (private) text".
+--json prints JSON Lines instead, one object per event with an "event" field:
+  {"event": "members", "room", "members": [{"username", "status", "stats", "slotsFree", "country"}]}
+  {"event": "message", "time", "room", "user", "text"}
+  {"event": "join" | "leave", "time", "room", "user"}
+  {"event": "private", "time", "from", "text"}
+  {"event": "left", "room"}            at the end, once out of the room
+
+${exitHelp('the server refused the room')}
+
+Examples:
+  slsk chat electronica                                   chat at the terminal
+  echo "hello from a script" | slsk chat electronica      say one thing, leave
+  slsk chat electronica --read-only --json > room.log     log the room until Ctrl-C
+`;
+
+export const chatCommand: Command = {
+  summary: 'Chat in a room: shows members and messages, sends the lines typed (or piped in)',
+  usage: 'slsk chat ROOM [--read-only] [--json]',
+  example: 'slsk chat electronica',
+  help,
+  run,
+};
+
+const OPTIONS = { ...CONNECTION_OPTIONS, 'read-only': { type: 'boolean' } } as const;
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const [room, ...extra] = positionals;
+  if (room === undefined || room === '') throw new UsageError('missing ROOM: slsk chat ROOM (slsk rooms lists them)');
+  if (extra.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk chat takes one ROOM (quote a name with spaces)`);
+  }
+  const settings = resolveSettings(values, io);
+  return withClient(settings, io, { command: 'chat' }, (session) => chat(session, room, values['read-only'] === true));
+}
+
+type Ending = 'quit' | 'end of input' | 'stopped';
+
+async function chat(session: ClientSession, room: string, readOnly: boolean): Promise<number> {
+  const { client, io, settings, signal } = session;
+  const state = await joinRoomQuietly(session, room);
+  const members = new Map<string, RoomMember>(state.members.map((member) => [member.username, member]));
+  const interactive = !readOnly && !settings.json && io.stdin.isTTY === true && io.stdout.isTTY === true;
+  const out = new ChatOutput(io, settings.json, room);
+
+  let input: Interface | undefined;
+  let finished = false;
+  let resolveEnded!: (ending: Ending) => void;
+  const ended = new Promise<Ending>((resolve) => (resolveEnded = resolve));
+  const endChat = (ending: Ending): void => {
+    finished = true;
+    resolveEnded(ending);
+  };
+
+  out.members(members, settings.username);
+  client.on('roomMessage', (message) => {
+    if (message.room === room) out.message(message);
+  });
+  client.on('userJoinedRoom', ({ room: where, member }) => {
+    if (where !== room) return;
+    members.set(member.username, member);
+    out.presence('join', member.username);
+  });
+  client.on('userLeftRoom', ({ room: where, username }) => {
+    if (where !== room) return;
+    members.delete(username);
+    out.presence('leave', username);
+  });
+  session.onPrivateMessage((message) => {
+    out.privateMessage(message);
+    return true;
+  });
+
+  if (!readOnly) {
+    input = createInterface({
+      input: io.stdin,
+      crlfDelay: Infinity,
+      ...(interactive ? { output: process.stdout, terminal: true, prompt: `${room}> ` } : { terminal: false }),
+    });
+    if (interactive) {
+      out.prompt = input;
+      input.on('SIGINT', () => endChat('stopped'));
+      io.stderr.write(`Type a message and press Enter; /help lists the commands, /quit (or Ctrl-D) leaves.\n`);
+      input.prompt();
+    }
+    input.on('line', (line) => {
+      // Lines already read after /quit are not sent.
+      if (finished) return;
+      if (interactive) process.stdout.write('\x1b[1A\x1b[2K'); // the typed line comes back from the server
+      const text = line.replace(/\r$/, '');
+      if (text.trim() === '') {
+        input?.prompt();
+        return;
+      }
+      if (text.startsWith('/') && !text.startsWith('//')) {
+        const command = text.trim().split(/\s+/)[0]!;
+        if (command === '/quit') {
+          endChat('quit');
+          return;
+        }
+        if (command === '/members') out.members(members, settings.username);
+        else if (command === '/help') out.note('/members shows who is here, /quit leaves, //text sends "/text"');
+        else out.note(`unknown command ${command}; /help lists the commands`);
+        input?.prompt();
+        return;
+      }
+      client.sayInRoom(room, text.startsWith('//') ? text.slice(1) : text);
+    });
+    input.on('close', () => endChat('end of input'));
+  }
+
+  await Promise.race([ended, aborted(signal)]);
+  finished = true;
+  input?.close();
+  out.prompt = undefined;
+  if (interactive) process.stdout.write('\n');
+  const reason = session.stopReason();
+  if (reason === 'disconnected' || reason === 'kicked') throw stoppedFailure(session, `in ${room}`);
+  // Leaving waits for the server's answer, which comes after every message sent before it.
+  await client.leaveRoom(room);
+  out.left();
+  return ClientExit.ok;
+}
+
+/** Prints the room's events as text lines or JSON Lines, keeping a prompt being typed intact. */
+class ChatOutput {
+  prompt: Interface | undefined;
+  private readonly io: CliIo;
+  private readonly json: boolean;
+  private readonly room: string;
+  private readonly paint: Paint;
+
+  constructor(io: CliIo, json: boolean, room: string) {
+    this.io = io;
+    this.json = json;
+    this.room = room;
+    this.paint = painterFor(io.stdout, io.env);
+  }
+
+  members(members: ReadonlyMap<string, RoomMember>, self: string): void {
+    const list = [...members.values()].sort((a, b) => a.username.localeCompare(b.username));
+    if (this.json) return this.emit({ event: 'members', room: this.room, members: list });
+    const names = list.map((m) => `${m.username}${m.username === self ? ' (you)' : ''}${m.status === 'away' ? ' (away)' : ''}`);
+    this.line(`${this.paint('bold', `${this.room}: ${list.length} ${list.length === 1 ? 'member' : 'members'}`)}: ${names.join(', ')}`);
+  }
+
+  message(message: RoomMessage): void {
+    const time = new Date();
+    if (this.json) return this.emit({ event: 'message', time: time.toISOString(), room: message.room, user: message.username, text: message.text });
+    this.line(`${this.paint('dim', `[${clockTime(time)}]`)} ${this.paint('bold', `<${message.username}>`)} ${message.text}`);
+  }
+
+  presence(event: 'join' | 'leave', username: string): void {
+    const time = new Date();
+    if (this.json) return this.emit({ event, time: time.toISOString(), room: this.room, user: username });
+    this.line(this.paint('dim', `[${clockTime(time)}] * ${username} ${event === 'join' ? 'joined' : 'left'}`));
+  }
+
+  privateMessage(message: PrivateMessage): void {
+    if (this.json) return this.emit({ event: 'private', time: message.time.toISOString(), from: message.from, text: message.text });
+    this.line(`${this.paint('dim', `[${clockTime(message.time)}]`)} ${this.paint(['bold', 'magenta'], `*${message.from}*`)} (private) ${message.text}`);
+  }
+
+  left(): void {
+    if (this.json) return this.emit({ event: 'left', room: this.room });
+    this.line(this.paint('dim', `* you left ${this.room}`));
+  }
+
+  /** A remark of ours (not an event of the room): stderr, so JSON output stays clean. */
+  note(text: string): void {
+    this.clearPrompt();
+    this.io.stderr.write(`${text}\n`);
+    this.prompt?.prompt(true);
+  }
+
+  private emit(value: unknown): void {
+    this.io.stdout.write(formatJson(value, false) + '\n');
+  }
+
+  private line(text: string): void {
+    this.clearPrompt();
+    this.io.stdout.write(`${text}\n`);
+    this.prompt?.prompt(true);
+  }
+
+  private clearPrompt(): void {
+    if (this.prompt !== undefined) this.io.stdout.write('\r\x1b[K');
+  }
+}

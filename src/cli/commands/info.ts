@@ -1,0 +1,129 @@
+// `slsk info USER`: what the server knows of a user (status, privileges, statistics) and what the
+// user's own client says about itself (description, upload slots, queue, permissions, picture).
+
+import type { UserInfo } from '../../client/index.ts';
+import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, withClient } from '../client-options.ts';
+import { peerTimeoutHelp, peerTimeouts, serverView, type ServerView } from '../client-peer.ts';
+import { humanSize, humanSpeed } from '../format.ts';
+import { formatJson } from '../json.ts';
+import { painterFor } from '../style.ts';
+
+const PERMISSIONS = ['no one', 'everyone', 'users in their list', 'permitted users'] as const;
+
+const help = `Show a user's status and statistics (from the server) and user info (from their client).
+
+Usage: slsk info USER [--timeout SECONDS] [options]
+
+Arguments:
+  USER        the user to look up
+
+Options:
+${peerTimeoutHelp}
+${connectionHelp}
+
+Output: status (online, away, offline; privileged), average upload speed, uploads, shared files and
+folders; then, from the user's client: description, upload slots, free slot, queue length, who may
+download, and the picture's size. An offline user's statistics are still shown.
+--json prints one JSON object:
+  {"username", "status", "privileged", "country", "stats": {"avgSpeed", "uploads", "files", "folders"},
+   "info": {"description", "uploadSlots", "slotsFree", "queueLength", "uploadPermissions",
+            "pictureBytes"} or null when the client could not be asked}
+
+${exitHelp("the user does not exist, is offline, or the user's client cannot be reached or did not answer", ['130  interrupted with Ctrl-C'])}
+For an offline or unreachable user, what the server knows is printed before exiting 1.
+
+Examples:
+  slsk info bob
+  slsk info bob --json | jq .stats.avgSpeed
+  slsk info bob --timeout 10 --server server.slsknet.org:2242
+`;
+
+export const infoCommand: Command = {
+  summary: "Show a user's status, statistics and user info (description, slots, queue)",
+  usage: 'slsk info USER [--timeout SECONDS] [--json]',
+  example: 'slsk info bob',
+  help,
+  run,
+};
+
+const OPTIONS = { ...CONNECTION_OPTIONS, timeout: { type: 'string' } } as const;
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const [username, ...extra] = positionals;
+  if (username === undefined || username === '') throw new UsageError('missing USER: slsk info USER (for example slsk info bob)');
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk info takes one USER`);
+  const timeouts = peerTimeouts(values.timeout);
+  const settings = resolveSettings(values, io);
+  return withClient(settings, io, { command: 'info', timeouts }, async ({ client, signal, stopReason }) => {
+    const view = await serverView(client, username, settings.serverText, signal);
+    let info: UserInfo | undefined;
+    let problem: string | undefined;
+    if (view.status === 'offline') {
+      problem = `${username} is offline: only the user's own client can give its user info`;
+    } else {
+      try {
+        info = await client.userInfo(username, { signal });
+      } catch (error) {
+        // What the server said is still worth printing; other failures are the session's to report.
+        const { ClientError } = await import('../../client/index.ts');
+        if (stopReason() !== undefined || !(error instanceof ClientError)) throw error;
+        problem = error.message;
+      }
+    }
+    await writeOut(io.stdout, settings.json ? formatJson(infoJson(view, info), false) + '\n' : infoText(view, info, io));
+    if (problem !== undefined) {
+      io.stderr.write(`slsk info: ${problem}\n`);
+      return ClientExit.failure;
+    }
+    return ClientExit.ok;
+  });
+}
+
+function infoJson(view: ServerView, info: UserInfo | undefined) {
+  return {
+    username: view.username,
+    status: view.status,
+    privileged: view.privileged,
+    country: view.country ?? null,
+    stats: view.stats,
+    info:
+      info === undefined
+        ? null
+        : {
+            description: info.description,
+            uploadSlots: info.uploadSlots,
+            slotsFree: info.slotsFree,
+            queueLength: info.queueLength,
+            uploadPermissions: info.uploadPermissions === undefined ? null : (PERMISSIONS[info.uploadPermissions] ?? String(info.uploadPermissions)),
+            pictureBytes: info.picture?.length ?? 0,
+          },
+  };
+}
+
+function infoText(view: ServerView, info: UserInfo | undefined, io: CliIo): string {
+  const paint = painterFor(io.stdout, io.env);
+  const rows: [string, string][] = [
+    ['user', view.username],
+    ['status', `${view.status}${view.privileged ? ', privileged' : ''}`],
+  ];
+  if (view.country !== undefined) rows.push(['country', view.country]);
+  rows.push(
+    ['speed', humanSpeed(view.stats.avgSpeed)],
+    ['uploads', String(view.stats.uploads)],
+    ['shared', `${view.stats.files} files in ${view.stats.folders} folders`],
+  );
+  if (info !== undefined) {
+    rows.push(
+      ['upload slots', `${info.uploadSlots}${info.slotsFree ? ' (one is free)' : ' (none free)'}`],
+      ['queue', String(info.queueLength)],
+    );
+    if (info.uploadPermissions !== undefined) rows.push(['downloads by', PERMISSIONS[info.uploadPermissions] ?? `unknown (${info.uploadPermissions})`]);
+    rows.push(['picture', info.picture === undefined ? 'none' : humanSize(info.picture.length)]);
+    rows.push(['description', info.description === '' ? '(none)' : info.description]);
+  }
+  const width = Math.max(...rows.map(([key]) => key.length));
+  const indent = `\n${' '.repeat(width + 2)}`;
+  return rows.map(([key, value]) => `${paint('bold', key.padEnd(width))}  ${value.replace(/\r?\n/g, indent)}`).join('\n') + '\n';
+}

@@ -1,0 +1,56 @@
+// `slsk rooms`: the server's public chat rooms with their user counts, busiest first.
+
+import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { formatTable } from '../format.ts';
+import { formatJson } from '../json.ts';
+import { painterFor } from '../style.ts';
+
+const help = `List the server's chat rooms and how many users are in each.
+
+Usage: slsk rooms [--timeout SECONDS] [options]
+
+Options:
+  --timeout SECONDS   give up waiting for the server's reply after this long (default 10)
+${connectionHelp}
+
+Output: a table of users and room, busiest room first ("No rooms." when there are none).
+--json prints a JSON array: [{"name", "users"}, ...], in the same order.
+
+${exitHelp('the server did not send the room list in time', ['130  interrupted with Ctrl-C'])}
+
+Examples:
+  slsk rooms
+  slsk rooms --json | jq -r '.[] | select(.users > 10) | .name'
+  slsk chat "$(slsk rooms --json | jq -r '.[0].name')"            join the busiest room
+`;
+
+export const roomsCommand: Command = {
+  summary: 'List the chat rooms with their user counts',
+  usage: 'slsk rooms [--json]',
+  example: 'slsk rooms --json',
+  help,
+  run,
+};
+
+const OPTIONS = { ...CONNECTION_OPTIONS, timeout: { type: 'string' } } as const;
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}: slsk rooms takes only options`);
+  const requestMs = secondsOption('--timeout', values.timeout, 10);
+  const settings = resolveSettings(values, io);
+  return withClient(settings, io, { command: 'rooms', timeouts: { requestMs } }, async ({ client, signal }) => {
+    const rooms = (await client.roomList({ signal })).sort((a, b) => b.users - a.users || a.name.localeCompare(b.name));
+    if (settings.json) {
+      await writeOut(io.stdout, formatJson(rooms, false) + '\n');
+    } else if (rooms.length === 0) {
+      await writeOut(io.stdout, 'No rooms.\n');
+    } else {
+      const paint = painterFor(io.stdout, io.env);
+      const rows = rooms.map((room) => [String(room.users), room.name]);
+      await writeOut(io.stdout, formatTable([{ header: 'users', align: 'right' }, { header: 'room' }], rows, (text) => paint('bold', text)));
+    }
+    return ClientExit.ok;
+  });
+}
