@@ -645,6 +645,25 @@ export class Client extends EventEmitter<ClientEvents> {
     };
   }
 
+  /** Sends one message to a peer over its P connection (made if needed). For the transfers code. */
+  async sendToPeer(username: string, message: PeerMessage, options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.requireLink('send to peer');
+    const peer = await this.peers.peer(username, options.signal);
+    if (!peer.send(message)) throw new ClientError('PEER_CLOSED', `the connection to ${username} closed`);
+  }
+
+  /** Opens an F (file transfer) connection to a peer, direct or indirect; the caller owns the socket. */
+  async openFileConnection(username: string, options: { signal?: AbortSignal } = {}): Promise<EstablishedSocket> {
+    this.requireLink('file connection');
+    return this.peers.connect(username, 'F', options.signal);
+  }
+
+  /** Tells the server the speed of an upload that just finished (bytes/s); it updates our average. */
+  reportUploadSpeed(bytesPerSecond: number): void {
+    const speed = Math.max(0, Math.min(0xffff_ffff, Math.round(bytesPerSecond)));
+    if (speed > 0) this.link?.send({ name: 'SendUploadSpeed', speed });
+  }
+
   /** Where a peer listens (ip 0.0.0.0 when offline). */
   async peerAddress(username: string, options: { signal?: AbortSignal } = {}): Promise<{ ip: string; port: number; obfuscatedPort: number }> {
     const reply = await this.requireLink('peer address').sendAndWait({ name: 'GetPeerAddress', username }, 'GetPeerAddress', (m) => m.username === username, options.signal);
