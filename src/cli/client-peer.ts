@@ -2,6 +2,7 @@
 // before asking the user's client anything, so "no such user" and "offline" come back at once
 // with a clear message instead of a connection attempt that times out.
 
+import { UsageError } from './command.ts';
 import type { Client, Presence, UserStatsInfo } from '../client/index.ts';
 import { CommandFailure, secondsOption } from './client-options.ts';
 
@@ -36,4 +37,12 @@ export async function serverView(client: Client, username: string, serverText: s
     stats,
     country: watched.country === undefined || watched.country === '' ? undefined : watched.country,
   };
+}
+
+/** The single USER argument of `slsk browse` / `slsk info`. */
+export function oneUser(positionals: readonly string[], command: string): string {
+  const [username, ...extra] = positionals;
+  if (username === undefined || username === '') throw new UsageError(`missing USER: slsk ${command} USER (for example slsk ${command} bob)`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk ${command} takes one USER`);
+  return username;
 }

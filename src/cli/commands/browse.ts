@@ -2,9 +2,9 @@
 // locked folders (for the user's buddies only) are marked.
 
 import type { Folder, SharedFile, SharesListing } from '../../client/index.ts';
-import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import { parseCommandArgs, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CommandFailure, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, withClient } from '../client-options.ts';
-import { peerTimeoutHelp, peerTimeouts, serverView } from '../client-peer.ts';
+import { oneUser, peerTimeoutHelp, peerTimeouts, serverView } from '../client-peer.ts';
 import { audioQuality, humanDuration, humanSize, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -46,9 +46,7 @@ const OPTIONS = { ...CONNECTION_OPTIONS, timeout: { type: 'string' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  const [username, ...extra] = positionals;
-  if (username === undefined || username === '') throw new UsageError('missing USER: slsk browse USER (for example slsk browse bob)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk browse takes one USER`);
+  const username = oneUser(positionals, 'browse');
   const timeouts = peerTimeouts(values.timeout);
   const settings = resolveSettings(values, io);
   return withClient(settings, io, { command: 'browse', timeouts }, async ({ client, signal }) => {

@@ -2,9 +2,9 @@
 // user's own client says about itself (description, upload slots, queue, permissions, picture).
 
 import type { UserInfo } from '../../client/index.ts';
-import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import { parseCommandArgs, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, withClient } from '../client-options.ts';
-import { peerTimeoutHelp, peerTimeouts, serverView, type ServerView } from '../client-peer.ts';
+import { oneUser, peerTimeoutHelp, peerTimeouts, serverView, type ServerView } from '../client-peer.ts';
 import { humanSize, humanSpeed } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -51,9 +51,7 @@ const OPTIONS = { ...CONNECTION_OPTIONS, timeout: { type: 'string' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  const [username, ...extra] = positionals;
-  if (username === undefined || username === '') throw new UsageError('missing USER: slsk info USER (for example slsk info bob)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk info takes one USER`);
+  const username = oneUser(positionals, 'info');
   const timeouts = peerTimeouts(values.timeout);
   const settings = resolveSettings(values, io);
   return withClient(settings, io, { command: 'info', timeouts }, async ({ client, signal, stopReason }) => {
