@@ -1,0 +1,739 @@
+// The in-memory side of the shares: every shared folder and file, and the inverted search index
+// (word → ascending file slots). The SQLite database is only its persistence; searches, browse and
+// folder replies and upload lookups are answered from here.
+//
+// Memory: per file a name string plus ~50 bytes of typed-array columns; per (file, distinct word) a
+// 4-byte posting (8 while a word's list is still short, as a plain array). Folder paths are stored
+// once per folder. Slots are handed out in increasing order and never reused while the catalog
+// lives, so appending keeps every posting list sorted; removed files leave a dead slot that searches
+// skip, their lists are compacted by `compact()` and `rebuilt()` renumbers everything when many
+// slots are dead.
+
+import type { AudioInfo, SharedFile } from '../client/files.ts';
+import { encodeAttributes } from '../client/files.ts';
+import type { OfferedFile } from '../client/client.ts';
+import type { Folder } from '../client/types.ts';
+import { extensionOf } from './metadata.ts';
+import { parseQuery, reverseWord, wordsOf, type ParsedQuery } from './words.ts';
+
+export type Visibility = 'everyone' | 'buddies' | 'nobody';
+/** How buddies-only files are treated: returned normally (a buddy asks), as locked results, or not at all. */
+export type LockedMode = 'hide' | 'locked' | 'open';
+
+export interface SearchOptions {
+  locked?: LockedMode;
+  /** Files and locked files together; default 500. */
+  maxResults?: number;
+  /** The server's ExcludedSearchPhrases: files whose virtual path contains one (case-insensitively) are left out. */
+  excludedPhrases?: readonly string[];
+}
+
+export interface SearchResult {
+  files: OfferedFile[];
+  lockedFiles: OfferedFile[];
+}
+
+export const DEFAULT_MAX_RESULTS = 500;
+
+const ALIVE = 1;
+const HAS_BITRATE = 2;
+const VBR = 4;
+const HAS_DURATION = 8;
+const HAS_SAMPLE_RATE = 16;
+const HAS_BIT_DEPTH = 32;
+const HAS_VBR = 64;
+
+/** Lists stay plain arrays up to this length, then move to a Uint32Array. */
+const SMALL_LIST = 16;
+/** A wildcard matching more words than this is checked against a candidate's words, not per list. */
+const WILDCARD_LIST_CHECK = 8;
+/** New words wait in an unsorted list until this many, then are merged into the sorted vocabulary. */
+const PENDING_WORDS = 1024;
+
+class Postings {
+  ids: number[] | Uint32Array = [];
+  n = 0;
+  readonly word: string;
+  constructor(word: string) {
+    this.word = word;
+  }
+
+  push(id: number): void {
+    const ids = this.ids;
+    if (Array.isArray(ids)) {
+      ids.push(id);
+      this.n++;
+      if (this.n > SMALL_LIST) {
+        const typed = new Uint32Array(SMALL_LIST * 4);
+        typed.set(ids);
+        this.ids = typed;
+      }
+      return;
+    }
+    if (this.n === ids.length) {
+      const grown = new Uint32Array(ids.length * 2);
+      grown.set(ids);
+      this.ids = grown;
+    }
+    this.ids[this.n++] = id;
+  }
+
+  /** Keeps the ids for which `keep` is true. */
+  filter(keep: (id: number) => boolean): void {
+    const ids = this.ids;
+    let out = 0;
+    for (let i = 0; i < this.n; i++) {
+      const id = ids[i]!;
+      if (keep(id)) ids[out++] = id;
+    }
+    this.n = out;
+    if (Array.isArray(ids)) ids.length = out;
+    else if (out <= SMALL_LIST) this.ids = Array.from(ids.subarray(0, out));
+    else if (out * 4 < ids.length) this.ids = ids.slice(0, out * 2);
+  }
+}
+
+/** First index ≥ from whose id is ≥ target (n if none): galloping, for ascending walks. */
+function seek(ids: number[] | Uint32Array, n: number, from: number, target: number): number {
+  if (from >= n || ids[from]! >= target) return from;
+  let lo = from;
+  let step = 1;
+  let hi = from + 1;
+  while (hi < n && ids[hi]! < target) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > n) hi = n;
+  let l = lo + 1;
+  while (l < hi) {
+    const mid = (l + hi) >>> 1;
+    if (ids[mid]! < target) l = mid + 1;
+    else hi = mid;
+  }
+  return l;
+}
+
+/** Ascending, de-duplicated walk over the union of several sorted lists (a wildcard's words). */
+class UnionWalk {
+  private readonly heap: number[] = []; // list indexes, ordered by their current id
+  private readonly pos: number[];
+  private last = -1;
+  private readonly lists: readonly Postings[];
+  constructor(lists: readonly Postings[]) {
+    this.lists = lists;
+    this.pos = lists.map(() => 0);
+    lists.forEach((list, index) => {
+      if (list.n > 0) this.pushHeap(index);
+    });
+  }
+  private head(index: number): number {
+    return this.lists[index]!.ids[this.pos[index]!]!;
+  }
+  private pushHeap(index: number): void {
+    const heap = this.heap;
+    heap.push(index);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.head(heap[parent]!) <= this.head(heap[i]!)) break;
+      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      i = parent;
+    }
+  }
+  private siftDown(): void {
+    const heap = this.heap;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= heap.length) return;
+      const right = left + 1;
+      let smallest = right < heap.length && this.head(heap[right]!) < this.head(heap[left]!) ? right : left;
+      if (this.head(heap[i]!) <= this.head(heap[smallest]!)) return;
+      [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
+      i = smallest;
+    }
+  }
+  /** The next id, or -1 at the end. */
+  next(): number {
+    while (this.heap.length > 0) {
+      const index = this.heap[0]!;
+      const id = this.head(index);
+      const pos = ++this.pos[index]!;
+      if (pos >= this.lists[index]!.n) {
+        const lastIndex = this.heap.pop()!;
+        if (this.heap.length > 0) this.heap[0] = lastIndex;
+      }
+      if (this.heap.length > 0) this.siftDown();
+      if (id !== this.last) {
+        this.last = id;
+        return id;
+      }
+    }
+    return -1;
+  }
+}
+
+interface ShareEntry {
+  name: string;
+  visibility: Visibility;
+  files: number;
+  folders: number;
+}
+
+function grow<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T, size: number): T {
+  const Constructor = array.constructor as new (length: number) => T;
+  const grown = new Constructor(size);
+  grown.set(array);
+  return grown;
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export class Catalog {
+  private readonly shares: ShareEntry[] = [];
+
+  // Folders (JS arrays: there are far fewer folders than files).
+  private readonly folderPaths: string[] = [];
+  private readonly folderShares: number[] = []; // -1 once removed
+  private readonly folderRowIds: number[] = [];
+  private readonly folderHeads: number[] = []; // first file slot, -1 if none
+  private readonly folderGens: number[] = [];
+  private readonly folderBySlot = new Map<string, number>();
+  private folderVersion = 0;
+  private lowerFolders: { version: number; map: Map<string, number[]> } | undefined;
+
+  // Files (typed columns).
+  private capacity = 1024;
+  private used = 0;
+  private live = 0;
+  private names: string[] = [];
+  private fileFolders = new Uint32Array(this.capacity);
+  private fileNext = new Int32Array(this.capacity);
+  private sizes = new Float64Array(this.capacity);
+  private mtimes = new Float64Array(this.capacity);
+  private rowIds = new Float64Array(this.capacity);
+  private gens = new Uint32Array(this.capacity);
+  private bitrates = new Uint32Array(this.capacity);
+  private durations = new Uint32Array(this.capacity);
+  private sampleRates = new Uint32Array(this.capacity);
+  private bitDepths = new Uint8Array(this.capacity);
+  private flags = new Uint8Array(this.capacity);
+
+  // Search index.
+  private readonly postings = new Map<string, Postings>();
+  private sortedReversed: string[] = [];
+  private pendingReversed: string[] = [];
+  private readonly dirty = new Set<Postings>();
+  private postingCount = 0;
+  private wordCache: { folder: number; words: string[] } = { folder: -1, words: [] };
+
+  // ---- shares -------------------------------------------------------------------------------------
+
+  addShare(name: string, visibility: Visibility): number {
+    this.shares.push({ name, visibility, files: 0, folders: 0 });
+    return this.shares.length - 1;
+  }
+
+  shareCount(): number {
+    return this.shares.length;
+  }
+
+  shareName(share: number): string {
+    return this.shares[share]!.name;
+  }
+
+  visibility(share: number): Visibility {
+    return this.shares[share]!.visibility;
+  }
+
+  setVisibility(share: number, visibility: Visibility): void {
+    this.shares[share]!.visibility = visibility;
+  }
+
+  /** Folders and files of the shares with this visibility. */
+  countsFor(visibility: Visibility): { folders: number; files: number } {
+    let folders = 0;
+    let files = 0;
+    for (const share of this.shares) {
+      if (share.visibility !== visibility) continue;
+      folders += share.folders;
+      files += share.files;
+    }
+    return { folders, files };
+  }
+
+  // ---- folders ------------------------------------------------------------------------------------
+
+  /** Adds a folder by its virtual path (`share\\a\\b`); returns its slot. */
+  addFolder(share: number, virtualPath: string, rowId = 0): number {
+    const existing = this.folderBySlot.get(virtualPath);
+    if (existing !== undefined) return existing;
+    const slot = this.folderPaths.length;
+    this.folderPaths.push(virtualPath);
+    this.folderShares.push(share);
+    this.folderRowIds.push(rowId);
+    this.folderHeads.push(-1);
+    this.folderGens.push(0);
+    this.folderBySlot.set(virtualPath, slot);
+    this.shares[share]!.folders++;
+    this.folderVersion++;
+    return slot;
+  }
+
+  folderSlot(virtualPath: string): number | undefined {
+    return this.folderBySlot.get(virtualPath);
+  }
+
+  folderPath(folder: number): string {
+    return this.folderPaths[folder]!;
+  }
+
+  folderShare(folder: number): number {
+    return this.folderShares[folder]!;
+  }
+
+  folderRowId(folder: number): number {
+    return this.folderRowIds[folder]!;
+  }
+
+  folderGen(folder: number): number {
+    return this.folderGens[folder]!;
+  }
+
+  setFolderGen(folder: number, gen: number): void {
+    this.folderGens[folder] = gen;
+  }
+
+  /** Live folder slots, in slot order. */
+  *folders(): Generator<number> {
+    for (let slot = 0; slot < this.folderPaths.length; slot++) if (this.folderShares[slot]! >= 0) yield slot;
+  }
+
+  /** Removes a folder and its files; returns how many files went. */
+  removeFolder(folder: number): number {
+    const share = this.folderShares[folder]!;
+    if (share < 0) return 0;
+    let removed = 0;
+    for (let file = this.folderHeads[folder]!; file !== -1; file = this.fileNext[file]!) {
+      this.dropFile(file);
+      removed++;
+    }
+    this.folderHeads[folder] = -1;
+    this.folderBySlot.delete(this.folderPaths[folder]!);
+    this.folderPaths[folder] = '';
+    this.folderShares[folder] = -1;
+    this.shares[share]!.folders--;
+    this.folderVersion++;
+    if (this.wordCache.folder === folder) this.wordCache = { folder: -1, words: [] };
+    return removed;
+  }
+
+  /** File slots of a folder (most recently added first). */
+  *filesOf(folder: number): Generator<number> {
+    for (let file = this.folderHeads[folder] ?? -1; file !== -1; file = this.fileNext[file]!) yield file;
+  }
+
+  // ---- files --------------------------------------------------------------------------------------
+
+  fileCount(): number {
+    return this.live;
+  }
+
+  deadSlots(): number {
+    return this.used - this.live;
+  }
+
+  private ensureCapacity(): void {
+    if (this.used < this.capacity) return;
+    const size = this.capacity * 2;
+    this.fileFolders = grow(this.fileFolders, size);
+    this.fileNext = grow(this.fileNext, size);
+    this.sizes = grow(this.sizes, size);
+    this.mtimes = grow(this.mtimes, size);
+    this.rowIds = grow(this.rowIds, size);
+    this.gens = grow(this.gens, size);
+    this.bitrates = grow(this.bitrates, size);
+    this.durations = grow(this.durations, size);
+    this.sampleRates = grow(this.sampleRates, size);
+    this.bitDepths = grow(this.bitDepths, size);
+    this.flags = grow(this.flags, size);
+    this.capacity = size;
+  }
+
+  private folderWords(folder: number): string[] {
+    if (this.wordCache.folder !== folder) this.wordCache = { folder, words: wordsOf(this.folderPaths[folder]!) };
+    return this.wordCache.words;
+  }
+
+  /** Adds a file to a folder; returns its slot. `mtime` and `rowId` are the persistence layer's. */
+  addFile(folder: number, name: string, size: number, mtime: number, info: AudioInfo, rowId = 0): number {
+    this.ensureCapacity();
+    const slot = this.used++;
+    this.names[slot] = name;
+    this.fileFolders[slot] = folder;
+    this.fileNext[slot] = this.folderHeads[folder]!;
+    this.folderHeads[folder] = slot;
+    this.rowIds[slot] = rowId;
+    this.flags[slot] = ALIVE;
+    this.setFile(slot, size, mtime, info);
+    this.live++;
+    this.shares[this.folderShares[folder]!]!.files++;
+
+    const folderWords = this.folderWords(folder);
+    const nameWords = wordsOf(name);
+    for (let i = 0; i < folderWords.length; i++) {
+      const word = folderWords[i]!;
+      if (folderWords.indexOf(word) === i) this.post(word, slot);
+    }
+    for (let i = 0; i < nameWords.length; i++) {
+      const word = nameWords[i]!;
+      if (nameWords.indexOf(word) === i && !folderWords.includes(word)) this.post(word, slot);
+    }
+    return slot;
+  }
+
+  private post(word: string, slot: number): void {
+    let list = this.postings.get(word);
+    if (list === undefined) {
+      list = new Postings(word);
+      this.postings.set(word, list);
+      this.pendingReversed.push(reverseWord(word));
+    }
+    list.push(slot);
+    this.postingCount++;
+  }
+
+  /** New size, mtime and audio attributes for a file (a rescan found it changed). */
+  setFile(slot: number, size: number, mtime: number, info: AudioInfo): void {
+    this.sizes[slot] = size;
+    this.mtimes[slot] = mtime;
+    let flags = this.flags[slot]! & ALIVE;
+    this.bitrates[slot] = info.bitrate ?? 0;
+    this.durations[slot] = info.duration ?? 0;
+    this.sampleRates[slot] = info.sampleRate ?? 0;
+    this.bitDepths[slot] = info.bitDepth ?? 0;
+    if (info.bitrate !== undefined) flags |= HAS_BITRATE;
+    if (info.duration !== undefined) flags |= HAS_DURATION;
+    if (info.sampleRate !== undefined) flags |= HAS_SAMPLE_RATE;
+    if (info.bitDepth !== undefined) flags |= HAS_BIT_DEPTH;
+    if (info.vbr !== undefined) flags |= HAS_VBR | (info.vbr ? VBR : 0);
+    this.flags[slot] = flags;
+  }
+
+  removeFile(slot: number): void {
+    if ((this.flags[slot]! & ALIVE) === 0) return;
+    const folder = this.fileFolders[slot]!;
+    let previous = -1;
+    for (let file = this.folderHeads[folder]!; file !== -1; previous = file, file = this.fileNext[file]!) {
+      if (file !== slot) continue;
+      if (previous === -1) this.folderHeads[folder] = this.fileNext[file]!;
+      else this.fileNext[previous] = this.fileNext[file]!;
+      break;
+    }
+    this.dropFile(slot);
+  }
+
+  /** Marks a file dead and its words' lists dirty (it stays linked in its folder: callers unlink). */
+  private dropFile(slot: number): void {
+    if ((this.flags[slot]! & ALIVE) === 0) return;
+    const folder = this.fileFolders[slot]!;
+    for (const word of new Set([...this.folderWords(folder), ...wordsOf(this.names[slot]!)])) {
+      const list = this.postings.get(word);
+      if (list !== undefined) this.dirty.add(list);
+    }
+    this.flags[slot] = 0;
+    this.names[slot] = '';
+    this.live--;
+    this.shares[this.folderShares[folder]!]!.files--;
+  }
+
+  isAlive(slot: number): boolean {
+    return (this.flags[slot]! & ALIVE) !== 0;
+  }
+
+  fileName(slot: number): string {
+    return this.names[slot]!;
+  }
+
+  fileFolder(slot: number): number {
+    return this.fileFolders[slot]!;
+  }
+
+  fileSize(slot: number): number {
+    return this.sizes[slot]!;
+  }
+
+  fileMtime(slot: number): number {
+    return this.mtimes[slot]!;
+  }
+
+  fileRowId(slot: number): number {
+    return this.rowIds[slot]!;
+  }
+
+  fileGen(slot: number): number {
+    return this.gens[slot]!;
+  }
+
+  setFileGen(slot: number, gen: number): void {
+    this.gens[slot] = gen;
+  }
+
+  virtualPath(slot: number): string {
+    return `${this.folderPaths[this.fileFolders[slot]!]!}\\${this.names[slot]!}`;
+  }
+
+  audioInfo(slot: number): AudioInfo {
+    const flags = this.flags[slot]!;
+    const info: AudioInfo = {};
+    if (flags & HAS_BITRATE) info.bitrate = this.bitrates[slot]!;
+    if (flags & HAS_DURATION) info.duration = this.durations[slot]!;
+    if (flags & HAS_VBR) info.vbr = (flags & VBR) !== 0;
+    if (flags & HAS_SAMPLE_RATE) info.sampleRate = this.sampleRates[slot]!;
+    if (flags & HAS_BIT_DEPTH) info.bitDepth = this.bitDepths[slot]!;
+    return info;
+  }
+
+  /** Drops dead slots from the posting lists that hold any. */
+  compact(): void {
+    const flags = this.flags;
+    for (const list of this.dirty) {
+      const before = list.n;
+      list.filter((id) => (flags[id]! & ALIVE) !== 0);
+      this.postingCount -= before - list.n;
+      if (list.n === 0) this.postings.delete(list.word);
+    }
+    this.dirty.clear();
+    // Forget reversed words whose list is gone (they would only cost lookups).
+    if (this.sortedReversed.length > 0 && this.postings.size < this.sortedReversed.length / 2) {
+      this.sortedReversed = this.sortedReversed.filter((reversed) => this.postings.has(reverseWord(reversed)));
+    }
+  }
+
+  /** A copy with only the live folders and files, renumbered densely (same order). */
+  rebuilt(): Catalog {
+    const next = new Catalog();
+    for (const share of this.shares) next.addShare(share.name, share.visibility);
+    const folderMap = new Map<number, number>();
+    for (const folder of this.folders()) {
+      const copy = next.addFolder(this.folderShares[folder]!, this.folderPaths[folder]!, this.folderRowIds[folder]!);
+      next.folderGens[copy] = this.folderGens[folder]!;
+      folderMap.set(folder, copy);
+    }
+    for (let slot = 0; slot < this.used; slot++) {
+      if (!this.isAlive(slot)) continue;
+      const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.names[slot]!, this.sizes[slot]!, this.mtimes[slot]!, this.audioInfo(slot), this.rowIds[slot]!);
+      next.gens[copy] = this.gens[slot]!;
+    }
+    return next;
+  }
+
+  stats(): { files: number; deadSlots: number; folders: number; words: number; postings: number } {
+    return { files: this.live, deadSlots: this.used - this.live, folders: this.folderBySlot.size, words: this.postings.size, postings: this.postingCount };
+  }
+
+  // ---- lookups ------------------------------------------------------------------------------------
+
+  /** The slot of the file at exactly this virtual path. */
+  findFile(virtualPath: string): number | undefined {
+    const cut = virtualPath.lastIndexOf('\\');
+    if (cut <= 0) return undefined;
+    const folder = this.folderBySlot.get(virtualPath.slice(0, cut));
+    if (folder === undefined) return undefined;
+    const name = virtualPath.slice(cut + 1);
+    for (const file of this.filesOf(folder)) if (this.names[file] === name) return file;
+    return undefined;
+  }
+
+  /**
+   * Case-insensitive lookup (String#toLowerCase on both sides, no Unicode normalisation): the slot
+   * only when exactly one indexed file matches; undefined when none or several do.
+   */
+  findFileIgnoringCase(virtualPath: string): number | undefined {
+    const cut = virtualPath.lastIndexOf('\\');
+    if (cut <= 0) return undefined;
+    if (this.lowerFolders?.version !== this.folderVersion) {
+      const map = new Map<string, number[]>();
+      for (const folder of this.folders()) {
+        const key = this.folderPaths[folder]!.toLowerCase();
+        const slots = map.get(key);
+        if (slots === undefined) map.set(key, [folder]);
+        else slots.push(folder);
+      }
+      this.lowerFolders = { version: this.folderVersion, map };
+    }
+    const folders = this.lowerFolders.map.get(virtualPath.slice(0, cut).toLowerCase()) ?? [];
+    const name = virtualPath.slice(cut + 1).toLowerCase();
+    let found: number | undefined;
+    for (const folder of folders) {
+      for (const file of this.filesOf(folder)) {
+        if (this.names[file]!.toLowerCase() !== name) continue;
+        if (found !== undefined) return undefined;
+        found = file;
+      }
+    }
+    return found;
+  }
+
+  // ---- replies ------------------------------------------------------------------------------------
+
+  sharedFile(slot: number, locked: boolean): SharedFile {
+    const info = this.audioInfo(slot);
+    const name = this.names[slot]!;
+    return { filename: name, size: BigInt(this.sizes[slot]!), extension: extensionOf(name), locked, attributes: encodeAttributes(info), ...info };
+  }
+
+  offeredFile(slot: number): OfferedFile {
+    return { filename: this.virtualPath(slot), size: BigInt(this.sizes[slot]!), extension: extensionOf(this.names[slot]!), ...this.audioInfo(slot) };
+  }
+
+  /** A folder as browse and folder replies carry it: its virtual path, its files by name. */
+  folderListing(folder: number, locked: boolean): Folder {
+    const files = [...this.filesOf(folder)].sort((a, b) => compareStrings(this.names[a]!, this.names[b]!));
+    return { name: this.folderPaths[folder]!, files: files.map((file) => this.sharedFile(file, locked)) };
+  }
+
+  /** Live folders of the shares `include` accepts, sorted by virtual path. */
+  sortedFolders(include: (share: number) => boolean): number[] {
+    const out: number[] = [];
+    for (const folder of this.folders()) if (include(this.folderShares[folder]!)) out.push(folder);
+    return out.sort((a, b) => compareStrings(this.folderPaths[a]!, this.folderPaths[b]!));
+  }
+
+  // ---- search -------------------------------------------------------------------------------------
+
+  private mergePendingWords(): void {
+    if (this.pendingReversed.length === 0) return;
+    const pending = this.pendingReversed.sort(compareStrings);
+    const sorted = this.sortedReversed;
+    const merged: string[] = new Array<string>(sorted.length + pending.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < sorted.length && j < pending.length) merged[k++] = sorted[i]! <= pending[j]! ? sorted[i++]! : pending[j++]!;
+    while (i < sorted.length) merged[k++] = sorted[i++]!;
+    while (j < pending.length) merged[k++] = pending[j++]!;
+    this.sortedReversed = merged;
+    this.pendingReversed = [];
+  }
+
+  /** The lists of every word ending with `suffix`. */
+  private suffixLists(suffix: string): Postings[] {
+    if (this.pendingReversed.length > PENDING_WORDS) this.mergePendingWords();
+    const prefix = reverseWord(suffix);
+    const found = new Set<Postings>();
+    const take = (reversed: string) => {
+      const list = this.postings.get(reverseWord(reversed));
+      if (list !== undefined && list.n > 0) found.add(list);
+    };
+    const sorted = this.sortedReversed;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) take(sorted[i]!);
+    for (const reversed of this.pendingReversed) if (reversed.startsWith(prefix)) take(reversed);
+    return [...found];
+  }
+
+  /** Soulseek search over the index (see words.ts for how queries are read). */
+  search(query: string | ParsedQuery, options: SearchOptions = {}): SearchResult {
+    const result: SearchResult = { files: [], lockedFiles: [] };
+    const parsed = typeof query === 'string' ? parseQuery(query) : query;
+    const maxResults = options.maxResults ?? DEFAULT_MAX_RESULTS;
+    if (maxResults <= 0 || (parsed.include.length === 0 && parsed.suffixes.length === 0)) return result;
+
+    // Per share: 0 leave out, 1 normal result, 2 locked result.
+    const locked = options.locked ?? 'hide';
+    const modes = this.shares.map(({ visibility }) =>
+      visibility === 'everyone' ? 1 : visibility === 'buddies' ? (locked === 'open' ? 1 : locked === 'locked' ? 2 : 0) : 0,
+    );
+    if (!modes.some((mode) => mode !== 0)) return result;
+
+    const plain: Postings[] = [];
+    for (const word of parsed.include) {
+      const list = this.postings.get(word);
+      if (list === undefined || list.n === 0) return result;
+      plain.push(list);
+    }
+    const wildcards: { suffix: string; lists: Postings[]; total: number }[] = [];
+    for (const suffix of parsed.suffixes) {
+      const lists = this.suffixLists(suffix);
+      const total = lists.reduce((sum, list) => sum + list.n, 0);
+      if (total === 0) return result;
+      wildcards.push({ suffix, lists, total });
+    }
+    const excluded: Postings[] = [];
+    for (const word of parsed.exclude) {
+      const list = this.postings.get(word);
+      if (list !== undefined && list.n > 0) excluded.push(list);
+    }
+    const phrases = (options.excludedPhrases ?? []).map((phrase) => phrase.toLowerCase()).filter((phrase) => phrase.length > 0);
+
+    // The smallest set drives; the others are probed.
+    plain.sort((a, b) => a.n - b.n);
+    wildcards.sort((a, b) => a.total - b.total);
+    const driveWithWildcard = wildcards.length > 0 && (plain.length === 0 || wildcards[0]!.total < plain[0]!.n);
+    let nextCandidate: () => number;
+    if (driveWithWildcard) {
+      const walk = new UnionWalk(wildcards.shift()!.lists);
+      nextCandidate = () => walk.next();
+    } else {
+      const driver = plain.shift()!;
+      let index = 0;
+      nextCandidate = () => (index < driver.n ? driver.ids[index++]! : -1);
+    }
+    const plainCursors = new Int32Array(plain.length);
+    const excludedCursors = new Int32Array(excluded.length);
+    const probed = wildcards.map(({ suffix, lists }) => ({ suffix, lists, cursors: new Int32Array(lists.length), byList: lists.length <= WILDCARD_LIST_CHECK }));
+
+    const flags = this.flags;
+    const fileFolders = this.fileFolders;
+    const folderShares = this.folderShares;
+    let count = 0;
+    candidates: for (let id = nextCandidate(); id !== -1; id = nextCandidate()) {
+      if ((flags[id]! & ALIVE) === 0) continue;
+      const mode = modes[folderShares[fileFolders[id]!]!]!;
+      if (mode === 0) continue;
+      for (let i = 0; i < plain.length; i++) {
+        const list = plain[i]!;
+        const at = seek(list.ids, list.n, plainCursors[i]!, id);
+        plainCursors[i] = at;
+        if (at >= list.n || list.ids[at] !== id) continue candidates;
+      }
+      for (let i = 0; i < excluded.length; i++) {
+        const list = excluded[i]!;
+        const at = seek(list.ids, list.n, excludedCursors[i]!, id);
+        excludedCursors[i] = at;
+        if (at < list.n && list.ids[at] === id) continue candidates;
+      }
+      let words: string[] | undefined;
+      for (const wildcard of probed) {
+        let found = false;
+        if (wildcard.byList) {
+          for (let i = 0; i < wildcard.lists.length && !found; i++) {
+            const list = wildcard.lists[i]!;
+            const at = seek(list.ids, list.n, wildcard.cursors[i]!, id);
+            wildcard.cursors[i] = at;
+            found = at < list.n && list.ids[at] === id;
+          }
+        } else {
+          words ??= wordsOf(this.virtualPath(id));
+          found = words.some((word) => word.endsWith(wildcard.suffix));
+        }
+        if (!found) continue candidates;
+      }
+      if (phrases.length > 0) {
+        const path = this.virtualPath(id).toLowerCase();
+        if (phrases.some((phrase) => path.includes(phrase))) continue;
+      }
+      (mode === 1 ? result.files : result.lockedFiles).push(this.offeredFile(id));
+      if (++count >= maxResults) break;
+    }
+    return result;
+  }
+}

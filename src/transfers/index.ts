@@ -1,0 +1,23 @@
+// slsk-ts transfers: downloads and uploads over a Client (FLOWS.md §6).
+
+export { TransferManager } from './manager.ts';
+export { TokenBucket } from './rate-limit.ts';
+export { serveOrder } from './queue.ts';
+export { incompletePathFor, localFileName, moveWithoutOverwrite } from './paths.ts';
+export { TRANSFER_MIGRATIONS } from './store.ts';
+export { TRANSFER_STATES, defaultRetry, defaultTransferTimeouts } from './types.ts';
+export type {
+  DownloadOptions,
+  ResolveUpload,
+  RetryOptions,
+  SpeedLimits,
+  Transfer,
+  TransferClient,
+  TransferDirection,
+  TransferEvents,
+  TransferLimits,
+  TransferManagerOptions,
+  TransferState,
+  TransferTimeouts,
+  UploadSource,
+} from './types.ts';
