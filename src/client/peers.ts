@@ -78,10 +78,6 @@ export class PeerManager {
     return [...this.allPeers].map((c) => ({ username: c.username, address: c.remoteAddress, obfuscated: c.obfuscated }));
   }
 
-  get connectionCount(): number {
-    return this.sockets.size;
-  }
-
   /** Opens the listen port(s); idempotent. */
   async listen(): Promise<void> {
     if (this.listener === undefined) {

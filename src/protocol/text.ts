@@ -42,14 +42,3 @@ export function encodeTextInto(text: string, target: Uint8Array, offset: number)
   }
   return encoder.encodeInto(text, target.subarray(offset)).written;
 }
-
-/** Encodes to latin-1 (one byte per character), as legacy clients expect for some paths. */
-export function encodeLatin1(text: string): Uint8Array | undefined {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit > 0xff) return undefined;
-    out[i] = unit;
-  }
-  return out;
-}

@@ -97,6 +97,19 @@ describe('presence', () => {
     await dave.close();
   });
 
+  test('NewPassword replaces the password at once: the old one stops working', async () => {
+    const user = await RawClient.login(s.port, 'np-user', 'old-password');
+    user.send({ name: 'NewPassword', password: 'new-password' });
+    await user.sync();
+    await user.close();
+    const old = await RawClient.connect(s.port);
+    old.send({ name: 'Login', username: 'np-user', password: 'old-password', version: 160, md5Hash: '', minorVersion: 1 });
+    assert.equal((await old.next('Login')).failureReason, 'INVALIDPASS');
+    await old.waitClosed();
+    const fresh = await RawClient.login(s.port, 'np-user', 'new-password');
+    await fresh.close();
+  });
+
   test('GetUserStatus and GetUserStats answer for anyone, zeros for unknown users', async () => {
     const erin = await RawClient.login(s.port, 's-erin');
     erin.send({ name: 'GetUserStats', username: 's-unknown' });

@@ -121,6 +121,9 @@ export const ping: Handler<'Ping'> = () => {
 export const newPassword: Handler<'NewPassword'> = async ({ core, user, session }, m) => {
   if (m.password === '') return;
   await core.store.setPassword(user.username, m.password);
+  // The old password must stop working at once, not at the next restart.
+  core.forgetVerifiedPassword(user.username);
+  core.rememberPassword(user.username, m.password);
   session.log.info({ user: user.username }, 'password changed');
 };
 
