@@ -47,18 +47,26 @@ const HAS_VBR = 64;
 const SMALL_LIST = 16;
 /** A wildcard matching more words than this is checked against a candidate's words, not per list. */
 const WILDCARD_LIST_CHECK = 8;
+/** …unless their union is at most this many times the driving set: then a bitmap of the union. */
+const WILDCARD_UNION_RATIO = 64;
+/** A word's list gets a bitmap once it holds this many ids… */
+const DENSE_MIN = 2048;
+/** …and at least one slot in this many. */
+const DENSE_RATIO = 32;
 /** New words wait in an unsorted list until this many, then are merged into the sorted vocabulary. */
 const PENDING_WORDS = 1024;
 
 class Postings {
   ids: number[] | Uint32Array = [];
   n = 0;
+  /** For frequent words, also a bitmap over slots: O(1) membership, and word-wise AND of several. */
+  bits: Uint32Array | undefined;
   readonly word: string;
   constructor(word: string) {
     this.word = word;
   }
 
-  push(id: number): void {
+  push(id: number, slots: number): void {
     const ids = this.ids;
     if (Array.isArray(ids)) {
       ids.push(id);
@@ -76,6 +84,24 @@ class Postings {
       this.ids = grown;
     }
     this.ids[this.n++] = id;
+    if (this.bits !== undefined) this.setBit(id);
+    else if (this.n >= DENSE_MIN && this.n * DENSE_RATIO >= slots) this.makeBits(slots);
+  }
+
+  private setBit(id: number): void {
+    const word = id >>> 5;
+    let bits = this.bits!;
+    if (word >= bits.length) {
+      const grown = new Uint32Array(Math.max(word + 1, bits.length * 2));
+      grown.set(bits);
+      this.bits = bits = grown;
+    }
+    bits[word]! |= 1 << (id & 31);
+  }
+
+  private makeBits(slots: number): void {
+    this.bits = new Uint32Array((slots >>> 5) + 1);
+    for (let i = 0; i < this.n; i++) this.setBit(this.ids[i]!);
   }
 
   /** Keeps the ids for which `keep` is true. */
@@ -90,7 +116,53 @@ class Postings {
     if (Array.isArray(ids)) ids.length = out;
     else if (out <= SMALL_LIST) this.ids = Array.from(ids.subarray(0, out));
     else if (out * 4 < ids.length) this.ids = ids.slice(0, out * 2);
+    if (this.bits !== undefined) {
+      if (out < DENSE_MIN / 2) {
+        this.bits = undefined;
+      } else {
+        this.bits.fill(0);
+        for (let i = 0; i < out; i++) this.setBit(this.ids[i]!);
+      }
+    }
   }
+}
+
+/** Membership tests for ids asked in ascending order: a bitmap lookup, or galloping from the last position. */
+class Probe {
+  private cursor = 0;
+  readonly list: Postings;
+  constructor(list: Postings) {
+    this.list = list;
+  }
+  has(id: number): boolean {
+    const list = this.list;
+    const bits = list.bits;
+    if (bits !== undefined) {
+      const word = id >>> 5;
+      return word < bits.length && ((bits[word]! >>> (id & 31)) & 1) === 1;
+    }
+    const at = seek(list.ids, list.n, this.cursor, id);
+    this.cursor = at;
+    return at < list.n && list.ids[at] === id;
+  }
+}
+
+/** Ascending walk over the ids set in every bitmap (word-wise AND). */
+function bitmapWalk(maps: readonly Uint32Array[]): () => number {
+  const words = Math.min(...maps.map((map) => map.length));
+  let word = -1;
+  let current = 0;
+  return () => {
+    while (current === 0) {
+      if (++word >= words) return -1;
+      let x = maps[0]![word]!;
+      for (let i = 1; i < maps.length && x !== 0; i++) x &= maps[i]![word]!;
+      current = x | 0;
+    }
+    const low = current & -current;
+    current ^= low;
+    return word * 32 + (31 - Math.clz32(low));
+  };
 }
 
 /** First index ≥ from whose id is ≥ target (n if none): galloping, for ascending walks. */
@@ -400,7 +472,7 @@ export class Catalog {
       this.postings.set(word, list);
       this.pendingReversed.push(reverseWord(word));
     }
-    list.push(slot);
+    list.push(slot, this.used);
     this.postingCount++;
   }
 
@@ -495,8 +567,9 @@ export class Catalog {
     return info;
   }
 
-  /** Drops dead slots from the posting lists that hold any. */
+  /** Drops dead slots from the posting lists that hold any, and sorts new words in for wildcards. */
   compact(): void {
+    this.mergePendingWords();
     const flags = this.flags;
     for (const list of this.dirty) {
       const before = list.n;
@@ -529,8 +602,10 @@ export class Catalog {
     return next;
   }
 
-  stats(): { files: number; deadSlots: number; folders: number; words: number; postings: number } {
-    return { files: this.live, deadSlots: this.used - this.live, folders: this.folderBySlot.size, words: this.postings.size, postings: this.postingCount };
+  stats(): { files: number; deadSlots: number; folders: number; words: number; postings: number; bitmaps: number } {
+    let bitmaps = 0;
+    for (const list of this.postings.values()) if (list.bits !== undefined) bitmaps++;
+    return { files: this.live, deadSlots: this.used - this.live, folders: this.folderBySlot.size, words: this.postings.size, postings: this.postingCount, bitmaps };
   }
 
   // ---- lookups ------------------------------------------------------------------------------------
@@ -585,7 +660,15 @@ export class Catalog {
   }
 
   offeredFile(slot: number): OfferedFile {
-    return { filename: this.virtualPath(slot), size: BigInt(this.sizes[slot]!), extension: extensionOf(this.names[slot]!), ...this.audioInfo(slot) };
+    const name = this.names[slot]!;
+    const file: OfferedFile = { filename: `${this.folderPaths[this.fileFolders[slot]!]!}\\${name}`, size: BigInt(this.sizes[slot]!), extension: extensionOf(name) };
+    const flags = this.flags[slot]!;
+    if (flags & HAS_BITRATE) file.bitrate = this.bitrates[slot]!;
+    if (flags & HAS_DURATION) file.duration = this.durations[slot]!;
+    if (flags & HAS_VBR) file.vbr = (flags & VBR) !== 0;
+    if (flags & HAS_SAMPLE_RATE) file.sampleRate = this.sampleRates[slot]!;
+    if (flags & HAS_BIT_DEPTH) file.bitDepth = this.bitDepths[slot]!;
+    return file;
   }
 
   /** A folder as browse and folder replies carry it: its virtual path, its files by name. */
@@ -644,8 +727,8 @@ export class Catalog {
   search(query: string | ParsedQuery, options: SearchOptions = {}): SearchResult {
     const result: SearchResult = { files: [], lockedFiles: [] };
     const parsed = typeof query === 'string' ? parseQuery(query) : query;
-    const maxResults = options.maxResults ?? DEFAULT_MAX_RESULTS;
-    if (maxResults <= 0 || (parsed.include.length === 0 && parsed.suffixes.length === 0)) return result;
+    const maxResults = Math.floor(options.maxResults ?? DEFAULT_MAX_RESULTS);
+    if (!(maxResults >= 1) || (parsed.include.length === 0 && parsed.suffixes.length === 0)) return result;
 
     // Per share: 0 leave out, 1 normal result, 2 locked result.
     const locked = options.locked ?? 'hide';
@@ -674,22 +757,43 @@ export class Catalog {
     }
     const phrases = (options.excludedPhrases ?? []).map((phrase) => phrase.toLowerCase()).filter((phrase) => phrase.length > 0);
 
-    // The smallest set drives; the others are probed.
+    // The smallest set drives; the others are probed. When every plain word is frequent enough to
+    // have a bitmap, the bitmaps are ANDed word-wise instead.
     plain.sort((a, b) => a.n - b.n);
     wildcards.sort((a, b) => a.total - b.total);
     const driveWithWildcard = wildcards.length > 0 && (plain.length === 0 || wildcards[0]!.total < plain[0]!.n);
     let nextCandidate: () => number;
+    const driverSize = driveWithWildcard ? wildcards[0]!.total : plain[0]!.n;
     if (driveWithWildcard) {
       const walk = new UnionWalk(wildcards.shift()!.lists);
       nextCandidate = () => walk.next();
+    } else if (plain.length > 1 && plain.every((list) => list.bits !== undefined)) {
+      nextCandidate = bitmapWalk(plain.map((list) => list.bits!));
+      plain.length = 0;
     } else {
       const driver = plain.shift()!;
       let index = 0;
       nextCandidate = () => (index < driver.n ? driver.ids[index++]! : -1);
     }
-    const plainCursors = new Int32Array(plain.length);
-    const excludedCursors = new Int32Array(excluded.length);
-    const probed = wildcards.map(({ suffix, lists }) => ({ suffix, lists, cursors: new Int32Array(lists.length), byList: lists.length <= WILDCARD_LIST_CHECK }));
+    const plainProbes = plain.map((list) => new Probe(list));
+    const excludedProbes = excluded.map((list) => new Probe(list));
+    // A wildcard matching few words is probed word by word; one matching many, through a bitmap of
+    // their union when that costs less than reading the words of every candidate's path.
+    const wildcardProbes = wildcards.map(({ suffix, lists, total }) => {
+      if (lists.length <= WILDCARD_LIST_CHECK) return { suffix, probes: lists.map((list) => new Probe(list)) };
+      if (total > WILDCARD_UNION_RATIO * driverSize) return { suffix, probes: undefined };
+      const union = new Postings(suffix);
+      const bits = new Uint32Array((this.used >>> 5) + 1);
+      for (const list of lists) {
+        const ids = list.ids;
+        for (let i = 0; i < list.n; i++) {
+          const id = ids[i]!;
+          bits[id >>> 5]! |= 1 << (id & 31);
+        }
+      }
+      union.bits = bits;
+      return { suffix, probes: [new Probe(union)] };
+    });
 
     const flags = this.flags;
     const fileFolders = this.fileFolders;
@@ -699,28 +803,13 @@ export class Catalog {
       if ((flags[id]! & ALIVE) === 0) continue;
       const mode = modes[folderShares[fileFolders[id]!]!]!;
       if (mode === 0) continue;
-      for (let i = 0; i < plain.length; i++) {
-        const list = plain[i]!;
-        const at = seek(list.ids, list.n, plainCursors[i]!, id);
-        plainCursors[i] = at;
-        if (at >= list.n || list.ids[at] !== id) continue candidates;
-      }
-      for (let i = 0; i < excluded.length; i++) {
-        const list = excluded[i]!;
-        const at = seek(list.ids, list.n, excludedCursors[i]!, id);
-        excludedCursors[i] = at;
-        if (at < list.n && list.ids[at] === id) continue candidates;
-      }
+      for (let i = 0; i < plainProbes.length; i++) if (!plainProbes[i]!.has(id)) continue candidates;
+      for (let i = 0; i < excludedProbes.length; i++) if (excludedProbes[i]!.has(id)) continue candidates;
       let words: string[] | undefined;
-      for (const wildcard of probed) {
+      for (const wildcard of wildcardProbes) {
         let found = false;
-        if (wildcard.byList) {
-          for (let i = 0; i < wildcard.lists.length && !found; i++) {
-            const list = wildcard.lists[i]!;
-            const at = seek(list.ids, list.n, wildcard.cursors[i]!, id);
-            wildcard.cursors[i] = at;
-            found = at < list.n && list.ids[at] === id;
-          }
+        if (wildcard.probes !== undefined) {
+          for (let i = 0; i < wildcard.probes.length && !found; i++) found = wildcard.probes[i]!.has(id);
         } else {
           words ??= wordsOf(this.virtualPath(id));
           found = words.some((word) => word.endsWith(wildcard.suffix));

@@ -2,7 +2,7 @@
 //
 // A pattern without `/` is tested against an entry's name ('*.tmp', '.*', 'Thumbs.db'); a pattern
 // with `/` against its path relative to the share root, with `/` separators ('Scans/*.jpg',
-// '**/@eaDir'). `*` matches any run of characters except `/`, `**` any run including `/`, `?` one
+// '**/@eaDir', '/Top' for Top at the root only; a trailing `/` is ignored). `*` matches any run of characters except `/`, `**` any run including `/`, `?` one
 // character except `/`, `[abc]` / `[!abc]` one character of (not of) a set. A matching folder is
 // skipped with everything below it.
 
@@ -48,9 +48,10 @@ export function ignoreMatcher(patterns: readonly string[]): IgnoreMatcher {
   const byName: RegExp[] = [];
   const byPath: RegExp[] = [];
   for (const raw of patterns) {
-    const pattern = raw.trim().replace(/^\/+/, '').replace(/\/+$/, '');
+    const trimmed = raw.trim().replace(/\/+$/, '');
+    const pattern = trimmed.replace(/^\/+/, '');
     if (pattern.length === 0) continue;
-    (pattern.includes('/') ? byPath : byName).push(globToRegExp(pattern));
+    (trimmed.includes('/') ? byPath : byName).push(globToRegExp(pattern));
   }
   if (byName.length === 0 && byPath.length === 0) return () => false;
   return (name, relativePath) => byName.some((re) => re.test(name)) || byPath.some((re) => re.test(relativePath));

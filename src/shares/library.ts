@@ -161,6 +161,7 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
         catalog.addFile(folder, file.name, file.size, file.mtime, file.info, file.id);
         if (++rows % LOAD_YIELD_EVERY === 0) await nextTick();
       }
+      catalog.compact();
       return new SharesLibrary(options, db, catalog, shares);
     } catch (error) {
       db.close();

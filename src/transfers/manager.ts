@@ -125,7 +125,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
   private readonly limits: TransferLimits;
   private readonly isPrivileged: (username: string) => boolean;
   private readonly isBanned: (username: string) => boolean;
-  private readonly retry: RetryOptions;
+  private readonly retryOptions: RetryOptions;
   private readonly timeouts: TransferTimeouts;
   private readonly placeIntervalMs: number;
   private readonly progressIntervalMs: number;
@@ -168,7 +168,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     this.limits = { ...options.limits };
     this.isPrivileged = options.isPrivileged ?? (() => false);
     this.isBanned = options.isBanned ?? (() => false);
-    this.retry = { ...defaultRetry, ...options.retry };
+    this.retryOptions = { ...defaultRetry, ...options.retry };
     this.timeouts = { ...defaultTransferTimeouts, ...options.timeouts };
     this.placeIntervalMs = options.placeInQueueIntervalMs ?? 5 * 60_000;
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
@@ -414,7 +414,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
   }
 
   private backoff(step: number): number {
-    const { initialDelayMs, maxDelayMs } = this.retry;
+    const { initialDelayMs, maxDelayMs } = this.retryOptions;
     const base = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, Math.min(step, 30)));
     return Math.max(1, Math.round(base * (0.75 + this.random() * 0.5)));
   }
@@ -499,9 +499,10 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     return undefined;
   }
 
-  private findUpload(username: string, filename: string): Entry | undefined {
+  /** The upload of this file to this user waiting in our queue, or offered and waiting for the reply. */
+  private findQueuedUpload(username: string, filename: string): Entry | undefined {
     for (const e of this.entries.values()) {
-      if (e.direction === 'upload' && e.username === username && e.filename === filename && !finished(e)) return e;
+      if (e.direction === 'upload' && e.username === username && e.filename === filename && (e.state === 'queued' || e.state === 'requesting')) return e;
     }
     return undefined;
   }
@@ -581,7 +582,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
       delay = this.backoff(e.queuedRetries++);
     } else {
       e.attempts++;
-      if (e.attempts >= this.retry.maxAttempts) {
+      if (e.attempts >= this.retryOptions.maxAttempts) {
         e.retryAt = undefined;
         this.setState(e, 'failed', reason);
         return;
@@ -855,8 +856,9 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     };
     // The checks in N+'s order (FLOWS.md §6 step 2).
     if (this.isBanned(username)) return answer(TransferRefusal.banned);
-    if (this.findUpload(username, filename) !== undefined) {
-      // Already queued: ignored (a legacy request still learns it is queued).
+    // Already queued: ignored (a legacy request still learns it is queued). One being sent right now
+    // does not count: the downloader asks again because it wants the file again (or its end failed).
+    if (this.findQueuedUpload(username, filename) !== undefined) {
       if (legacyTicket !== undefined) answer(TransferRefusal.queued);
       return;
     }
@@ -868,7 +870,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     const source = await this.resolveSafely(filename, username);
     if (this.closing) return answer(TransferRefusal.pendingShutdown);
     if (source === undefined) return answer(TransferRefusal.fileNotShared);
-    if (this.findUpload(username, filename) !== undefined) return legacyTicket !== undefined ? answer(TransferRefusal.queued) : undefined;
+    if (this.findQueuedUpload(username, filename) !== undefined) return legacyTicket !== undefined ? answer(TransferRefusal.queued) : undefined;
     const e = this.newEntry({ direction: 'upload', username, filename, size: Number(source.size), state: 'queued' });
     e.localPath = source.path;
     this.entries.set(e.id, e);
@@ -899,7 +901,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
   }
 
   private placeRequested(username: string, filename: string): void {
-    const e = this.findUpload(username, filename);
+    const e = this.findQueuedUpload(username, filename);
     if (e === undefined || e.state !== 'queued') return;
     const place = this.queueOrder().indexOf(e) + 1;
     if (place > 0) this.send(username, { name: 'PeerPlaceInQueueReply', filename, place });
@@ -940,7 +942,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
   private requeueUpload(e: Entry, reason: string): void {
     if (this.closing || finished(e)) return;
     e.attempts++;
-    if (e.attempts >= this.retry.maxAttempts) {
+    if (e.attempts >= this.retryOptions.maxAttempts) {
       this.setState(e, 'failed', reason);
       return;
     }
@@ -1089,6 +1091,28 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     if (e.direction === 'upload') this.send(e.username, { name: 'PeerTransferQueueFailed', filename: e.filename, reason: TransferRefusal.cancelled });
     this.setState(e, 'cancelled', TransferRefusal.cancelled);
     if (wasActive && e.direction === 'upload') this.pump();
+    return this.snapshot(e);
+  }
+
+  /**
+   * Asks again now: a download not completed is queued with the uploader again (failed and
+   * cancelled ones included, attempts reset); a failed or cancelled upload goes back in our queue.
+   */
+  retry(id: string): Transfer | undefined {
+    const e = this.entries.get(id);
+    if (e === undefined || this.closing) return e === undefined ? undefined : this.snapshot(e);
+    if (e.state === 'completed' || ACTIVE_STATES.has(e.state)) return this.snapshot(e);
+    e.attempts = 0;
+    e.queuedRetries = 0;
+    if (e.direction === 'download') {
+      e.retryAt = this.now();
+      e.state = e.state === 'cancelled' ? 'failed' : e.state;
+      this.requestDownload(e);
+    } else {
+      e.notBefore = 0;
+      this.setState(e, 'queued', undefined);
+      this.pump();
+    }
     return this.snapshot(e);
   }
 

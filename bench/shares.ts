@@ -1,0 +1,352 @@
+// Shares benchmark.
+//
+// 1. Scan: generates a tree of small files in a temp folder (mostly text files, one in five a tiny
+//    real WAV whose attributes get read), scans it into a fresh SQLite file (files/s), rescans it
+//    unchanged (files/s), and reopens the library from SQLite (files/s loaded, no rescan).
+// 2. Search: builds a 1,000,000-file index in memory through the library's internal index API
+//    (`Catalog.addShare/addFolder/addFile`, exactly what SharesLibrary.open does for each SQLite row,
+//    minus the SQLite reading) from seeded "Artist/Album (Year)/NN - Title.ext" paths, and measures
+//    per-query latency (p50/p99/max) of a realistic query mix, plus heap and RSS growth of the index.
+//
+//   npm run bench:shares [-- --quick] [-- --json]     (BENCH_QUICK=1 also selects the quick run)
+
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Catalog, SharesLibrary } from '../src/shares/index.ts';
+
+const args = new Set(process.argv.slice(2));
+const JSON_OUTPUT = args.has('--json');
+const QUICK = args.has('--quick') || /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? '');
+const SCAN_FILES = QUICK ? 2_000 : 20_000;
+const INDEX_FILES = QUICK ? 200_000 : 1_000_000;
+const QUERIES = QUICK ? 1_000 : 5_000;
+const TARGET_P99_MS = 5;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const log = JSON_OUTPUT ? (_: string) => {} : (line: string) => console.log(line);
+
+// ---- seeded data -----------------------------------------------------------------------------------
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
+  };
+}
+const rand = mulberry32(0x5ea7c4);
+const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+/** Skewed pick: low indexes far more often (word frequencies are not uniform). */
+const pickSkewed = <T>(items: readonly T[]): T => items[Math.floor(rand() ** 2.5 * items.length)]!;
+
+const COMMON = (
+  'the a of and in to my you love night time heart day world dream light fire rain blue away home song life gone ' +
+  'summer girl dance live session demo mix edit remix original version deluxe edition disc bonus track black white ' +
+  'red gold silver dark sun moon star sky sea river city street road king queen boy man woman child angel devil ' +
+  'ghost shadow golden lost last first new old young wild free slow fast high low little big good bad sweet cold hot'
+).split(' ');
+const SYLLABLES = 'ka ra mo ne ti lu sa vo de mi po ze ba ko ri na fe gu la to sho ki ma re yo an el or is un'.split(' ');
+const NON_ASCII = ['Björk', 'Sigur Rós', 'Mötley Crüe', 'Beyoncé', '坂本龍一', 'Кино', 'Ólafur Arnalds', 'Motörhead', 'Hüsker Dü', 'Céline'];
+const EXTENSIONS = ['mp3', 'mp3', 'mp3', 'flac', 'flac', 'm4a', 'ogg', 'opus', 'wav', 'jpg', 'txt', 'cue', 'log'];
+
+/** A vocabulary of made-up words, so the index has a realistic number of distinct words. */
+const INVENTED = Array.from({ length: 20_000 }, () => {
+  let word = '';
+  for (let i = int(2, 4); i > 0; i--) word += pick(SYLLABLES);
+  return word;
+});
+const capital = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+const phrase = (words: number): string =>
+  Array.from({ length: words }, () => capital(rand() < 0.45 ? pickSkewed(COMMON) : pickSkewed(INVENTED))).join(' ');
+
+// ---- 1. scan --------------------------------------------------------------------------------------------
+
+function tinyWav(): Buffer {
+  const samples = 2205; // 0.05 s mono 16-bit at 44.1 kHz
+  const out = Buffer.alloc(44 + samples * 2);
+  out.write('RIFF', 0);
+  out.writeUInt32LE(36 + samples * 2, 4);
+  out.write('WAVEfmt ', 8);
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(1, 20);
+  out.writeUInt16LE(1, 22);
+  out.writeUInt32LE(44100, 24);
+  out.writeUInt32LE(88200, 28);
+  out.writeUInt16LE(2, 32);
+  out.writeUInt16LE(16, 34);
+  out.write('data', 36);
+  out.writeUInt32LE(samples * 2, 40);
+  return out;
+}
+
+interface ScanFigures {
+  files: number;
+  audioFiles: number;
+  scanMs: number;
+  scanFilesPerSec: number;
+  rescanMs: number;
+  rescanFilesPerSec: number;
+  reopenMs: number;
+  reopenFilesPerSec: number;
+}
+
+async function benchScan(): Promise<ScanFigures> {
+  const dir = await mkdtemp(join(tmpdir(), 'slsk-bench-shares-'));
+  try {
+    const root = join(dir, 'share');
+    const wav = tinyWav();
+    let audio = 0;
+    const perFolder = 50;
+    for (let folder = 0; folder * perFolder < SCAN_FILES; folder++) {
+      const path = join(root, `Artist ${folder % 40}`, `Album ${folder}`);
+      await mkdir(path, { recursive: true });
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < perFolder && folder * perFolder + i < SCAN_FILES; i++) {
+        if (i % 5 === 0) {
+          audio++;
+          writes.push(writeFile(join(path, `${String(i).padStart(2, '0')} - Track ${i}.wav`), wav));
+        } else {
+          writes.push(writeFile(join(path, `notes ${i}.txt`), `file ${folder}/${i}`));
+        }
+      }
+      await Promise.all(writes);
+    }
+    const database = join(dir, 'shares.db');
+    const folders = [{ path: root, name: 'Bench' }];
+    const library = await SharesLibrary.open({ database, folders });
+    let t = performance.now();
+    const first = await library.scan();
+    const scanMs = performance.now() - t;
+    if (first.files !== SCAN_FILES || first.readMetadata !== audio || first.warnings !== 0) throw new Error(`unexpected scan summary ${JSON.stringify(first)}`);
+    t = performance.now();
+    const second = await library.scan();
+    const rescanMs = performance.now() - t;
+    if (second.unchanged !== SCAN_FILES) throw new Error(`unexpected rescan summary ${JSON.stringify(second)}`);
+    await library.close();
+    t = performance.now();
+    const reopened = await SharesLibrary.open({ database, folders });
+    const reopenMs = performance.now() - t;
+    if (reopened.counts().files !== SCAN_FILES) throw new Error('reopened library lost files');
+    await reopened.close();
+    return {
+      files: SCAN_FILES,
+      audioFiles: audio,
+      scanMs,
+      scanFilesPerSec: SCAN_FILES / (scanMs / 1000),
+      rescanMs,
+      rescanFilesPerSec: SCAN_FILES / (rescanMs / 1000),
+      reopenMs,
+      reopenFilesPerSec: SCAN_FILES / (reopenMs / 1000),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- 2. search ------------------------------------------------------------------------------------------
+
+interface Album {
+  artist: string;
+  title: string;
+  tracks: string[];
+}
+
+interface SearchFigures {
+  files: number;
+  folders: number;
+  words: number;
+  postings: number;
+  bitmaps: number;
+  buildMs: number;
+  heapMB: number;
+  rssMB: number;
+  bytesPerFile: number;
+  queries: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  avgResults: number;
+  byKind: Record<string, { queries: number; p50Ms: number; p99Ms: number; avgResults: number }>;
+}
+
+function buildIndex(): { catalog: Catalog; albums: Album[] } {
+  const catalog = new Catalog();
+  catalog.addShare('Music', 'everyone');
+  catalog.addShare('Friends', 'buddies');
+  const artists = Array.from({ length: Math.ceil(INDEX_FILES / 100) }, () => (rand() < 0.03 ? pick(NON_ASCII) : phrase(int(1, 3))));
+  const albums: Album[] = [];
+  let files = 0;
+  while (files < INDEX_FILES) {
+    const artist = pick(artists);
+    const share = rand() < 0.1 ? 1 : 0;
+    const title = phrase(int(1, 4));
+    const year = int(1960, 2024);
+    const folder = catalog.addFolder(share, `${share === 0 ? 'Music' : 'Friends'}\\${artist}\\${title} (${year})`);
+    const count = Math.min(int(6, 16), INDEX_FILES - files);
+    const ext = pick(EXTENSIONS.slice(0, 9));
+    const tracks: string[] = [];
+    for (let n = 1; n <= count; n++) {
+      const track = phrase(int(1, 4));
+      tracks.push(track);
+      const lossless = ext === 'flac' || ext === 'wav';
+      const info = lossless ? { duration: int(60, 600), sampleRate: 44100, bitDepth: 16 } : { bitrate: pick([128, 192, 256, 320]), duration: int(60, 600), vbr: rand() < 0.3 };
+      catalog.addFile(folder, `${String(n).padStart(2, '0')} - ${track}.${rand() < 0.05 ? pick(EXTENSIONS) : ext}`, int(2_000_000, 60_000_000), 0, info);
+    }
+    files += count;
+    albums.push({ artist, title, tracks });
+  }
+  return { catalog, albums };
+}
+
+function makeQueries(albums: readonly Album[], count: number): { kind: string; query: string }[] {
+  const words = (text: string) => text.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+  const queries: { kind: string; query: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const album = pick(albums);
+    const artistWords = words(album.artist);
+    const track = words(pick(album.tracks));
+    const roll = rand();
+    let kind: string;
+    let query: string;
+    if (roll < 0.35) {
+      kind = 'artist';
+      query = album.artist;
+    } else if (roll < 0.6) {
+      kind = 'artist+title';
+      query = `${album.artist} ${pick(track)}`;
+    } else if (roll < 0.72) {
+      kind = 'album+ext';
+      query = `${album.title} ${pick(['flac', 'mp3', '320'])}`;
+    } else if (roll < 0.8) {
+      kind = 'one common word';
+      query = pick(COMMON.slice(0, 40));
+    } else if (roll < 0.88) {
+      kind = 'two common words';
+      query = `${pick(COMMON)} ${pick(COMMON)}`;
+    } else if (roll < 0.94) {
+      kind = 'exclusion';
+      query = `${pick(artistWords)} -${pick(['live', 'demo', 'mp3', 'remix'])}`;
+    } else {
+      kind = 'wildcard';
+      const word = pick(track);
+      query = `${pick(artistWords)} *${word.slice(Math.min(2, word.length - 1))}`;
+    }
+    queries.push({ kind, query });
+  }
+  return queries;
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+
+function benchSearch(): SearchFigures {
+  gc();
+  const memory = () => {
+    const usage = process.memoryUsage();
+    return { heap: usage.heapUsed + usage.arrayBuffers, rss: usage.rss };
+  };
+  const before = memory();
+  let t = performance.now();
+  const { catalog, albums } = buildIndex();
+  catalog.compact(); // as SharesLibrary.open does once every row is in (sorts the vocabulary for wildcards)
+  const buildMs = performance.now() - t;
+  // Warm-up queries (a steady-state process has its search code optimised) and measured ones differ.
+  const warmup = makeQueries(albums, 2_000);
+  const queries = makeQueries(albums, QUERIES);
+  // Everything but the catalog is dropped before measuring memory (typed arrays count: heap + array buffers).
+  albums.length = 0;
+  gc();
+  const after = memory();
+  const heapMB = (after.heap - before.heap) / 2 ** 20;
+  const rssMB = (after.rss - before.rss) / 2 ** 20;
+  const stats = catalog.stats();
+
+  const phrases = ['bootleg', 'preteen']; // the kind of list a server sends
+  const run = (query: string) => catalog.search(query, { locked: 'locked', maxResults: 500, excludedPhrases: phrases });
+  for (const { query } of warmup) run(query);
+  const times: number[] = [];
+  const perKind = new Map<string, { times: number[]; results: number }>();
+  let results = 0;
+  for (const { kind, query } of queries) {
+    t = performance.now();
+    const result = run(query);
+    const elapsed = performance.now() - t;
+    const count = result.files.length + result.lockedFiles.length;
+    times.push(elapsed);
+    results += count;
+    const entry = perKind.get(kind) ?? { times: [], results: 0 };
+    entry.times.push(elapsed);
+    entry.results += count;
+    perKind.set(kind, entry);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const byKind: SearchFigures['byKind'] = {};
+  for (const [kind, entry] of [...perKind].sort()) {
+    const s = entry.times.sort((a, b) => a - b);
+    byKind[kind] = { queries: s.length, p50Ms: percentile(s, 0.5), p99Ms: percentile(s, 0.99), avgResults: entry.results / s.length };
+  }
+  return {
+    files: stats.files,
+    folders: stats.folders,
+    words: stats.words,
+    postings: stats.postings,
+    bitmaps: stats.bitmaps,
+    buildMs,
+    heapMB,
+    rssMB,
+    bytesPerFile: (heapMB * 2 ** 20) / stats.files,
+    queries: queries.length,
+    p50Ms: percentile(sorted, 0.5),
+    p90Ms: percentile(sorted, 0.9),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted[sorted.length - 1] ?? 0,
+    meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+    avgResults: results / queries.length,
+    byKind,
+  };
+}
+
+// ---- run ------------------------------------------------------------------------------------------------
+
+const scan = await benchScan();
+const search = benchSearch();
+const met = search.p99Ms < TARGET_P99_MS;
+
+if (JSON_OUTPUT) {
+  console.log(JSON.stringify({ node: process.version, quick: QUICK, scan, search, target: { p99Ms: TARGET_P99_MS, met } }, null, 2));
+} else {
+  const n = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const table = (rows: string[][]) => {
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+    for (const [index, row] of rows.entries()) {
+      log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+      if (index === 0) log(widths.map((w) => '-'.repeat(w)).join('  '));
+    }
+  };
+  log(`Scan: ${n(scan.files)} files (${n(scan.audioFiles)} tiny WAVs read with music-metadata), SQLite on ${tmpdir()}`);
+  table([
+    ['step', 'ms', 'files/s'],
+    ['first scan', n(scan.scanMs), n(scan.scanFilesPerSec)],
+    ['rescan, nothing changed', n(scan.rescanMs), n(scan.rescanFilesPerSec)],
+    ['reopen from SQLite', n(scan.reopenMs), n(scan.reopenFilesPerSec)],
+  ]);
+  log('');
+  log(`Search: ${n(search.files)} files in ${n(search.folders)} folders, ${n(search.words)} distinct words, ${n(search.postings)} postings, ${n(search.bitmaps)} bitmaps`);
+  log(`  index built in ${n(search.buildMs)} ms (${n(search.files / (search.buildMs / 1000))} files/s); heap + array buffers +${n(search.heapMB, 1)} MB (${n(search.bytesPerFile)} B/file), RSS +${n(search.rssMB, 1)} MB`);
+  table([
+    ['queries', 'count', 'p50 ms', 'p99 ms', 'avg results'],
+    ...Object.entries(search.byKind).map(([kind, k]) => [kind, n(k.queries), n(k.p50Ms, 3), n(k.p99Ms, 3), n(k.avgResults, 1)]),
+    ['all', n(search.queries), n(search.p50Ms, 3), n(search.p99Ms, 3), n(search.avgResults, 1)],
+  ]);
+  log(`  p90 ${n(search.p90Ms, 3)} ms, max ${n(search.maxMs, 3)} ms, mean ${n(search.meanMs, 3)} ms`);
+  log(`target: p99 < ${TARGET_P99_MS} ms on ${n(search.files)} paths — ${met ? 'MET' : 'NOT MET'}${QUICK ? ' (quick run: smaller index)' : ''}`);
+}
