@@ -1020,8 +1020,11 @@ export class TransferManager extends EventEmitter<TransferEvents> {
         return;
       }
       const { socket } = connection;
+      if (abort.signal.aborted) {
+        socket.destroy();
+        return;
+      }
       e.socket = socket;
-      if (abort.signal.aborted) return;
       socket.write(encodeFileTransferInit(ticket));
       let offset: number;
       try {
