@@ -3,8 +3,12 @@
 // folder replies and upload lookups are answered from here.
 //
 // Memory: per file a name string plus ~50 bytes of typed-array columns; per (file, distinct word) a
-// 4-byte posting (8 while a word's list is still short, as a plain array). Folder paths are stored
-// once per folder. Slots are handed out in increasing order and never reused while the catalog
+// 4-byte posting (8 while a word's list is still short, as a plain array); frequent words (≥ 1 file
+// in 32) also keep a bitmap of one bit per slot. Folder paths are stored once per folder.
+//
+// Search: the query's smallest set (a word's list, or the union of a wildcard's words) drives; every
+// other word is probed by galloping in its list or by a bitmap lookup; when all words have bitmaps
+// they are ANDed word-wise. Results come in slot order and stop at the cap. Slots are handed out in increasing order and never reused while the catalog
 // lives, so appending keeps every posting list sorted; removed files leave a dead slot that searches
 // skip, their lists are compacted by `compact()` and `rebuilt()` renumbers everything when many
 // slots are dead.
@@ -47,8 +51,8 @@ const HAS_VBR = 64;
 const SMALL_LIST = 16;
 /** A wildcard matching more words than this is checked against a candidate's words, not per list. */
 const WILDCARD_LIST_CHECK = 8;
-/** …unless their union is at most this many times the driving set: then a bitmap of the union. */
-const WILDCARD_UNION_RATIO = 64;
+/** Reading one candidate's words costs about as much as putting this many postings in a bitmap. */
+const UNION_POSTINGS_PER_WORD_CHECK = 256;
 /** A word's list gets a bitmap once it holds this many ids… */
 const DENSE_MIN = 2048;
 /** …and at least one slot in this many. */
@@ -723,6 +727,21 @@ export class Catalog {
     return [...found];
   }
 
+  /** A probe over the union of several lists, through a bitmap built for the occasion. */
+  private unionProbe(word: string, lists: readonly Postings[]): Probe {
+    const union = new Postings(word);
+    const bits = new Uint32Array((this.used >>> 5) + 1);
+    for (const list of lists) {
+      const ids = list.ids;
+      for (let i = 0; i < list.n; i++) {
+        const id = ids[i]!;
+        bits[id >>> 5]! |= 1 << (id & 31);
+      }
+    }
+    union.bits = bits;
+    return new Probe(union);
+  }
+
   /** Soulseek search over the index (see words.ts for how queries are read). */
   search(query: string | ParsedQuery, options: SearchOptions = {}): SearchResult {
     const result: SearchResult = { files: [], lockedFiles: [] };
@@ -763,7 +782,6 @@ export class Catalog {
     wildcards.sort((a, b) => a.total - b.total);
     const driveWithWildcard = wildcards.length > 0 && (plain.length === 0 || wildcards[0]!.total < plain[0]!.n);
     let nextCandidate: () => number;
-    const driverSize = driveWithWildcard ? wildcards[0]!.total : plain[0]!.n;
     if (driveWithWildcard) {
       const walk = new UnionWalk(wildcards.shift()!.lists);
       nextCandidate = () => walk.next();
@@ -777,42 +795,44 @@ export class Catalog {
     }
     const plainProbes = plain.map((list) => new Probe(list));
     const excludedProbes = excluded.map((list) => new Probe(list));
-    // A wildcard matching few words is probed word by word; one matching many, through a bitmap of
-    // their union when that costs less than reading the words of every candidate's path.
-    const wildcardProbes = wildcards.map(({ suffix, lists, total }) => {
-      if (lists.length <= WILDCARD_LIST_CHECK) return { suffix, probes: lists.map((list) => new Probe(list)) };
-      if (total > WILDCARD_UNION_RATIO * driverSize) return { suffix, probes: undefined };
-      const union = new Postings(suffix);
-      const bits = new Uint32Array((this.used >>> 5) + 1);
-      for (const list of lists) {
-        const ids = list.ids;
-        for (let i = 0; i < list.n; i++) {
-          const id = ids[i]!;
-          bits[id >>> 5]! |= 1 << (id & 31);
-        }
-      }
-      union.bits = bits;
-      return { suffix, probes: [new Probe(union)] };
-    });
+    // A wildcard matching few words is probed word by word. One matching many is checked against
+    // the words of each candidate's path, until that has cost about as much as a bitmap of the union
+    // of its lists would: then that bitmap is built and probed (early hits stay cheap, long scans too).
+    const wildcardProbes = wildcards.map(({ suffix, lists, total }) => ({
+      suffix,
+      lists,
+      budget: Math.ceil(total / UNION_POSTINGS_PER_WORD_CHECK),
+      probes: lists.length <= WILDCARD_LIST_CHECK ? lists.map((list) => new Probe(list)) : undefined,
+      // Candidates come folder by folder: the folder's words are checked once per folder.
+      folder: -1,
+      folderMatches: false,
+    }));
 
     const flags = this.flags;
     const fileFolders = this.fileFolders;
     const folderShares = this.folderShares;
     let count = 0;
+    // Posting lists and bitmaps first (sequential, cache-friendly), the per-file columns only for
+    // the candidates that survive them.
     candidates: for (let id = nextCandidate(); id !== -1; id = nextCandidate()) {
+      for (let i = 0; i < plainProbes.length; i++) if (!plainProbes[i]!.has(id)) continue candidates;
+      for (let i = 0; i < excludedProbes.length; i++) if (excludedProbes[i]!.has(id)) continue candidates;
       if ((flags[id]! & ALIVE) === 0) continue;
       const mode = modes[folderShares[fileFolders[id]!]!]!;
       if (mode === 0) continue;
-      for (let i = 0; i < plainProbes.length; i++) if (!plainProbes[i]!.has(id)) continue candidates;
-      for (let i = 0; i < excludedProbes.length; i++) if (excludedProbes[i]!.has(id)) continue candidates;
-      let words: string[] | undefined;
+      let nameWords: string[] | undefined;
       for (const wildcard of wildcardProbes) {
         let found = false;
+        if (wildcard.probes === undefined && --wildcard.budget < 0) wildcard.probes = [this.unionProbe(wildcard.suffix, wildcard.lists)];
         if (wildcard.probes !== undefined) {
           for (let i = 0; i < wildcard.probes.length && !found; i++) found = wildcard.probes[i]!.has(id);
         } else {
-          words ??= wordsOf(this.virtualPath(id));
-          found = words.some((word) => word.endsWith(wildcard.suffix));
+          const folder = fileFolders[id]!;
+          if (wildcard.folder !== folder) {
+            wildcard.folder = folder;
+            wildcard.folderMatches = wordsOf(this.folderPaths[folder]!).some((word) => word.endsWith(wildcard.suffix));
+          }
+          found = wildcard.folderMatches || (nameWords ??= wordsOf(this.names[id]!)).some((word) => word.endsWith(wildcard.suffix));
         }
         if (!found) continue candidates;
       }
