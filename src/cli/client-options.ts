@@ -269,6 +269,11 @@ export interface SessionOptions {
   readonly command: string;
   /** Client timeouts for this command (connect, login, server replies, peer replies). */
   readonly timeouts?: Partial<ClientTimeouts>;
+  /**
+   * Take part in the distributed search network. Default false: a short command-line run is too
+   * short-lived to be a useful node of the tree; `slsk share`, which stays online, sets it.
+   */
+  readonly distributed?: boolean;
 }
 
 /**
@@ -293,8 +298,7 @@ export async function withClient(
     listenHost: settings.listenHost,
     listenPort: settings.listenPort,
     reconnect: false,
-    // A command line run is too short-lived to be a useful node of the distributed search tree.
-    distributed: false,
+    distributed: options.distributed ?? false,
     ...(options.timeouts !== undefined ? { timeouts: options.timeouts } : {}),
   });
   const controller = new AbortController();

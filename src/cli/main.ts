@@ -6,12 +6,15 @@ import { ExitCode, UsageError, type CliIo, type Command } from './command.ts';
 import { browseCommand } from './commands/browse.ts';
 import { chatCommand } from './commands/chat.ts';
 import { decodeCommand } from './commands/decode.ts';
+import { downloadCommand } from './commands/download.ts';
+import { getCommand } from './commands/get.ts';
 import { infoCommand } from './commands/info.ts';
 import { loginCommand } from './commands/login.ts';
 import { pmCommand } from './commands/pm.ts';
 import { roomsCommand } from './commands/rooms.ts';
 import { searchCommand } from './commands/search.ts';
 import { serverCommand } from './commands/server.ts';
+import { shareCommand } from './commands/share.ts';
 import { painterFor } from './style.ts';
 
 /** Every subcommand, in the order `slsk --help` lists them. */
@@ -19,6 +22,9 @@ export const commands: ReadonlyMap<string, Command> = new Map([
   ['login', loginCommand],
   ['search', searchCommand],
   ['browse', browseCommand],
+  ['download', downloadCommand],
+  ['get', getCommand],
+  ['share', shareCommand],
   ['info', infoCommand],
   ['rooms', roomsCommand],
   ['chat', chatCommand],

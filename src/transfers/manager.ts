@@ -653,6 +653,8 @@ export class TransferManager extends EventEmitter<TransferEvents> {
         this.off('transferPlace', listener);
         reject(new Error(`${e.username} did not tell our place for ${e.filename} within ${timeoutMs} ms`));
       }, timeoutMs);
+      // A question nobody answers must not keep the process alive.
+      timer.unref();
       this.on('transferPlace', listener);
       this.client.sendToPeer(e.username, { name: 'PeerPlaceInQueueRequest', filename: e.filename }).catch((error: unknown) => {
         clearTimeout(timer);

@@ -1,0 +1,88 @@
+// `slsk download USER PATH`: asks the user's client for one shared file and waits until it is here,
+// with a progress bar (speed, ETA) on a terminal; --json streams the transfer's events.
+
+import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
+import { CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { serverView } from '../client-peer.ts';
+import { DEFAULT_WAIT_SECONDS, downloadFolders, FOLDER_OPTIONS, folderHelp, runDownload, userOffline } from '../transfer-run.ts';
+
+/** The download's JSON Lines, for download's and get's help. */
+export const downloadEventsHelp = `Each line of the download has "event", "user", "filename", "bytes" and "size" (decimal
+strings; size null until known):
+  {"event": "state", "state", "previous", "reason", "retryAt", "offset"}   state is queued,
+      requesting, connecting, transferring (offset: where it resumes), failed (retryAt: ms since
+      the epoch when it is tried again, else null: then a "done" line follows), completed, cancelled
+  {"event": "place", "place"}                 our place in the user's upload queue
+  {"event": "progress", "percent", "speed" (bytes/s), "eta" (seconds or null)}
+  {"event": "done", "state", "reason", "path", "speed"}   the last line when the transfer ended:
+      state "completed" with the file's path, or "failed"/"cancelled" with the user's reason
+  {"event": "stopped", "why": "timeout" | "interrupted", "state"}   the last line otherwise`;
+
+const help = `Download one file from a user.
+
+Usage: slsk download USER PATH [--to DIR] [--incomplete DIR] [--timeout SECONDS] [options]
+
+Arguments:
+  USER        the user who shares the file; must be online
+  PATH        the file's full shared path, as search and browse show it, with backslashes:
+              'Music\\Aphex Twin\\01 - Xtal.mp3' (quote it for the shell)
+
+Options:
+${folderHelp}
+  --timeout SECONDS   give up after this long in all, waiting in the user's upload queue included
+                      (default ${DEFAULT_WAIT_SECONDS}; at most 86400). The partial file stays
+${connectionHelp}
+
+While it runs: on a terminal, stderr shows the file with a progress bar, percentage, bytes,
+speed and time left, or what it waits for (the user's queue and our place in it, a retry);
+otherwise stderr gets a line for each step and one for progress every 5 seconds.
+The file is written as PATH's last part to --to; when that name is taken it becomes "name (1).ext".
+Problems connecting are tried again a few times. Ctrl-C stops it and keeps the partial file: run
+the same command again (same --to or --incomplete) to resume where it stopped.
+
+Output: the path of the finished file on stdout.
+--json prints JSON Lines on stdout instead, one per event of the transfer.
+${downloadEventsHelp}
+
+${exitHelp('the user is offline or refused the file (its reason is printed), or --timeout ran out', ['130  interrupted with Ctrl-C (the partial file stays, to resume)'])}
+
+Examples:
+  slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3'                into the current folder
+  slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3' --to ~/Music   into ~/Music
+  slsk download bob 'Music\\big.flac' --timeout 3600                  wait up to an hour in bob's queue
+  slsk download bob 'Music\\x.mp3' --json | jq -c 'select(.event == "progress") | .percent'
+`;
+
+export const downloadCommand: Command = {
+  summary: "Download one file from a user's shares, with a progress bar",
+  usage: 'slsk download USER PATH [--to DIR] [--incomplete DIR] [--timeout SECONDS] [--json]',
+  example: "slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3' --to ~/Music",
+  help,
+  run,
+};
+
+const OPTIONS = { ...CONNECTION_OPTIONS, ...FOLDER_OPTIONS, timeout: { type: 'string' } } as const;
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const [username, filename, ...extra] = positionals;
+  if (username === undefined || username === '') {
+    throw new UsageError("missing USER and PATH: slsk download USER PATH (for example slsk download bob 'Music\\Artist\\song.mp3')");
+  }
+  if (filename === undefined || filename === '') {
+    throw new UsageError(`missing PATH: slsk download ${username} PATH, the file's full shared path as search and browse show it`);
+  }
+  if (extra.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk download takes one USER and one PATH (quote a PATH with spaces)`);
+  }
+  const folders = downloadFolders(values);
+  const waitMs = secondsOption('--timeout', values.timeout, DEFAULT_WAIT_SECONDS);
+  const settings = resolveSettings(values, io);
+  return withClient(settings, io, { command: 'download' }, async (session) => {
+    // The server knows at once whether the user exists and is online; the user's client does not
+    // have to time out to tell us.
+    const view = await serverView(session.client, username, settings.serverText, session.signal);
+    if (view.status === 'offline') throw userOffline(username);
+    return runDownload(session, { username, filename, folders, waitMs, waitOption: '--timeout', command: 'download' });
+  });
+}

@@ -1,0 +1,283 @@
+// `slsk get QUERY...`: searches the network, ranks what came back, and downloads the best file (or
+// the one --pick names) as `slsk download` does.
+
+import type { SearchResponse, SharedFile } from '../../client/index.ts';
+import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import {
+  ClientExit,
+  CommandFailure,
+  CONNECTION_OPTIONS,
+  connectionHelp,
+  countOption,
+  exitHelp,
+  resolveSettings,
+  secondsOption,
+  stoppedFailure,
+  withClient,
+  type ClientSession,
+} from '../client-options.ts';
+import { audioQuality, formatTable, humanSize, humanSpeed, plural } from '../format.ts';
+import { formatJson } from '../json.ts';
+import { painterFor } from '../style.ts';
+import { DEFAULT_WAIT_SECONDS, downloadFolders, FOLDER_OPTIONS, folderHelp, runDownload, type DownloadFolders } from '../transfer-run.ts';
+import { downloadEventsHelp } from './download.ts';
+
+const DEFAULT_SEARCH_SECONDS = 15;
+const DEFAULT_MAX = 1000;
+const MAX_LIMIT = 100_000;
+const LIST_ROWS = 20;
+
+/** Extensions of lossless audio, for files whose sharer sent no sample rate or bit depth. */
+const LOSSLESS = new Set(['flac', 'wav', 'aif', 'aiff', 'ape', 'wv', 'alac', 'dsf', 'dff']);
+
+const help = `Search the network, pick the best file found, and download it.
+
+Usage: slsk get QUERY... [--pick N | --list] [--timeout SECONDS] [--max N] [--to DIR] [options]
+
+Arguments:
+  QUERY        words every file name must contain, as for slsk search (put the query after --
+               when a word starts with -)
+
+Options:
+  --timeout SECONDS   how long to collect search replies (default ${DEFAULT_SEARCH_SECONDS})
+  --max N             stop searching after N files (default ${DEFAULT_MAX}); --max 1 takes the
+                      first file that comes
+  --pick N            download the Nth file of the ranking instead of the first
+  --list              print the ranking (the first ${LIST_ROWS}, numbered for --pick) and download nothing
+  --wait SECONDS      give up on the download after this long in all, waiting in the user's queue
+                      included (default ${DEFAULT_WAIT_SECONDS})
+${folderHelp}
+${connectionHelp}
+
+The ranking: files only the sharer's buddies may download are left out. Then a user with a free
+upload slot comes first, then the shortest queue, then the fastest average upload speed; among
+equals, lossless files first (a sample rate or bit depth, or a lossless extension such as flac),
+then the highest bitrate, then the order the replies came in.
+
+Output: the file it picked ("picked 1 of 12: USER  PATH  (size, quality; slot, speed)") on stderr,
+then as slsk download: a progress bar on a terminal, and the path of the finished file on stdout.
+When the download fails, it says which --pick would try the next file.
+--json prints JSON Lines on stdout instead: first {"event": "picked", "rank", "of", "user",
+"filename", "size", "bitrate", "sampleRate", "bitDepth", "slotsFree", "avgSpeed", "queueLength"},
+then one per event of the download, as slsk download --json prints them.
+${downloadEventsHelp}
+--list --json prints one "picked"-shaped line per ranked file, with "event": "ranked".
+
+${exitHelp('nothing was found (or fewer files than --pick), the user refused the file (its reason is printed), or --wait ran out', ['130  interrupted with Ctrl-C (a partial file stays; downloading the same file again resumes it)'])}
+
+Examples:
+  slsk get aphex twin xtal                        the best file for the query, into this folder
+  slsk get aphex twin xtal flac --to ~/Music      lossless, into ~/Music
+  slsk get aphex twin xtal --list                 see the ranking first…
+  slsk get aphex twin xtal --pick 3               …then take the third
+  slsk get selected ambient works xtal --timeout 5 --max 50
+`;
+
+export const getCommand: Command = {
+  summary: 'Search, pick the best file found, and download it',
+  usage: 'slsk get QUERY... [--pick N | --list] [--timeout SECONDS] [--max N] [--to DIR] [--json]',
+  example: 'slsk get aphex twin xtal --to ~/Music',
+  help,
+  run,
+};
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  ...FOLDER_OPTIONS,
+  timeout: { type: 'string' },
+  max: { type: 'string' },
+  pick: { type: 'string' },
+  list: { type: 'boolean' },
+  wait: { type: 'string' },
+} as const;
+
+interface GetPlan {
+  query: string;
+  searchMs: number;
+  maxResults: number;
+  pick: number;
+  list: boolean;
+  waitMs: number;
+  folders: DownloadFolders;
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const query = positionals.join(' ').trim();
+  if (query === '') throw new UsageError('missing QUERY: slsk get WORDS... (for example slsk get aphex twin xtal)');
+  if (values.list === true && values.pick !== undefined) throw new UsageError('--list and --pick exclude each other: list the ranking, or download one of it');
+  const plan: GetPlan = {
+    query,
+    searchMs: secondsOption('--timeout', values.timeout, DEFAULT_SEARCH_SECONDS),
+    maxResults: countOption('--max', values.max, 1, MAX_LIMIT) ?? DEFAULT_MAX,
+    pick: countOption('--pick', values.pick, 1, MAX_LIMIT) ?? 1,
+    list: values.list === true,
+    waitMs: secondsOption('--wait', values.wait, DEFAULT_WAIT_SECONDS),
+    folders: downloadFolders(values),
+  };
+  const settings = resolveSettings(values, io);
+  return withClient(settings, io, { command: 'get' }, (session) => runGet(session, plan));
+}
+
+async function runGet(session: ClientSession, plan: GetPlan): Promise<number> {
+  const { client, io, settings, signal } = session;
+  const search = client.search(plan.query, { timeoutMs: plan.searchMs, maxResults: plan.maxResults, signal });
+  const progress = liveCount(io, plan.searchMs);
+  const users = new Set<string>();
+  search.on('response', (response) => {
+    users.add(response.username);
+    progress.update(search.fileCount, users.size);
+  });
+  try {
+    await search.done;
+  } finally {
+    progress.stop();
+  }
+  if (search.endReason === 'disconnected' || (search.endReason === 'aborted' && session.stopReason() !== undefined)) {
+    throw stoppedFailure(session, 'searching');
+  }
+
+  const ranked = rankCandidates(search.responses);
+  const found = `${plural(search.fileCount, 'file')} from ${plural(users.size, 'user')}`;
+  if (ranked.length === 0) {
+    const locked = search.fileCount > 0 ? ` (${found}, all for the sharers' buddies only)` : '';
+    throw new CommandFailure(`nothing found for ${JSON.stringify(plan.query)}${locked}`);
+  }
+
+  if (plan.list) {
+    const shown = ranked.slice(0, LIST_ROWS);
+    if (settings.json) {
+      await writeOut(io.stdout, shown.map((candidate, i) => formatJson(candidateJson('ranked', candidate, i + 1, ranked.length), false) + '\n').join(''));
+    } else {
+      await writeOut(io.stdout, listTable(shown, io));
+      io.stderr.write(`${found}; ${plural(ranked.length, 'file')} ranked${ranked.length > LIST_ROWS ? `, the first ${LIST_ROWS} shown` : ''}\n`);
+    }
+    return ClientExit.ok;
+  }
+
+  const picked = ranked[plan.pick - 1];
+  if (picked === undefined) {
+    throw new CommandFailure(`--pick ${plan.pick}, but only ${plural(ranked.length, 'file')} can be downloaded (${found})`);
+  }
+  if (settings.json) {
+    await writeOut(io.stdout, formatJson(candidateJson('picked', picked, plan.pick, ranked.length), false) + '\n');
+  } else {
+    const { response, file } = picked;
+    const quality = audioQuality(file);
+    const slot = response.slotsFree ? 'free slot' : `queue ${response.queueLength}`;
+    io.stderr.write(
+      `picked ${plan.pick} of ${ranked.length}: ${response.username}  ${file.filename}  (${humanSize(file.size)}${quality === '' ? '' : `, ${quality}`}; ${slot}, ${humanSpeed(response.avgSpeed)})\n`,
+    );
+  }
+  const code = await runDownload(session, {
+    username: picked.response.username,
+    filename: picked.file.filename,
+    size: picked.file.size,
+    folders: plan.folders,
+    waitMs: plan.waitMs,
+    waitOption: '--wait',
+    command: 'get',
+  });
+  if (code === ClientExit.failure && ranked.length > plan.pick && !settings.json) {
+    io.stderr.write(`slsk get: the next file of the ranking is ${ranked[plan.pick]!.response.username}'s: add --pick ${plan.pick + 1} to try it\n`);
+  }
+  return code;
+}
+
+export interface Candidate {
+  response: SearchResponse;
+  file: SharedFile;
+}
+
+const isLossless = (file: SharedFile): boolean =>
+  file.sampleRate !== undefined || file.bitDepth !== undefined || LOSSLESS.has(file.extension.toLowerCase()) || LOSSLESS.has(extensionOf(file.filename));
+
+function extensionOf(filename: string): string {
+  const name = filename.slice(filename.lastIndexOf('\\') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
+/**
+ * Every file a non-buddy may download, best first: a free upload slot, then the shortest queue,
+ * then the fastest average speed; among equals lossless before lossy, then the higher bitrate;
+ * the order of arrival last (the sort is stable).
+ */
+export function rankCandidates(responses: readonly SearchResponse[]): Candidate[] {
+  const candidates = responses.flatMap((response) => response.files.filter((file) => !file.locked).map((file) => ({ response, file })));
+  return candidates.sort(
+    (a, b) =>
+      Number(b.response.slotsFree) - Number(a.response.slotsFree) ||
+      a.response.queueLength - b.response.queueLength ||
+      b.response.avgSpeed - a.response.avgSpeed ||
+      Number(isLossless(b.file)) - Number(isLossless(a.file)) ||
+      (b.file.bitrate ?? 0) - (a.file.bitrate ?? 0),
+  );
+}
+
+function candidateJson(event: 'picked' | 'ranked', { response, file }: Candidate, rank: number, of: number) {
+  return {
+    event,
+    rank,
+    of,
+    user: response.username,
+    filename: file.filename,
+    size: file.size,
+    bitrate: file.bitrate ?? null,
+    sampleRate: file.sampleRate ?? null,
+    bitDepth: file.bitDepth ?? null,
+    slotsFree: response.slotsFree,
+    avgSpeed: response.avgSpeed,
+    queueLength: response.queueLength,
+  };
+}
+
+function listTable(candidates: readonly Candidate[], io: CliIo): string {
+  const paint = painterFor(io.stdout, io.env);
+  const columns = [
+    { header: '#', align: 'right' },
+    { header: 'user' },
+    { header: 'size', align: 'right' },
+    { header: 'quality' },
+    { header: 'slots' },
+    { header: 'speed', align: 'right' },
+    { header: 'queue', align: 'right' },
+    { header: 'file' },
+  ] as const;
+  const rows = candidates.map(({ response, file }, i) => [
+    String(i + 1),
+    response.username,
+    humanSize(file.size),
+    audioQuality(file),
+    response.slotsFree ? 'free' : 'busy',
+    humanSpeed(response.avgSpeed),
+    String(response.queueLength),
+    file.filename,
+  ]);
+  return formatTable(columns, rows, (text) => paint('bold', text));
+}
+
+/** The count on stderr, rewritten in place, when stderr is a terminal; nothing otherwise. */
+function liveCount(io: CliIo, timeoutMs: number): { update(files: number, users: number): void; stop(): void } {
+  if (io.stderr.isTTY !== true) return { update: () => {}, stop: () => {} };
+  const endsAt = Date.now() + timeoutMs;
+  let files = 0;
+  let users = 0;
+  const draw = (): void => {
+    const left = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+    io.stderr.write(`\r\x1b[Ksearching: ${plural(files, 'file')} from ${plural(users, 'user')}… ${left} s left`);
+  };
+  draw();
+  const timer = setInterval(draw, 1000);
+  return {
+    update(fileCount, userCount) {
+      files = fileCount;
+      users = userCount;
+      draw();
+    },
+    stop() {
+      clearInterval(timer);
+      io.stderr.write('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,494 @@
+// `slsk share DIR...`: scans the folders into the shares index, logs in as a full participant of
+// the network (a node of the distributed search tree), and stays online answering searches,
+// browses and upload requests until Ctrl-C, with a status line on a terminal and a log otherwise.
+
+import { mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { IncomingSearch, SearchAnswer } from '../../client/index.ts';
+import type { ScanProgress, ScanSummary, SharesLibrary } from '../../shares/index.ts';
+import type { Transfer, TransferManager, TransferState } from '../../transfers/index.ts';
+import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import {
+  aborted,
+  ClientExit,
+  CONNECTION_OPTIONS,
+  connectionHelp,
+  countOption,
+  exitHelp,
+  resolveSettings,
+  stoppedFailure,
+  withClient,
+  type ClientSession,
+} from '../client-options.ts';
+import { clockTime, humanSize, humanSpeed, plural } from '../format.ts';
+import { formatJson } from '../json.ts';
+import { elapsed, terminalColumns } from '../transfer-run.ts';
+
+const DEFAULT_SLOTS = 2;
+
+const help = `Share folders: stay online answering searches, browses and downloads until Ctrl-C.
+
+Usage: slsk share DIR... [--data DIR] [--slots N] [--ignore PATTERN]... [options]
+
+Arguments:
+  DIR         a folder to share, with everything under it; several may be given. Each is shared
+              under its own name: /home/me/Music is "Music", its files "Music\\Artist\\song.mp3".
+              Two folders with the same name cannot be shared together
+
+Options:
+  --data DIR          where the index of the shares (shares.sqlite) and the upload queue
+                      (transfers.sqlite) are kept between runs (default: $XDG_DATA_HOME/slsk, else
+                      ~/.local/share/slsk); a later run scans only what changed
+  --slots N           uploads at once (default ${DEFAULT_SLOTS}); more wait in the queue, in turn
+  --ignore PATTERN    leave out names matching PATTERN ('*.tmp', '.*', 'Thumbs.db', or a path
+                      inside a share with /); may be given several times
+${connectionHelp}
+
+It scans the folders first (new and changed files; audio files' bitrate and length are read),
+then logs in, tells the server how many files and folders it shares, and takes part in the
+distributed search network as other clients do. Everyone may search, browse and download
+everything shared. Files are only ever sent from the shared folders, as they were when scanned.
+Uploads still queued when it stops are served on the next run with the same --data.
+
+While it runs: on a terminal, stderr shows one status line (files shared, searches answered,
+browses, uploads active, queued, done) and stdout a line per finished or failed upload; otherwise
+stdout is a log with a timestamped line per event (scan, online, each answered search, browse,
+upload queued, started, done or failed).
+--json prints JSON Lines instead, one per event, each with "event" and "time" (ms since the epoch):
+  {"event": "scanProgress", "files", "folder"}      {"event": "scanDone", "files", "folders",
+   "added", "changed", "removed", "skipped", "warnings", "durationMs"}
+  {"event": "online", "username", "server", "files", "folders", "slots"}
+  {"event": "search", "user", "query", "files"}     {"event": "browse", "user"}
+  {"event": "upload", "state", "previous", "user", "filename", "size", "bytes", "speed", "reason"}
+      state: queued (previous null: newly queued), requesting, connecting, transferring,
+      completed, failed, cancelled; sizes and bytes are decimal strings
+  {"event": "uploadProgress", "user", "filename", "size", "bytes", "speed"}   at most once a second
+  {"event": "warning", "message"}                   {"event": "stopped", "searches", "browses",
+   "uploads": {"done", "failed"}}
+Ctrl-C stops sharing: uploads in progress are cut (the downloaders resume them later), and it
+exits 0.
+
+${exitHelp('the folders could not be scanned or the data folder is not usable', ['130  Ctrl-C before the scan finished'])}
+
+Examples:
+  slsk share ~/Music                                 share one folder
+  slsk share ~/Music ~/Audiobooks --slots 4          two folders, four uploads at once
+  slsk share ~/Music --ignore '*.jpg' --ignore '.*'  leave out pictures and hidden files
+  slsk share ~/Music --data /srv/slsk --json >> share.log
+`;
+
+export const shareCommand: Command = {
+  summary: 'Share folders and stay online: answer searches and browses, upload files, until Ctrl-C',
+  usage: 'slsk share DIR... [--data DIR] [--slots N] [--ignore PATTERN]... [--json]',
+  example: 'slsk share ~/Music',
+  help,
+  run,
+};
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  data: { type: 'string' },
+  slots: { type: 'string' },
+  ignore: { type: 'string', multiple: true },
+} as const;
+
+interface SharePlan {
+  folders: string[];
+  dataDir: string;
+  slots: number;
+  ignore: string[];
+}
+
+/** $XDG_DATA_HOME/slsk, else ~/.local/share/slsk. */
+export function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
+  const xdg = env['XDG_DATA_HOME'];
+  const base = xdg !== undefined && xdg !== '' ? xdg : join(env['HOME'] ?? homedir(), '.local', 'share');
+  return join(base, 'slsk');
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (positionals.length === 0) throw new UsageError('missing DIR: slsk share FOLDER... (for example slsk share ~/Music)');
+  const folders: string[] = [];
+  const names = new Map<string, string>();
+  for (const dir of positionals) {
+    const path = resolve(dir);
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      throw new UsageError(`${dir} does not exist`);
+    }
+    if (!isDirectory) throw new UsageError(`${dir} is not a folder: slsk share takes folders`);
+    const name = basename(path);
+    if (name === '') throw new UsageError(`${dir}: the root folder cannot be shared, it has no name to share it under`);
+    const other = names.get(name.toLowerCase());
+    if (other !== undefined) throw new UsageError(`${other} and ${path} would both be shared as ${JSON.stringify(name)}: share one of them, or a folder above both`);
+    names.set(name.toLowerCase(), path);
+    folders.push(path);
+  }
+  if (values.data === '') throw new UsageError('--data needs a folder');
+  const plan: SharePlan = {
+    folders,
+    dataDir: resolve(values.data ?? defaultDataDir(io.env)),
+    slots: countOption('--slots', values.slots, 0, 1000) ?? DEFAULT_SLOTS,
+    ignore: values.ignore ?? [],
+  };
+  const settings = resolveSettings(values, io);
+
+  try {
+    mkdirSync(plan.dataDir, { recursive: true });
+  } catch (error) {
+    io.stderr.write(`slsk share: cannot create the data folder ${plan.dataDir}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ClientExit.failure;
+  }
+  const { SharesLibrary } = await import('../../shares/index.ts');
+  let library: SharesLibrary;
+  try {
+    library = await SharesLibrary.open({ database: join(plan.dataDir, 'shares.sqlite'), folders: folders.map((path) => ({ path })), ignore: plan.ignore });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message);
+    io.stderr.write(`slsk share: cannot open the shares index in ${plan.dataDir}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ClientExit.failure;
+  }
+  try {
+    return await withClient(settings, io, { command: 'share', distributed: true }, (session) => runShare(session, library, plan));
+  } finally {
+    await library.close();
+  }
+}
+
+async function runShare(session: ClientSession, library: SharesLibrary, plan: SharePlan): Promise<number> {
+  const { client, io, settings, signal } = session;
+  const view = new ShareView(io, settings.json, settings.username, plan.slots);
+
+  // ---- scan ----
+  library.on('warning', (error) => view.warning(error));
+  library.on('scanProgress', (progress) => view.scanProgress(progress));
+  view.scanning(plan.folders.length);
+  let summary: ScanSummary;
+  try {
+    summary = await library.scan({ signal });
+  } catch (error) {
+    view.clear();
+    if (signal.aborted) {
+      if (session.stopReason() === 'interrupted') {
+        io.stderr.write('slsk share: interrupted while scanning; what was scanned is kept for the next run\n');
+        return ClientExit.interrupted;
+      }
+      throw stoppedFailure(session, 'scanning');
+    }
+    io.stderr.write(`slsk share: the scan failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ClientExit.failure;
+  }
+  view.scanned(summary);
+
+  // ---- online ----
+  const { TransferManager } = await import('../../transfers/index.ts');
+  const manager: TransferManager = new TransferManager({
+    client,
+    database: join(plan.dataDir, 'transfers.sqlite'),
+    // Only uploads happen here; the manager wants the folders all the same.
+    downloadDir: join(plan.dataDir, 'downloads'),
+    incompleteDir: join(plan.dataDir, 'downloads', '.incomplete'),
+    resolveUpload: (virtualPath) => library.resolve(virtualPath, { buddy: false }),
+    uploadSlots: plan.slots,
+    progressIntervalMs: 1000,
+  });
+  const stats = new UploadStats();
+  const refreshInfo = (): void => {
+    const { active, queued } = stats.counts(manager);
+    client.setUserInfo({ uploadSlots: plan.slots, queueLength: queued, slotsFree: active < plan.slots });
+  };
+  manager.on('warning', () => {});
+  manager.on('transferAdded', (transfer) => {
+    if (transfer.direction !== 'upload') return;
+    refreshInfo();
+    view.upload(transfer, undefined, stats.counts(manager));
+  });
+  manager.on('transferState', (transfer, previous) => {
+    if (transfer.direction !== 'upload') return;
+    stats.changed(transfer);
+    refreshInfo();
+    view.upload(transfer, previous, stats.counts(manager));
+  });
+  manager.on('transferProgress', (transfer) => {
+    if (transfer.direction === 'upload') view.uploadProgress(transfer, stats.counts(manager));
+  });
+
+  try {
+    await manager.start();
+    const respond = library.responder({
+      isBuddy: () => false,
+      slotsFree: () => stats.counts(manager).active < plan.slots,
+      avgSpeed: () => stats.averageSpeed(),
+      queueLength: () => stats.counts(manager).queued,
+    });
+    client.setSearchResponder(async (search: IncomingSearch): Promise<SearchAnswer | undefined> => {
+      const answer = await respond(search);
+      if (answer !== undefined) view.search(search, answer.files.length + (answer.lockedFiles?.length ?? 0), stats.counts(manager));
+      return answer;
+    });
+    const provider = library.sharesProvider(() => false);
+    client.setSharesProvider({
+      shares: (requester) => {
+        view.browse(requester, stats.counts(manager));
+        return provider.shares(requester);
+      },
+      folder: (requester, directory) => provider.folder(requester, directory),
+    });
+    const counts = library.counts();
+    client.setSharedCounts(counts.folders, counts.files);
+    refreshInfo();
+    view.online(settings.serverText, counts, stats.counts(manager));
+
+    await aborted(signal);
+  } finally {
+    client.setSearchResponder(undefined);
+    client.setSharesProvider(undefined);
+    view.clear();
+    await manager.close();
+  }
+  if (session.stopReason() !== 'interrupted') throw stoppedFailure(session, 'sharing');
+  await view.stopped(stats);
+  return ClientExit.ok;
+}
+
+interface UploadCounts {
+  active: number;
+  queued: number;
+  done: number;
+  failed: number;
+  /** Bytes/s of the uploads in progress together. */
+  speed: number;
+}
+
+const ACTIVE: ReadonlySet<TransferState> = new Set(['requesting', 'connecting', 'transferring']);
+
+/** Uploads finished this run, and the average speed we tell searchers. */
+class UploadStats {
+  done = 0;
+  failed = 0;
+  #speeds: number[] = [];
+
+  changed(transfer: Transfer): void {
+    if (transfer.state === 'completed') {
+      this.done++;
+      if (transfer.speed > 0) this.#speeds = [...this.#speeds.slice(-19), transfer.speed];
+    } else if (transfer.state === 'failed' || transfer.state === 'cancelled') {
+      this.failed++;
+    }
+  }
+
+  /** The mean of the last 20 finished uploads' speeds (0 before the first). */
+  averageSpeed(): number {
+    if (this.#speeds.length === 0) return 0;
+    return Math.round(this.#speeds.reduce((sum, speed) => sum + speed, 0) / this.#speeds.length);
+  }
+
+  counts(manager: TransferManager): UploadCounts {
+    let active = 0;
+    let queued = 0;
+    let speed = 0;
+    for (const transfer of manager.list({ direction: 'upload' })) {
+      if (ACTIVE.has(transfer.state)) {
+        active++;
+        if (transfer.state === 'transferring') speed += transfer.speed;
+      } else if (transfer.state === 'queued') {
+        queued++;
+      }
+    }
+    return { active, queued, done: this.done, failed: this.failed, speed };
+  }
+}
+
+/**
+ * What `slsk share` shows: with --json, JSON Lines on stdout; on a terminal (stderr), one status
+ * line redrawn in place with upload results printed above it on stdout; otherwise a timestamped log
+ * on stdout.
+ */
+class ShareView {
+  readonly #io: CliIo;
+  readonly #json: boolean;
+  readonly #tty: boolean;
+  readonly #username: string;
+  readonly #slots: number;
+  #writing: Promise<void> = Promise.resolve();
+  #status = '';
+  #plainScanAt = 0;
+  #searches = 0;
+  #browses = 0;
+  #files = 0;
+  #online = false;
+
+  constructor(io: CliIo, json: boolean, username: string, slots: number) {
+    this.#io = io;
+    this.#json = json;
+    this.#tty = !json && io.stderr.isTTY === true;
+    this.#username = username;
+    this.#slots = slots;
+  }
+
+  scanning(folders: number): void {
+    if (this.#json) return;
+    if (this.#tty) this.#setStatus(`scanning ${plural(folders, 'folder')}…`);
+    else this.#log(`scanning ${plural(folders, 'folder')}…`);
+  }
+
+  scanProgress(progress: ScanProgress): void {
+    if (this.#json) {
+      this.#emit({ event: 'scanProgress', files: progress.scannedFiles, folder: progress.currentFolder });
+      return;
+    }
+    const text = `scanning: ${plural(progress.scannedFiles, 'file')}, in ${progress.currentFolder}`;
+    if (this.#tty) return this.#setStatus(text);
+    const now = Date.now();
+    if (now - this.#plainScanAt < 5000) return;
+    this.#plainScanAt = now;
+    this.#log(text);
+  }
+
+  scanned(summary: ScanSummary): void {
+    if (this.#json) {
+      const { files, folders, added, changed, removed, skipped, warnings, durationMs } = summary;
+      this.#emit({ event: 'scanDone', files, folders, added, changed, removed, skipped, warnings, durationMs: Math.round(durationMs) });
+      return;
+    }
+    this.clear();
+    const changes = `${summary.added} new, ${summary.changed} changed, ${summary.removed} removed${summary.skipped > 0 ? `, ${summary.skipped} left out` : ''}`;
+    this.#log(`scanned ${plural(summary.files, 'file')} in ${plural(summary.folders, 'folder')} (${changes}) in ${elapsed(summary.durationMs / 1000)}`);
+  }
+
+  online(server: string, counts: { files: number; folders: number }, uploads: UploadCounts): void {
+    this.#online = true;
+    this.#files = counts.files;
+    if (this.#json) {
+      this.#emit({ event: 'online', username: this.#username, server, files: counts.files, folders: counts.folders, slots: this.#slots });
+      return;
+    }
+    this.#log(`online as ${this.#username} on ${server}, sharing ${plural(counts.files, 'file')} in ${plural(counts.folders, 'folder')}; Ctrl-C to stop`);
+    this.#refresh(uploads);
+  }
+
+  search(search: IncomingSearch, files: number, uploads: UploadCounts): void {
+    this.#searches++;
+    if (this.#json) this.#emit({ event: 'search', user: search.username, query: search.query, files });
+    else if (this.#tty) this.#refresh(uploads);
+    else this.#log(`search from ${search.username}: ${JSON.stringify(search.query)}, answered with ${plural(files, 'file')}`);
+  }
+
+  browse(user: string, uploads: UploadCounts): void {
+    this.#browses++;
+    if (this.#json) this.#emit({ event: 'browse', user });
+    else if (this.#tty) this.#refresh(uploads);
+    else this.#log(`${user} browses the shares`);
+  }
+
+  upload(transfer: Transfer, previous: TransferState | undefined, uploads: UploadCounts): void {
+    if (this.#json) {
+      this.#emit({
+        event: 'upload',
+        state: transfer.state,
+        previous: previous ?? null,
+        user: transfer.username,
+        filename: transfer.filename,
+        size: transfer.size ?? null,
+        bytes: transfer.bytes,
+        speed: Math.round(transfer.speed),
+        reason: transfer.reason ?? null,
+      });
+      return;
+    }
+    const what = `${JSON.stringify(transfer.filename)} to ${transfer.username}`;
+    let line: string | undefined;
+    switch (transfer.state) {
+      case 'queued':
+        // Back in the queue after a failed attempt, or newly queued.
+        line = transfer.reason === undefined ? `upload queued: ${what}` : `upload of ${what} waits to be tried again: ${transfer.reason}`;
+        break;
+      case 'transferring':
+        line = `uploading ${what}${transfer.offset > 0n ? ` from ${humanSize(transfer.offset)}` : ''}`;
+        break;
+      case 'completed':
+        line = `uploaded ${what}: ${humanSize(transfer.size ?? transfer.bytes)}${transfer.speed > 0 ? ` at ${humanSpeed(transfer.speed)}` : ''}`;
+        break;
+      case 'failed':
+      case 'cancelled':
+        line = `upload of ${what} failed: ${transfer.reason ?? transfer.state}`;
+        break;
+      default:
+    }
+    // On a terminal only results get a line; the status line counts the rest.
+    const result = transfer.state === 'completed' || transfer.state === 'failed' || transfer.state === 'cancelled';
+    if (line !== undefined && (!this.#tty || result)) this.#log(line);
+    this.#refresh(uploads);
+  }
+
+  uploadProgress(transfer: Transfer, uploads: UploadCounts): void {
+    if (this.#json) {
+      this.#emit({ event: 'uploadProgress', user: transfer.username, filename: transfer.filename, size: transfer.size ?? null, bytes: transfer.bytes, speed: Math.round(transfer.speed) });
+    } else {
+      this.#refresh(uploads);
+    }
+  }
+
+  warning(error: Error): void {
+    if (this.#json) this.#emit({ event: 'warning', message: error.message });
+    else this.#above(() => this.#io.stderr.write(`warning: ${error.message}\n`));
+  }
+
+  async stopped(stats: UploadStats): Promise<void> {
+    if (this.#json) {
+      this.#emit({ event: 'stopped', searches: this.#searches, browses: this.#browses, uploads: { done: stats.done, failed: stats.failed } });
+    } else {
+      this.#log(
+        `stopped: ${plural(this.#searches, 'search', 'searches')} answered, ${plural(this.#browses, 'browse')}, ${plural(stats.done, 'upload')} done${stats.failed > 0 ? `, ${stats.failed} failed` : ''}`,
+      );
+    }
+    await this.#writing;
+  }
+
+  /** Takes the status line off the terminal (before exiting). */
+  clear(): void {
+    if (this.#tty && this.#status !== '') this.#io.stderr.write('\r\x1b[K');
+    this.#status = '';
+  }
+
+  #refresh(uploads: UploadCounts): void {
+    if (!this.#tty || !this.#online) return;
+    const speed = uploads.speed > 0 ? ` at ${humanSpeed(uploads.speed)}` : '';
+    this.#setStatus(
+      `online · ${plural(this.#files, 'file')} shared · ${plural(this.#searches, 'search', 'searches')} answered · ${plural(this.#browses, 'browse')} · ` +
+        `uploads: ${uploads.active} active${speed}, ${uploads.queued} queued, ${uploads.done} done${uploads.failed > 0 ? `, ${uploads.failed} failed` : ''}`,
+    );
+  }
+
+  #setStatus(text: string): void {
+    const columns = terminalColumns(this.#io.stderr);
+    this.#status = text.length > columns ? `${text.slice(0, columns - 1)}…` : text;
+    this.#io.stderr.write(`\r\x1b[K${this.#status}`);
+  }
+
+  /** Writes above the status line: clears it, writes, draws it again. */
+  #above(write: () => void): void {
+    if (this.#tty && this.#status !== '') this.#io.stderr.write('\r\x1b[K');
+    write();
+    if (this.#tty && this.#status !== '') this.#io.stderr.write(this.#status);
+  }
+
+  #log(text: string): void {
+    const line = `[${clockTime(new Date())}] ${text}\n`;
+    if (this.#tty) {
+      // stdout and stderr are the same terminal: keep the order by writing synchronously.
+      this.#above(() => this.#io.stdout.write(line));
+      return;
+    }
+    this.#writing = this.#writing.then(() => writeOut(this.#io.stdout, line));
+  }
+
+  #emit(event: Record<string, unknown>): void {
+    const line = formatJson({ event: event['event'], time: Date.now(), ...event }, false) + '\n';
+    this.#writing = this.#writing.then(() => writeOut(this.#io.stdout, line));
+  }
+}
