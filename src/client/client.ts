@@ -652,10 +652,17 @@ export class Client extends EventEmitter<ClientEvents> {
     if (!peer.send(message)) throw new ClientError('PEER_CLOSED', `the connection to ${username} closed`);
   }
 
-  /** Opens an F (file transfer) connection to a peer, direct or indirect; the caller owns the socket. */
-  async openFileConnection(username: string, options: { signal?: AbortSignal } = {}): Promise<EstablishedSocket> {
+  /**
+   * Opens an F (file transfer) connection to a peer, direct or indirect; the caller owns the socket.
+   * With `handshake` (write the ticket, read the offset), a connection counts only once the
+   * handshake succeeded on it, and its result comes back as `verified`.
+   */
+  async openFileConnection<V = undefined>(
+    username: string,
+    options: { signal?: AbortSignal; handshake?: (connection: EstablishedSocket) => Promise<V> } = {},
+  ): Promise<EstablishedSocket & { verified?: V }> {
     this.requireLink('file connection');
-    return this.peers.connect(username, 'F', options.signal);
+    return this.peers.connect(username, 'F', options.signal, options.handshake);
   }
 
   /** Tells the server the speed of an upload that just finished (bytes/s); it updates our average. */

@@ -213,8 +213,16 @@ export class PeerManager {
    * peerIndirectDelayMs ("happy eyeballs"): on a reachable peer no second connection is made at
    * all, which matters for clients such as slsk-client that keep only the first connection a peer
    * makes and ignore a later one. Whichever attempt completes first wins; the other is closed.
+   * With `verify`, an attempt completes only once verify() resolved on it (for F connections: the
+   * peer answered the ticket with an offset), so a peer that accepts a direct socket but never
+   * reads it (slsk-client) loses to the indirect one.
    */
-  async connect(username: string, type: ConnectionType, signal?: AbortSignal): Promise<EstablishedSocket> {
+  async connect<V = undefined>(
+    username: string,
+    type: ConnectionType,
+    signal?: AbortSignal,
+    verify?: (candidate: EstablishedSocket) => Promise<V>,
+  ): Promise<EstablishedSocket & { verified?: V }> {
     const server = this.requireServer();
     const self = this.requireUsername();
     const timeouts = this.options.timeouts;
@@ -255,16 +263,26 @@ export class PeerManager {
     const obfuscated = this.options.obfuscatedListenPort !== false && address.hasObfuscatedPort === 1 && (address.obfuscatedPort ?? 0) > 0;
     const port = obfuscated ? address.obfuscatedPort! : address.port;
     const directAbort = new AbortController();
-    const direct = (async (): Promise<EstablishedSocket> => {
+    const checked = async (candidate: EstablishedSocket): Promise<EstablishedSocket & { verified?: V }> => {
+      if (verify === undefined) return candidate;
+      try {
+        return { ...candidate, verified: await verify(candidate) };
+      } catch (error) {
+        candidate.socket.destroy();
+        throw error;
+      }
+    };
+    const direct = (async (): Promise<EstablishedSocket & { verified?: V }> => {
       try {
         const socket = await this.dial(address.ip, port, timeouts.peerConnectMs, directAbort.signal);
         await writeInitSettled(socket, { name: 'PeerInit', username: self, connectionType: type, ticket: 0 }, obfuscated, timeouts.peerInitSettleMs);
-        return { socket, username, type, rest: new Uint8Array(0), obfuscated };
+        return await checked({ socket, username, type, rest: new Uint8Array(0), obfuscated });
       } catch (error) {
         startIndirect();
         throw error;
       }
     })();
+    const viaPeer = indirect.result.promise.then(checked);
 
     const onAbort = () => {
       directAbort.abort();
@@ -272,7 +290,7 @@ export class PeerManager {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const winner = await Promise.any([direct, indirect.result.promise]);
+      const winner = await Promise.any([direct, viaPeer]);
       // The loser, if it still completes, is closed; stop the indirect attempt if it never began.
       clearTimeout(headStart);
       if (!indirectStarted) indirect.result.reject(new ClientError('NOT_NEEDED', 'the direct connection won'));
@@ -281,7 +299,7 @@ export class PeerManager {
         if (loser.socket !== winner.socket) loser.socket.destroy();
       };
       direct.then(closeLoser, () => {});
-      indirect.result.promise.then(closeLoser, () => {});
+      viaPeer.then(closeLoser, () => {});
       if (!this.track(winner.socket)) throw new PeerUnreachableError(username, 'too many peer connections open');
       return winner;
     } catch (error) {

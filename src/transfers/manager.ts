@@ -1014,29 +1014,31 @@ export class TransferManager extends EventEmitter<TransferEvents> {
         return;
       }
       this.setState(e, 'connecting', undefined);
-      let connection: EstablishedSocket;
+      // The ticket/offset exchange is part of connecting: a connection the downloader accepts but
+      // never answers on (slsk-client ignores direct F connections) loses to the indirect one.
+      let socket: Socket | undefined;
+      let offset: number;
       try {
-        connection = await this.client.openFileConnection(e.username, { signal: abort.signal });
+        const connection = await this.client.openFileConnection(e.username, {
+          signal: abort.signal,
+          handshake: async (candidate) => {
+            candidate.socket.write(encodeFileTransferInit(ticket));
+            const head = await readExactly(candidate.socket, FILE_OFFSET_BYTES, candidate.rest, this.timeouts.handshakeMs, 'file offset');
+            return decodeFileOffset(head.bytes).offset;
+          },
+        });
+        socket = connection.socket;
+        if (abort.signal.aborted) {
+          socket.destroy();
+          return;
+        }
+        offset = this.offsetFrom(connection.verified!, size);
       } catch (error) {
+        socket?.destroy();
         if (!abort.signal.aborted) this.requeueUpload(e, reasonOf(error));
-        return;
-      }
-      const { socket } = connection;
-      if (abort.signal.aborted) {
-        socket.destroy();
         return;
       }
       e.socket = socket;
-      socket.write(encodeFileTransferInit(ticket));
-      let offset: number;
-      try {
-        const head = await readExactly(socket, FILE_OFFSET_BYTES, connection.rest, this.timeouts.handshakeMs, 'file offset');
-        offset = this.offsetFrom(decodeFileOffset(head.bytes).offset, size);
-      } catch (error) {
-        socket.destroy();
-        if (!abort.signal.aborted) this.requeueUpload(e, reasonOf(error));
-        return;
-      }
       this.beginBytes(e, offset);
       this.setState(e, 'transferring', undefined);
       try {
