@@ -28,6 +28,7 @@ export type ChildEvent =
   | { type: 'peer-ready'; user: string; connectionType: string }
   | { type: 'found'; result: FoundFile }
   | { type: 'results'; error: string | null; results: FoundFile[] }
+  | { type: 'downloaded'; error: string | null; path: string | null }
   | { type: 'exit'; code: number | null; signal: string | null };
 
 function ephemeralLow(): number {
@@ -100,6 +101,11 @@ export class SlskClientProcess {
 
   search(req: string, timeout: number): void {
     this.child.send({ type: 'search', req, timeout });
+  }
+
+  /** Downloads a file slsk-client found (one of its search results) to `path`. */
+  download(file: FoundFile, path: string): void {
+    this.child.send({ type: 'download', file, path });
   }
 
   async stop(): Promise<void> {

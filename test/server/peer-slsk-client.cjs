@@ -48,6 +48,11 @@ process.on('message', (command) => {
     client.search({ req: command.req, timeout: command.timeout }, (err, results) => {
       report({ type: 'results', error: err ? err.message : null, results });
     });
+  } else if (command.type === 'download') {
+    // `file` is a result of slsk-client's own search (user, file, size); `path` where to write it.
+    client.download({ file: command.file, path: command.path }, (err, data) => {
+      report({ type: 'downloaded', error: err ? err.message : null, path: data ? data.path : null });
+    });
   } else if (command.type === 'exit') {
     slsk.disconnect();
     process.exit(0);
