@@ -15,6 +15,7 @@ import {
   type PeerMessageOf,
   type ServerResponseOf,
 } from '../src/protocol/index.ts';
+import { mulberry32 } from '../test/support/seeded-random.ts';
 
 const args = new Set(process.argv.slice(2));
 const JSON_OUTPUT = args.has('--json');
@@ -34,16 +35,6 @@ const TARGET_RATIO = 0.5;
 
 // ---- seeded data ---------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 let rand = mulberry32(0x51_5e_ed);
 const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Catalog, SharesLibrary } from '../src/shares/index.ts';
+import { mulberry32 } from '../test/support/seeded-random.ts';
 
 const args = new Set(process.argv.slice(2));
 const JSON_OUTPUT = args.has('--json');
@@ -31,16 +32,6 @@ const log = JSON_OUTPUT ? (_: string) => {} : (line: string) => console.log(line
 
 // ---- seeded data -----------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 const rand = mulberry32(0x5ea7c4);
 const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;

@@ -6,18 +6,8 @@ import { test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { FrameReader, ProtocolError, decode, type Channel, type Direction } from '../../src/protocol/index.ts';
 import { fromHex, loadVectors } from './vectors.ts';
+import { mulberry32 as prng } from '../support/seeded-random.ts';
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const BUDGET_MS = Number(process.env.FUZZ_MS ?? 3000);

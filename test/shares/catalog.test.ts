@@ -4,17 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Catalog, foldText, parseQuery, wordsOf, type LockedMode, type Visibility } from '../../src/shares/index.ts';
+import { mulberry32 } from '../support/seeded-random.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 test('words: folded and split at anything not a letter or digit', () => {
   assert.deepEqual(wordsOf('Music\\Björk\\01 - Hunter (Live).FLAC'), ['music', 'bjork', '01', 'hunter', 'live', 'flac']);
