@@ -5,52 +5,9 @@
 import type { ServerResponse } from '../../src/protocol/index.ts';
 import type { Client, DistributedStatus, IncomingSearch, SearchAnswer } from '../../src/client/index.ts';
 import { WAIT_MS } from '../server/harness.ts';
+import { Recorder } from '../support/recorder.ts';
+export { Recorder };
 
-/** Things that happen, in order. A cursor (`mark()`) lets a wait ignore what happened before it. */
-export class Recorder<T> {
-  readonly items: T[] = [];
-  private waiters: { from: number; test: (item: T) => boolean; resolve: (item: T) => void }[] = [];
-
-  push(item: T): void {
-    const index = this.items.length;
-    this.items.push(item);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (index < waiter.from || !waiter.test(item)) return true;
-      waiter.resolve(item);
-      return false;
-    });
-  }
-
-  /** A cursor: waits given it only look at what happens from now on. */
-  mark(): number {
-    return this.items.length;
-  }
-
-  since(from: number): T[] {
-    return this.items.slice(from);
-  }
-
-  /** The first item from `from` on that passes `test` — already here, or the next one to come. */
-  wait(test: (item: T) => boolean, what: string, from = 0, timeoutMs = WAIT_MS): Promise<T> {
-    const found = this.items.slice(from).find(test);
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        from,
-        test,
-        resolve: (item: T) => {
-          clearTimeout(timer);
-          resolve(item);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; seen: ${JSON.stringify(this.items.slice(from)).slice(0, 2000)}`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
-  }
-}
 
 /** What one Client reported, recorded from before its login. */
 export interface Probe {

@@ -8,6 +8,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '../../src/client/index.ts';
 import { TransferManager, type ResolveUpload, type Transfer, type TransferManagerOptions } from '../../src/transfers/index.ts';
+import { Recorder } from '../support/recorder.ts';
+export { Recorder };
 
 export const SHARE = '@@share';
 
@@ -31,46 +33,6 @@ export function shareFolder(folder: string): ResolveUpload {
   };
 }
 
-/** Things that happen, in order; a wait looks at what is here and what comes, with a timeout. */
-export class Recorder<T> {
-  readonly items: T[] = [];
-  private waiters: { from: number; test: (item: T) => boolean; resolve: (item: T) => void }[] = [];
-
-  push(item: T): void {
-    const index = this.items.length;
-    this.items.push(item);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (index < waiter.from || !waiter.test(item)) return true;
-      waiter.resolve(item);
-      return false;
-    });
-  }
-
-  mark(): number {
-    return this.items.length;
-  }
-
-  wait(test: (item: T) => boolean, what: string, from = 0, timeoutMs = 20_000): Promise<T> {
-    const found = this.items.slice(from).find(test);
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        from,
-        test,
-        resolve: (item: T) => {
-          clearTimeout(timer);
-          resolve(item);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        const seen = JSON.stringify(this.items.slice(from).slice(-12), (_, v: unknown) => (typeof v === 'bigint' ? `${v}` : v));
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen.slice(0, 4000)}`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
-  }
-}
 
 export interface TransferEvent {
   event: 'transferAdded' | 'transferState' | 'transferProgress' | 'transferPlace' | 'transferDone';
@@ -78,7 +40,7 @@ export interface TransferEvent {
 }
 
 export function record(manager: TransferManager): Recorder<TransferEvent> {
-  const recorder = new Recorder<TransferEvent>();
+  const recorder = new Recorder<TransferEvent>(20_000);
   for (const event of ['transferAdded', 'transferState', 'transferProgress', 'transferPlace', 'transferDone'] as const) {
     manager.on(event, (transfer: Transfer) => recorder.push({ event, transfer }));
   }

@@ -21,7 +21,7 @@ const KiB = 1024;
 /** The uploader process: its JSON lines, and its exit. */
 class Uploader {
   readonly child: ChildProcessWithoutNullStreams;
-  readonly lines = new Recorder<Record<string, unknown>>();
+  readonly lines = new Recorder<Record<string, unknown>>(20_000);
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr = '';
 
