@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, type ClientEvents, type OfferedFile } from '../../src/client/index.ts';
 import { RawClient, startServer, tempDir, type TestServer } from '../server/harness.ts';
 import type { ProcessResult } from './run-process.ts';
+import { assertExit, jsonLines } from './run-process.ts';
 import { cleanEnv, emptyHome, removeHomes, SlskChild, WAIT_MS } from './slsk-child.ts';
 
 let server: TestServer;
@@ -58,16 +59,6 @@ function slsk(args: readonly string[], options: SlskOptions = {}): Promise<Proce
   child.endInput();
   return child.exited;
 }
-
-function assertExit(result: ProcessResult, expected: number): void {
-  assert.equal(result.code, expected, `exit ${result.code} (signal ${result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
-}
-
-const jsonLines = (text: string): Record<string, unknown>[] =>
-  text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** The next event of `name` on `client` that passes `test`, or a rejection after WAIT_MS. */
 function nextEvent<E extends keyof ClientEvents>(client: Client, name: E, test: (...args: ClientEvents[E]) => boolean = () => true): Promise<ClientEvents[E]> {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { runSlsk, type ProcessResult } from './run-process.ts';
+import { jsonLines, assertExit, runSlsk, type ProcessResult } from './run-process.ts';
 
 interface Vector {
   channel: string;
@@ -25,17 +25,6 @@ const camelKeys = (fields: Record<string, unknown>): Record<string, unknown> =>
 
 const SET_LISTEN_PORT = '0800000002000000ba080000';
 const PIERCE_FIREWALL = '050000000087d61200';
-
-/** Fails with everything the process printed, which is what one needs to see when it breaks. */
-function assertExit(result: ProcessResult, expected: number): void {
-  assert.equal(result.code, expected, `exit ${result.code} (signal ${result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
-}
-
-const jsonLines = (text: string): unknown[] =>
-  text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as unknown);
 
 describe('slsk', { concurrency: true }, () => {
   test('--help, help and no arguments list every command with an example', async () => {

@@ -1,6 +1,7 @@
 // Runs a real child process to completion and collects what it printed: the CLI tests exercise the
 // `slsk` binary exactly as a user's shell would, with no fixed sleeps, only exit and a time limit.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -49,3 +50,15 @@ export const slskBin = fileURLToPath(new URL('../../bin/slsk.js', import.meta.ur
 export function runSlsk(args: readonly string[], options: Omit<RunOptions, 'env'> = {}): Promise<ProcessResult> {
   return runProcess(process.execPath, [slskBin, ...args], { ...options, env: { ...process.env, NO_COLOR: '1' } });
 }
+
+/** Fails with everything the process printed, which is what one needs to see when it breaks. */
+export function assertExit(result: ProcessResult, expected: number): void {
+  assert.equal(result.code, expected, `exit ${result.code} (signal ${result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+}
+
+/** The objects of JSON Lines output, one per non-empty line. */
+export const jsonLines = (text: string): Record<string, unknown>[] =>
+  text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);

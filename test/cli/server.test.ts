@@ -10,11 +10,7 @@ import { after, describe, test } from 'node:test';
 import { encode } from '../../src/protocol/index.ts';
 import { attemptLogin, ServerChild, type LogLine } from '../server/durability-child.ts';
 import { RawClient, tempDir } from '../server/harness.ts';
-import { runProcess, runSlsk, slskBin, type ProcessResult } from './run-process.ts';
-
-function assertExit(result: ProcessResult, expected: number): void {
-  assert.equal(result.code, expected, `exit ${result.code} (signal ${result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
-}
+import { assertExit, runProcess, runSlsk, slskBin, type ProcessResult } from './run-process.ts';
 
 /** Every test gets its own folder; all are removed at the end, whatever happened. */
 const folders: string[] = [];

@@ -14,6 +14,7 @@ import { rankCandidates } from '../../src/cli/commands/get.ts';
 import { TransferManager } from '../../src/transfers/index.ts';
 import { startServer, tempDir, type TestServer } from '../server/harness.ts';
 import type { ProcessResult } from './run-process.ts';
+import { assertExit, jsonLines } from './run-process.ts';
 import { cleanEnv, removeHomes, SlskChild } from './slsk-child.ts';
 
 let server: TestServer;
@@ -46,16 +47,6 @@ function start(args: readonly string[], user: string | false = `dl${++userCount}
 }
 
 const slsk = (args: readonly string[], user?: string | false): Promise<ProcessResult> => start(args, user).exited;
-
-function assertExit(result: ProcessResult, expected: number): void {
-  assert.equal(result.code, expected, `exit ${result.code} (signal ${result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
-}
-
-const jsonLines = (text: string): Record<string, unknown>[] =>
-  text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** A fresh folder under the test's root for one download. */
 function downloadDir(name: string): string {

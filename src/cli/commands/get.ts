@@ -21,10 +21,8 @@ import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
 import { DEFAULT_WAIT_SECONDS, downloadFolders, FOLDER_OPTIONS, folderHelp, runDownload, type DownloadFolders } from '../transfer-run.ts';
 import { downloadEventsHelp } from './download.ts';
+import { DEFAULT_MAX_RESULTS, DEFAULT_SEARCH_SECONDS, MAX_RESULTS_LIMIT } from './search.ts';
 
-const DEFAULT_SEARCH_SECONDS = 15;
-const DEFAULT_MAX = 1000;
-const MAX_LIMIT = 100_000;
 const LIST_ROWS = 20;
 
 /** Extensions of lossless audio, for files whose sharer sent no sample rate or bit depth. */
@@ -40,7 +38,7 @@ Arguments:
 
 Options:
   --timeout SECONDS   how long to collect search replies (default ${DEFAULT_SEARCH_SECONDS})
-  --max N             stop searching after N files (default ${DEFAULT_MAX}); --max 1 takes the
+  --max N             stop searching after N files (default ${DEFAULT_MAX_RESULTS}); --max 1 takes the
                       first file that comes
   --pick N            download the Nth file of the ranking instead of the first
   --list              print the ranking (the first ${LIST_ROWS}, numbered for --pick) and download nothing
@@ -109,8 +107,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const plan: GetPlan = {
     query,
     searchMs: secondsOption('--timeout', values.timeout, DEFAULT_SEARCH_SECONDS),
-    maxResults: countOption('--max', values.max, 1, MAX_LIMIT) ?? DEFAULT_MAX,
-    pick: countOption('--pick', values.pick, 1, MAX_LIMIT) ?? 1,
+    maxResults: countOption('--max', values.max, 1, MAX_RESULTS_LIMIT) ?? DEFAULT_MAX_RESULTS,
+    pick: countOption('--pick', values.pick, 1, MAX_RESULTS_LIMIT) ?? 1,
     list: values.list === true,
     waitMs: secondsOption('--wait', values.wait, DEFAULT_WAIT_SECONDS),
     folders: downloadFolders(values),

@@ -20,9 +20,10 @@ import { audioQuality, formatTable, humanDuration, humanSize, humanSpeed, plural
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
 
-const DEFAULT_SECONDS = 15;
-const DEFAULT_MAX = 1000;
-const MAX_LIMIT = 100_000;
+/** Search defaults, shared with `slsk get`. */
+export const DEFAULT_SEARCH_SECONDS = 15;
+export const DEFAULT_MAX_RESULTS = 1000;
+export const MAX_RESULTS_LIMIT = 100_000;
 
 const help = `Search for files: the whole network, one room, or one user's shares.
 
@@ -33,8 +34,8 @@ Arguments:
                A word starting with - excludes files with that word (put the query after --).
 
 Options:
-  --timeout SECONDS   how long to collect replies (default ${DEFAULT_SECONDS})
-  --max N             stop after N files (default ${DEFAULT_MAX})
+  --timeout SECONDS   how long to collect replies (default ${DEFAULT_SEARCH_SECONDS})
+  --max N             stop after N files (default ${DEFAULT_MAX_RESULTS})
   --room ROOM         search only the members of this chat room (joins it for the search)
   --user USER         search only the shares of this user
 ${connectionHelp}
@@ -100,8 +101,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const plan: SearchPlan = {
     query,
     scope,
-    timeoutMs: secondsOption('--timeout', values.timeout, DEFAULT_SECONDS),
-    maxResults: countOption('--max', values.max, 1, MAX_LIMIT) ?? DEFAULT_MAX,
+    timeoutMs: secondsOption('--timeout', values.timeout, DEFAULT_SEARCH_SECONDS),
+    maxResults: countOption('--max', values.max, 1, MAX_RESULTS_LIMIT) ?? DEFAULT_MAX_RESULTS,
   };
   const settings = resolveSettings(values, io);
   return withClient(settings, io, { command: 'search' }, (session) => runSearch(session, plan));
