@@ -58,6 +58,61 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX private_messages_by_recipient ON private_messages (recipient, id);
     `,
   },
+  {
+    version: 2,
+    description: 'private rooms, their members and operators, room tickers, room invitation setting',
+    up: `
+      -- A private room lives as long as its owner keeps it (PrivateRoomDropOwnership disbands it)
+      -- or the owner's account exists. Room names share one namespace with public rooms, which are
+      -- not stored: they exist while someone is in them.
+      CREATE TABLE private_rooms (
+        name       TEXT    NOT NULL PRIMARY KEY,
+        owner      TEXT    NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL CHECK (created_at >= 0)
+      ) STRICT;
+
+      -- The owner is not listed here; members are, operators being members with operator = 1.
+      -- added_at keeps the order the lists are sent in.
+      CREATE TABLE private_room_members (
+        room     TEXT    NOT NULL REFERENCES private_rooms (name) ON DELETE CASCADE,
+        username TEXT    NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+        operator INTEGER NOT NULL DEFAULT 0 CHECK (operator IN (0, 1)),
+        added_at INTEGER NOT NULL CHECK (added_at >= 0),
+        PRIMARY KEY (room, username)
+      ) STRICT;
+
+      CREATE INDEX private_room_members_by_user ON private_room_members (username);
+
+      -- One ticker per user per room, public or private; kept while the room is empty.
+      CREATE TABLE room_tickers (
+        room     TEXT    NOT NULL,
+        username TEXT    NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+        ticker   TEXT    NOT NULL,
+        set_at   INTEGER NOT NULL CHECK (set_at >= 0),
+        PRIMARY KEY (room, username)
+      ) STRICT;
+
+      -- TogglePrivateRoomInvites: whether others may add this user to private rooms.
+      ALTER TABLE accounts ADD COLUMN private_room_invites INTEGER NOT NULL DEFAULT 1
+        CHECK (private_room_invites IN (0, 1));
+    `,
+  },
+  {
+    version: 3,
+    description: 'liked and hated interests',
+    up: `
+      -- An item is either liked or hated by a user, never both: adding it to one list moves it.
+      CREATE TABLE interests (
+        username TEXT    NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+        item     TEXT    NOT NULL,
+        hated    INTEGER NOT NULL CHECK (hated IN (0, 1)),
+        added_at INTEGER NOT NULL CHECK (added_at >= 0),
+        PRIMARY KEY (username, item)
+      ) STRICT;
+
+      CREATE INDEX interests_by_item ON interests (item, hated);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
