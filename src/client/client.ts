@@ -18,8 +18,11 @@ import { toFileData, toSharedFile, type AudioInfo } from './files.ts';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.ts';
 import type { PeerConnection } from './peer-connection.ts';
 import { PeerManager, type EstablishedSocket } from './peers.ts';
+import { Interests, type Recommendations, type SimilarUser, type UserInterests } from './interests.ts';
+import { Privileges } from './privileges.ts';
 import { Search, type SearchOptions, type SearchResponse } from './search.ts';
 import { ServerLink } from './server-link.ts';
+import type { UserListChange, UserListsView } from './user-lists.ts';
 import {
   presenceOf,
   type ClientEvents,
@@ -100,6 +103,9 @@ const toFolder = (directory: { name: string; files: Parameters<typeof toSharedFi
   files: directory.files.map((file) => toSharedFile(file, locked)),
 });
 
+/** From an ignored user these get no answer (requests) or are dropped (search results). */
+const IGNORED_PEER_MESSAGES: ReadonlySet<PeerMessage['name']> = new Set(['PeerSharesRequest', 'PeerDirectoryContentsRequest', 'PeerUserInfoRequest', 'PeerSearchReply']);
+
 export class Client extends EventEmitter<ClientEvents> {
   readonly options: ResolvedOptions;
   private link: ServerLink | undefined;
@@ -131,6 +137,12 @@ export class Client extends EventEmitter<ClientEvents> {
   private wishlistTimer: NodeJS.Timeout | undefined;
   private readonly wishTickets = new Map<number, string>();
   private loginRoomList: Promise<void> = Promise.resolve();
+  private userLists: UserListsView | undefined;
+  private readonly interestLists = new Interests(() => this.link, (what) => this.requireLink(what));
+  private readonly privilegeState = new Privileges((what) => this.requireLink(what), {
+    added: (username) => this.emit('privilegedUserAdded', username),
+    given: (event) => this.emit('privilegesGiven', event),
+  });
 
   constructor(options: ClientOptions = {}) {
     super();
@@ -246,7 +258,10 @@ export class Client extends EventEmitter<ClientEvents> {
     link.send({ name: 'SetStatus', status: this.status });
     link.send({ name: 'SharedFoldersFiles', sharedFolderCount: this.sharedCounts.folders, sharedFileCount: this.sharedCounts.files });
     link.send({ name: 'AddUser', username: this.loggedInAs! });
+    this.interestLists.announce(link);
     for (const name of this.watched) link.send({ name: 'AddUser', username: name });
+    // Buddies are watched, as clients do, so their status is known.
+    for (const name of this.userLists?.buddyNames() ?? []) if (!this.watched.has(name)) link.send({ name: 'AddUser', username: name });
     for (const room of this.joinedRooms) link.send({ name: 'JoinRoom', roomName: room });
     if (this.options.distributed) this.distributed.start();
     this.pingTimer ??= setInterval(() => this.link?.send({ name: 'Ping' }), this.options.timeouts.pingMs);
@@ -341,6 +356,24 @@ export class Client extends EventEmitter<ClientEvents> {
     this.ownInfo = { ...this.ownInfo, ...info };
   }
 
+  /**
+   * The buddy and ignore lists (a UserLists). Ignored users' private messages are acknowledged and
+   * dropped, their searches, browse, folder and user info requests get no answer, and their search
+   * results are dropped; buddies are watched. (Hand `lists.isBuddy` to the shares responder and
+   * provider, and `lists.isIgnored` to the TransferManager.)
+   */
+  setUserLists(lists: UserListsView | undefined): void {
+    this.userLists?.off('change', this.onUserListChange);
+    this.userLists = lists;
+    lists?.on('change', this.onUserListChange);
+    for (const name of lists?.buddyNames() ?? []) this.onUserListChange({ list: 'buddies', action: 'added', name });
+  }
+
+  private readonly onUserListChange = (change: UserListChange): void => {
+    if (change.list !== 'buddies' || change.action === 'updated' || this.watched.has(change.name)) return;
+    this.link?.send(change.action === 'added' ? { name: 'AddUser', username: change.name } : { name: 'RemoveUser', username: change.name });
+  };
+
   /** Open P connections, for diagnostics. */
   peerConnections(): { username: string; address: string; obfuscated: boolean }[] {
     return this.peers.connections();
@@ -355,6 +388,7 @@ export class Client extends EventEmitter<ClientEvents> {
   /** `link` is the connection the message came on: during login it is not yet `this.link`. */
   private onServerMessage(link: ServerLink, message: ServerResponse): void {
     this.emit('serverMessage', message);
+    this.privilegeState.serverMessage(link, message);
     if (this.options.distributed) this.distributed.serverMessage(message);
     switch (message.name) {
       case 'Kicked':
@@ -362,6 +396,11 @@ export class Client extends EventEmitter<ClientEvents> {
         this.emit('kicked');
         break;
       case 'PrivateChatMessage':
+        if (this.userLists?.isIgnored(message.username) === true) {
+          // Acknowledged all the same, or the server would deliver it again at every login.
+          link.send({ name: 'PrivateChatMessageAck', chatId: message.chatId });
+          break;
+        }
         // Acknowledged only when someone listens: otherwise the server keeps it and delivers it
         // again at the next login, instead of it being lost.
         if (this.listenerCount('privateMessage') === 0) break;
@@ -486,7 +525,7 @@ export class Client extends EventEmitter<ClientEvents> {
 
   /** A search that reached us: hand it to the responder and send its answer to the searcher. */
   private incomingSearch(search: IncomingSearch): void {
-    if (search.username === this.loggedInAs) return;
+    if (search.username === this.loggedInAs || this.userLists?.isIgnored(search.username) === true) return;
     this.emit('searchRequest', search);
     const responder = this.responder;
     if (responder === undefined) return;
@@ -522,6 +561,7 @@ export class Client extends EventEmitter<ClientEvents> {
   private onPeerMessage(connection: PeerConnection, message: PeerMessage): void {
     const username = connection.username;
     this.emit('peerMessage', { username, message });
+    if (IGNORED_PEER_MESSAGES.has(message.name) && this.userLists?.isIgnored(username) === true) return;
     switch (message.name) {
       case 'PeerSearchReply':
         this.searches.get(message.ticket)?.accept(username, message);
@@ -706,6 +746,93 @@ export class Client extends EventEmitter<ClientEvents> {
   unwatch(username: string): void {
     this.watched.delete(username);
     this.link?.send({ name: 'RemoveUser', username });
+  }
+
+  // ---- interests and privileges -----------------------------------------------------------------
+
+  /**
+   * Adds an item we like (moving it out of the hated list). The client remembers its lists and
+   * sends them again after every login; before login the item is only remembered.
+   */
+  addInterest(item: string): void {
+    this.interestLists.add(item, false);
+  }
+
+  removeInterest(item: string): void {
+    this.interestLists.remove(item, false);
+  }
+
+  /** Adds an item we dislike (moving it out of the liked list). */
+  addHatedInterest(item: string): void {
+    this.interestLists.add(item, true);
+  }
+
+  removeHatedInterest(item: string): void {
+    this.interestLists.remove(item, true);
+  }
+
+  /** Our own lists, as this client remembers them. */
+  get interests(): { liked: readonly string[]; hated: readonly string[] } {
+    return { liked: this.interestLists.liked, hated: this.interestLists.hated };
+  }
+
+  /** A user's liked and hated items, as the server has them (our own too). */
+  userInterests(username: string, options: { signal?: AbortSignal } = {}): Promise<UserInterests> {
+    return this.interestLists.userInterests(username, options);
+  }
+
+  /** Recommendations from the interests of users who share ours. */
+  recommendations(options: { signal?: AbortSignal } = {}): Promise<Recommendations> {
+    return this.interestLists.recommendations(options);
+  }
+
+  /** The network's ranking of items liked and hated, whatever our own interests. */
+  globalRecommendations(options: { signal?: AbortSignal } = {}): Promise<Recommendations> {
+    return this.interestLists.globalRecommendations(options);
+  }
+
+  /** Users whose interests overlap ours. */
+  similarUsers(options: { signal?: AbortSignal } = {}): Promise<SimilarUser[]> {
+    return this.interestLists.similarUsers(options);
+  }
+
+  /** What users who like `item` also like. */
+  itemRecommendations(item: string, options: { signal?: AbortSignal } = {}): Promise<Recommendations> {
+    return this.interestLists.itemRecommendations(item, options);
+  }
+
+  /** Users who like `item`. */
+  itemSimilarUsers(item: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    return this.interestLists.itemSimilarUsers(item, options);
+  }
+
+  relatedSearches(query: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    return this.interestLists.relatedSearches(query, options);
+  }
+
+  /** Our privileges left, in seconds (0: none). */
+  checkPrivileges(options: { signal?: AbortSignal } = {}): Promise<number> {
+    return this.privilegeState.check(options);
+  }
+
+  /** Gives `days` of our privileges to a user; resolves with our seconds left afterwards. */
+  givePrivileges(username: string, days: number, options: { signal?: AbortSignal } = {}): Promise<number> {
+    return this.privilegeState.give(username, days, options);
+  }
+
+  /** Asks the server whether a user is privileged now. */
+  userPrivileged(username: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return this.privilegeState.userPrivileged(username, options);
+  }
+
+  /** Whether a user is privileged, from what the server told us (no request): for upload queues. */
+  isPrivileged(username: string): boolean {
+    return this.privilegeState.has(username);
+  }
+
+  /** The privileged users the server told us of, sorted. */
+  get privilegedUsers(): readonly string[] {
+    return this.privilegeState.list;
   }
 
   // ---- rooms and chat --------------------------------------------------------------------------

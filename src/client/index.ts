@@ -4,6 +4,8 @@ export { Client } from './client.ts';
 export type { FileConnectionHandler, LoginOptions, OfferedFile, OwnUserInfo, SearchAnswer, SearchResponder, SharesProvider } from './client.ts';
 export { Search } from './search.ts';
 export type { SearchEnd, SearchOptions, SearchResponse, SearchScope } from './search.ts';
+export type { Recommendation, Recommendations, SimilarUser, UserInterests } from './interests.ts';
+export { MAX_GIFT_DAYS, type PrivilegesGiven } from './privileges.ts';
 export type { AudioInfo, SharedFile } from './files.ts';
 export { decodeAttributes, encodeAttributes } from './files.ts';
 export type { DistributedStatus } from './distributed.ts';

@@ -3,6 +3,7 @@
 import type { SharedFile } from './files.ts';
 import type { DistributedStatus } from './distributed.ts';
 import type { SearchResponse } from './search.ts';
+import type { PrivilegesGiven } from './privileges.ts';
 import type { PeerMessage, ServerResponse } from '../protocol/index.ts';
 
 export type Presence = 'offline' | 'away' | 'online';
@@ -119,6 +120,10 @@ export interface ClientEvents {
   wishlistResponse: [event: { query: string; response: SearchResponse }];
   distributed: [status: DistributedStatus];
   adminMessage: [text: string];
+  /** The server announced a newly privileged user (AddPrivilegedUser). */
+  privilegedUserAdded: [username: string];
+  /** Someone gave us privileges; the client acknowledged the server's notification. */
+  privilegesGiven: [event: PrivilegesGiven];
   /** Every message from the server, decoded, for what the typed events do not cover. */
   serverMessage: [message: ServerResponse];
   /** A P connection to a peer opened (incoming or outgoing) or closed. */

@@ -15,6 +15,8 @@ export interface ServerConfig {
   maxUsers: number;
   /** The greeting in the Login reply. */
   motd: string;
+  /** Usernames allowed to use the admin commands, besides accounts flagged admin in the store. */
+  admins: string[];
   /** Search results whose path contains one of these must be dropped by clients; searches containing one are not delivered. */
   excludedSearchPhrases: string[];
   /** Seconds between wishlist searches a user may make (WishlistInterval). */
@@ -70,6 +72,7 @@ export const defaultConfig: ServerConfig = {
   private: false,
   maxUsers: 100_000,
   motd: 'Welcome to slsk-ts!',
+  admins: [],
   excludedSearchPhrases: [],
   wishlistIntervalSeconds: 720,
   privilegedWishlistIntervalSeconds: 120,
@@ -157,6 +160,9 @@ function validate(config: ServerConfig): void {
   if (typeof config.private !== 'boolean') throw new ConfigError('private must be true or false');
   integer('maxUsers', config.maxUsers, 1, 10_000_000);
   if (typeof config.motd !== 'string') throw new ConfigError('motd must be a string');
+  if (!Array.isArray(config.admins) || !config.admins.every((name) => typeof name === 'string' && name !== '')) {
+    throw new ConfigError('admins must be a list of usernames, such as ["alice"]');
+  }
   if (!Array.isArray(config.excludedSearchPhrases) || !config.excludedSearchPhrases.every((p) => typeof p === 'string' && p !== '')) {
     throw new ConfigError('excludedSearchPhrases must be a list of non-empty strings');
   }

@@ -4,14 +4,17 @@
 import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { serverResponse, type ServerRequest } from '../protocol/index.ts';
 import type { CloseReason } from '../net/connection.ts';
+import { KickBans } from './admin.ts';
 import type { ServerConfig } from './config.ts';
 import { SERVER_USERNAME } from './handlers/chat.ts';
 import type { ActiveContext, Handler } from './handlers/context.ts';
 import { handlers } from './handlers/index.ts';
 import { login } from './handlers/login.ts';
+import { PrivilegeNotices } from './handlers/privileges.ts';
 import type { Logger } from './log.ts';
 import { Network, OnlineUser } from './network.ts';
 import { TokenBucket, type Clock } from './rate-limit.ts';
+import { InterestIndex } from './recommendations.ts';
 import type { Session, SessionHost } from './session.ts';
 import type { ServerStore, StoredStats } from './store/store.ts';
 
@@ -26,6 +29,8 @@ export interface CoreOptions {
   random?: () => number;
   /** Privileged accounts at start-up: username → privileged until (ms). */
   privileges?: Map<string, number>;
+  /** Everyone's stored interests (InterestIndex.from(await store.allInterests())); empty if not given. */
+  interests?: InterestIndex;
 }
 
 export class ServerCore implements SessionHost {
@@ -41,7 +46,13 @@ export class ServerCore implements SessionHost {
   /** Users that take distributed children. */
   readonly parentCandidates = new Set<OnlineUser>();
   readonly publicChatListeners = new Set<OnlineUser>();
+  /** Every user's liked and hated items, kept in step with the store, for recommendations. */
+  readonly interests: InterestIndex;
   private readonly privileges: Map<string, number>;
+  /** PrivilegesNotification tickets waiting for their acknowledgement. */
+  readonly privilegeNotices = new PrivilegeNotices();
+  /** Users an admin kicked, kept out for a while. */
+  readonly kickBans: KickBans;
   private readonly verified = new Map<string, string>();
   /** A KeyObject made once: building the key on every HMAC call cost more than the HMAC. */
   private readonly verifyKey = createSecretKey(randomBytes(32));
@@ -53,6 +64,8 @@ export class ServerCore implements SessionHost {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.privileges = options.privileges ?? new Map();
+    this.kickBans = new KickBans(this.now);
+    this.interests = options.interests ?? new InterestIndex();
     this.excludedPhrases = options.config.excludedSearchPhrases.map((phrase) => phrase.toLowerCase());
   }
 
@@ -140,6 +153,26 @@ export class ServerCore implements SessionHost {
     for (const [name, until] of this.privileges) if (until > now) yield name;
   }
 
+  /** When the user's privileges end (ms), 0 when it has none. */
+  privilegedUntil(username: string): number {
+    return this.privileges.get(username) ?? 0;
+  }
+
+  /** Records in memory when privileges end; handlers/privileges.ts writes the store and tells the network. */
+  recordPrivileges(username: string, until: number): void {
+    if (until > this.now()) this.privileges.set(username, until);
+    else this.privileges.delete(username);
+  }
+
+  /** Forgets the privileges that have run out, and says whose they were. */
+  takeExpiredPrivileges(): string[] {
+    const now = this.now();
+    const expired: string[] = [];
+    for (const [name, until] of this.privileges) if (until <= now) expired.push(name);
+    for (const name of expired) this.privileges.delete(name);
+    return expired;
+  }
+
   /** A private message from the `server` user, stored like any other so the client can acknowledge it. */
   sendServerNotice(user: OnlineUser, text: string): void {
     this.store
@@ -157,12 +190,6 @@ export class ServerCore implements SessionHost {
           ),
         (error: unknown) => this.log.error({ err: error }, 'could not store a server notice'),
       );
-  }
-
-  /** Private messages to `server`: the admin commands arrive with a later issue. */
-  async serverCommand(user: OnlineUser, text: string): Promise<void> {
-    this.log.info({ user: user.username, command: text.slice(0, 100) }, 'server command');
-    this.sendServerNotice(user, 'This server does not take commands yet.');
   }
 }
 

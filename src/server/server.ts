@@ -10,6 +10,7 @@ import { ServerCore } from './core.ts';
 import { refreshPotentialParents } from './handlers/distributed.ts';
 import { createLogger, type Logger } from './log.ts';
 import { KeyedRateLimiter, type Clock } from './rate-limit.ts';
+import { InterestIndex } from './recommendations.ts';
 import { Session } from './session.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { ServerStore } from './store/store.ts';
@@ -57,7 +58,8 @@ export class SoulseekServer {
     for (const account of await store.listAccounts()) {
       if (account.privilegedUntil > Date.now()) privileges.set(account.username, account.privilegedUntil);
     }
-    const core = new ServerCore({ config, store, log, privileges, ...(now ? { now } : {}), ...(random ? { random } : {}) });
+    const interests = InterestIndex.from(await store.allInterests());
+    const core = new ServerCore({ config, store, log, privileges, interests, ...(now ? { now } : {}), ...(random ? { random } : {}) });
     const server = new SoulseekServer(config, core, log);
     try {
       await server.listen();

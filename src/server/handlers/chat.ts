@@ -2,6 +2,7 @@
 // recipient is online and again at every login until acknowledged.
 
 import { serverResponse } from '../../protocol/index.ts';
+import { runTextCommand } from '../admin.ts';
 import type { ServerCore } from '../core.ts';
 import type { OnlineUser } from '../network.ts';
 import type { Handler } from './context.ts';
@@ -29,7 +30,7 @@ async function deliver(core: ServerCore, from: OnlineUser, to: string, text: str
 export const privateChatMessage: Handler<'PrivateChatMessage'> = async ({ core, user }, m) => {
   if (m.message.length === 0 || m.message.length > core.config.limits.maxChatLength) return;
   if (m.username === SERVER_USERNAME) {
-    await core.serverCommand(user, m.message);
+    await runTextCommand(core, user, m.message);
     return;
   }
   // Messages to unknown users are dropped, as on the official server.

@@ -9,6 +9,14 @@ import {
   type StoredPrivateMessage,
   type StoredStats,
 } from './store.ts';
+import {
+  INTEREST_LIST_LIMIT,
+  interestTooLong,
+  type InterestAddResult,
+  type InterestLists,
+  type StoredInterest,
+} from './store.ts';
+import type { StoredPrivateRoom, StoredRoomTicker } from './store.ts';
 import { LATEST_SCHEMA_VERSION, NewerSchemaError, migrate, schemaVersion } from './migrations.ts';
 import { DEFAULT_PASSWORD_COST, hashPassword, validatePasswordCost, verifyPasswordHash } from './passwords.ts';
 
@@ -339,7 +347,227 @@ export class SqliteStore implements ServerStore {
       throw error;
     }
   }
+
+  // ---- privileges ----
+  movePrivileges(from: string, fromUntil: number, to: string, toUntil: number): Promise<boolean> {
+    return this.#run(() => {
+      checkText('from', from);
+      checkText('to', to);
+      checkTime('fromUntil', fromUntil);
+      checkTime('toUntil', toUntil);
+      const update = this.#statement('UPDATE accounts SET privileged_until = ? WHERE username = ?');
+      try {
+        return this.#transaction(() => {
+          if (!changed(update.run(fromUntil, from)) || !changed(update.run(toUntil, to))) throw new MissingAccount();
+          return true;
+        });
+      } catch (error) {
+        if (error instanceof MissingAccount) return false;
+        throw error;
+      }
+    });
+  }
+  // ---- end of privileges ----
+
+  // ---- interests ----
+  addInterest(username: string, item: string, hated: boolean): Promise<InterestAddResult> {
+    return this.#run(() => {
+      checkText('username', username);
+      checkName('item', item);
+      checkBoolean('hated', hated);
+      if (interestTooLong(item)) return 'too-long';
+      return this.#forAccount(username, () =>
+        // Count and write in one transaction so two writers cannot both take the last place.
+        this.#transaction((): InterestAddResult => {
+          const row = this.#statement('SELECT hated FROM interests WHERE username = ? AND item = ?').get(username, item);
+          if (row !== undefined && (integer(row['hated']) === 1) === hated) return 'unchanged';
+          const count = this.#statement('SELECT count(*) AS n FROM interests WHERE username = ? AND hated = ?').get(username, hated ? 1 : 0);
+          if (integer(count?.['n']) >= INTEREST_LIST_LIMIT) return 'list-full';
+          // A moved item counts as added now: it goes to the end of its new list.
+          this.#statement(
+            `INSERT INTO interests (username, item, hated, added_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (username, item) DO UPDATE SET hated = excluded.hated, added_at = excluded.added_at`,
+          ).run(username, item, hated ? 1 : 0, Date.now());
+          return row === undefined ? 'added' : 'moved';
+        }),
+      );
+    });
+  }
+
+  removeInterest(username: string, item: string, hated: boolean): Promise<boolean> {
+    return this.#run(() => {
+      checkText('username', username);
+      checkText('item', item);
+      checkBoolean('hated', hated);
+      return changed(
+        this.#statement('DELETE FROM interests WHERE username = ? AND item = ? AND hated = ?').run(username, item, hated ? 1 : 0),
+      );
+    });
+  }
+
+  getInterests(username: string): Promise<InterestLists> {
+    return this.#run(() => {
+      checkText('username', username);
+      const lists: InterestLists = { liked: [], hated: [] };
+      const rows = this.#statement(`SELECT item, hated FROM interests WHERE username = ? ORDER BY ${INTEREST_ORDER}`).all(username);
+      for (const row of rows) (integer(row['hated']) === 1 ? lists.hated : lists.liked).push(text(row['item']));
+      return lists;
+    });
+  }
+
+  allInterests(): Promise<StoredInterest[]> {
+    return this.#run(() =>
+      this.#statement(`SELECT username, item, hated FROM interests ORDER BY username, ${INTEREST_ORDER}`)
+        .all()
+        .map((row) => ({ username: text(row['username']), item: text(row['item']), hated: integer(row['hated']) === 1 })),
+    );
+  }
+  // ---- end of interests ----
+
+  // ---- private rooms and tickers ----
+  listPrivateRooms(): Promise<StoredPrivateRoom[]> {
+    return this.#run(() => {
+      const rooms = new Map<string, StoredPrivateRoom>();
+      for (const row of this.#statement(`SELECT name, owner, created_at FROM private_rooms ORDER BY ${ADDED_ORDER('created_at')}`).all()) {
+        const name = text(row['name']);
+        rooms.set(name, { name, owner: text(row['owner']), createdAt: integer(row['created_at']), members: [] });
+      }
+      const members = this.#statement(`SELECT room, username, operator FROM private_room_members ORDER BY ${ADDED_ORDER('added_at')}`).all();
+      for (const row of members) {
+        rooms.get(text(row['room']))?.members.push({ username: text(row['username']), operator: integer(row['operator']) === 1 });
+      }
+      return [...rooms.values()];
+    });
+  }
+
+  createPrivateRoom(name: string, owner: string): Promise<boolean> {
+    return this.#run(() => {
+      checkName('name', name);
+      checkName('owner', owner);
+      return this.#forAccount(
+        owner,
+        () =>
+          this.#statement(
+            'INSERT INTO private_rooms (name, owner, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING name',
+          ).get(name, owner, Date.now()) !== undefined,
+      );
+    });
+  }
+
+  addPrivateRoomMember(room: string, username: string): Promise<boolean> {
+    return this.#run(() => {
+      checkName('room', room);
+      checkName('username', username);
+      // Checked in the transaction that inserts, so the foreign key error left can only be the user's.
+      return this.#forAccount(username, () =>
+        this.#transaction(() => {
+          const row = this.#statement('SELECT owner FROM private_rooms WHERE name = ?').get(room);
+          if (row === undefined || text(row['owner']) === username) return false;
+          return changed(
+            this.#statement(
+              `INSERT INTO private_room_members (room, username, added_at) VALUES (?, ?, ?)
+               ON CONFLICT (room, username) DO NOTHING`,
+            ).run(room, username, Date.now()),
+          );
+        }),
+      );
+    });
+  }
+
+  removePrivateRoomMember(room: string, username: string): Promise<boolean> {
+    return this.#run(() => {
+      checkText('room', room);
+      checkText('username', username);
+      return changed(this.#statement('DELETE FROM private_room_members WHERE room = ? AND username = ?').run(room, username));
+    });
+  }
+
+  setPrivateRoomOperator(room: string, username: string, operator: boolean): Promise<boolean> {
+    return this.#run(() => {
+      checkText('room', room);
+      checkText('username', username);
+      checkBoolean('operator', operator);
+      return changed(
+        this.#statement('UPDATE private_room_members SET operator = ? WHERE room = ? AND username = ?').run(operator ? 1 : 0, room, username),
+      );
+    });
+  }
+
+  deletePrivateRoom(name: string): Promise<boolean> {
+    return this.#run(() => {
+      checkText('name', name);
+      return this.#transaction(() => {
+        // Members go by the cascade. Tickers have no foreign key (public rooms are not stored), so
+        // they are deleted here, and only when the name was a private room.
+        if (!changed(this.#statement('DELETE FROM private_rooms WHERE name = ?').run(name))) return false;
+        this.#statement('DELETE FROM room_tickers WHERE room = ?').run(name);
+        return true;
+      });
+    });
+  }
+
+  setRoomTicker(room: string, username: string, ticker: string): Promise<void> {
+    return this.#run(() => {
+      checkName('room', room);
+      checkName('username', username);
+      checkName('ticker', ticker);
+      // Delete and insert rather than update, so a replaced ticker gets a new rowid and sorts as the newest.
+      this.#forAccount(username, () =>
+        this.#transaction(() => {
+          this.#statement('DELETE FROM room_tickers WHERE room = ? AND username = ?').run(room, username);
+          this.#statement('INSERT INTO room_tickers (room, username, ticker, set_at) VALUES (?, ?, ?, ?)').run(room, username, ticker, Date.now());
+        }),
+      );
+    });
+  }
+
+  clearRoomTicker(room: string, username: string): Promise<boolean> {
+    return this.#run(() => {
+      checkText('room', room);
+      checkText('username', username);
+      return changed(this.#statement('DELETE FROM room_tickers WHERE room = ? AND username = ?').run(room, username));
+    });
+  }
+
+  listRoomTickers(): Promise<StoredRoomTicker[]> {
+    return this.#run(() =>
+      this.#statement(`SELECT room, username, ticker, set_at FROM room_tickers ORDER BY ${ADDED_ORDER('set_at')}`)
+        .all()
+        .map((row) => ({
+          room: text(row['room']),
+          username: text(row['username']),
+          ticker: text(row['ticker']),
+          setAt: integer(row['set_at']),
+        })),
+    );
+  }
+
+  getPrivateRoomInvites(username: string): Promise<boolean | undefined> {
+    return this.#run(() => {
+      checkText('username', username);
+      const row = this.#statement('SELECT private_room_invites FROM accounts WHERE username = ?').get(username);
+      return row === undefined ? undefined : integer(row['private_room_invites']) === 1;
+    });
+  }
+
+  setPrivateRoomInvites(username: string, enabled: boolean): Promise<boolean> {
+    return this.#run(() => {
+      checkText('username', username);
+      checkBoolean('enabled', enabled);
+      return changed(this.#statement('UPDATE accounts SET private_room_invites = ? WHERE username = ?').run(enabled ? 1 : 0, username));
+    });
+  }
+  // ---- end of private rooms and tickers ----
 }
+
+/** Rows in the order they were added: by their time column, rowid breaking ties within one millisecond. */
+const ADDED_ORDER = (column: string): string => `${column}, rowid`;
+
+/** Interests in the order added; rowid breaks ties within one millisecond. */
+const INTEREST_ORDER = 'added_at, rowid';
+
+/** Rolls back a privilege move when one of its accounts is gone. */
+class MissingAccount extends Error {}
 
 const STATS_COLUMNS = 'avg_speed, uploads, shared_files, shared_folders';
 
