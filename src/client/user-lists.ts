@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { migrate, type Migration } from '../server/store/migrations.ts';
+import { migrate, type Migration } from '../storage/migrate.ts';
 import { ClientError } from './errors.ts';
 
 /** The longest name a list takes: what servers accept as a username (the official server, ours). */

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
-import { migrate, type Migration } from '../server/store/migrations.ts';
+import { migrate, type Migration } from '../storage/migrate.ts';
 import { TRANSFER_STATES, type TransferDirection, type TransferState } from './types.ts';
 
 // Append only: a migration that has shipped is never edited.

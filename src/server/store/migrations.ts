@@ -2,14 +2,9 @@
 // last one applied; opening a database applies the missing ones, each in its own transaction.
 
 import type { DatabaseSync } from 'node:sqlite';
+import { migrate as migrateTo, type Migration } from '../../storage/migrate.ts';
 
-export interface Migration {
-  /** 1, 2, 3, … with no gaps: the value `user_version` holds once this migration is applied. */
-  version: number;
-  description: string;
-  /** SQL run with `exec`, or a function for a migration that must look at the data first. */
-  up: string | ((db: DatabaseSync) => void);
-}
+export { NewerSchemaError, schemaVersion, type Migration } from '../../storage/migrate.ts';
 
 // Append only: a migration that has shipped is never edited, because databases in the field
 // already hold its result. Later tables (private rooms, tickers, interests, privileges history)
@@ -117,64 +112,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
 
-export class NewerSchemaError extends Error {
-  override readonly name = 'NewerSchemaError';
-  readonly schemaVersion: number;
-  readonly knownVersion: number;
-  constructor(schemaVersion: number, knownVersion: number) {
-    super(
-      `this database was written by a newer slsk-ts (schema ${schemaVersion}); upgrade slsk-ts ` +
-        `(this version knows schemas up to ${knownVersion})`,
-    );
-    this.schemaVersion = schemaVersion;
-    this.knownVersion = knownVersion;
-  }
-}
-
-export function schemaVersion(db: DatabaseSync): number {
-  const row = db.prepare('PRAGMA user_version').get();
-  const version = row?.['user_version'];
-  if (typeof version !== 'number') throw new Error('could not read PRAGMA user_version');
-  return version;
-}
-
-/**
- * Brings `db` up to the last of `migrations` (the real list unless a test passes its own) and
- * returns the version it ended at. Throws NewerSchemaError, touching nothing, when the database is
- * ahead of this code: running old code on a newer schema could silently lose what it added.
- */
+/** Brings the server's database up to the latest schema (or to `migrations`, in tests). */
 export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number {
-  checkOrder(migrations);
-  const latest = migrations.at(-1)?.version ?? 0;
-  const found = schemaVersion(db);
-  if (found > latest) throw new NewerSchemaError(found, latest);
-
-  for (const migration of migrations) {
-    if (migration.version <= found) continue;
-    // IMMEDIATE takes the write lock before reading the version again, so two processes opening
-    // the same fresh file cannot both apply the same migration.
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      if (schemaVersion(db) < migration.version) {
-        if (typeof migration.up === 'string') db.exec(migration.up);
-        else migration.up(db);
-        // user_version lives in the file header, which is written by this same transaction: a
-        // crash leaves either the whole migration with its number, or neither.
-        db.exec(`PRAGMA user_version = ${migration.version}`);
-      }
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw new Error(`schema migration ${migration.version} (${migration.description}) failed`, { cause: error });
-    }
-  }
-  return schemaVersion(db);
-}
-
-function checkOrder(migrations: readonly Migration[]): void {
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new Error(`migration list is out of order: entry ${index} has version ${migration.version}, expected ${index + 1}`);
-    }
-  });
+  return migrateTo(db, migrations);
 }
