@@ -3,18 +3,26 @@
 
 import { readFileSync } from 'node:fs';
 import { ExitCode, UsageError, type CliIo, type Command } from './command.ts';
+import { adminCommand } from './commands/admin.ts';
 import { browseCommand } from './commands/browse.ts';
+import { buddyCommand } from './commands/buddy.ts';
 import { chatCommand } from './commands/chat.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { downloadCommand } from './commands/download.ts';
 import { getCommand } from './commands/get.ts';
+import { ignoreCommand } from './commands/ignore.ts';
 import { infoCommand } from './commands/info.ts';
+import { interestsCommand } from './commands/interests.ts';
 import { loginCommand } from './commands/login.ts';
 import { pmCommand } from './commands/pm.ts';
+import { roomCommand } from './commands/room.ts';
+import { privilegesCommand } from './commands/privileges.ts';
+import { recommendationsCommand } from './commands/recommendations.ts';
 import { roomsCommand } from './commands/rooms.ts';
 import { searchCommand } from './commands/search.ts';
 import { serverCommand } from './commands/server.ts';
 import { shareCommand } from './commands/share.ts';
+import { similarCommand } from './commands/similar.ts';
 import { painterFor } from './style.ts';
 
 /** Every subcommand, in the order `slsk --help` lists them. */
@@ -27,8 +35,16 @@ export const commands: ReadonlyMap<string, Command> = new Map([
   ['share', shareCommand],
   ['info', infoCommand],
   ['rooms', roomsCommand],
+  ['room', roomCommand],
   ['chat', chatCommand],
   ['pm', pmCommand],
+  ['interests', interestsCommand],
+  ['recommendations', recommendationsCommand],
+  ['similar', similarCommand],
+  ['privileges', privilegesCommand],
+  ['buddy', buddyCommand],
+  ['ignore', ignoreCommand],
+  ['admin', adminCommand],
   ['decode', decodeCommand],
   ['server', serverCommand],
 ]);

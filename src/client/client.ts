@@ -19,6 +19,8 @@ import { resolveOptions, type ClientOptions, type ResolvedOptions } from './opti
 import type { PeerConnection } from './peer-connection.ts';
 import { PeerManager, type EstablishedSocket } from './peers.ts';
 import { Interests, type Recommendations, type SimilarUser, type UserInterests } from './interests.ts';
+import { mentions, NoticeClaims, SERVER_USER } from './notices.ts';
+import { PrivateRooms, type PrivateRoomInfo, type PrivateRoomsContext, type RoomTicker } from './private-rooms.ts';
 import { Privileges } from './privileges.ts';
 import { Search, type SearchOptions, type SearchResponse } from './search.ts';
 import { ServerLink } from './server-link.ts';
@@ -39,6 +41,9 @@ import {
   type WatchResult,
 } from './types.ts';
 import { deferred, withDeadline, type Deferred } from './wait.ts';
+
+/** How long a refused join waits for the server's notice that says why, after CannotCreateRoom. */
+const REFUSAL_NOTICE_GRACE_MS = 1000;
 
 export interface LoginOptions {
   /** `host:port`, or an object. */
@@ -139,14 +144,27 @@ export class Client extends EventEmitter<ClientEvents> {
   private loginRoomList: Promise<void> = Promise.resolve();
   private userLists: UserListsView | undefined;
   private readonly interestLists = new Interests(() => this.link, (what) => this.requireLink(what));
-  private readonly privilegeState = new Privileges((what) => this.requireLink(what), {
-    added: (username) => this.emit('privilegedUserAdded', username),
-    given: (event) => this.emit('privilegesGiven', event),
-  });
+  /** Calls waiting for a server notice that may answer them (refusals, admin replies). */
+  private readonly notices = new NoticeClaims();
+  private readonly privilegeState: Privileges;
+  private readonly privateRoomState: PrivateRooms;
+  /** Rooms we are joining, so a CannotCreateRoom for one of them is the join's, not news. */
+  private readonly pendingJoins = new Set<string>();
 
   constructor(options: ClientOptions = {}) {
     super();
     this.options = resolveOptions(options);
+    this.privilegeState = new Privileges((what) => this.requireLink(what), {
+      added: (username) => this.emit('privilegedUserAdded', username),
+      given: (event) => this.emit('privilegesGiven', event),
+    }, { claims: this.notices, requestMs: this.options.timeouts.requestMs });
+    this.privateRoomState = new PrivateRooms({
+      requireLink: (what) => this.requireLink(what),
+      username: () => this.loggedInAs,
+      claims: this.notices,
+      requestMs: this.options.timeouts.requestMs,
+      emit: this.emit.bind(this) as PrivateRoomsContext['emit'],
+    });
     this.peers = new PeerManager(this.options, {
       username: () => this.loggedInAs,
       server: () => this.link,
@@ -389,6 +407,7 @@ export class Client extends EventEmitter<ClientEvents> {
   private onServerMessage(link: ServerLink, message: ServerResponse): void {
     this.emit('serverMessage', message);
     this.privilegeState.serverMessage(link, message);
+    this.privateRoomState.serverMessage(message);
     if (this.options.distributed) this.distributed.serverMessage(message);
     switch (message.name) {
       case 'Kicked':
@@ -396,6 +415,12 @@ export class Client extends EventEmitter<ClientEvents> {
         this.emit('kicked');
         break;
       case 'PrivateChatMessage':
+        // A notice that answers a call of ours is that call's result; messages stored from an
+        // earlier session (not direct) answer nothing we asked now.
+        if (message.username === SERVER_USER && message.isDirect !== false && this.notices.offer(message.message)) {
+          link.send({ name: 'PrivateChatMessageAck', chatId: message.chatId });
+          break;
+        }
         if (this.userLists?.isIgnored(message.username) === true) {
           // Acknowledged all the same, or the server would deliver it again at every login.
           link.send({ name: 'PrivateChatMessageAck', chatId: message.chatId });
@@ -433,6 +458,21 @@ export class Client extends EventEmitter<ClientEvents> {
         break;
       case 'UserLeftRoom':
         this.emit('userLeftRoom', { room: message.roomName, username: message.username });
+        break;
+      case 'LeaveRoom':
+        // Not one we asked for (leaveRoom forgets the room first): the server removed us, as when
+        // our membership of a private room is revoked.
+        if (this.joinedRooms.delete(message.roomName)) {
+          this.privateRoomState.left(message.roomName);
+          this.emit('roomLeft', message.roomName);
+        }
+        break;
+      case 'CannotCreateRoom':
+        if (!this.pendingJoins.has(message.roomName)) {
+          // A room we re-join after a reconnect that has since become private to others.
+          this.joinedRooms.delete(message.roomName);
+          this.emit('roomCreateRefused', { room: message.roomName });
+        }
         break;
       case 'GetUserStatus':
         this.emit('userStatus', { username: message.username, status: presenceOf(message.status), privileged: message.privileged });
@@ -837,23 +877,71 @@ export class Client extends EventEmitter<ClientEvents> {
 
   // ---- rooms and chat --------------------------------------------------------------------------
 
+  /** Public rooms, then the private rooms we own, then those we are a member of. */
   async roomList(options: { signal?: AbortSignal } = {}): Promise<RoomListing[]> {
     await this.loginRoomList;
     const reply = await this.requireLink('room list').sendAndWait({ name: 'RoomList' }, 'RoomList', () => true, options.signal);
-    return reply.rooms.map((name, i) => ({ name, users: reply.roomsUserCount[i] ?? 0 }));
+    const operated = new Set(reply.roomsPrivateOperated);
+    const owned = new Set(reply.roomsPrivateOwned);
+    return [
+      ...reply.rooms.map((name, i) => ({ name, users: reply.roomsUserCount[i] ?? 0 })),
+      ...reply.roomsPrivateOwned.map((name, i) => ({ name, users: reply.roomsPrivateOwnedUserCount[i] ?? 0, private: 'owned' as const, operator: operated.has(name) })),
+      ...reply.roomsPrivate.flatMap((name, i) =>
+        owned.has(name) ? [] : [{ name, users: reply.roomsPrivateUserCount[i] ?? 0, private: 'member' as const, operator: operated.has(name) }],
+      ),
+    ];
   }
 
-  /** Joins (or creates) a public room; resolves with its members. */
-  async joinRoom(room: string, options: { signal?: AbortSignal } = {}): Promise<RoomState> {
+  /**
+   * Joins a room; resolves with who is in it, its owner and operators (private rooms) and its
+   * tickers. A room that does not exist is created: `private: true` makes it a private room we
+   * own. Rejects with ClientError ROOM_REFUSED (the server's notice as its message) when the server
+   * refuses the name or the room is private to others.
+   */
+  async joinRoom(room: string, options: { private?: boolean; signal?: AbortSignal } = {}): Promise<RoomState> {
     const link = this.requireLink('join room');
-    const refused = link.waitFor('PrivateChatMessage', (m) => m.username === 'server' && m.message.includes(room), this.options.timeouts.requestMs, options.signal);
-    const reply = await Promise.race([
-      link.sendAndWait({ name: 'JoinRoom', roomName: room }, 'JoinRoom', (m) => m.roomName === room, options.signal),
-      refused.then((notice) => {
-        throw new ClientError('ROOM_REFUSED', `the server refused room ${JSON.stringify(room)}: ${notice.message}`);
-      }),
-    ]);
-    refused.catch(() => {});
+    const requestMs = this.options.timeouts.requestMs;
+    const what = `joining room ${JSON.stringify(room)}`;
+    this.pendingJoins.add(room);
+    let reply: Extract<ServerResponse, { name: 'JoinRoom' }>;
+    let tickers: RoomTicker[];
+    try {
+      ({ reply, tickers } = await withDeadline(what, requestMs, options.signal, async (deadline) => {
+        const done = new AbortController();
+        const signal = AbortSignal.any([deadline, done.signal]);
+        const joined = link.waitFor('JoinRoom', (m) => m.roomName === room, requestMs, signal);
+        // The ticker list follows the JoinRoom reply (FLOWS.md §7 "Rooms" 2).
+        const tickerList = link.waitFor('RoomTickers', (m) => m.room === room, requestMs, signal);
+        const cannot = link.waitFor('CannotCreateRoom', (m) => m.roomName === room, requestMs, signal);
+        const notice = this.notices.claim((text) => mentions(text, room), signal);
+        for (const wait of [joined, tickerList, cannot, notice]) wait.catch(() => {});
+        link.send(options.private === true ? { name: 'JoinRoom', roomName: room, isPrivate: true } : { name: 'JoinRoom', roomName: room });
+        try {
+          const first = await Promise.race([
+            joined.then((m) => ({ kind: 'joined' as const, m })),
+            cannot.then(() => ({ kind: 'cannot' as const })),
+            notice.then((text) => ({ kind: 'notice' as const, text })),
+          ]);
+          if (first.kind === 'joined') {
+            const list = await tickerList;
+            return { reply: first.m, tickers: list.tickers.map(({ username, ticker }) => ({ username, ticker })) };
+          }
+          let reason: string | undefined;
+          if (first.kind === 'notice') reason = first.text;
+          else {
+            // The notice that says why comes after CannotCreateRoom, if the server sends one.
+            const grace = AbortSignal.any([signal, AbortSignal.timeout(REFUSAL_NOTICE_GRACE_MS)]);
+            reason = await Promise.race([notice, new Promise<undefined>((resolve) => grace.addEventListener('abort', () => resolve(undefined), { once: true }))]).catch(() => undefined);
+            if (first.kind === 'cannot') this.emit('roomCreateRefused', reason === undefined ? { room } : { room, reason });
+          }
+          throw new ClientError('ROOM_REFUSED', `the server refused room ${JSON.stringify(room)}: ${reason ?? 'it is a private room of another user'}`);
+        } finally {
+          done.abort();
+        }
+      }));
+    } finally {
+      this.pendingJoins.delete(room);
+    }
     this.joinedRooms.add(room);
     const members: RoomMember[] = reply.users.map((username, i) => ({
       username,
@@ -862,11 +950,13 @@ export class Client extends EventEmitter<ClientEvents> {
       slotsFree: reply.usersSlotsFree[i] ?? 0,
       country: reply.usersCountries[i] ?? '',
     }));
+    this.privateRoomState.joined(room, reply.owner, reply.operator, tickers);
     const state: RoomState = {
       room,
       members,
       ...(reply.owner !== undefined ? { owner: reply.owner } : {}),
-      ...(reply.operator !== undefined ? { operators: reply.operator } : {}),
+      operators: reply.operator ?? [],
+      tickers,
     };
     this.emit('roomJoined', state);
     return state;
@@ -874,8 +964,83 @@ export class Client extends EventEmitter<ClientEvents> {
 
   async leaveRoom(room: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     this.joinedRooms.delete(room);
+    this.privateRoomState.left(room);
     await this.requireLink('leave room').sendAndWait({ name: 'LeaveRoom', roomName: room }, 'LeaveRoom', (m) => m.roomName === room, options.signal);
     this.emit('roomLeft', room);
+  }
+
+  // ---- private rooms and tickers -----------------------------------------------------------------
+
+  /** Adds a member to a private room we own or operate; resolves once the server announced it. */
+  addRoomMember(room: string, username: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.privateRoomState.addMember(room, username, options);
+  }
+
+  removeRoomMember(room: string, username: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.privateRoomState.removeMember(room, username, options);
+  }
+
+  /** Makes a member an operator (only the owner may). */
+  addRoomOperator(room: string, username: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.privateRoomState.addOperator(room, username, options);
+  }
+
+  removeRoomOperator(room: string, username: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.privateRoomState.removeOperator(room, username, options);
+  }
+
+  /** Gives up our membership of a private room. */
+  leavePrivateRoom(room: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.privateRoomState.leave(room, options);
+  }
+
+  /** Gives up ownership of a private room we own, which disbands it. */
+  disbandRoom(room: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.privateRoomState.disband(room, options);
+  }
+
+  /** Whether others may add us to their private rooms; resolves with the state the server keeps. */
+  setRoomInvitations(enabled: boolean, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return this.privateRoomState.setInvitations(enabled, options);
+  }
+
+  /** Sets our ticker in a room we joined (at most 1024 characters, one line). */
+  setRoomTicker(room: string, text: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.privateRoomState.setTicker(room, text, this.joinedRooms.has(room), options);
+  }
+
+  clearRoomTicker(room: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.privateRoomState.setTicker(room, '', this.joinedRooms.has(room), options);
+  }
+
+  /** A joined room's tickers, as the server last told us. */
+  roomTickers(room: string): RoomTicker[] {
+    return this.privateRoomState.roomTickers(room);
+  }
+
+  /** A private room we own or belong to: owner (when known), members and operators. */
+  privateRoom(room: string): PrivateRoomInfo | undefined {
+    return this.privateRoomState.room(room);
+  }
+
+  privateRooms(): PrivateRoomInfo[] {
+    return this.privateRoomState.list();
+  }
+
+  // ---- administration --------------------------------------------------------------------------
+
+  /**
+   * Sends a command to the server's administrators' interface (a private message to `server`,
+   * e.g. `help`, `kick NAME`) and resolves with the server's reply; a non-admin's reply says so.
+   */
+  adminCommand(text: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    if (typeof text !== 'string' || text.trim() === '') throw new ClientError('INVALID_ARGUMENT', 'an admin command is a non-empty text; try "help"');
+    const link = this.requireLink('admin command');
+    return withDeadline(`the admin command ${JSON.stringify(text.trim().split(/\s/, 1)[0])}`, this.options.timeouts.requestMs, options.signal, (signal) => {
+      const reply = this.notices.claim(() => true, signal);
+      link.send({ name: 'PrivateChatMessage', username: SERVER_USER, message: text });
+      return reply;
+    });
   }
 
   sayInRoom(room: string, text: string): void {

@@ -6,6 +6,11 @@ export { Search } from './search.ts';
 export type { SearchEnd, SearchOptions, SearchResponse, SearchScope } from './search.ts';
 export type { Recommendation, Recommendations, SimilarUser, UserInterests } from './interests.ts';
 export { MAX_GIFT_DAYS, type PrivilegesGiven } from './privileges.ts';
+export { MAX_TICKER_LENGTH, type PrivateRoomInfo, type RoomTicker } from './private-rooms.ts';
+export { SERVER_USER } from './notices.ts';
+// Types only: UserLists opens SQLite, so apps that keep lists import it from its own module and
+// loading the client does not load SQLite.
+export type { Buddy, IgnoredUser, UserListChange, UserListName, UserListsOptions, UserListsView } from './user-lists.ts';
 export type { AudioInfo, SharedFile } from './files.ts';
 export { decodeAttributes, encodeAttributes } from './files.ts';
 export type { DistributedStatus } from './distributed.ts';

@@ -5,6 +5,7 @@
 
 import type { ServerResponse } from '../protocol/index.ts';
 import { ClientError } from './errors.ts';
+import { confirmedOrRefused, type NoticeClaims } from './notices.ts';
 import type { ServerLink } from './server-link.ts';
 
 /** Someone gave us privileges (the server's PrivilegesNotification, acknowledged for you). */
@@ -29,10 +30,13 @@ export class Privileges {
   private readonly users = new Set<string>();
   private readonly requireLink: (what: string) => ServerLink;
   private readonly events: PrivilegeEvents;
+  private readonly answers: { claims: NoticeClaims; requestMs: number };
 
-  constructor(requireLink: (what: string) => ServerLink, events: PrivilegeEvents) {
+  /** `answers`: where the server's notices refusing a gift arrive, and how long to wait for an answer. */
+  constructor(requireLink: (what: string) => ServerLink, events: PrivilegeEvents, answers: { claims: NoticeClaims; requestMs: number }) {
     this.requireLink = requireLink;
     this.events = events;
+    this.answers = answers;
   }
 
   has(username: string): boolean {
@@ -88,17 +92,28 @@ export class Privileges {
   }
 
   /**
-   * Gives `days` of our own privileges to a user; resolves with what we have left afterwards. The
-   * server takes them from ours, so it refuses when we have fewer.
+   * Gives `days` of our own privileges to a user; resolves with our seconds left afterwards. The
+   * server takes them from ours, so it refuses (ClientError PRIVILEGES_REFUSED, with its notice as
+   * the message) when we have fewer, or the user does not exist.
    */
   async give(username: string, days: number, options: Signal = {}): Promise<number> {
     if (!Number.isInteger(days) || days < 1 || days > MAX_GIFT_DAYS) {
       throw new ClientError('INVALID_ARGUMENT', `privileges are given in whole days, at least 1; got ${days}`);
     }
+    if (typeof username !== 'string' || username === '') throw new ClientError('INVALID_ARGUMENT', 'give privileges to a username');
     const link = this.requireLink('give privileges');
-    link.send({ name: 'GiveUserPrivileges', username, days });
-    // The protocol has no reply to a gift; our balance after it, asked next, is answered after the
-    // server handled the gift.
-    return this.check(options);
+    // The gift has no reply of its own: the server follows a gift with the giver's new balance
+    // (FLOWS.md §7 "Privileges"), and a refusal with a notice. Asking for the balance ourselves
+    // would not do: that answer comes before a refusal's notice, which the server stores first.
+    return confirmedOrRefused({
+      what: `giving ${days} days of privileges to ${username}`,
+      timeoutMs: this.answers.requestMs,
+      signal: options.signal,
+      claims: this.answers.claims,
+      accepts: () => true,
+      confirmation: (signal) => link.waitFor('CheckPrivileges', () => true, this.answers.requestMs, signal).then((reply) => reply.timeLeft),
+      send: () => link.send({ name: 'GiveUserPrivileges', username, days }),
+      refused: (notice) => new ClientError('PRIVILEGES_REFUSED', `the server refused the gift of privileges to ${username}: ${notice}`),
+    });
   }
 }

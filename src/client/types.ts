@@ -4,6 +4,7 @@ import type { SharedFile } from './files.ts';
 import type { DistributedStatus } from './distributed.ts';
 import type { SearchResponse } from './search.ts';
 import type { PrivilegesGiven } from './privileges.ts';
+import type { RoomTicker } from './private-rooms.ts';
 import type { PeerMessage, ServerResponse } from '../protocol/index.ts';
 
 export type Presence = 'offline' | 'away' | 'online';
@@ -52,14 +53,23 @@ export interface RoomMember {
 
 export interface RoomState {
   room: string;
+  /** Who is in the room now. */
   members: RoomMember[];
+  /** Private rooms only. */
   owner?: string;
-  operators?: string[];
+  /** Private rooms' operators; empty for public rooms. */
+  operators: string[];
+  /** The room's tickers (the RoomTickers that follow the join). */
+  tickers: RoomTicker[];
 }
 
 export interface RoomListing {
   name: string;
   users: number;
+  /** Private rooms: one we own, or one we are a member of. Absent for public rooms. */
+  private?: 'owned' | 'member';
+  /** Private rooms: whether we are one of its operators. */
+  operator?: boolean;
 }
 
 export interface Folder {
@@ -119,7 +129,21 @@ export interface ClientEvents {
   searchRequest: [search: IncomingSearch];
   wishlistResponse: [event: { query: string; response: SearchResponse }];
   distributed: [status: DistributedStatus];
+  /** An announcement from the server's administrators (AdminMessage). */
   adminMessage: [text: string];
+  /** Someone added us to a private room, or made us an operator of one, or took either back. */
+  roomMembershipGranted: [room: string];
+  roomMembershipRevoked: [room: string];
+  roomOperatorGranted: [room: string];
+  roomOperatorRevoked: [room: string];
+  /** What we know of a private room changed; empty lists and no owner when we are no longer in it. */
+  privateRoomChanged: [event: { room: string; owner?: string; members: string[]; operators: string[] }];
+  roomTickerSet: [event: { room: string; username: string; ticker: string }];
+  roomTickerCleared: [event: { room: string; username: string }];
+  /** A room's whole ticker list, sent after we join it. */
+  roomTickers: [event: { room: string; tickers: RoomTicker[] }];
+  /** The server would not let us create or enter a room (CannotCreateRoom), with its notice if one came. */
+  roomCreateRefused: [event: { room: string; reason?: string }];
   /** The server announced a newly privileged user (AddPrivilegedUser). */
   privilegedUserAdded: [username: string];
   /** Someone gave us privileges; the client acknowledged the server's notification. */

@@ -240,10 +240,18 @@ function usersList(core: ServerCore): string {
 }
 
 function roomsList(core: ServerCore): string {
-  const rooms = [...core.network.rooms.values()].sort((a, b) => b.members.size - a.members.size || (a.name < b.name ? -1 : 1));
-  if (rooms.length === 0) return 'No rooms.';
-  const lines = rooms.slice(0, LIST_LIMIT).map((room) => `${room.name} (${count(room.members.size, 'user')})`);
-  return [`${count(rooms.length, 'room')}:`, ...lines, ...more(rooms.length)].join('\n');
+  // Rooms someone is in, then the empty private rooms (they persist; empty public rooms do not).
+  const inUse = (name: string): number => core.network.rooms.get(name)?.members.size ?? 0;
+  const names = [...core.network.rooms.keys()];
+  for (const room of core.network.privateRooms.values()) if (!core.network.rooms.has(room.name)) names.push(room.name);
+  names.sort((a, b) => inUse(b) - inUse(a) || (a < b ? -1 : 1));
+  if (names.length === 0) return 'No rooms.';
+  const lines = names.slice(0, LIST_LIMIT).map((name) => {
+    const owned = core.network.privateRooms.get(name);
+    const what = owned === undefined ? '' : `, private, owner ${owned.owner}, ${count(owned.members.size, 'member')}`;
+    return `${name} (${count(inUse(name), 'user')}${what})`;
+  });
+  return [`${count(names.length, 'room')}:`, ...lines, ...more(names.length)].join('\n');
 }
 
 const more = (total: number): string[] => (total > LIST_LIMIT ? [`…and ${total - LIST_LIMIT} more.`] : []);

@@ -2,6 +2,7 @@
 // them. Everything here is in memory; what must survive a restart goes through the store.
 
 import { UserStatus, serverResponse, type UserStats } from '../protocol/index.ts';
+import { PrivateRooms, RoomTickers } from './private-rooms.ts';
 import type { StoredStats } from './store/store.ts';
 import type { TokenBucket } from './rate-limit.ts';
 
@@ -83,9 +84,10 @@ export function toWireStats(stats: StoredStats): UserStats {
   };
 }
 
+/** A room someone is in, public or private (core.network.privateRooms says which). */
 export class Room {
   readonly name: string;
-  /** Members in join order, which is the order JoinRoom lists them. */
+  /** Users in the room (joined, not private room membership), in join order, which is the order JoinRoom lists them. */
   readonly members = new Set<OnlineUser>();
 
   constructor(name: string) {
@@ -97,7 +99,12 @@ export class Network {
   readonly online = new Map<string, OnlineUser>();
   /** For each watched name, the online users watching it. */
   private readonly watchers = new Map<string, Set<OnlineUser>>();
+  /** Rooms someone is in; a room goes once empty. */
   readonly rooms = new Map<string, Room>();
+  /** Private rooms with their owners, members and operators, whether anyone is in them or not. */
+  readonly privateRooms = new PrivateRooms();
+  /** Every room's tickers, kept while the room is empty. */
+  readonly tickers = new RoomTickers();
 
   add(user: OnlineUser): void {
     this.online.set(user.username, user);
@@ -165,7 +172,7 @@ export class Network {
     return room;
   }
 
-  /** Removes the user from the room, tells the others, and drops the room once empty. */
+  /** Removes the user from the room, tells the others, and drops the room once empty (a private room lives on in privateRooms). */
   leaveRoom(user: OnlineUser, room: Room): void {
     if (!room.members.delete(user)) return;
     user.rooms.delete(room);

@@ -8,7 +8,9 @@ import { FramedConnection } from '../net/connection.ts';
 import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import { ServerCore } from './core.ts';
 import { refreshPotentialParents } from './handlers/distributed.ts';
+import { expirePrivileges } from './handlers/privileges.ts';
 import { createLogger, type Logger } from './log.ts';
+import { loadRoomState } from './private-rooms.ts';
 import { KeyedRateLimiter, type Clock } from './rate-limit.ts';
 import { InterestIndex } from './recommendations.ts';
 import { Session } from './session.ts';
@@ -55,11 +57,13 @@ export class SoulseekServer {
       store = await openSqliteStore(join(config.dataDir, DATABASE_FILE), { passwordCost: config.passwordCost });
     }
     const privileges = new Map<string, number>();
+    const startedAt = (now ?? Date.now)();
     for (const account of await store.listAccounts()) {
-      if (account.privilegedUntil > Date.now()) privileges.set(account.username, account.privilegedUntil);
+      if (account.privilegedUntil > startedAt) privileges.set(account.username, account.privilegedUntil);
     }
     const interests = InterestIndex.from(await store.allInterests());
     const core = new ServerCore({ config, store, log, privileges, interests, ...(now ? { now } : {}), ...(random ? { random } : {}) });
+    await loadRoomState(core.network, store);
     const server = new SoulseekServer(config, core, log);
     try {
       await server.listen();
@@ -80,6 +84,10 @@ export class SoulseekServer {
         const timer = setInterval(() => refreshPotentialParents(this.core), 1000);
         timer.unref();
         this.timers.push(timer);
+        // Privileges end between requests too: an online user's flag and wishlist interval follow within a second.
+        const privilegesTimer = setInterval(() => expirePrivileges(this.core), 1000);
+        privilegesTimer.unref();
+        this.timers.push(privilegesTimer);
         this.log.info({ host: this.config.host, port: this.port, dataDir: this.config.dataDir }, 'server listening');
         resolve();
       });

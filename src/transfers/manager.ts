@@ -47,6 +47,8 @@ import {
 /** PeerTransferRequest directions: 0 a downloader asks (legacy), 1 an uploader offers the file. */
 const LEGACY_REQUEST = WireDirection.upload;
 const UPLOAD_OFFER = WireDirection.download;
+/** What an ignored user may ask of us that we leave unanswered (an offer of a file we asked for still counts). */
+const IGNORABLE_REQUESTS: ReadonlySet<PeerMessage['name']> = new Set(['PeerTransferQueue', 'PeerTransferRequest', 'PeerPlaceInQueueRequest']);
 
 const ACTIVE_STATES: ReadonlySet<TransferState> = new Set(['requesting', 'connecting', 'transferring']);
 const MiB = 1024 * 1024;
@@ -125,6 +127,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
   private readonly limits: TransferLimits;
   private readonly isPrivileged: (username: string) => boolean;
   private readonly isBanned: (username: string) => boolean;
+  private readonly isIgnored: (username: string) => boolean;
   private readonly retryOptions: RetryOptions;
   private readonly timeouts: TransferTimeouts;
   private readonly placeIntervalMs: number;
@@ -168,6 +171,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     this.limits = { ...options.limits };
     this.isPrivileged = options.isPrivileged ?? (() => false);
     this.isBanned = options.isBanned ?? (() => false);
+    this.isIgnored = options.isIgnored ?? (() => false);
     this.retryOptions = { ...defaultRetry, ...options.retry };
     this.timeouts = { ...defaultTransferTimeouts, ...options.timeouts };
     this.placeIntervalMs = options.placeInQueueIntervalMs ?? 5 * 60_000;
@@ -461,6 +465,8 @@ export class TransferManager extends EventEmitter<TransferEvents> {
 
   private peerMessage(username: string, message: PeerMessage): void {
     if (this.closing) return;
+    // Silence, unlike a ban's refusal: an ignored user is not told they are ignored.
+    if (IGNORABLE_REQUESTS.has(message.name) && !(message.name === 'PeerTransferRequest' && message.direction === UPLOAD_OFFER) && this.isIgnored(username)) return;
     switch (message.name) {
       case 'PeerTransferQueue':
         this.queueRequest(username, message.filename, undefined);

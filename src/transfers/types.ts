@@ -127,6 +127,8 @@ export interface TransferManagerOptions {
   /** Privileged users are served first. */
   isPrivileged?: (username: string) => boolean;
   isBanned?: (username: string) => boolean;
+  /** Users on our ignore list: their queue, legacy and place-in-queue requests get no answer at all. */
+  isIgnored?: (username: string) => boolean;
   retry?: Partial<RetryOptions>;
   timeouts?: Partial<TransferTimeouts>;
   /** How often queued downloads ask for their place in the uploader's queue (default 5 min, 0 = never). */

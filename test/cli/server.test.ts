@@ -10,6 +10,8 @@ import { after, describe, test } from 'node:test';
 import { encode } from '../../src/protocol/index.ts';
 import { attemptLogin, ServerChild, type LogLine } from '../server/durability-child.ts';
 import { RawClient, tempDir } from '../server/harness.ts';
+import { expectNotice } from '../server/server-notice.ts';
+import { HELP_TEXT, NOT_ADMIN } from '../../src/server/admin.ts';
 import { assertExit, runProcess, runSlsk, slskBin, type ProcessResult } from './run-process.ts';
 
 /** Every test gets its own folder; all are removed at the end, whatever happened. */
@@ -53,6 +55,7 @@ describe('slsk server', { concurrency: true }, () => {
       ['--motd', 'default "Welcome to slsk-ts!"'],
       ['--config', 'default: none'],
       ['--log-level', 'default info'],
+      ['--admin', 'default: none'],
     ];
     for (const [option, defaultText] of options) {
       assert.match(result.stdout, new RegExp(`^  ${option} `, 'm'), `${option} is listed`);
@@ -64,7 +67,7 @@ describe('slsk server', { concurrency: true }, () => {
     assert.match(result.stdout, /limits\.loginTimeoutSeconds +60/);
     const examples = result.stdout.slice(result.stdout.indexOf('Examples:'));
     assert.match(examples, /slsk server --host 0\.0\.0\.0/);
-    for (const action of ['add', 'remove', 'list', 'ban', 'unban']) {
+    for (const action of ['add', 'remove', 'list', 'ban', 'unban', 'admin', 'unadmin', 'privileges']) {
       assert.match(result.stdout, new RegExp(`^  slsk server user ${action} `, 'm'), `an example of user ${action}`);
     }
 
@@ -215,7 +218,7 @@ describe('slsk server', { concurrency: true }, () => {
     const table = await user(['list'], dataDir);
     assertExit(table, 0);
     const rows = table.stdout.trimEnd().split('\n').map((line) => line.split(/ {2,}/));
-    assert.deepEqual(rows[0], ['USERNAME', 'CREATED (UTC)', 'BANNED', 'ADMIN']);
+    assert.deepEqual(rows[0], ['USERNAME', 'CREATED (UTC)', 'BANNED', 'ADMIN', 'PRIVILEGED UNTIL (UTC)']);
     assert.deepEqual(rows.slice(1).map(([name, , banned, admin]) => [name, banned, admin]), [
       ['alice', 'no', 'no'],
       ['bob', 'yes', 'yes'],
@@ -288,5 +291,103 @@ describe('slsk server', { concurrency: true }, () => {
     const misuse = await user(['list', '--password', 'pw'], dataDir);
     assertExit(misuse, 2);
     assert.match(misuse.stderr, /--password and --admin go with add only/);
+  });
+  test('--admin NAME (repeatable) lets those users run admin commands; others are refused', async () => {
+    const dataDir = folder();
+    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {}), '--admin', 'boss', '--admin', 'chief']);
+    try {
+      for (const name of ['boss', 'chief']) {
+        const admin = await RawClient.login(server.port, name, 'pw');
+        admin.send({ name: 'PrivateChatMessage', username: 'server', message: 'help' });
+        await expectNotice(admin, HELP_TEXT);
+        await admin.close();
+      }
+      const other = await RawClient.login(server.port, 'other', 'pw');
+      other.send({ name: 'ExecuteCommand', commandType: 'admin', argument: ['users'] });
+      await expectNotice(other, NOT_ADMIN);
+      await other.close();
+    } finally {
+      assert.equal((await server.stop()).code, 0, server.describe());
+    }
+    const empty = await runSlsk(['server', '--admin', '', '--data', dataDir]);
+    assertExit(empty, 2);
+    assert.match(empty.stderr, /--admin needs a username/);
+  });
+
+  // admin and unadmin take effect at the next command; privileges at the user's next login.
+  test('user admin, unadmin and privileges, offline and while the server runs', async () => {
+    const dataDir = folder();
+    assertExit(await user(['add', 'alice', '--password', 'pw'], dataDir), 0);
+    assertExit(await user(['add', 'bob', '--password', 'pw'], dataDir), 0);
+
+    const made = await user(['admin', 'alice', 'bob'], dataDir);
+    assertExit(made, 0);
+    assert.equal(made.stdout, 'made alice an administrator\nmade bob an administrator\n');
+    const unmade = await user(['unadmin', 'bob'], dataDir);
+    assertExit(unmade, 0);
+    assert.equal(unmade.stdout, 'bob is no longer an administrator\n');
+
+    const before = Date.now();
+    const given = await user(['privileges', 'alice', '3'], dataDir);
+    assertExit(given, 0);
+    assert.match(given.stdout, /^gave alice 3 days of privileges, until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\n$/);
+    const more = await user(['privileges', 'alice', '1'], dataDir);
+    assert.match(more.stdout, /^gave alice 1 day of privileges, until /);
+    const accounts = JSON.parse((await user(['list', '--json'], dataDir)).stdout) as { username: string; admin: boolean; privilegedUntil: string | null }[];
+    assert.deepEqual(accounts.map(({ username, admin }) => ({ username, admin })), [
+      { username: 'alice', admin: true },
+      { username: 'bob', admin: false },
+    ]);
+    // 3 + 1 days, counted from the first command's time.
+    const until = Date.parse(accounts[0]!.privilegedUntil!);
+    assert.ok(until >= before + 4 * 86_400_000 && until <= Date.now() + 4 * 86_400_000, accounts[0]!.privilegedUntil!);
+    assert.equal(accounts[1]!.privilegedUntil, null);
+    const table = await user(['list'], dataDir);
+    assert.match(table.stdout, /^alice .* yes +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m);
+    assert.match(table.stdout, /^bob .* no +-$/m);
+
+    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {})]);
+    try {
+      const bob = await RawClient.login(server.port, 'bob', 'pw');
+      bob.send({ name: 'PrivateChatMessage', username: 'server', message: 'users' });
+      await expectNotice(bob, NOT_ADMIN);
+      assertExit(await user(['admin', 'bob'], dataDir), 0);
+      bob.send({ name: 'PrivateChatMessage', username: 'server', message: 'users' });
+      await expectNotice(bob, '1 user online:\nbob (online)');
+
+      // Given while bob is online: it counts from his next login.
+      assertExit(await user(['privileges', 'bob', '2'], dataDir), 0);
+      await bob.close();
+      const { client: again, reply } = await attemptLogin(server.port, 'bob', 'pw');
+      assert.equal(reply.privileged, true);
+      again.send({ name: 'CheckPrivileges' });
+      const left = (await again.next('CheckPrivileges')).timeLeft;
+      assert.ok(left > 2 * 86_400 - 120 && left <= 2 * 86_400, `${left} seconds left`);
+      await again.close();
+    } finally {
+      assert.equal((await server.stop()).code, 0, server.describe());
+    }
+
+    const taken = await user(['privileges', 'alice', '0'], dataDir);
+    assertExit(taken, 0);
+    assert.equal(taken.stdout, 'took away the privileges of alice\n');
+    assert.equal((JSON.parse((await user(['list', '--json'], dataDir)).stdout) as { privilegedUntil: null }[])[0]!.privilegedUntil, null);
+
+    const unknown = await user(['privileges', 'ghost', '1'], dataDir);
+    assertExit(unknown, 1);
+    assert.match(unknown.stderr, /^slsk server user privileges: no account named "ghost"/);
+    const unknownAdmin = await user(['admin', 'ghost'], dataDir);
+    assertExit(unknownAdmin, 1);
+    assert.match(unknownAdmin.stderr, /^slsk server user admin: no account named "ghost"/);
+    for (const [args, message] of [
+      [['privileges', 'alice'], /privileges needs a NAME and DAYS/],
+      [['privileges', 'alice', 'ten'], /DAYS must be a whole number from 0 to 3650, got "ten"/],
+      [['privileges', 'alice', '3651'], /DAYS must be a whole number from 0 to 3650/],
+      [['admin'], /admin needs at least one NAME/],
+    ] as const) {
+      const result = await user(args, dataDir);
+      assertExit(result, 2);
+      assert.match(result.stderr, message);
+    }
   });
 });

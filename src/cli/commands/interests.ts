@@ -109,18 +109,27 @@ function change(client: Client, action: Exclude<Action, 'show'>, items: readonly
   }
 }
 
-/** Whether the lists the server sent back show the change asked for. */
+/**
+ * Whether the lists the server sent back show the change asked for. Servers keep one spelling per
+ * item (soulfind and ours lower-case it and collapse spaces), so items compare that way.
+ */
 function kept(lists: UserInterests, action: Exclude<Action, 'show'>, item: string): boolean {
+  const has = (list: readonly string[]): boolean => list.some((entry) => sameItem(entry, item));
   switch (action) {
     case 'add':
-      return lists.liked.includes(item);
+      return has(lists.liked);
     case 'remove':
-      return !lists.liked.includes(item);
+      return !has(lists.liked);
     case 'hate':
-      return lists.hated.includes(item);
+      return has(lists.hated);
     case 'unhate':
-      return !lists.hated.includes(item);
+      return !has(lists.hated);
   }
+}
+
+function sameItem(a: string, b: string): boolean {
+  const spelling = (item: string): string => item.trim().replace(/\s+/g, ' ').toLowerCase();
+  return spelling(a) === spelling(b);
 }
 
 /** Notices from "server" (how a server explains a refusal) go into the failure message, not stderr. */

@@ -116,6 +116,7 @@ async function user(session: ClientSession, username: string): Promise<number> {
 async function give(session: ClientSession, username: string, days: number): Promise<number> {
   const { client, io, settings, signal } = session;
   await mustExist(session, username);
+  // A refusal (too few days left…) rejects with the server's notice as the message: exit 1.
   const secondsLeft = await client.givePrivileges(username, days, { signal });
   if (settings.json) {
     await writeOut(io.stdout, formatJson({ to: username, days, secondsLeft }, false) + '\n');

@@ -1,12 +1,15 @@
-// `slsk rooms`: the server's public chat rooms with their user counts, busiest first.
+// `slsk rooms`: the server's chat rooms with their user counts, busiest first, and the private
+// rooms you own or belong to, marked as such.
 
+import type { RoomListing } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
 import { formatTable } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
 
-const help = `List the server's chat rooms and how many users are in each.
+const help = `List the server's chat rooms and how many users are in each, with the private rooms you own
+or belong to.
 
 Usage: slsk rooms [--timeout SECONDS] [options]
 
@@ -14,8 +17,10 @@ Options:
   --timeout SECONDS   give up waiting for the server's reply after this long (default 10)
 ${connectionHelp}
 
-Output: a table of users and room, busiest room first ("No rooms." when there are none).
---json prints a JSON array: [{"name", "users"}, ...], in the same order.
+Output: a table of users, room and, for private rooms, what you are in it ("private, owner",
+"private, operator" or "private, member"), busiest room first ("No rooms." when there are none).
+--json prints a JSON array: [{"name", "users"}, ...], in the same order; a private room also has
+"private": "owned" | "member" and "operator": true | false. Private rooms: slsk room --help.
 
 ${exitHelp('the server did not send the room list in time', ['130  interrupted with Ctrl-C'])}
 
@@ -48,9 +53,19 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       await writeOut(io.stdout, 'No rooms.\n');
     } else {
       const paint = painterFor(io.stdout, io.env);
-      const rows = rooms.map((room) => [String(room.users), room.name]);
-      await writeOut(io.stdout, formatTable([{ header: 'users', align: 'right' }, { header: 'room' }], rows, (text) => paint('bold', text)));
+      const anyPrivate = rooms.some((room) => room.private !== undefined);
+      const rows = rooms.map((room) => [String(room.users), room.name, ...(anyPrivate ? [kind(room)] : [])]);
+      const columns = [{ header: 'users', align: 'right' as const }, { header: 'room' }, ...(anyPrivate ? [{ header: 'kind' }] : [])];
+      // Public rooms leave the last column empty: no trailing blanks.
+      await writeOut(io.stdout, formatTable(columns, rows, (text) => paint('bold', text)).replace(/ +$/gm, ''));
     }
     return ClientExit.ok;
   });
+}
+
+/** What a private room is to us; public rooms have nothing to say. */
+function kind(room: RoomListing): string {
+  if (room.private === undefined) return '';
+  if (room.private === 'owned') return 'private, owner';
+  return room.operator === true ? 'private, operator' : 'private, member';
 }

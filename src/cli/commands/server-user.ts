@@ -1,5 +1,6 @@
-// `slsk server user ...`: adds, removes, lists, bans and unbans accounts straight in the server's
-// SQLite database, so an operator needs no client and no running server to manage them.
+// `slsk server user ...`: adds, removes, lists, bans and unbans accounts, makes administrators and
+// gives privileges, straight in the server's SQLite database, so an operator needs no client and no
+// running server to manage them.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,23 +11,34 @@ import { ExitCode, parseCommandArgs, UsageError, writeOut, type CliIo } from '..
 import { painterFor } from '../style.ts';
 import { settingsFrom } from './server-config.ts';
 
-const ACTIONS = ['add', 'remove', 'list', 'ban', 'unban'] as const;
+const ACTIONS = ['add', 'remove', 'list', 'ban', 'unban', 'admin', 'unadmin', 'privileges'] as const;
 type Action = (typeof ACTIONS)[number];
+
+const DAY_MS = 86_400_000;
+/** As the admin command allows (MAX_GRANT_DAYS, not imported so the help needs no server module). */
+const MAX_PRIVILEGE_DAYS = 3650;
 
 export const userHelp = `Accounts: slsk server user <action> [NAME...] [options]
 
 Works on the database in --data (default ${defaultConfig.dataDir}), with the server stopped or running.
-A running server sees new, removed, banned and unbanned accounts at the user's next login, but it
-remembers passwords that already logged in and reads privileges only at start: restart it after
-replacing an account's password (remove, then add). A ban does not disconnect a user who is online.
+A running server sees new, removed, banned and unbanned accounts and privileges given here at the
+user's next login, and admin and unadmin at the next admin command. It remembers passwords that
+already logged in and privileges it holds: restart it after replacing an account's password
+(remove, then add) or taking privileges away (DAYS 0). A ban does not disconnect a user who is
+online; the admin commands (a private message "help" to the user "server") do.
 
 Actions:
   add NAME          create an account; the password comes from --password, else the SLSK_PASSWORD
                     environment variable, else a prompt when stdin is a terminal
   remove NAME...    delete accounts, with their statistics and undelivered private messages
-  list              a table of username, created, banned, admin; --json prints a JSON array
+  list              a table of username, created, banned, admin, privileged until; --json prints a JSON array
   ban NAME...       banned users get no reply to Login (the server closes them after the login timeout)
   unban NAME...     let banned users log in again
+  admin NAME...     make accounts administrators: they may send admin commands to the user "server"
+  unadmin NAME...   take administrator rights away (names in the config's "admins" keep them)
+  privileges NAME DAYS
+                    give DAYS days of privileges (1 to ${MAX_PRIVILEGE_DAYS}), counted from the current end
+                    or from now, whichever is later; DAYS 0 takes them all away
 
 Options:
   --data DIR        the server's data folder (default ${defaultConfig.dataDir})
@@ -46,6 +58,9 @@ Examples:
   slsk server user list --json --data /srv/slsk
   slsk server user ban spammer1 spammer2
   slsk server user unban spammer1
+  slsk server user admin alice
+  slsk server user unadmin alice
+  slsk server user privileges alice 30
   slsk server user remove alice bob
 `;
 
@@ -98,6 +113,12 @@ export async function runUserCommand(argv: readonly string[], io: CliIo): Promis
           return await forEach(names, io, (name) => store.setBanned(name, true), 'banned');
         case 'unban':
           return await forEach(names, io, (name) => store.setBanned(name, false), 'unbanned');
+        case 'admin':
+          return await forEach(names, io, (name) => store.setAdmin(name, true), (name) => `made ${name} an administrator`);
+        case 'unadmin':
+          return await forEach(names, io, (name) => store.setAdmin(name, false), (name) => `${name} is no longer an administrator`);
+        case 'privileges':
+          return await givePrivileges(store, names[0]!, privilegeDays(names[1]!), io);
       }
     } finally {
       await store.close();
@@ -114,7 +135,9 @@ function checkArguments(action: Action, names: string[], values: { password?: st
     throw new UsageError(names.length === 0 ? 'add needs a NAME: slsk server user add NAME' : 'add takes one NAME at a time');
   }
   if (action === 'list' && names.length > 0) throw new UsageError(`list takes no NAME (got ${JSON.stringify(names[0])})`);
-  if ((action === 'remove' || action === 'ban' || action === 'unban') && names.length === 0) {
+  if (action === 'privileges' && names.length !== 2) throw new UsageError('privileges needs a NAME and DAYS: slsk server user privileges NAME DAYS');
+  if (action === 'privileges') privilegeDays(names[1]!);
+  if ((action === 'remove' || action === 'ban' || action === 'unban' || action === 'admin' || action === 'unadmin') && names.length === 0) {
     throw new UsageError(`${action} needs at least one NAME: slsk server user ${action} NAME...`);
   }
   if (action !== 'add' && (values.password !== undefined || values.admin !== undefined)) {
@@ -159,16 +182,48 @@ async function add(store: ServerStore, name: string, password: string, admin: bo
   return ExitCode.ok;
 }
 
+function privilegeDays(text: string): number {
+  const days = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(days >= 0 && days <= MAX_PRIVILEGE_DAYS)) {
+    throw new UsageError(`DAYS must be a whole number from 0 to ${MAX_PRIVILEGE_DAYS}, got ${JSON.stringify(text)}`);
+  }
+  return days;
+}
+
+/** Adds to what is left (a running server does the same for the admin command), or clears with 0. */
+async function givePrivileges(store: ServerStore, name: string, days: number, io: CliIo): Promise<number> {
+  const account = await store.getAccount(name);
+  if (account === undefined) throw new UserCommandError(noAccounts([name]));
+  const now = Date.now();
+  const until = days === 0 ? 0 : Math.max(now, account.privilegedUntil) + days * DAY_MS;
+  await store.setPrivilegedUntil(name, until);
+  const text =
+    days === 0 ? `took away the privileges of ${name}\n` : `gave ${name} ${days} day${days === 1 ? '' : 's'} of privileges, until ${utc(until)} UTC\n`;
+  await writeOut(io.stdout, text);
+  return ExitCode.ok;
+}
+
+const utc = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+
 /** Applies a change to every name, reporting the unknown ones rather than stopping at the first. */
-async function forEach(names: readonly string[], io: CliIo, change: (name: string) => Promise<boolean>, done: string): Promise<number> {
+async function forEach(
+  names: readonly string[],
+  io: CliIo,
+  change: (name: string) => Promise<boolean>,
+  done: string | ((name: string) => string),
+): Promise<number> {
   const unknown: string[] = [];
   for (const name of new Set(names)) {
-    if (await change(name)) await writeOut(io.stdout, `${done} ${name}\n`);
+    if (await change(name)) await writeOut(io.stdout, `${typeof done === 'string' ? `${done} ${name}` : done(name)}\n`);
     else unknown.push(name);
   }
   if (unknown.length === 0) return ExitCode.ok;
-  const list = unknown.map((name) => JSON.stringify(name)).join(', ');
-  throw new UserCommandError(`no account named ${list}: check the spelling with 'slsk server user list', and --data if the server uses another folder`);
+  throw new UserCommandError(noAccounts(unknown));
+}
+
+function noAccounts(names: readonly string[]): string {
+  const list = names.map((name) => JSON.stringify(name)).join(', ');
+  return `no account named ${list}: check the spelling with 'slsk server user list', and --data if the server uses another folder`;
 }
 
 async function list(store: ServerStore, json: boolean, dataDir: string, io: CliIo): Promise<number> {
@@ -190,8 +245,14 @@ async function list(store: ServerStore, json: boolean, dataDir: string, io: CliI
   }
   const yesNo = (flag: boolean): string => (flag ? 'yes' : 'no');
   const table = [
-    ['USERNAME', 'CREATED (UTC)', 'BANNED', 'ADMIN'],
-    ...accounts.map((a) => [a.username, new Date(a.createdAt).toISOString().slice(0, 19).replace('T', ' '), yesNo(a.banned), yesNo(a.admin)]),
+    ['USERNAME', 'CREATED (UTC)', 'BANNED', 'ADMIN', 'PRIVILEGED UNTIL (UTC)'],
+    ...accounts.map((a) => [
+      a.username,
+      utc(a.createdAt),
+      yesNo(a.banned),
+      yesNo(a.admin),
+      a.privilegedUntil > Date.now() ? utc(a.privilegedUntil) : '-',
+    ]),
   ];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
   const bold = painterFor(io.stdout, io.env);

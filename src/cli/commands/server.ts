@@ -23,7 +23,7 @@ function settingsList(): string {
 const serverHelp = `Run a Soulseek server in the foreground, or manage its accounts.
 
 Usage: slsk server [options]
-       slsk server user <add|remove|list|ban|unban> [NAME...] [options]
+       slsk server user <add|remove|list|ban|unban|admin|unadmin|privileges> [NAME...] [options]
 
 Options:
   --host ADDRESS     address to listen on (default ${defaultConfig.host}; 0.0.0.0 serves your LAN)
@@ -33,6 +33,9 @@ Options:
                      (default off: the first login with a new name registers it)
   --max-users N      most users online at once; later logins get SVRFULL (default ${defaultConfig.maxUsers})
   --motd TEXT        the greeting clients show after login (default ${JSON.stringify(defaultConfig.motd)})
+  --admin NAME       NAME may use the admin commands (a private message "help" to the user "server");
+                     repeat it for several; replaces the config file's "admins" (default: none, besides
+                     accounts made administrators with 'slsk server user admin NAME')
   --config FILE      JSON file with any of the settings below (default: none); options given on the
                      command line override it
   --log-level LEVEL  ${LOG_LEVELS.join('|')} (default ${defaultConfig.logLevel})
@@ -52,6 +55,7 @@ Examples:
   slsk server                                      127.0.0.1:${defaultConfig.port}, database in ${defaultConfig.dataDir}
   slsk server --host 0.0.0.0 --motd "Hello, LAN"   serve the local network
   slsk server --port 0 --data /tmp/slsk-test       any free port, a throwaway database
+  slsk server --admin alice --admin bob            alice and bob may run admin commands
   slsk server --config server.json --log-level warn
       with server.json: {"private": true, "excludedSearchPhrases": ["bootleg"], "limits": {"maxChatLength": 500}}
   slsk server user add alice --data ./data && slsk server --private --data ./data
@@ -75,6 +79,7 @@ const OPTIONS = {
   private: { type: 'boolean' },
   'max-users': { type: 'string' },
   motd: { type: 'string' },
+  admin: { type: 'string', multiple: true },
   config: { type: 'string' },
   'log-level': { type: 'string' },
 } as const;
@@ -132,6 +137,10 @@ function optionsToConfig(values: ServerValues): ServerConfigInput {
   if (values.private === true) input.private = true;
   if (values['max-users'] !== undefined) input.maxUsers = wholeNumber('--max-users', values['max-users'], 1, 10_000_000);
   if (values.motd !== undefined) input.motd = values.motd;
+  if (values.admin !== undefined) {
+    if (values.admin.some((name) => name === '')) throw new UsageError('--admin needs a username, such as --admin alice');
+    input.admins = values.admin;
+  }
   const level = values['log-level'];
   if (level !== undefined) {
     if (!isLogLevel(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);

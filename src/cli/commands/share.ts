@@ -3,9 +3,9 @@
 // browses and upload requests until Ctrl-C, with a status line on a terminal and a log otherwise.
 
 import { mkdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { IncomingSearch, SearchAnswer } from '../../client/index.ts';
+import type { UserLists } from '../../client/user-lists.ts';
 import type { ScanProgress, ScanSummary, SharesLibrary } from '../../shares/index.ts';
 import type { Transfer, TransferManager, TransferState } from '../../transfers/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
@@ -21,6 +21,7 @@ import {
   withClient,
   type ClientSession,
 } from '../client-options.ts';
+import { DATA_HELP, DATA_OPTION, resolveDataDir, userListsPath } from '../data-dir.ts';
 import { clockTime, humanSize, humanSpeed, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { elapsed, terminalColumns } from '../transfer-run.ts';
@@ -29,7 +30,7 @@ const DEFAULT_SLOTS = 2;
 
 const help = `Share folders: stay online answering searches, browses and downloads until Ctrl-C.
 
-Usage: slsk share DIR... [--data DIR] [--slots N] [--ignore PATTERN]... [options]
+Usage: slsk share DIR... [--buddies DIR]... [--data DIR] [--slots N] [--ignore PATTERN]... [options]
 
 Arguments:
   DIR         a folder to share, with everything under it; several may be given. Each is shared
@@ -37,9 +38,12 @@ Arguments:
               Two folders with the same name cannot be shared together
 
 Options:
-  --data DIR          where the index of the shares (shares.sqlite) and the upload queue
-                      (transfers.sqlite) are kept between runs (default: $XDG_DATA_HOME/slsk, else
-                      ~/.local/share/slsk); a later run scans only what changed
+  --buddies DIR       share DIR with your buddies only (slsk buddy add USER): others see its files
+                      as locked; may be given several times, with or without DIRs for everyone
+${DATA_HELP}
+                      It keeps the index of the shares (shares.sqlite), the upload queue
+                      (transfers.sqlite) and the buddy and ignore lists (user-lists.sqlite);
+                      a later run scans only what changed
   --slots N           uploads at once (default ${DEFAULT_SLOTS}); more wait in the queue, in turn
   --ignore PATTERN    leave out names matching PATTERN ('*.tmp', '.*', 'Thumbs.db', or a path
                       inside a share with /); may be given several times
@@ -48,7 +52,11 @@ ${connectionHelp}
 It scans the folders first (new and changed files; audio files' bitrate and length are read),
 then logs in, tells the server how many files and folders it shares, and takes part in the
 distributed search network as other clients do. Everyone may search, browse and download
-everything shared. Files are only ever sent from the shared folders, as they were when scanned.
+everything shared; the --buddies folders only buddies (slsk buddy add USER). Users on the ignore
+list (slsk ignore add USER) get nothing: their searches, browses, messages and download requests are
+dropped. Changes to either list made while it runs take effect within a few seconds.
+Privileged users go first in the upload queue.
+Files are only ever sent from the shared folders, as they were when scanned.
 Uploads still queued when it stops are served on the next run with the same --data.
 
 While it runs: on a terminal, stderr shows one status line (files shared, searches answered,
@@ -74,13 +82,14 @@ ${exitHelp('the folders could not be scanned or the data folder is not usable', 
 Examples:
   slsk share ~/Music                                 share one folder
   slsk share ~/Music ~/Audiobooks --slots 4          two folders, four uploads at once
+  slsk share ~/Music --buddies ~/Rare                ~/Rare for buddies only
   slsk share ~/Music --ignore '*.jpg' --ignore '.*'  leave out pictures and hidden files
   slsk share ~/Music --data /srv/slsk --json >> share.log
 `;
 
 export const shareCommand: Command = {
   summary: 'Share folders and stay online: answer searches and browses, upload files, until Ctrl-C',
-  usage: 'slsk share DIR... [--data DIR] [--slots N] [--ignore PATTERN]... [--json]',
+  usage: 'slsk share DIR... [--buddies DIR]... [--data DIR] [--slots N] [--ignore PATTERN]... [--json]',
   example: 'slsk share ~/Music',
   help,
   run,
@@ -88,31 +97,29 @@ export const shareCommand: Command = {
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
-  data: { type: 'string' },
+  ...DATA_OPTION,
+  buddies: { type: 'string', multiple: true },
   slots: { type: 'string' },
   ignore: { type: 'string', multiple: true },
 } as const;
 
 interface SharePlan {
-  folders: string[];
+  folders: { path: string; visibility: 'everyone' | 'buddies' }[];
   dataDir: string;
   slots: number;
   ignore: string[];
 }
 
-/** $XDG_DATA_HOME/slsk, else ~/.local/share/slsk. */
-export function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
-  const xdg = env['XDG_DATA_HOME'];
-  const base = xdg !== undefined && xdg !== '' ? xdg : join(env['HOME'] ?? homedir(), '.local', 'share');
-  return join(base, 'slsk');
-}
+/** How often the lists are read again for changes `slsk buddy` and `slsk ignore` made meanwhile. */
+const LISTS_REFRESH_MS = 2000;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (positionals.length === 0) throw new UsageError('missing DIR: slsk share FOLDER... (for example slsk share ~/Music)');
-  const folders: string[] = [];
+  const buddiesOnly = values.buddies ?? [];
+  if (positionals.length === 0 && buddiesOnly.length === 0) throw new UsageError('missing DIR: slsk share FOLDER... (for example slsk share ~/Music)');
+  const folders: SharePlan['folders'] = [];
   const names = new Map<string, string>();
-  for (const dir of positionals) {
+  for (const [i, dir] of [...positionals, ...buddiesOnly].entries()) {
     const path = resolve(dir);
     let isDirectory = false;
     try {
@@ -126,12 +133,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const other = names.get(name.toLowerCase());
     if (other !== undefined) throw new UsageError(`${other} and ${path} would both be shared as ${JSON.stringify(name)}: share one of them, or a folder above both`);
     names.set(name.toLowerCase(), path);
-    folders.push(path);
+    folders.push({ path, visibility: i < positionals.length ? 'everyone' : 'buddies' });
   }
-  if (values.data === '') throw new UsageError('--data needs a folder');
   const plan: SharePlan = {
     folders,
-    dataDir: resolve(values.data ?? defaultDataDir(io.env)),
+    dataDir: resolveDataDir(values.data, io.env),
     slots: countOption('--slots', values.slots, 0, 1000) ?? DEFAULT_SLOTS,
     ignore: values.ignore ?? [],
   };
@@ -146,21 +152,33 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { SharesLibrary } = await import('../../shares/index.ts');
   let library: SharesLibrary;
   try {
-    library = await SharesLibrary.open({ database: join(plan.dataDir, 'shares.sqlite'), folders: folders.map((path) => ({ path })), ignore: plan.ignore });
+    library = await SharesLibrary.open({ database: join(plan.dataDir, 'shares.sqlite'), folders, ignore: plan.ignore });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(error.message);
     io.stderr.write(`slsk share: cannot open the shares index in ${plan.dataDir}: ${error instanceof Error ? error.message : String(error)}\n`);
     return ClientExit.failure;
   }
+  const { UserLists } = await import('../../client/user-lists.ts');
+  let lists: UserLists;
   try {
-    return await withClient(settings, io, { command: 'share', distributed: true }, (session) => runShare(session, library, plan));
+    lists = UserLists.open(userListsPath(plan.dataDir), { refreshIntervalMs: LISTS_REFRESH_MS });
+  } catch (error) {
+    await library.close();
+    io.stderr.write(`slsk share: cannot open the buddy and ignore lists in ${plan.dataDir}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ClientExit.failure;
+  }
+  try {
+    return await withClient(settings, io, { command: 'share', distributed: true }, (session) => runShare(session, library, lists, plan));
   } finally {
+    lists.close();
     await library.close();
   }
 }
 
-async function runShare(session: ClientSession, library: SharesLibrary, plan: SharePlan): Promise<number> {
+async function runShare(session: ClientSession, library: SharesLibrary, lists: UserLists, plan: SharePlan): Promise<number> {
   const { client, io, settings, signal } = session;
+  // Ignored users' messages, searches and browses are dropped by the client from here on.
+  client.setUserLists(lists);
   const view = new ShareView(io, settings.json, settings.username, plan.slots);
 
   // ---- scan ----
@@ -192,8 +210,10 @@ async function runShare(session: ClientSession, library: SharesLibrary, plan: Sh
     // Only uploads happen here; the manager wants the folders all the same.
     downloadDir: join(plan.dataDir, 'downloads'),
     incompleteDir: join(plan.dataDir, 'downloads', '.incomplete'),
-    resolveUpload: (virtualPath) => library.resolve(virtualPath, { buddy: false }),
+    resolveUpload: (virtualPath, username) => library.resolve(virtualPath, { buddy: lists.isBuddy(username) }),
     uploadSlots: plan.slots,
+    isPrivileged: (username) => client.isPrivileged(username),
+    isIgnored: lists.isIgnored,
     progressIntervalMs: 1000,
   });
   const stats = new UploadStats();
@@ -220,7 +240,7 @@ async function runShare(session: ClientSession, library: SharesLibrary, plan: Sh
   try {
     await manager.start();
     const respond = library.responder({
-      isBuddy: () => false,
+      isBuddy: lists.isBuddy,
       slotsFree: () => stats.counts(manager).active < plan.slots,
       avgSpeed: () => stats.averageSpeed(),
       queueLength: () => stats.counts(manager).queued,
@@ -230,7 +250,7 @@ async function runShare(session: ClientSession, library: SharesLibrary, plan: Sh
       if (answer !== undefined) view.search(search, answer.files.length + (answer.lockedFiles?.length ?? 0), stats.counts(manager));
       return answer;
     });
-    const provider = library.sharesProvider(() => false);
+    const provider = library.sharesProvider(lists.isBuddy);
     client.setSharesProvider({
       shares: (requester) => {
         view.browse(requester, stats.counts(manager));
@@ -247,6 +267,7 @@ async function runShare(session: ClientSession, library: SharesLibrary, plan: Sh
   } finally {
     client.setSearchResponder(undefined);
     client.setSharesProvider(undefined);
+    client.setUserLists(undefined);
     view.clear();
     await manager.close();
   }

@@ -1,13 +1,18 @@
 // Which handler answers which message. The table's type lists every message a client may send,
 // so a message without a handler does not compile.
 
+import * as admin from './admin.ts';
 import * as chat from './chat.ts';
 import type { HandlerTable } from './context.ts';
 import * as distributed from './distributed.ts';
+import * as interests from './interests.ts';
 import * as legacy from './legacy.ts';
 import * as presence from './presence.ts';
+import * as privileges from './privileges.ts';
+import * as privateRooms from './private-rooms.ts';
 import * as rooms from './rooms.ts';
 import * as search from './search.ts';
+import * as tickers from './tickers.ts';
 
 const ignored = legacy.ignoredHandler;
 
@@ -26,8 +31,6 @@ export const handlers: HandlerTable = {
   CannotConnect: presence.cannotConnect,
   Ping: presence.ping,
   NewPassword: presence.newPassword,
-  CheckPrivileges: presence.checkPrivileges,
-  GetUserPrivileges: presence.getUserPrivileges,
   // rooms
   JoinRoom: rooms.joinRoom,
   LeaveRoom: rooms.leaveRoom,
@@ -35,6 +38,16 @@ export const handlers: HandlerTable = {
   RoomList: rooms.roomList,
   EnablePublicChat: rooms.enablePublicChat,
   DisablePublicChat: rooms.disablePublicChat,
+  SetRoomTicker: tickers.setRoomTicker,
+  // private rooms
+  PrivateRoomGrantMembership: privateRooms.grantMembership,
+  PrivateRoomRevokeMembership: privateRooms.revokeMembership,
+  PrivateRoomDropMembership: privateRooms.dropMembership,
+  PrivateRoomDropOwnership: privateRooms.dropOwnership,
+  PrivateRoomGrantOperator: privateRooms.grantOperator,
+  PrivateRoomRevokeOperator: privateRooms.revokeOperator,
+  PrivateRoomOperatorRevoked: privateRooms.operatorRevoked, // client-sent: an operator gives up its rights
+  TogglePrivateRoomInvites: privateRooms.toggleInvites,
   // private messages
   PrivateChatMessage: chat.privateChatMessage,
   PrivateChatMessageAck: chat.privateChatMessageAck,
@@ -51,42 +64,38 @@ export const handlers: HandlerTable = {
   BranchRoot: distributed.branchRoot,
   ChildDepth: distributed.childDepth,
   ParentIP: distributed.parentIP,
-  // obsolete requests answered empty, as soulfind does
-  GetRecommendations: legacy.getRecommendations,
-  GetGlobalRecommendations: legacy.getGlobalRecommendations,
-  GetUserInterests: legacy.getUserInterests,
-  GetSimilarUsers: legacy.getSimilarUsers,
-  GetItemRecommendations: legacy.getItemRecommendations,
-  GetItemSimilarUsers: legacy.getItemSimilarUsers,
-  GetInterests: legacy.getInterests,
-  DeprecatedGetItemRecommendations: legacy.deprecatedGetItemRecommendations,
-  GetRelatedSearches: legacy.getRelatedSearches,
+  // interests and recommendations
+  AddInterest: interests.addInterest,
+  RemoveInterest: interests.removeInterest,
+  AddHatedInterest: interests.addHatedInterest,
+  RemoveHatedInterest: interests.removeHatedInterest,
+  GetUserInterests: interests.getUserInterests,
+  GetRecommendations: interests.getRecommendations,
+  GetGlobalRecommendations: interests.getGlobalRecommendations,
+  GetSimilarUsers: interests.getSimilarUsers,
+  GetItemRecommendations: interests.getItemRecommendations,
+  GetItemSimilarUsers: interests.getItemSimilarUsers,
+  GetRelatedSearches: interests.getRelatedSearches,
+  GetInterests: interests.getInterests,
+  DeprecatedGetItemRecommendations: interests.deprecatedGetItemRecommendations,
+  // privileges
+  CheckPrivileges: privileges.checkPrivileges,
+  GetUserPrivileges: privileges.getUserPrivileges,
+  GiveUserPrivileges: privileges.giveUserPrivileges,
+  PrivilegesNotificationAck: privileges.privilegesNotificationAck,
+  // administration
+  ExecuteCommand: admin.executeCommand,
+  // obsolete, still relayed
   SendConnectTicket: legacy.sendConnectTicket,
-  // parsed and ignored: defunct, or arriving with the private-rooms / interests / privileges issue
+  // parsed and ignored: defunct, or only ever sent by the server
   IgnoreUser: ignored,
   UnignoreUser: ignored,
-  FileSearchRoom: ignored,
+  FileSearchRoom: ignored, // obsolete room search, replaced by RoomSearch
   SendDownloadSpeed: ignored, // reports another user's speed: a user acts only for itself
-  ExecuteCommand: ignored,
   GetUserList: ignored,
   TunneledMessage: ignored,
   Unknown80: ignored,
   ExactFileSearch: ignored,
-  AddInterest: ignored,
-  RemoveInterest: ignored,
-  AddHatedInterest: ignored,
-  RemoveHatedInterest: ignored,
-  SetRoomTicker: ignored,
-  AddPrivilegedUser: ignored,
-  GiveUserPrivileges: ignored,
-  PrivilegesNotification: ignored,
-  PrivilegesNotificationAck: ignored,
-  PrivateRoomGrantMembership: ignored,
-  PrivateRoomRevokeMembership: ignored,
-  PrivateRoomDropMembership: ignored,
-  PrivateRoomDropOwnership: ignored,
-  TogglePrivateRoomInvites: ignored,
-  PrivateRoomGrantOperator: ignored,
-  PrivateRoomRevokeOperator: ignored,
-  PrivateRoomOperatorRevoked: ignored,
+  AddPrivilegedUser: ignored, // server to client only: a user cannot make itself privileged
+  PrivilegesNotification: ignored, // server to client only; the client answers with the ack
 };

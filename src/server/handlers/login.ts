@@ -7,7 +7,8 @@ import type { ServerCore } from '../core.ts';
 import type { Session } from '../session.ts';
 import { AccountExistsError } from '../store/store.ts';
 import { deliverPending, SERVER_USERNAME } from './chat.ts';
-import { roomListFrame } from './rooms.ts';
+import { applyPrivileges } from './privileges.ts';
+import { sendRoomList } from './room-lists.ts';
 
 export const MAX_USERNAME_LENGTH = 30;
 
@@ -52,12 +53,21 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
     log.info('banned user tried to log in');
     return;
   }
+  if (core.kickBans.has(m.username)) {
+    // A kicked user is kept out like a banned one until the kick ban ends.
+    log.info('kicked user tried to log in');
+    return;
+  }
   if (account === undefined && core.config.private) return fail(LoginFailure.serverPrivate);
   if (!core.network.online.has(m.username) && core.network.online.size >= core.config.maxUsers) return fail(LoginFailure.serverFull);
   if (account === undefined) {
     try {
       account = await core.store.createAccount(m.username, m.password);
       core.rememberPassword(m.username, m.password);
+      // An account removed with `slsk server user remove` while the server ran left its interests
+      // and privileges in memory: the new account with that name starts without them.
+      core.interests.forgetUser(m.username);
+      core.recordPrivileges(m.username, 0);
       log.info('account registered');
     } catch (error) {
       // Two first logins raced: the other one created it, so check the password like any login.
@@ -69,6 +79,12 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
   }
   const stats = await core.store.getStats(m.username);
   if (session.disconnected) return;
+
+  // Privileges written to the store while the server runs (`slsk server user privileges`) count
+  // from the user's next login. The later end wins, so a gift still being written is not undone.
+  if (account !== undefined && account.privilegedUntil > Math.max(core.now(), core.privilegedUntil(m.username))) {
+    applyPrivileges(core, m.username, account.privilegedUntil);
+  }
 
   const previous = core.network.online.get(m.username);
   // Register the new session before dropping the old one, so watchers never see the user go
@@ -93,7 +109,8 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
       privileged: user.privileged,
     }),
   );
-  session.send(roomListFrame(core, core.config.loginRoomListMinUsers));
+  // The RoomList, then the member and operator lists of each private room the user is in.
+  sendRoomList(core, user, core.config.loginRoomListMinUsers);
   session.send(serverResponse.ParentMinSpeed({ parentMinSpeed: core.config.parentMinSpeed }));
   session.send(serverResponse.ParentSpeedRatio({ parentSpeedRatio: core.config.parentSpeedRatio }));
   session.send(

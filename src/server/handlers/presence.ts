@@ -126,11 +126,3 @@ export const newPassword: Handler<'NewPassword'> = async ({ core, user, session 
   core.rememberPassword(user.username, m.password);
   session.log.info({ user: user.username }, 'password changed');
 };
-
-export const checkPrivileges: Handler<'CheckPrivileges'> = ({ core, user }) => {
-  user.send(serverResponse.CheckPrivileges({ timeLeft: core.privilegeSecondsLeft(user.username) }));
-};
-
-export const getUserPrivileges: Handler<'GetUserPrivileges'> = ({ core, user }, m) => {
-  user.send(serverResponse.GetUserPrivileges({ username: m.username, privileged: core.isPrivileged(m.username) }));
-};

@@ -1,10 +1,12 @@
-// Public chat rooms: join (created on first join), leave, talk, the room list, and the public chat
-// feed. Private rooms and tickers arrive with a later issue; the room code leaves room for them.
+// Chat rooms: join (a public room is created on first join, a private one when asked for), leave,
+// talk, the room list, and the public chat feed. Private room management is in private-rooms.ts.
 
 import { serverResponse } from '../../protocol/index.ts';
 import type { ServerCore } from '../core.ts';
 import type { OnlineUser, Room } from '../network.ts';
 import type { Handler } from './context.ts';
+import { createPrivateRoom, createProblem } from './private-rooms.ts';
+import { membersFrame, operatorsFrame, roomListFrame } from './room-lists.ts';
 
 const MAX_ROOM_NAME = 24;
 
@@ -17,7 +19,7 @@ export function roomNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-export const joinRoom: Handler<'JoinRoom'> = ({ core, user }, m) => {
+export const joinRoom: Handler<'JoinRoom'> = async ({ core, user }, m) => {
   const problem = roomNameProblem(m.roomName);
   if (problem !== undefined) {
     core.sendServerNotice(user, problem);
@@ -25,15 +27,33 @@ export const joinRoom: Handler<'JoinRoom'> = ({ core, user }, m) => {
   }
   const existing = core.network.rooms.get(m.roomName);
   if (existing?.members.has(user)) return;
+  const privateRoom = core.network.privateRooms.get(m.roomName);
+  if (privateRoom !== undefined && !privateRoom.admits(user.username)) {
+    user.send(serverResponse.CannotCreateRoom({ roomName: m.roomName }));
+    core.sendServerNotice(user, `The room you are trying to enter (${m.roomName}) is registered as private.`);
+    return;
+  }
   if (user.rooms.size >= core.config.limits.maxJoinedRooms) {
     core.sendServerNotice(user, `You are in ${user.rooms.size} rooms, the most this server allows.`);
     return;
   }
-  if (m.isPrivate === true) {
-    core.sendServerNotice(user, `Room "${m.roomName}" was joined as a public room: private rooms are not available on this server yet.`);
+  let created: Promise<void> | undefined;
+  if (m.isPrivate === true && privateRoom === undefined) {
+    if (existing !== undefined) {
+      // A public room in use stays public; the user joins it as such.
+      core.sendServerNotice(user, `Room (${m.roomName}) is registered as public.`);
+    } else {
+      const refusal = createProblem(core, user);
+      if (refusal !== undefined) {
+        core.sendServerNotice(user, refusal);
+        return;
+      }
+      created = createPrivateRoom(core, user, m.roomName);
+    }
   }
   const room = core.network.joinRoom(user, m.roomName);
   announceJoin(core, room, user);
+  await created;
 };
 
 function announceJoin(core: ServerCore, room: Room, joiner: OnlineUser): void {
@@ -47,6 +67,7 @@ function announceJoin(core: ServerCore, room: Room, joiner: OnlineUser): void {
   });
   const members = [...room.members];
   for (const member of members) if (member !== joiner) member.send(joined);
+  const privateRoom = core.network.privateRooms.get(room.name);
   joiner.send(
     serverResponse.JoinRoom({
       roomName: room.name,
@@ -55,9 +76,15 @@ function announceJoin(core: ServerCore, room: Room, joiner: OnlineUser): void {
       usersStats: members.map((u) => u.wireStats),
       usersSlotsFree: members.map(() => 0),
       usersCountries: members.map(() => ''),
+      ...(privateRoom === undefined ? {} : { owner: privateRoom.owner, operator: privateRoom.operatorNames() }),
     }),
   );
-  joiner.send(serverResponse.RoomTickers({ room: room.name, tickers: [] }));
+  const tickers = core.network.tickers.of(room.name).map(([username, ticker]) => ({ username, ticker }));
+  joiner.send(serverResponse.RoomTickers({ room: room.name, tickers }));
+  if (privateRoom !== undefined) {
+    joiner.send(membersFrame(privateRoom));
+    joiner.send(operatorsFrame(privateRoom));
+  }
   core.log.debug({ user: joiner.username, room: room.name, members: members.length }, 'joined room');
 }
 
@@ -75,26 +102,14 @@ export const roomChatMessage: Handler<'RoomChatMessage'> = ({ core, user }, m) =
   if (m.message.length > core.config.limits.maxChatLength || m.message.length === 0) return;
   const frame = serverResponse.RoomChatMessage({ roomName: room.name, username: user.username, message: m.message });
   for (const member of room.members) member.send(frame);
+  // The public chat feed carries public rooms only: a private room's talk stays with its members.
+  if (core.network.privateRooms.get(room.name) !== undefined) return;
   const copy = serverResponse.PublicChatMessage({ room: room.name, username: user.username, message: m.message });
   for (const listener of core.publicChatListeners) if (!room.members.has(listener)) listener.send(copy);
 };
 
-/** The room list; `minUsers` leaves out small rooms (the list sent right after login does). */
-export function roomListFrame(core: ServerCore, minUsers = 0): Uint8Array {
-  const rooms = [...core.network.rooms.values()].filter((room) => room.members.size >= minUsers);
-  return serverResponse.RoomList({
-    rooms: rooms.map((room) => room.name),
-    roomsUserCount: rooms.map((room) => room.members.size),
-    roomsPrivateOwned: [],
-    roomsPrivateOwnedUserCount: [],
-    roomsPrivate: [],
-    roomsPrivateUserCount: [],
-    roomsPrivateOperated: [],
-  });
-}
-
 export const roomList: Handler<'RoomList'> = ({ core, user }) => {
-  user.send(roomListFrame(core));
+  user.send(roomListFrame(core, user));
 };
 
 export const enablePublicChat: Handler<'EnablePublicChat'> = ({ core, user }) => {

@@ -89,9 +89,19 @@ export const userSearch: Handler<'UserSearch'> = ({ core, user }, m) => {
 
 export const roomSearch: Handler<'RoomSearch'> = ({ core, user }, m) => {
   const room = core.network.rooms.get(m.room);
-  // Only members may search a room.
-  if (room === undefined || !room.members.has(user)) return;
-  if (!admit(core, user, m.query, 'room')) return;
+  const privateRoom = core.network.privateRooms.get(m.room);
+  if (privateRoom !== undefined) {
+    // A private room is searched by its members only (joined or not), and a stranger is told so.
+    if (!privateRoom.admits(user.username)) {
+      core.sendServerNotice(user, `You cannot search room ${m.room}: it is a private room you are not a member of.`);
+      return;
+    }
+  } else if (room === undefined || !room.members.has(user)) {
+    // A public room is searched by the users in it; the rest is ignored.
+    return;
+  }
+  // A private room nobody is in has no one to search.
+  if (room === undefined || !admit(core, user, m.query, 'room')) return;
   const frame = serverResponse.FileSearch({ username: user.username, ticket: m.ticket, query: m.query });
   for (const member of room.members) if (member !== user) member.send(frame);
 };

@@ -163,8 +163,14 @@ export class SqliteStore implements ServerStore {
   deleteAccount(username: string): Promise<boolean> {
     return this.#run(() => {
       checkText('username', username);
-      // One statement: the ON DELETE CASCADE foreign keys remove stats and pending messages in it.
-      return changed(this.#statement('DELETE FROM accounts WHERE username = ?').run(username));
+      // The ON DELETE CASCADE foreign keys remove stats, messages, interests, the private rooms the
+      // user owns with their members, and the user's tickers. Other users' tickers in those rooms
+      // have no key to follow (tickers of public rooms are stored too), so they go here: left,
+      // a private room's wall would show in a public room of the same name.
+      return this.#transaction(() => {
+        this.#statement('DELETE FROM room_tickers WHERE room IN (SELECT name FROM private_rooms WHERE owner = ?)').run(username);
+        return changed(this.#statement('DELETE FROM accounts WHERE username = ?').run(username));
+      });
     });
   }
 
