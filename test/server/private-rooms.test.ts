@@ -329,6 +329,23 @@ describe('private rooms', () => {
     assert.deepEqual(await drain(reader!), [{ name: 'PublicChatMessage', room: 'lobby', username: 'ann', message: 'hello all' }]);
   });
 
+  test('the admin rooms command shows which rooms are private, empty ones included', async () => {
+    const own = await startServer({ admins: ['root'] });
+    try {
+      const [ann, ben, root] = await Promise.all(['ann', 'ben', 'root'].map((name) => RawClient.login(own.port, name)));
+      await act(ann!, { name: 'JoinRoom', roomName: 'den', isPrivate: true });
+      await act(ann!, { name: 'PrivateRoomGrantMembership', room: 'den', username: 'ben' });
+      await act(ben!, { name: 'JoinRoom', roomName: 'lobby' });
+      await act(ann!, { name: 'JoinRoom', roomName: 'quiet', isPrivate: true });
+      await act(ann!, { name: 'LeaveRoom', roomName: 'quiet' });
+      root!.send({ name: 'PrivateChatMessage', username: 'server', message: 'rooms' });
+      await expectNotice(root!, ['3 rooms:', 'den (1 user, private, owner ann, 1 member)', 'lobby (1 user)', 'quiet (0 users, private, owner ann, 0 members)'].join('\n'));
+      for (const client of [ann!, ben!, root!]) await client.close();
+    } finally {
+      await own.close();
+    }
+  });
+
   test('rooms, members, operators, tickers and the invitation setting survive a restart', async () => {
     const dataDir = tempDir();
     try {

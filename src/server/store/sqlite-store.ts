@@ -23,11 +23,14 @@ import { DEFAULT_PASSWORD_COST, hashPassword, validatePasswordCost, verifyPasswo
 export interface SqliteStoreOptions {
   /** scrypt's N for new hashes (a power of two ≥ 1024); existing hashes keep the cost they were made with. */
   passwordCost?: number;
+  /** Unacknowledged private messages kept per recipient (default 1000); the oldest go past it. */
+  pendingMessagesPerRecipient?: number;
 }
 
 /** How long a write waits for another process (an admin tool on the same file) to release its lock. */
 const BUSY_TIMEOUT_MS = 5000;
 const UINT32_MAX = 0xffff_ffff;
+export const DEFAULT_PENDING_MESSAGES_PER_RECIPIENT = 1000;
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
 
 /** Every call on a store after close() rejects with this. */
@@ -64,19 +67,25 @@ export class SqliteStore implements ServerStore {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #passwordCost: number;
+  readonly #pendingPerRecipient: number;
   readonly #statements = new Map<string, StatementSync>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
-  private constructor(path: string, db: DatabaseSync, passwordCost: number) {
+  private constructor(path: string, db: DatabaseSync, passwordCost: number, pendingPerRecipient: number) {
     this.path = path;
     this.#db = db;
     this.#passwordCost = passwordCost;
+    this.#pendingPerRecipient = pendingPerRecipient;
   }
 
   static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
     if (typeof path !== 'string' || path === '') throw new TypeError('the database path must be a non-empty string');
     const passwordCost = validatePasswordCost(options.passwordCost ?? DEFAULT_PASSWORD_COST);
+    const pendingPerRecipient = options.pendingMessagesPerRecipient ?? DEFAULT_PENDING_MESSAGES_PER_RECIPIENT;
+    if (!Number.isInteger(pendingPerRecipient) || pendingPerRecipient < 1) {
+      throw new RangeError(`pendingMessagesPerRecipient must be a whole number of at least 1, got ${String(pendingPerRecipient)}`);
+    }
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
@@ -105,7 +114,7 @@ export class SqliteStore implements ServerStore {
       db.close();
       throw error;
     }
-    return new SqliteStore(path, db, passwordCost);
+    return new SqliteStore(path, db, passwordCost, pendingPerRecipient);
   }
 
   getAccount(username: string): Promise<Account | undefined> {
@@ -262,12 +271,20 @@ export class SqliteStore implements ServerStore {
       checkName('from', from);
       checkName('to', to);
       checkText('message', body);
-      return this.#forAccount(to, () => {
-        const row = this.#statement(
-          'INSERT INTO private_messages (timestamp, sender, recipient, message) VALUES (?, ?, ?, ?) RETURNING id',
-        ).get(timestamp, from, to, body);
-        return { id: integer(row?.['id']), timestamp, from, to, message: body };
-      });
+      return this.#forAccount(to, () =>
+        this.#transaction(() => {
+          const row = this.#statement(
+            'INSERT INTO private_messages (timestamp, sender, recipient, message) VALUES (?, ?, ?, ?) RETURNING id',
+          ).get(timestamp, from, to, body);
+          // A bounded inbox: past the quota the oldest unacknowledged messages go, so a client that
+          // never acknowledges (or a sender flooding one recipient) cannot grow the file forever.
+          this.#statement(
+            `DELETE FROM private_messages WHERE recipient = ? AND id <= (
+               SELECT id FROM private_messages WHERE recipient = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+          ).run(to, to, this.#pendingPerRecipient);
+          return { id: integer(row?.['id']), timestamp, from, to, message: body };
+        }),
+      );
     });
   }
 

@@ -56,7 +56,10 @@ export interface ServerStore {
   /** Adds one upload and folds `speed` into the running mean of the average speed. */
   recordUpload(username: string, speed: number): Promise<StoredStats>;
 
-  /** Stores a message until the recipient acknowledges it; assigns id and keeps the timestamp. */
+  /**
+   * Stores a message until the recipient acknowledges it; assigns id and keeps the timestamp. Each
+   * recipient keeps a bounded number of unacknowledged messages: past it, the oldest are dropped.
+   */
   storePrivateMessage(message: Omit<StoredPrivateMessage, 'id'>): Promise<StoredPrivateMessage>;
   /** Messages to `username` not yet acknowledged, oldest first. */
   pendingPrivateMessages(username: string): Promise<StoredPrivateMessage[]>;

@@ -383,6 +383,23 @@ describe('private messages', () => {
     });
   });
 
+  test('each recipient keeps a bounded inbox: past the quota the oldest unacknowledged messages go', async () => {
+    const file = freshPath();
+    const store = await openSqliteStore(file, { ...FAST, pendingMessagesPerRecipient: 3 });
+    try {
+      await store.createAccount('xena', 'pw');
+      await store.createAccount('yuri', 'pw');
+      const toXena = [];
+      for (let i = 0; i < 5; i++) toXena.push(await store.storePrivateMessage({ timestamp: i, from: 'flooder', to: 'xena', message: `m${i}` }));
+      const toYuri = await store.storePrivateMessage({ timestamp: 1, from: 'xena', to: 'yuri', message: 'untouched' });
+      assert.deepEqual(await store.pendingPrivateMessages('xena'), toXena.slice(2));
+      assert.deepEqual(await store.pendingPrivateMessages('yuri'), [toYuri]);
+    } finally {
+      await store.close();
+    }
+    await assert.rejects(openSqliteStore(freshPath(), { ...FAST, pendingMessagesPerRecipient: 0 }), RangeError);
+  });
+
   test('only the recipient can acknowledge a message', async () => {
     await withStore(async (store) => {
       await store.createAccount('vic', 'pw');
