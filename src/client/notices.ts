@@ -57,11 +57,20 @@ export interface AnsweredRequest<T> {
   claims: NoticeClaims;
   /** Which notices answer this request (refuse it). */
   accepts: (text: string) => boolean;
-  /** Waits for the server's confirmation; `signal` ends the wait. Set up before `send` runs. */
-  confirmation: (signal: AbortSignal) => Promise<T>;
+  /**
+   * Waits for the server's confirmation; `signal` ends the wait. Set up before `send` runs. Its
+   * test wraps with `confirming`, so the moment the confirmation arrives no later notice counts as
+   * a refusal, even one read from the same chunk before the promise settled.
+   */
+  confirmation: (signal: AbortSignal, confirming: Confirming) => Promise<T>;
+  /** Runs as the confirmation arrives, before any frame after it is read. */
+  onConfirmed?: () => void;
   send: () => void;
   refused: (notice: string) => Error;
 }
+
+/** Wraps a message test: when it passes, the request counts as confirmed at once. */
+export type Confirming = <M>(test: (message: M) => boolean) => (message: M) => boolean;
 
 /**
  * Sends a request and settles on whichever comes first: its confirmation (resolves), a server
@@ -72,8 +81,15 @@ export function confirmedOrRefused<T>(request: AnsweredRequest<T>): Promise<T> {
     // Ends both waits once one of them settled, so neither lingers until the timeout.
     const done = new AbortController();
     const signal = AbortSignal.any([deadline, done.signal]);
-    const confirmation = request.confirmation(signal);
-    const notice = request.claims.claim(request.accepts, signal);
+    let confirmed = false;
+    const confirming: Confirming = (test) => (message) => {
+      if (confirmed || !test(message)) return false;
+      confirmed = true;
+      request.onConfirmed?.();
+      return true;
+    };
+    const confirmation = request.confirmation(signal, confirming);
+    const notice = request.claims.claim((text) => !confirmed && request.accepts(text), signal);
     confirmation.catch(() => {});
     notice.catch(() => {});
     request.send();

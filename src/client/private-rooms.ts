@@ -4,7 +4,7 @@
 
 import type { ServerResponse } from '../protocol/index.ts';
 import { ClientError } from './errors.ts';
-import { confirmedOrRefused, mentions, type NoticeClaims } from './notices.ts';
+import { confirmedOrRefused, mentions, type Confirming, type NoticeClaims } from './notices.ts';
 import type { ServerLink } from './server-link.ts';
 import type { ClientEvents } from './types.ts';
 
@@ -224,7 +224,7 @@ export class PrivateRooms {
     room: string,
     target: string | undefined,
     send: (link: ServerLink) => void,
-    confirmed: (link: ServerLink, signal: AbortSignal) => Promise<unknown>,
+    confirmed: (link: ServerLink, signal: AbortSignal, confirming: Confirming) => Promise<unknown>,
     options: Signal,
   ): Promise<void> {
     checkName('room', room);
@@ -237,10 +237,10 @@ export class PrivateRooms {
       signal: options.signal,
       claims: this.context.claims,
       accepts,
-      confirmation: (signal) =>
-        confirmed(link, signal).then(() => {
-          if (target !== undefined && this.rooms.get(room)?.owner === this.context.username()) this.absorbOwnerNotice(room, target);
-        }),
+      confirmation: (signal, confirming) => confirmed(link, signal, confirming).then(() => undefined),
+      onConfirmed: () => {
+        if (target !== undefined && this.rooms.get(room)?.owner === this.context.username()) this.absorbOwnerNotice(room, target);
+      },
       send: () => send(link),
       refused: refusal(what),
     });
@@ -263,7 +263,8 @@ export class PrivateRooms {
       room,
       username,
       (link) => link.send({ name: 'PrivateRoomGrantMembership', room, username }),
-      (link, signal) => link.waitFor('PrivateRoomGrantMembership', (m) => m.room === room && m.username === username, this.context.requestMs, signal),
+      (link, signal, confirming) =>
+        link.waitFor('PrivateRoomGrantMembership', confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
       options,
     );
   }
@@ -274,7 +275,8 @@ export class PrivateRooms {
       room,
       username,
       (link) => link.send({ name: 'PrivateRoomRevokeMembership', room, username }),
-      (link, signal) => link.waitFor('PrivateRoomRevokeMembership', (m) => m.room === room && m.username === username, this.context.requestMs, signal),
+      (link, signal, confirming) =>
+        link.waitFor('PrivateRoomRevokeMembership', confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
       options,
     );
   }
@@ -285,7 +287,8 @@ export class PrivateRooms {
       room,
       username,
       (link) => link.send({ name: 'PrivateRoomGrantOperator', room, username }),
-      (link, signal) => link.waitFor('PrivateRoomGrantOperator', (m) => m.room === room && m.username === username, this.context.requestMs, signal),
+      (link, signal, confirming) =>
+        link.waitFor('PrivateRoomGrantOperator', confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
       options,
     );
   }
@@ -296,7 +299,8 @@ export class PrivateRooms {
       room,
       username,
       (link) => link.send({ name: 'PrivateRoomRevokeOperator', room, username }),
-      (link, signal) => link.waitFor('PrivateRoomRevokeOperator', (m) => m.room === room && m.username === username, this.context.requestMs, signal),
+      (link, signal, confirming) =>
+        link.waitFor('PrivateRoomRevokeOperator', confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
       options,
     );
   }
@@ -308,7 +312,7 @@ export class PrivateRooms {
       room,
       undefined,
       (link) => link.send({ name: 'PrivateRoomDropMembership', room }),
-      (link, signal) => link.waitFor('PrivateRoomMembershipRevoked', (m) => m.room === room, this.context.requestMs, signal),
+      (link, signal, confirming) => link.waitFor('PrivateRoomMembershipRevoked', confirming((m) => m.room === room), this.context.requestMs, signal),
       options,
     );
   }
@@ -324,10 +328,10 @@ export class PrivateRooms {
       room,
       undefined,
       (link) => link.send({ name: 'PrivateRoomDropOwnership', room }),
-      (link, signal) =>
+      (link, signal, confirming) =>
         Promise.race([
-          link.waitFor('PrivateRoomMembershipRevoked', (m) => m.room === room, this.context.requestMs, signal),
-          link.waitFor('RoomList', (m) => !m.roomsPrivateOwned.includes(room), this.context.requestMs, signal),
+          link.waitFor('PrivateRoomMembershipRevoked', confirming((m) => m.room === room), this.context.requestMs, signal),
+          link.waitFor('RoomList', confirming((m) => !m.roomsPrivateOwned.includes(room)), this.context.requestMs, signal),
         ]),
       options,
     );
@@ -366,10 +370,12 @@ export class PrivateRooms {
       signal: options.signal,
       claims: this.context.claims,
       accepts: (notice) => mentions(notice, room),
-      confirmation: (signal) =>
+      confirmation: (signal, confirming) =>
         text === ''
-          ? link.waitFor('RoomTickerRemoved', (m) => m.room === room && m.username === self, this.context.requestMs, signal).then(() => undefined)
-          : link.waitFor('RoomTickerAdded', (m) => m.room === room && m.username === self && m.ticker === text, this.context.requestMs, signal).then(() => undefined),
+          ? link.waitFor('RoomTickerRemoved', confirming((m) => m.room === room && m.username === self), this.context.requestMs, signal).then(() => undefined)
+          : link
+              .waitFor('RoomTickerAdded', confirming((m) => m.room === room && m.username === self && m.ticker === text), this.context.requestMs, signal)
+              .then(() => undefined),
       send: () => link.send({ name: 'SetRoomTicker', room, ticker: text }),
       refused: refusal(what),
     });

@@ -111,7 +111,7 @@ export class Privileges {
       signal: options.signal,
       claims: this.answers.claims,
       accepts: () => true,
-      confirmation: (signal) => link.waitFor('CheckPrivileges', () => true, this.answers.requestMs, signal).then((reply) => reply.timeLeft),
+      confirmation: (signal, confirming) => link.waitFor('CheckPrivileges', confirming(() => true), this.answers.requestMs, signal).then((reply) => reply.timeLeft),
       send: () => link.send({ name: 'GiveUserPrivileges', username, days }),
       refused: (notice) => new ClientError('PRIVILEGES_REFUSED', `the server refused the gift of privileges to ${username}: ${notice}`),
     });
