@@ -160,7 +160,8 @@ export class Client extends EventEmitter<ClientEvents> {
     }, { claims: this.notices, requestMs: this.options.timeouts.requestMs });
     this.privateRoomState = new PrivateRooms({
       requireLink: (what) => this.requireLink(what),
-      username: () => this.loggedInAs,
+      // The login's own room list is read before login() has set loggedInAs.
+      username: () => this.loggedInAs ?? this.credentials?.username,
       claims: this.notices,
       requestMs: this.options.timeouts.requestMs,
       emit: this.emit.bind(this) as PrivateRoomsContext['emit'],
@@ -909,11 +910,14 @@ export class Client extends EventEmitter<ClientEvents> {
       ({ reply, tickers } = await withDeadline(what, requestMs, options.signal, async (deadline) => {
         const done = new AbortController();
         const signal = AbortSignal.any([deadline, done.signal]);
-        const joined = link.waitFor('JoinRoom', (m) => m.roomName === room, requestMs, signal);
+        // Once the JoinRoom reply is read, a notice naming the room is news, not a refusal (such as
+        // "registered as public" when a private room was asked for where a public one is in use).
+        let entered = false;
+        const joined = link.waitFor('JoinRoom', (m) => m.roomName === room && (entered = true), requestMs, signal);
         // The ticker list follows the JoinRoom reply (FLOWS.md §7 "Rooms" 2).
         const tickerList = link.waitFor('RoomTickers', (m) => m.room === room, requestMs, signal);
         const cannot = link.waitFor('CannotCreateRoom', (m) => m.roomName === room, requestMs, signal);
-        const notice = this.notices.claim((text) => mentions(text, room), signal);
+        const notice = this.notices.claim((text) => !entered && mentions(text, room), signal);
         for (const wait of [joined, tickerList, cannot, notice]) wait.catch(() => {});
         link.send(options.private === true ? { name: 'JoinRoom', roomName: room, isPrivate: true } : { name: 'JoinRoom', roomName: room });
         try {

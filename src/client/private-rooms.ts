@@ -213,6 +213,8 @@ export class PrivateRooms {
   }
 
   private setTickers(room: string, tickers: readonly RoomTicker[]): void {
+    // Only joined rooms have tickers; a server sending lists for more rooms than that is ignored.
+    if (!this.tickers.has(room) && this.tickers.size >= MAX_PRIVATE_ROOMS) return;
     this.tickers.set(room, new Map(tickers.slice(0, MAX_TICKERS_PER_ROOM).map((t) => [t.username, t.ticker])));
   }
 

@@ -23,6 +23,10 @@ export interface PrivilegeEvents {
   given(event: PrivilegesGiven): void;
 }
 
+const DAY_SECONDS = 86_400;
+/** Rounding of the server's seconds and the time between the two answers. */
+const CLOCK_SLACK_SECONDS = 60;
+
 /** The most days one GiveUserPrivileges may carry (a uint32 on the wire). */
 export const MAX_GIFT_DAYS = 0xffff_ffff;
 
@@ -96,24 +100,32 @@ export class Privileges {
    * server takes them from ours, so it refuses (ClientError PRIVILEGES_REFUSED, with its notice as
    * the message) when we have fewer, or the user does not exist.
    */
-  async give(username: string, days: number, options: Signal = {}): Promise<number> {
+  give(username: string, days: number, options: Signal = {}): Promise<number> {
     if (!Number.isInteger(days) || days < 1 || days > MAX_GIFT_DAYS) {
       throw new ClientError('INVALID_ARGUMENT', `privileges are given in whole days, at least 1; got ${days}`);
     }
     if (typeof username !== 'string' || username === '') throw new ClientError('INVALID_ARGUMENT', 'give privileges to a username');
     const link = this.requireLink('give privileges');
-    // The gift has no reply of its own: the server follows a gift with the giver's new balance
-    // (FLOWS.md §7 "Privileges"), and a refusal with a notice. Asking for the balance ourselves
-    // would not do: that answer comes before a refusal's notice, which the server stores first.
-    return confirmedOrRefused({
-      what: `giving ${days} days of privileges to ${username}`,
-      timeoutMs: this.answers.requestMs,
-      signal: options.signal,
-      claims: this.answers.claims,
-      accepts: () => true,
-      confirmation: (signal, confirming) => link.waitFor('CheckPrivileges', confirming(() => true), this.answers.requestMs, signal).then((reply) => reply.timeLeft),
-      send: () => link.send({ name: 'GiveUserPrivileges', username, days }),
-      refused: (notice) => new ClientError('PRIVILEGES_REFUSED', `the server refused the gift of privileges to ${username}: ${notice}`),
-    });
+    return this.check(options).then((before) =>
+      // The gift has no reply of its own: the server follows it with the giver's new balance
+      // (FLOWS.md §7 "Privileges"), and a refusal with a notice. Only a balance that shows the
+      // days gone confirms it: a CheckPrivileges answering an earlier request may still be on
+      // its way. (Asking for the balance after the gift would not do either: that answer comes
+      // before a refusal's notice, which the server stores first.)
+      confirmedOrRefused({
+        what: `giving ${days} days of privileges to ${username}`,
+        timeoutMs: this.answers.requestMs,
+        signal: options.signal,
+        claims: this.answers.claims,
+        accepts: () => true,
+        confirmation: (signal, confirming) =>
+          link
+            .waitFor('CheckPrivileges', confirming((m) => m.timeLeft <= before - days * DAY_SECONDS + CLOCK_SLACK_SECONDS), this.answers.requestMs, signal)
+            .then((reply) => reply.timeLeft),
+        send: () => link.send({ name: 'GiveUserPrivileges', username, days }),
+        refused: (notice) => new ClientError('PRIVILEGES_REFUSED', `the server refused the gift of privileges to ${username}: ${notice}`),
+      }),
+    );
   }
+
 }

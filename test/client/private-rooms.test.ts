@@ -3,9 +3,10 @@
 // own words (FLOWS.md §7 "Rooms").
 
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ClientError, type Client, type PrivateMessage } from '../../src/client/index.ts';
-import { startServer, type TestServer } from '../server/harness.ts';
+import { startServer, tempDir, type TestServer } from '../server/harness.ts';
 import { Recorder, syncWithServer } from './helpers-events.ts';
 import { loggedIn, nextEvent } from './helpers.ts';
 
@@ -128,12 +129,15 @@ describe('private rooms', () => {
     }
     assert.deepEqual(outsider.rooms, []);
     await refused(outsider.joinRoom('bad  name'), 'Could not create room "bad  name": no leading, trailing or double spaces.');
-    // Asking for a private room where a public one is in use joins the public one.
+    // Asking for a private room where a public one is in use joins the public one; the notice that
+    // says so is news for the app, not the join's answer.
     await op.joinRoom('pr-public');
+    const news = nextEvent(outsider, 'privateMessage', (m) => m.from === 'server');
     const state = await outsider.joinRoom('pr-public', { private: true });
     assert.deepEqual({ owner: state.owner, operators: state.operators }, { owner: undefined, operators: [] });
+    assert.equal((await news).text, 'Room (pr-public) is registered as public.');
     await refused(owner.disbandRoom('pr-public'), 'Room pr-public is not a private room.');
-    // The notices were acknowledged by the calls they answered: nothing waits for the next login.
+    // The notices were acknowledged, by the calls they answered or the app that heard them.
     await syncWithServer(outsider);
     assert.deepEqual(await s.server.core.store.pendingPrivateMessages('pr-out'), []);
   });
@@ -199,4 +203,35 @@ describe('private rooms', () => {
     const reborn = await outsider.joinRoom(ROOM, { private: true });
     assert.equal(reborn.owner, 'pr-out');
   });
+});
+
+test('after a server restart the client learns its private rooms again, tickers included', async (t) => {
+  const dataDir = tempDir('slsk-private-restart-');
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const first = await startServer({ dataDir });
+  const owner = await loggedIn(first.port, 'rs-own');
+  const member = await loggedIn(first.port, 'rs-mem');
+  await owner.joinRoom('den', { private: true });
+  await owner.addRoomMember('den', 'rs-mem');
+  await owner.addRoomOperator('den', 'rs-mem');
+  await owner.setRoomTicker('den', 'still here');
+  await Promise.all([owner.close(), member.close()]);
+  await first.close();
+
+  const second = await startServer({ dataDir });
+  t.after(() => second.close());
+  const ownerAgain = await loggedIn(second.port, 'rs-own');
+  t.after(() => ownerAgain.close());
+  const memberAgain = await loggedIn(second.port, 'rs-mem');
+  t.after(() => memberAgain.close());
+  await Promise.all([ownerAgain, memberAgain].map(syncWithServer));
+  assert.deepEqual(ownerAgain.privateRooms(), [{ name: 'den', owner: 'rs-own', members: ['rs-mem'], operators: ['rs-mem'] }]);
+  assert.deepEqual(memberAgain.privateRoom('den'), { name: 'den', members: ['rs-mem'], operators: ['rs-mem'] });
+  const state = await memberAgain.joinRoom('den');
+  assert.deepEqual({ owner: state.owner, operators: state.operators, tickers: state.tickers }, {
+    owner: 'rs-own',
+    operators: ['rs-mem'],
+    tickers: [{ username: 'rs-own', ticker: 'still here' }],
+  });
+  assert.deepEqual(memberAgain.privateRoom('den'), { name: 'den', owner: 'rs-own', members: ['rs-mem'], operators: ['rs-mem'] });
 });

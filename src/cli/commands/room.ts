@@ -2,6 +2,7 @@
 // tickers, and whether others may add you to their rooms. Each subcommand is one request to the
 // server; a refusal prints the server's words and exits 1.
 
+import { mentions, SERVER_USER } from '../../client/notices.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import {
   ClientExit,
@@ -218,7 +219,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return withClient(settings, io, { command: 'room', timeouts: { requestMs } }, async (session) => {
     // The server confirms an owner's changes with notices naming the room: the command says it itself.
     const room = args[0]!;
-    if (name !== 'invites') session.onPrivateMessage((message) => message.from === 'server' && message.text.includes(room));
+    if (name !== 'invites') session.onPrivateMessage((message) => message.from === SERVER_USER && mentions(message.text, room));
     await sub.run(session, args, { clear });
     // One round trip, so a confirming notice that trails the change arrives (and is acknowledged) here.
     await session.client.userStatus(settings.username, { signal: session.signal });
