@@ -935,8 +935,9 @@ export class Client extends EventEmitter<ClientEvents> {
           else {
             // The notice that says why comes after CannotCreateRoom, if the server sends one.
             const grace = AbortSignal.any([signal, AbortSignal.timeout(REFUSAL_NOTICE_GRACE_MS)]);
-            reason = await Promise.race([notice, new Promise<undefined>((resolve) => grace.addEventListener('abort', () => resolve(undefined), { once: true }))]).catch(() => undefined);
-            if (first.kind === 'cannot') this.emit('roomCreateRefused', reason === undefined ? { room } : { room, reason });
+            const gaveUp = new Promise<undefined>((resolve) => grace.addEventListener('abort', () => resolve(undefined), { once: true }));
+            reason = await Promise.race([notice, gaveUp]).catch(() => undefined);
+            this.emit('roomCreateRefused', reason === undefined ? { room } : { room, reason });
           }
           throw new ClientError('ROOM_REFUSED', `the server refused room ${JSON.stringify(room)}: ${reason ?? 'it is a private room of another user'}`);
         } finally {

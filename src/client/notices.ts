@@ -2,7 +2,7 @@
 // room operation or gift, an admin command's reply. The protocol has no ids tying a notice to a
 // request, so a notice goes to the oldest waiting call that accepts its text.
 
-import { AbortError } from './errors.ts';
+import { AbortError, ClientError } from './errors.ts';
 import { withDeadline } from './wait.ts';
 
 /** The reserved name the server's notices come from. */
@@ -22,7 +22,7 @@ export class NoticeClaims {
   /** The next notice `accepts` takes, until `signal` aborts (then it rejects with AbortError). */
   claim(accepts: (text: string) => boolean, signal: AbortSignal): Promise<string> {
     if (signal.aborted) return Promise.reject(new AbortError('waiting for a server notice', signal.reason));
-    if (this.claims.length >= MAX_NOTICE_CLAIMS) return Promise.reject(new Error(`more than ${MAX_NOTICE_CLAIMS} calls wait for server notices`));
+    if (this.claims.length >= MAX_NOTICE_CLAIMS) return Promise.reject(new ClientError('BUSY', `more than ${MAX_NOTICE_CLAIMS} calls already wait for the server's answer`));
     return new Promise((resolve, reject) => {
       const claim: Claim = {
         accepts,
