@@ -8,8 +8,7 @@ export type { Recommendation, Recommendations, SimilarUser, UserInterests } from
 export { MAX_GIFT_DAYS, type PrivilegesGiven } from './privileges.ts';
 export { MAX_TICKER_LENGTH, type PrivateRoomInfo, type RoomTicker } from './private-rooms.ts';
 export { SERVER_USER } from './notices.ts';
-// Types only: UserLists opens SQLite, so apps that keep lists import it from its own module and
-// loading the client does not load SQLite.
+export { UserLists, UserListError, listNameProblem, DEFAULT_MAX_LIST_ENTRIES, MAX_LIST_NAME_LENGTH } from './user-lists.ts';
 export type { Buddy, IgnoredUser, UserListChange, UserListName, UserListsOptions, UserListsView } from './user-lists.ts';
 export type { AudioInfo, SharedFile } from './files.ts';
 export { decodeAttributes, encodeAttributes } from './files.ts';

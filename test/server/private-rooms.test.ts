@@ -3,33 +3,15 @@
 // every permission refusal, the RoomList sections, the public chat feed, and a restart.
 
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ServerRequest } from '../../src/protocol/index.ts';
 import { MAX_OWNED_PRIVATE_ROOMS } from '../../src/server/private-rooms.ts';
-import { RawClient, startServer, tempDir, type TestServer } from './harness.ts';
-import { act, drain, joined, members, operators, roomList, tickers, userJoined } from './room-frames.ts';
+import { RawClient, startServer } from './harness.ts';
+import { act, drain, joined, members, operators, roomList, serverPerTest, tickers, userJoined } from './room-frames.ts';
 import { expectNotice } from './server-notice.ts';
 
-let s: TestServer;
-let clients: RawClient[] = [];
-
-beforeEach(async () => {
-  s = await startServer();
-});
-afterEach(async () => {
-  for (const client of clients) if (!client.closed) await client.close();
-  clients = [];
-  await s.close();
-});
-
-async function login(...names: string[]): Promise<RawClient[]> {
-  const logged = await Promise.all(names.map((name) => RawClient.login(s.port, name)));
-  clients.push(...logged);
-  // What follows the login burst (the user's own status) is not what these tests look at.
-  for (const client of logged) await drain(client);
-  return logged;
-}
+const each = serverPerTest();
+const login = (...names: string[]): Promise<RawClient[]> => each.login(...names);
 
 /** `owner` creates private room `room` (and is in it); what that sent is checked elsewhere. */
 async function create(owner: RawClient, room: string): Promise<void> {
@@ -237,7 +219,7 @@ describe('private rooms', () => {
     await act(ben!, { name: 'JoinRoom', roomName: 'den' });
     await act(eve!, { name: 'TogglePrivateRoomInvites', enable: false });
     assert.deepEqual(await drain(eve!), [{ name: 'TogglePrivateRoomInvites', enabled: false }]);
-    const gone = await RawClient.login(s.port, 'gone');
+    const gone = await RawClient.login(each.server.port, 'gone');
     await gone.close();
     for (const name of ['ben', 'cat', 'fay']) await expectNotice(ann!, `User ${name} is now a member of room den.`);
     for (const name of ['cat', 'fay']) await expectNotice(ann!, `User ${name} is now an operator of room den.`);
@@ -347,71 +329,61 @@ describe('private rooms', () => {
   });
 
   test('rooms, members, operators, tickers and the invitation setting survive a restart', async () => {
-    const dataDir = tempDir();
+    const [ann, ben, eve] = await login('ann', 'ben', 'eve');
+    await create(ann!, 'vault');
+    await grant(ann!, 'vault', 'ben');
+    await act(ann!, { name: 'PrivateRoomGrantOperator', room: 'vault', username: 'ben' });
+    await act(ben!, { name: 'JoinRoom', roomName: 'vault' });
+    await act(ben!, { name: 'SetRoomTicker', room: 'vault', ticker: 'members only' });
+    await act(ann!, { name: 'JoinRoom', roomName: 'plaza' });
+    await act(ann!, { name: 'SetRoomTicker', room: 'plaza', ticker: 'public wall' });
+    await act(eve!, { name: 'TogglePrivateRoomInvites', enable: false });
+    for (const client of [ann!, ben!, eve!]) await client.close();
+    await each.restart();
+    const again: RawClient[] = [];
     try {
-      const first = await startServer({ dataDir });
-      const on = (port: number, ...names: string[]) => Promise.all(names.map((name) => RawClient.login(port, name)));
-      const [ann, ben, eve] = await on(first.port, 'ann', 'ben', 'eve');
-      await create(ann!, 'vault');
-      await grant(ann!, 'vault', 'ben');
-      await act(ann!, { name: 'PrivateRoomGrantOperator', room: 'vault', username: 'ben' });
-      await act(ben!, { name: 'JoinRoom', roomName: 'vault' });
-      await act(ben!, { name: 'SetRoomTicker', room: 'vault', ticker: 'members only' });
-      await act(ann!, { name: 'JoinRoom', roomName: 'plaza' });
-      await act(ann!, { name: 'SetRoomTicker', room: 'plaza', ticker: 'public wall' });
-      await act(eve!, { name: 'TogglePrivateRoomInvites', enable: false });
-      for (const client of [ann!, ben!, eve!]) await client.close();
-      await first.close();
+      // The lists at login: the RoomList, then each private room's members, then its operators.
+      const loginLists = async (name: string) => {
+        const client = await RawClient.connect(each.server.port);
+        again.push(client);
+        client.send({ name: 'Login', username: name, password: 'secret', version: 160, md5Hash: '', minorVersion: 1 });
+        await client.next('ExcludedSearchPhrases');
+        const lists = client.received.filter((m) => ['RoomList', 'PrivateRoomMembers', 'PrivateRoomOperators'].includes(m.name));
+        await client.sync();
+        client.received.splice(0);
+        return { client, lists };
+      };
+      const annAgain = await loginLists('ann');
+      assert.deepEqual(annAgain.lists, [
+        roomList({ roomsPrivateOwned: ['vault'], roomsPrivateOwnedUserCount: [0] }),
+        members('vault', 'ben'),
+        operators('vault', 'ben'),
+      ]);
+      const benAgain = await loginLists('ben');
+      assert.deepEqual(benAgain.lists, [
+        roomList({ roomsPrivate: ['vault'], roomsPrivateUserCount: [0], roomsPrivateOperated: ['vault'] }),
+        members('vault', 'ben'),
+        operators('vault', 'ben'),
+      ]);
+      const eveAgain = await loginLists('eve');
+      assert.deepEqual(eveAgain.lists, [roomList()]);
 
-      const second = await startServer({ dataDir });
-      try {
-        // The lists at login: the RoomList, then each private room's members, then its operators.
-        const loginLists = async (name: string) => {
-          const client = await RawClient.connect(second.port);
-          client.send({ name: 'Login', username: name, password: 'secret', version: 160, md5Hash: '', minorVersion: 1 });
-          await client.next('ExcludedSearchPhrases');
-          const lists = client.received.filter((m) => ['RoomList', 'PrivateRoomMembers', 'PrivateRoomOperators'].includes(m.name));
-          await client.sync();
-          client.received.splice(0);
-          return { client, lists };
-        };
-        const annAgain = await loginLists('ann');
-        assert.deepEqual(annAgain.lists, [
-          roomList({ roomsPrivateOwned: ['vault'], roomsPrivateOwnedUserCount: [0] }),
-          members('vault', 'ben'),
-          operators('vault', 'ben'),
-        ]);
-        const benAgain = await loginLists('ben');
-        assert.deepEqual(benAgain.lists, [
-          roomList({ roomsPrivate: ['vault'], roomsPrivateUserCount: [0], roomsPrivateOperated: ['vault'] }),
-          members('vault', 'ben'),
-          operators('vault', 'ben'),
-        ]);
-        const eveAgain = await loginLists('eve');
-        assert.deepEqual(eveAgain.lists, [roomList()]);
-        clients.push(annAgain.client, benAgain.client, eveAgain.client);
-
-        annAgain.client.send({ name: 'JoinRoom', roomName: 'vault' });
-        assert.deepEqual(await drain(annAgain.client), [
-          joined('vault', ['ann'], { owner: 'ann', operator: ['ben'] }),
-          tickers('vault', ['ben', 'members only']),
-          members('vault', 'ben'),
-          operators('vault', 'ben'),
-        ]);
-        eveAgain.client.send({ name: 'JoinRoom', roomName: 'plaza' });
-        assert.deepEqual(await drain(eveAgain.client), [joined('plaza', ['eve']), tickers('plaza', ['ann', 'public wall'])]);
-        // Still a private room to a stranger; still refusing invitations.
-        eveAgain.client.send({ name: 'JoinRoom', roomName: 'vault' });
-        assert.deepEqual(await drain(eveAgain.client), [{ name: 'CannotCreateRoom', roomName: 'vault' }]);
-        annAgain.client.send({ name: 'PrivateRoomGrantMembership', room: 'vault', username: 'eve' });
-        await expectNotice(annAgain.client, 'User eve does not accept private room invitations. Ask them to enable them before adding them again.');
-      } finally {
-        for (const client of clients) if (!client.closed) await client.close();
-        clients = [];
-        await second.close();
-      }
+      annAgain.client.send({ name: 'JoinRoom', roomName: 'vault' });
+      assert.deepEqual(await drain(annAgain.client), [
+        joined('vault', ['ann'], { owner: 'ann', operator: ['ben'] }),
+        tickers('vault', ['ben', 'members only']),
+        members('vault', 'ben'),
+        operators('vault', 'ben'),
+      ]);
+      eveAgain.client.send({ name: 'JoinRoom', roomName: 'plaza' });
+      assert.deepEqual(await drain(eveAgain.client), [joined('plaza', ['eve']), tickers('plaza', ['ann', 'public wall'])]);
+      // Still a private room to a stranger; still refusing invitations.
+      eveAgain.client.send({ name: 'JoinRoom', roomName: 'vault' });
+      assert.deepEqual(await drain(eveAgain.client), [{ name: 'CannotCreateRoom', roomName: 'vault' }]);
+      annAgain.client.send({ name: 'PrivateRoomGrantMembership', room: 'vault', username: 'eve' });
+      await expectNotice(annAgain.client, 'User eve does not accept private room invitations. Ask them to enable them before adding them again.');
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      for (const client of again) if (!client.closed) await client.close();
     }
   });
 });

@@ -1,8 +1,9 @@
 // Helpers of the private room and ticker tests: everything a client received up to a round trip,
 // and the decoded room messages they expect, built with their defaults.
 
+import { afterEach, beforeEach } from 'node:test';
 import type { ServerResponse, ServerResponseOf } from '../../src/protocol/index.ts';
-import type { RawClient } from './harness.ts';
+import { RawClient, startServer, type TestServer } from './harness.ts';
 
 export const zeroStats = { avgSpeed: 0, uploads: 0n, sharedFileCount: 0, sharedFolderCount: 0 };
 
@@ -15,6 +16,49 @@ export async function drain(client: RawClient): Promise<ServerResponse[]> {
   const got = client.received.filter((m) => m.name !== 'PrivateChatMessage');
   client.received.splice(0, client.received.length, ...client.received.filter((m) => m.name === 'PrivateChatMessage'));
   return got;
+}
+
+/**
+ * A fresh server for every test of the file, and `login(...)`, whose clients (their login burst
+ * drained) are closed after the test. `restart()` replaces the server with one on the same data
+ * folder, which is removed after the test as usual.
+ */
+export function serverPerTest(): { readonly server: TestServer; login(...names: string[]): Promise<RawClient[]>; restart(): Promise<void> } {
+  let current: TestServer | undefined;
+  let clients: RawClient[] = [];
+  beforeEach(async () => {
+    current = await startServer();
+  });
+  afterEach(async () => {
+    for (const client of clients) if (!client.closed) await client.close();
+    clients = [];
+    await current?.close();
+  });
+  return {
+    get server(): TestServer {
+      if (current === undefined) throw new Error('no server outside a test');
+      return current;
+    },
+    async login(...names) {
+      const logged = await Promise.all(names.map((name) => RawClient.login(this.server.port, name)));
+      clients.push(...logged);
+      // What follows the login burst (the user's own status) is not what these tests look at.
+      for (const client of logged) await drain(client);
+      return logged;
+    },
+    async restart() {
+      const first = this.server;
+      await first.server.close();
+      const second = await startServer({ dataDir: first.dataDir });
+      current = {
+        ...second,
+        close: async () => {
+          await second.close();
+          await first.close();
+        },
+      };
+    },
+  };
 }
 
 /** Sends a message and waits until the server has handled it (a round trip). */

@@ -78,6 +78,24 @@ describe('rooms', () => {
     await cat.close();
   });
 
+  test('joining a room one is already in answers with the room again, to that user only', async () => {
+    const ida = await RawClient.login(s.port, 'ida');
+    const jon = await RawClient.login(s.port, 'jon');
+    for (const user of [ida, jon]) {
+      user.send({ name: 'JoinRoom', roomName: 'again' });
+      await user.next('JoinRoom');
+      await user.next('RoomTickers');
+    }
+    await ida.next('UserJoinedRoom', (m) => m.username === 'jon');
+    jon.send({ name: 'JoinRoom', roomName: 'again' });
+    assert.deepEqual((await jon.next('JoinRoom')).users, ['ida', 'jon']);
+    assert.deepEqual(await jon.next('RoomTickers'), { name: 'RoomTickers', room: 'again', tickers: [] });
+    // Jon's second join is no news to Ida.
+    await ida.nothingMore('UserJoinedRoom');
+    await ida.close();
+    await jon.close();
+  });
+
   test('the room list right after login leaves out rooms with fewer than 5 users', async () => {
     const members = await Promise.all(['m1', 'm2', 'm3', 'm4', 'm5'].map((n) => RawClient.login(s.port, n)));
     for (const m of members) {

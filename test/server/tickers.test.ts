@@ -2,30 +2,14 @@
 // the list on join (kept while the room is empty), private rooms, and the per-room and per-user bounds.
 
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MAX_TICKER_LENGTH, MAX_TICKERS_PER_ROOM, MAX_TICKERS_PER_USER, RoomTickers } from '../../src/server/private-rooms.ts';
-import { RawClient, startServer, type TestServer } from './harness.ts';
-import { act, drain, joined, tickers } from './room-frames.ts';
+import type { RawClient } from './harness.ts';
+import { act, drain, joined, serverPerTest, tickers } from './room-frames.ts';
 import { expectNotice } from './server-notice.ts';
 
-let s: TestServer;
-let clients: RawClient[] = [];
-
-beforeEach(async () => {
-  s = await startServer();
-});
-afterEach(async () => {
-  for (const client of clients) if (!client.closed) await client.close();
-  clients = [];
-  await s.close();
-});
-
-async function login(...names: string[]): Promise<RawClient[]> {
-  const logged = await Promise.all(names.map((name) => RawClient.login(s.port, name)));
-  clients.push(...logged);
-  for (const client of logged) await drain(client);
-  return logged;
-}
+const each = serverPerTest();
+const login = (...names: string[]): Promise<RawClient[]> => each.login(...names);
 
 async function join(room: string, ...users: RawClient[]): Promise<void> {
   for (const user of users) await act(user, { name: 'JoinRoom', roomName: room });
@@ -61,7 +45,6 @@ describe('room tickers', () => {
   });
 
   test('tickers stay while the room is empty and survive a restart', async () => {
-    const dataDir = s.dataDir;
     const [ann] = await login('ann');
     await join('wall', ann!);
     await act(ann!, { name: 'SetRoomTicker', room: 'wall', ticker: 'still here' });
@@ -73,16 +56,7 @@ describe('room tickers', () => {
     assert.deepEqual(await drain(ben!), [joined('wall', ['ben']), tickers('wall', ['ann', 'still here'])]);
     await ben!.close();
 
-    await s.server.close();
-    const second = await startServer({ dataDir });
-    const removeFirst = s.close;
-    s = {
-      ...second,
-      close: async () => {
-        await second.close();
-        await removeFirst();
-      },
-    };
+    await each.restart();
     const [cat] = await login('cat');
     cat!.send({ name: 'JoinRoom', roomName: 'wall' });
     assert.deepEqual(await drain(cat!), [joined('wall', ['cat']), tickers('wall', ['ann', 'still here'])]);

@@ -26,7 +26,12 @@ export const joinRoom: Handler<'JoinRoom'> = async ({ core, user }, m) => {
     return;
   }
   const existing = core.network.rooms.get(m.roomName);
-  if (existing?.members.has(user)) return;
+  if (existing?.members.has(user)) {
+    // Already in: the room's state again, to this user only (a client waiting for JoinRoom after
+    // a reconnect race, or asking twice, gets its answer; the others hear no second join).
+    announceJoin(core, existing, user, { rejoin: true });
+    return;
+  }
   const privateRoom = core.network.privateRooms.get(m.roomName);
   if (privateRoom !== undefined && !privateRoom.admits(user.username)) {
     user.send(serverResponse.CannotCreateRoom({ roomName: m.roomName }));
@@ -56,7 +61,7 @@ export const joinRoom: Handler<'JoinRoom'> = async ({ core, user }, m) => {
   await created;
 };
 
-function announceJoin(core: ServerCore, room: Room, joiner: OnlineUser): void {
+function announceJoin(core: ServerCore, room: Room, joiner: OnlineUser, options: { rejoin?: boolean } = {}): void {
   const joined = serverResponse.UserJoinedRoom({
     roomName: room.name,
     username: joiner.username,
@@ -66,7 +71,7 @@ function announceJoin(core: ServerCore, room: Room, joiner: OnlineUser): void {
     countryCode: '',
   });
   const members = [...room.members];
-  for (const member of members) if (member !== joiner) member.send(joined);
+  if (options.rejoin !== true) for (const member of members) if (member !== joiner) member.send(joined);
   const privateRoom = core.network.privateRooms.get(room.name);
   joiner.send(
     serverResponse.JoinRoom({
