@@ -64,6 +64,10 @@ function strings(output: unknown, path: string): string[] {
 const script = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const count = (n: number): string => n.toLocaleString('en-US');
 
+/** bench/protocol.ts's workload keys in words; an unknown key (a workload added later) shows as is. */
+const WORKLOADS: Record<string, string> = { smallServer: 'small server', searchReply: 'search reply', sharesReply: 'shares list', mixed: 'mixed' };
+const workloadName = (key: string): string => WORKLOADS[key] ?? key;
+
 /** Aim printed by bench/transfer.ts ("aim ≥ 0.9"); its JSON carries no target, so it is judged here. */
 const TRANSFER_RATIO_AIM = 0.9;
 
@@ -87,7 +91,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
           ...ratios.map((_, i): Figure => {
             const path = `targets.ratio.byWorkload.${i}`;
             return {
-              what: `decode ratio to a hand-written reader, ${String(at(o, `${path}.workload`))}`,
+              what: `decode ratio to a hand-written reader, ${workloadName(String(at(o, `${path}.workload`)))}`,
               value: num(o, `${path}.ratio`),
               unit: '',
               target: { op: '>=', value: num(o, 'targets.ratio.target'), met: bool(o, `${path}.met`) },

@@ -23,7 +23,7 @@ export async function startHost(options: HostOptions): Promise<Client> {
   });
   client.on('privateMessage', (message) => {
     if (message.from === options.username || message.from === 'server') return;
-    client.sendPrivateMessage(message.from, `Hi ${message.from}, this is the demo host. ${options.tip} Room "${options.room}" has company.`);
+    client.sendPrivateMessage(message.from, `Hi ${message.from}, this is the demo host. ${options.tip} — or come and talk in room "${options.room}".`);
   });
   await client.login({ server: options.server, username: options.username, password: options.password });
   await client.joinRoom(options.room);

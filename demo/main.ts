@@ -87,20 +87,20 @@ function virtualPath(folder: string, file: string): string {
 async function generateMusic(dataDir: string): Promise<Map<string, GeneratedFile[]>> {
   const libraries = new Map<string, GeneratedFile[]>();
   const total = PEERS.reduce((n, peer) => n + peer.albums.reduce((m, album) => m + album.tracks.length, 0), 0);
-  let made = 0;
+  let done = 0;
   for (const peer of PEERS) {
     const files = await generateLibrary(musicFolder(dataDir, peer.username), peer.albums, {
       onProgress: () => {
-        made++;
-        if (process.stdout.isTTY) process.stdout.write(`\rMaking the demo music (first run only)… ${made}/${total}`);
+        done++;
+        if (process.stdout.isTTY) process.stdout.write(`\rPreparing the demo music… ${done}/${total}`);
       },
     });
     libraries.set(peer.username, files);
   }
-  if (made > 0) {
-    if (process.stdout.isTTY) process.stdout.write('\n');
-    else say(`Made the demo music: ${made} files.`);
-  }
+  // Erase the progress line; a line of its own only when this run made files (the first one does).
+  if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
+  const made = [...libraries.values()].flat().filter((file) => !file.reused).length;
+  if (made > 0) say(`Made the demo music: ${made} files in ${shown(join(dataDir, 'alice'))} and ${shown(join(dataDir, 'bob'))}.`);
   return libraries;
 }
 
@@ -161,10 +161,10 @@ function printTour(server: SoulseekServer, dataDir: string, libraries: Map<strin
   say();
   say(bold('Try it from another terminal, in this folder:'));
   say(`  export SLSK_SERVER=${address} SLSK_USERNAME=${VISITOR} SLSK_PASSWORD=${DEMO_PASSWORD}`);
-  say('  npx slsk search drift');
+  say(`  npx slsk search drift --timeout 5     ${dim('replies come within a second; a search listens for 15 s by default')}`);
   say('  npx slsk browse alice');
   if (example !== undefined) say(`  npx slsk download alice '${virtualPath(musicFolder(dataDir, 'alice'), example.path)}' --to ${downloads}`);
-  say(`  npx slsk get salt timber --to ${downloads}`);
+  say(`  npx slsk get salt timber --timeout 5 --to ${downloads}`);
   say(`  npx slsk chat ${ROOM}`);
   say(`  npx slsk --help          ${dim('every command, with an example')}`);
   say();
@@ -238,7 +238,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const online = await Promise.race([Promise.all(peers.map((peer) => peer.online(ONLINE_TIMEOUT_MS))), interrupted]);
     if (online !== undefined) {
-      host = await startHost({ server: address, username: HOST, password: DEMO_PASSWORD, room: ROOM, tip: 'Try: slsk search drift' });
+      host = await startHost({ server: address, username: HOST, password: DEMO_PASSWORD, room: ROOM, tip: 'Try: slsk search drift --timeout 5' });
       const counts = new Map(online.map((event, i) => [peers[i]!.username, Number(event['files'])]));
       printTour(server, dataDir, libraries, counts);
       await interrupted;

@@ -83,6 +83,13 @@ type Ending = 'quit' | 'end of input' | 'stopped';
 
 async function chat(session: ClientSession, room: string, readOnly: boolean): Promise<number> {
   const { client, io, settings, signal } = session;
+  // Listening before the join: a message sent right after it (a greeting) may arrive in the same
+  // read as the join reply, before the code after the await runs.
+  const early: RoomMessage[] = [];
+  let onMessage = (message: RoomMessage): void => void early.push(message);
+  client.on('roomMessage', (message) => {
+    if (message.room === room) onMessage(message);
+  });
   const state = await joinRoomQuietly(session, room);
   const members = new Map<string, RoomMember>(state.members.map((member) => [member.username, member]));
   const interactive = !readOnly && !settings.json && io.stdin.isTTY === true && io.stdout.isTTY === true;
@@ -98,9 +105,8 @@ async function chat(session: ClientSession, room: string, readOnly: boolean): Pr
   };
 
   out.members(members, settings.username);
-  client.on('roomMessage', (message) => {
-    if (message.room === room) out.message(message);
-  });
+  onMessage = (message) => out.message(message);
+  for (const message of early.splice(0)) out.message(message);
   client.on('userJoinedRoom', ({ room: where, member }) => {
     if (where !== room) return;
     members.set(member.username, member);
