@@ -84,12 +84,13 @@ function virtualPath(folder: string, file: string): string {
   return [folder.split(sep).at(-1)!, ...relative(folder, file).split(sep)].join('\\');
 }
 
-async function generateMusic(dataDir: string): Promise<Map<string, GeneratedFile[]>> {
+async function generateMusic(dataDir: string, signal: AbortSignal): Promise<Map<string, GeneratedFile[]>> {
   const libraries = new Map<string, GeneratedFile[]>();
   const total = PEERS.reduce((n, peer) => n + peer.albums.reduce((m, album) => m + album.tracks.length, 0), 0);
   let done = 0;
   for (const peer of PEERS) {
     const files = await generateLibrary(musicFolder(dataDir, peer.username), peer.albums, {
+      signal,
       onProgress: () => {
         done++;
         if (process.stdout.isTTY) process.stdout.write(`\rPreparing the demo music… ${done}/${total}`);
@@ -199,6 +200,8 @@ async function main(argv: string[]): Promise<number> {
     await server?.close();
   };
 
+  // Ends the music making when Ctrl-C comes before the network is up.
+  const interruption = new AbortController();
   let interruptedAt: number | undefined;
   let resolveInterrupt!: () => void;
   const interrupted = new Promise<void>((resolve) => (resolveInterrupt = resolve));
@@ -206,6 +209,7 @@ async function main(argv: string[]): Promise<number> {
     const now = Date.now();
     if (interruptedAt === undefined) {
       interruptedAt = now;
+      interruption.abort();
       resolveInterrupt();
     } else if (now - interruptedAt > SAME_INTERRUPT_MS) {
       process.stderr.write('Stopping at once.\n');
@@ -216,7 +220,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    const libraries = await generateMusic(dataDir);
+    const libraries = await generateMusic(dataDir, interruption.signal);
     const started = await startServer(dataDir, options.port);
     server = started.server;
     if (started.note !== undefined) say(started.note);
@@ -248,6 +252,12 @@ async function main(argv: string[]): Promise<number> {
     say('Stopped.');
     return 0;
   } catch (error) {
+    if (interruption.signal.aborted) {
+      // Files finished so far are kept; the next start makes the rest.
+      await stop().catch(() => {});
+      say('Stopped.');
+      return 130;
+    }
     process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
     if (error instanceof UsageError) return 2;
     await stop().catch(() => {});

@@ -47,15 +47,16 @@ export function encodeFlac(channels: readonly Int32Array[], format: FlacFormat, 
   const out = new BitWriter(sizes.reduce((sum, size) => sum + size, 0) + 4096);
   out.bytes(new TextEncoder().encode('fLaC'));
   const blocks = [{ type: 0, body: info }, ...metadata];
-  blocks.forEach((block, index) => {
-    if (block.body.length >= 2 ** 24) throw new RangeError('FLAC metadata block too large');
-    out.bits(index === blocks.length - 1 ? 1 : 0, 1);
-    out.bits(block.type, 7);
-    out.bits(block.body.length, 24);
-    out.bytes(block.body);
-  });
+  blocks.forEach((block, index) => out.bytes(metadataBlock(block, index === blocks.length - 1)));
   for (const bytes of frames) out.bytes(bytes);
   return out.finish();
+}
+
+/** A metadata block as it sits in the file: last-block flag, type, 24-bit length, body. */
+export function metadataBlock(block: MetadataBlock, last: boolean): Uint8Array {
+  if (block.body.length >= 2 ** 24) throw new RangeError('FLAC metadata block too large');
+  const header = [(last ? 0x80 : 0) | block.type, block.body.length >> 16, (block.body.length >> 8) & 0xff, block.body.length & 0xff];
+  return Buffer.concat([Buffer.from(header), block.body]);
 }
 
 /** MD5 of the samples interleaved, little-endian, in whole bytes per sample: what STREAMINFO carries. */

@@ -1,12 +1,13 @@
 // The demo's music libraries: every album's tracks synthesized, encoded (MP3 or FLAC) and tagged into
-// <folder>/<artist>/<album>/<NN> - <title>.<ext>, keeping each file an earlier run already finished.
+// <folder>/<artist>/<album>/<NN> - <title>.<ext> on every core, keeping each file an earlier run finished.
 
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { encodeFlac } from './flac.ts';
-import { encodeMp3, MP3_BITRATES, MP3_SAMPLE_RATES } from './mp3.ts';
-import { quantize, synthesize, trackFrames } from './synth.ts';
+import { metadataBlock } from './flac.ts';
+import { MP3_BITRATES, MP3_SAMPLE_RATES } from './mp3.ts';
+import type { RenderJob } from './render.ts';
+import { renderAll } from './render-pool.ts';
+import { trackFrames } from './synth.ts';
 import { id3v23, vorbisComment, type Tags } from './tags.ts';
 
 export interface AlbumSpec {
@@ -53,24 +54,62 @@ const MAX_NAME_CHARACTERS = 100;
 
 let temporaries = 0;
 
+/** One track to make: where it goes, what to render, and how to recognise it already made. */
+interface Planned {
+  position: number;
+  path: string;
+  job: RenderJob;
+  fingerprint: { at: number; bytes: Uint8Array };
+  described: Omit<GeneratedFile, 'size' | 'reused'>;
+}
+
 export async function generateLibrary(folder: string, albums: readonly AlbumSpec[], options: GenerateOptions = {}): Promise<GeneratedFile[]> {
   albums.forEach(check);
-  const total = albums.reduce((sum, album) => sum + album.tracks.length, 0);
-  const files: GeneratedFile[] = [];
-  for (const album of albums) {
+  let position = 0;
+  const planned = albums.flatMap((album) => {
     const directory = join(folder, safeName(album.artist), safeName(album.album));
-    await mkdir(directory, { recursive: true });
-    await removeAbandoned(directory);
     const digits = Math.max(2, String(album.tracks.length).length);
-    for (const [index, title] of album.tracks.entries()) {
-      options.signal?.throwIfAborted();
-      const name = `${String(index + 1).padStart(digits, '0')} - ${safeName(title)}.${album.format}`;
-      const file = await track(join(directory, name), album, index, options.signal);
-      files.push(file);
-      options.onProgress?.(files.length, total, file.path);
-      await nextTurn();
-    }
+    return album.tracks.map((title, index) => {
+      const path = join(directory, `${String(index + 1).padStart(digits, '0')} - ${safeName(title)}.${album.format}`);
+      return plan(album, index, path, position++);
+    });
+  });
+  const paths = new Set<string>();
+  for (const { path } of planned) {
+    // Case-insensitive file systems (macOS, Windows) would make "Intro" and "intro" one file.
+    const key = path.toLowerCase();
+    if (paths.has(key)) throw new RangeError(`two tracks would both be written to ${path}`);
+    paths.add(key);
   }
+  const files: GeneratedFile[] = [];
+  let done = 0;
+  const report = (item: Planned, file: GeneratedFile): void => {
+    files[item.position] = file;
+    options.onProgress?.(++done, planned.length, file.path);
+  };
+
+  const missing: Planned[] = [];
+  const swept = new Set<string>();
+  for (const item of planned) {
+    options.signal?.throwIfAborted();
+    const directory = dirname(item.path);
+    if (!swept.has(directory)) {
+      await mkdir(directory, { recursive: true });
+      await removeAbandoned(directory);
+      swept.add(directory);
+    }
+    const size = await finished(item.path, item.fingerprint, item.job.format);
+    if (size === undefined) missing.push(item);
+    else report(item, { ...item.described, size, reused: true });
+  }
+  await renderAll(
+    missing,
+    async (item, bytes) => {
+      await writeWhole(item.path, bytes, options.signal);
+      report(item, { ...item.described, size: bytes.length, reused: false });
+    },
+    options.signal,
+  );
   return files;
 }
 
@@ -107,7 +146,8 @@ function safeName(text: string): string {
   return name === '' ? '_' : name;
 }
 
-async function track(path: string, album: AlbumSpec, index: number, signal: AbortSignal | undefined): Promise<GeneratedFile> {
+/** Track `index` of `album`, the `position`-th track of the whole library. */
+function plan(album: AlbumSpec, index: number, path: string, position: number): Planned {
   const sampleRate = album.sampleRate ?? DEFAULT_SAMPLE_RATE;
   const bitrate = album.bitrate ?? DEFAULT_BITRATE;
   const bitDepth = album.bitDepth ?? 16;
@@ -115,40 +155,25 @@ async function track(path: string, album: AlbumSpec, index: number, signal: Abor
   const seed = [album.artist, album.album, index, title].join('\n');
   const encoder = album.format === 'mp3' ? `${GENERATOR}; lamejs ${bitrate} kbps CBR` : `${GENERATOR}; FLAC ${bitDepth}-bit ${sampleRate} Hz`;
   const tags: Tags = { title, artist: album.artist, album: album.album, track: index + 1, trackTotal: album.tracks.length, year: album.year, genre: album.genre, encoder };
-  const described = {
+  return {
+    position,
     path,
-    durationSeconds: trackFrames(seed, sampleRate) / sampleRate,
-    sampleRate,
-    ...(album.format === 'mp3' ? { bitrate } : { bitDepth }),
+    job: { seed, format: album.format, sampleRate, bitrate, bitDepth, tags },
+    // The tags name everything the audio depends on (seed, format, generator), so matching them is
+    // enough to know the file is this one; a file under its final name was always written whole.
+    // FLAC: after 'fLaC' and STREAMINFO (4 + 4 + 34 bytes), the last metadata block.
+    fingerprint: album.format === 'mp3' ? { at: 0, bytes: id3v23(tags) } : { at: 42, bytes: metadataBlock(vorbisComment(tags), true) },
+    described: {
+      path,
+      durationSeconds: trackFrames(seed, sampleRate) / sampleRate,
+      sampleRate,
+      ...(album.format === 'mp3' ? { bitrate } : { bitDepth }),
+    },
   };
-
-  // The tags name everything the audio depends on (seed, format, generator), so matching them is
-  // enough to know the file is this one; a file under its final name was always written whole.
-  const fingerprint = album.format === 'mp3' ? { at: 0, bytes: id3v23(tags) } : { at: 42, bytes: vorbisBlock(tags) };
-  const existing = await finished(path, fingerprint.at, fingerprint.bytes, album.format);
-  if (existing !== undefined) return { ...described, size: existing, reused: true };
-
-  const audio = synthesize(seed, sampleRate);
-  let data: Uint8Array;
-  if (album.format === 'mp3') {
-    const mp3 = await encodeMp3(quantize(audio.left, 16), quantize(audio.right, 16), sampleRate, bitrate, signal);
-    data = Buffer.concat([fingerprint.bytes, mp3]);
-  } else {
-    data = encodeFlac([quantize(audio.left, bitDepth), quantize(audio.right, bitDepth)], { sampleRate, bitDepth }, [vorbisComment(tags)]);
-  }
-  signal?.throwIfAborted();
-  await writeWhole(path, data);
-  return { ...described, size: data.length, reused: false };
-}
-
-/** The VORBIS_COMMENT block as it sits in the file: last-block flag, type 4, 24-bit length, body. */
-function vorbisBlock(tags: Tags): Buffer {
-  const { body } = vorbisComment(tags);
-  return Buffer.concat([Buffer.from([0x80 | 4, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
 }
 
 /** The size of `path` if it holds `bytes` at `at` and audio after it, else undefined. */
-async function finished(path: string, at: number, bytes: Uint8Array, format: 'mp3' | 'flac'): Promise<number | undefined> {
+async function finished(path: string, { at, bytes }: { at: number; bytes: Uint8Array }, format: 'mp3' | 'flac'): Promise<number | undefined> {
   let head: Buffer;
   try {
     const handle = await open(path, 'r');
@@ -169,8 +194,11 @@ async function finished(path: string, at: number, bytes: Uint8Array, format: 'mp
   return (await stat(path)).size;
 }
 
-/** Writes to a hidden temporary name, then renames: an interrupted run never leaves a half file under the real name. */
-async function writeWhole(path: string, data: Uint8Array): Promise<void> {
+/**
+ * Writes to a hidden temporary name, then renames: an interrupted run never leaves a half file under
+ * the real name, and nothing appears under it once the run is aborted.
+ */
+async function writeWhole(path: string, data: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${++temporaries}.partial`);
   try {
     const handle = await open(temporary, 'wx');
@@ -180,6 +208,7 @@ async function writeWhole(path: string, data: Uint8Array): Promise<void> {
     } finally {
       await handle.close();
     }
+    signal?.throwIfAborted();
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

@@ -1,6 +1,8 @@
 // Real audio files, generated in code (no encoder needed): PCM WAV, FLAC (STREAMINFO + CONSTANT
 // frames with valid CRCs) and MPEG-1 Layer III frame sequences (CBR, or VBR with a Xing header).
 
+import { crc8, crc16 } from '../../demo/audio/crc.ts';
+
 /** PCM WAV of silence. */
 export function wav(seconds: number, sampleRate = 44100, bits = 16, channels = 2): Buffer {
   const frames = Math.round(seconds * sampleRate);
@@ -21,24 +23,6 @@ export function wav(seconds: number, sampleRate = 44100, bits = 16, channels = 2
   out.write('data', 36);
   out.writeUInt32LE(dataLength, 40);
   return out;
-}
-
-function crc8(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let i = 0; i < 8; i++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
-  }
-  return crc;
-}
-
-function crc16(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const byte of bytes) {
-    crc ^= byte << 8;
-    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x8005) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc;
 }
 
 /** FLAC of silence: STREAMINFO, then CONSTANT-subframe frames of 4096 samples. bits: 8, 16 or 24. */
