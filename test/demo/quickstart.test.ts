@@ -81,6 +81,17 @@ function quickStart(): string[] {
     .filter((line) => line !== '');
 }
 
+/** The commands of the README's tour of the demo network, comments removed. */
+function tour(): string[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.split('\n### A tour, against the demo network\n')[1]?.split('\n### ')[0] ?? '';
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*/, '').trim())
+    .filter((line) => line !== '');
+}
+
 /** One of the printed commands, run by a shell with the printed `export` line's settings. */
 function runPrinted(command: string, env: NodeJS.ProcessEnv): Promise<ProcessResult> {
   return runProcess('sh', ['-c', command], { cwd: root, env, timeoutMs: COMMAND_MS });
@@ -154,6 +165,19 @@ describe('the Quick start', () => {
     const source = join(dataDir, 'alice', 'Music', 'Lumen Drift', 'Night Transit', '01 - Departure Board.mp3');
     assert.equal(statSync(resolve(root, saved)).size, statSync(source).size, `saved as ${saved}`);
     await run.waitFor(/alice: sent 01 - Departure Board\.mp3 to visitor/, COMMAND_MS);
+
+    // The README's tour, line by line, with the settings this run printed. Downloads (which would
+    // write into the repository's demo-data) and `share` (which runs until stopped) are the
+    // printed ones above and the shares test's; the rest runs as written.
+    const lines = tour();
+    assert.match(lines[0]!, /^export SLSK_SERVER=127\.0\.0\.1:2242 SLSK_USERNAME=visitor SLSK_PASSWORD=demo$/);
+    for (const line of lines.slice(1)) {
+      if (/slsk (download|get|share) /.test(line)) continue;
+      const result = await runPrinted(line, commandEnv);
+      assert.equal(result.code, 0, `${line}\n${result.stdout}\n${result.stderr}`);
+      if (line.includes('slsk pm demo-host')) assert.match(result.stdout, /this is the demo host/);
+      if (line.includes('slsk browse bob')) assert.match(result.stdout, /Salt & Timber/);
+    }
 
     run.interrupt();
     const exit = await run.exited;
