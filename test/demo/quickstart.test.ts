@@ -70,21 +70,10 @@ class DemoRun {
   }
 }
 
-/** The README's Quick start commands, in order. */
-function quickStart(): string[] {
+/** The commands of the first shell block after `heading` in the README, comments removed. */
+function readmeCommands(heading: string): string[] {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const section = readme.split('\n## Quick start\n')[1]?.split('\n## ')[0] ?? '';
-  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  return block
-    .split('\n')
-    .map((line) => line.replace(/#.*/, '').trim())
-    .filter((line) => line !== '');
-}
-
-/** The commands of the README's tour of the demo network, comments removed. */
-function tour(): string[] {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const section = readme.split('\n### A tour, against the demo network\n')[1]?.split('\n### ')[0] ?? '';
+  const section = readme.split(`\n${heading}\n`)[1] ?? '';
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   return block
     .split('\n')
@@ -125,7 +114,7 @@ describe('the Quick start', () => {
   });
 
   test('the README says: npm ci, npm start, npm test', () => {
-    assert.deepEqual(quickStart(), ['npm ci', 'npm start', 'npm test']);
+    assert.deepEqual(readmeCommands('## Quick start'), ['npm ci', 'npm start', 'npm test']);
   });
 
   test('npm start -- --help explains the demo', async () => {
@@ -169,7 +158,7 @@ describe('the Quick start', () => {
     // The README's tour, line by line, with the settings this run printed. Downloads (which would
     // write into the repository's demo-data) and `share` (which runs until stopped) are the
     // printed ones above and the shares test's; the rest runs as written.
-    const lines = tour();
+    const lines = readmeCommands('### A tour, against the demo network');
     assert.match(lines[0]!, /^export SLSK_SERVER=127\.0\.0\.1:2242 SLSK_USERNAME=visitor SLSK_PASSWORD=demo$/);
     for (const line of lines.slice(1)) {
       if (/slsk (download|get|share) /.test(line)) continue;
