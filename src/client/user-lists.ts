@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrate, type Migration } from '../storage/migrate.ts';
 import { ClientError } from './errors.ts';
+import { StatementCache } from '../storage/statements.ts';
 
 /** The longest name a list takes: what servers accept as a username (the official server, ours). */
 export const MAX_LIST_NAME_LENGTH = 30;
@@ -104,7 +105,7 @@ export class UserLists extends EventEmitter<UserListsEvents> {
   readonly maxEntries: number;
   readonly #db: DatabaseSync;
   readonly #now: () => number;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: StatementCache;
   #buddies = new Map<string, Buddy>();
   #ignored = new Map<string, IgnoredUser>();
   /** PRAGMA data_version when memory was last loaded: it changes when another connection commits. */
@@ -115,6 +116,7 @@ export class UserLists extends EventEmitter<UserListsEvents> {
     super();
     this.path = path;
     this.#db = db;
+    this.#statements = new StatementCache(db);
     this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? DEFAULT_MAX_LIST_ENTRIES));
     this.#now = options.now ?? Date.now;
     this.#load();
@@ -245,12 +247,7 @@ export class UserLists extends EventEmitter<UserListsEvents> {
   // ---- internals --------------------------------------------------------------------------------
 
   #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    return this.#statements.get(sql);
   }
 
   #row(sql: string, name: string): Record<string, unknown> | undefined {

@@ -3,6 +3,7 @@
 
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AudioInfo } from '../client/files.ts';
+import { StatementCache } from '../storage/statements.ts';
 
 const SCHEMA_VERSION = 1;
 
@@ -69,7 +70,7 @@ function infoOf(bitrate: unknown, duration: unknown, vbr: unknown, sampleRate: u
 
 export class SharesDatabase {
   readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: StatementCache;
   #pending = 0;
   #batchStarted = 0;
 
@@ -92,15 +93,11 @@ export class SharesDatabase {
       throw error;
     }
     this.#db = db;
+    this.#statements = new StatementCache(db);
   }
 
   #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    return this.#statements.get(sql);
   }
 
   // ---- shares ---------------------------------------------------------------------------------------

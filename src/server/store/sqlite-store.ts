@@ -19,6 +19,7 @@ import {
 import type { StoredPrivateRoom, StoredRoomTicker } from './store.ts';
 import { LATEST_SCHEMA_VERSION, NewerSchemaError, migrate, schemaVersion } from './migrations.ts';
 import { DEFAULT_PASSWORD_COST, hashPassword, validatePasswordCost, verifyPasswordHash } from './passwords.ts';
+import { StatementCache } from '../../storage/statements.ts';
 
 export interface SqliteStoreOptions {
   /** scrypt's N for new hashes (a power of two ≥ 1024); existing hashes keep the cost they were made with. */
@@ -68,13 +69,14 @@ export class SqliteStore implements ServerStore {
   readonly #db: DatabaseSync;
   readonly #passwordCost: number;
   readonly #pendingPerRecipient: number;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: StatementCache;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
   private constructor(path: string, db: DatabaseSync, passwordCost: number, pendingPerRecipient: number) {
     this.path = path;
     this.#db = db;
+    this.#statements = new StatementCache(db);
     this.#passwordCost = passwordCost;
     this.#pendingPerRecipient = pendingPerRecipient;
   }
@@ -340,12 +342,7 @@ export class SqliteStore implements ServerStore {
   }
 
   #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    return this.#statements.get(sql);
   }
 
   /** Synchronous on purpose: nothing may await between BEGIN and COMMIT on the shared connection. */
