@@ -31,6 +31,8 @@ export const MAX_TICKERS_PER_ROOM = 10_000;
 export const MAX_ROOM_MEMBERS = 10_000;
 
 type Signal = { signal?: AbortSignal };
+/** Membership and operator changes: sent as (room, username), confirmed by the same message back. */
+type EchoedChange = 'PrivateRoomGrantMembership' | 'PrivateRoomRevokeMembership' | 'PrivateRoomGrantOperator' | 'PrivateRoomRevokeOperator';
 type Emit = <K extends keyof ClientEvents>(name: K, ...args: ClientEvents[K]) => void;
 
 export interface PrivateRoomsContext {
@@ -260,49 +262,30 @@ export class PrivateRooms {
   }
 
   addMember(room: string, username: string, options: Signal = {}): Promise<void> {
-    return this.request(
-      `adding ${username} to room ${room}`,
-      room,
-      username,
-      (link) => link.send({ name: 'PrivateRoomGrantMembership', room, username }),
-      (link, signal, confirming) =>
-        link.waitFor('PrivateRoomGrantMembership', confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
-      options,
-    );
+    return this.echoed('PrivateRoomGrantMembership', `adding ${username} to room ${room}`, room, username, options);
   }
 
   removeMember(room: string, username: string, options: Signal = {}): Promise<void> {
-    return this.request(
-      `removing ${username} from room ${room}`,
-      room,
-      username,
-      (link) => link.send({ name: 'PrivateRoomRevokeMembership', room, username }),
-      (link, signal, confirming) =>
-        link.waitFor('PrivateRoomRevokeMembership', confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
-      options,
-    );
+    return this.echoed('PrivateRoomRevokeMembership', `removing ${username} from room ${room}`, room, username, options);
   }
 
   addOperator(room: string, username: string, options: Signal = {}): Promise<void> {
-    return this.request(
-      `making ${username} an operator of room ${room}`,
-      room,
-      username,
-      (link) => link.send({ name: 'PrivateRoomGrantOperator', room, username }),
-      (link, signal, confirming) =>
-        link.waitFor('PrivateRoomGrantOperator', confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
-      options,
-    );
+    return this.echoed('PrivateRoomGrantOperator', `making ${username} an operator of room ${room}`, room, username, options);
   }
 
   removeOperator(room: string, username: string, options: Signal = {}): Promise<void> {
+    return this.echoed('PrivateRoomRevokeOperator', `removing ${username} as operator of room ${room}`, room, username, options);
+  }
+
+  /** A change the server confirms by broadcasting the same message (room, username) back to the room. */
+  private echoed(name: EchoedChange, what: string, room: string, username: string, options: Signal): Promise<void> {
     return this.request(
-      `removing ${username} as operator of room ${room}`,
+      what,
       room,
       username,
-      (link) => link.send({ name: 'PrivateRoomRevokeOperator', room, username }),
+      (link) => link.send({ name, room, username }),
       (link, signal, confirming) =>
-        link.waitFor('PrivateRoomRevokeOperator', confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
+        link.waitFor(name, confirming((m) => m.room === room && m.username === username), this.context.requestMs, signal),
       options,
     );
   }
