@@ -91,7 +91,12 @@ export class PeerManager {
   }
 
   private openListener(port: number, obfuscated: boolean): Promise<Server> {
-    const server = createServer({ noDelay: true }, (socket) => this.accept(socket, obfuscated));
+    const server = createServer({ noDelay: true }, (socket) => {
+      this.accept(socket, obfuscated).catch((error: unknown) => {
+        this.options.logger.warn?.({ err: (error as Error).message }, 'incoming peer connection failed');
+        socket.destroy();
+      });
+    });
     return new Promise((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
         reject(new ClientError('LISTEN_FAILED', `cannot listen on port ${port} (${error.code ?? error.message}); choose another listen port`, { cause: error })),

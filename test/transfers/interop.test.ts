@@ -40,7 +40,7 @@ test('slsk-client searches, finds and downloads a file our client shares, byte-i
       incompleteDir: join(dir, 'incomplete'),
       resolveUpload: (path) => shares.resolve(path, { buddy: false }),
     });
-    transfers.start();
+    await transfers.start();
     const uploaded = new Promise<void>((resolve, reject) => {
       transfers!.on('transferState', (t) => {
         if (t.direction !== 'upload') return;
