@@ -14,7 +14,9 @@ import {
 } from '../protocol/index.ts';
 import { DistributedNode, type DistributedStatus } from './distributed.ts';
 import { AbortError, ClientError, LoginError, NotConnectedError } from './errors.ts';
-import { toFileData, toSharedFile, type AudioInfo } from './files.ts';
+import { toFileData, toSharedFile, type AudioInfo } from '../model/files.ts';
+import type { OfferedFile, SearchAnswer, SearchResponder, SharesProvider } from '../model/shares.ts';
+export type { OfferedFile, SearchAnswer, SearchResponder, SharesProvider } from '../model/shares.ts';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.ts';
 import type { PeerConnection } from './peer-connection.ts';
 import { PeerManager, type EstablishedSocket } from './peers.ts';
@@ -54,24 +56,6 @@ export interface LoginOptions {
 }
 
 /** A file our search responder offers. */
-export interface OfferedFile extends AudioInfo {
-  /** The full virtual path, e.g. `@@music\\Artist\\Album\\01 - Title.flac`. */
-  filename: string;
-  size: bigint;
-  extension?: string;
-}
-
-export interface SearchAnswer {
-  files: OfferedFile[];
-  lockedFiles?: OfferedFile[];
-  slotsFree: boolean;
-  avgSpeed: number;
-  queueLength: number;
-}
-
-/** Answers searches that reach us; return undefined (or no files) to stay silent, as clients do. */
-export type SearchResponder = (search: IncomingSearch) => SearchAnswer | undefined | Promise<SearchAnswer | undefined>;
-
 /** What we show to users who ask for our user info. */
 export interface OwnUserInfo {
   description: string;
@@ -80,11 +64,6 @@ export interface OwnUserInfo {
   queueLength: number;
   slotsFree: boolean;
   uploadPermissions: number;
-}
-
-export interface SharesProvider {
-  shares(requester: string): { folders: Folder[]; lockedFolders: Folder[] } | Promise<{ folders: Folder[]; lockedFolders: Folder[] }>;
-  folder(requester: string, directory: string): Folder | undefined | Promise<Folder | undefined>;
 }
 
 export type FileConnectionHandler = (connection: EstablishedSocket) => void;

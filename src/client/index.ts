@@ -10,8 +10,8 @@ export { MAX_TICKER_LENGTH, type PrivateRoomInfo, type RoomTicker } from './priv
 export { SERVER_USER } from './notices.ts';
 export { UserLists, UserListError, listNameProblem, DEFAULT_MAX_LIST_ENTRIES, MAX_LIST_NAME_LENGTH } from './user-lists.ts';
 export type { Buddy, IgnoredUser, UserListChange, UserListName, UserListsOptions, UserListsView } from './user-lists.ts';
-export type { AudioInfo, SharedFile } from './files.ts';
-export { decodeAttributes, encodeAttributes } from './files.ts';
+export type { AudioInfo, SharedFile } from '../model/files.ts';
+export { decodeAttributes, encodeAttributes } from '../model/files.ts';
 export type { DistributedStatus } from './distributed.ts';
 export type { EstablishedSocket } from './peers.ts';
 export { CLIENT_VERSION, defaultLimits, defaultReconnect, defaultTimeouts } from './options.ts';

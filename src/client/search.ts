@@ -3,7 +3,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { PeerMessageOf } from '../protocol/index.ts';
-import { toSharedFile, type SharedFile } from './files.ts';
+import { toSharedFile, type SharedFile } from '../model/files.ts';
 
 export type SearchScope =
   | { kind: 'network' }

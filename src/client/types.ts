@@ -1,6 +1,6 @@
 // What the client library hands to applications: plain objects with names that explain themselves.
 
-import type { SharedFile } from './files.ts';
+import type { Folder, IncomingSearch } from '../model/shares.ts';
 import type { DistributedStatus } from './distributed.ts';
 import type { SearchResponse } from './search.ts';
 import type { PrivilegesGiven } from './privileges.ts';
@@ -72,11 +72,6 @@ export interface RoomListing {
   operator?: boolean;
 }
 
-export interface Folder {
-  name: string;
-  files: SharedFile[];
-}
-
 export interface SharesListing {
   username: string;
   folders: Folder[];
@@ -101,14 +96,6 @@ export interface WatchResult {
   status?: Presence;
   stats?: UserStatsInfo;
   country?: string;
-}
-
-/** A search someone made that reached us: through the server, a room, or the distributed tree. */
-export interface IncomingSearch {
-  username: string;
-  ticket: number;
-  query: string;
-  via: 'server' | 'distributed';
 }
 
 export interface ClientEvents {
@@ -158,5 +145,7 @@ export interface ClientEvents {
   /** Something went wrong that is not the caller's to handle (a peer sent garbage, a reply could not be sent). */
   warning: [error: Error];
 }
+
+export type { Folder, IncomingSearch } from '../model/shares.ts';
 
 export const presenceOf = (status: number): Presence => (status === 2 ? 'online' : status === 1 ? 'away' : 'offline');

@@ -13,10 +13,9 @@
 // skip, their lists are compacted by `compact()` and `rebuilt()` renumbers everything when many
 // slots are dead.
 
-import type { AudioInfo, SharedFile } from '../client/files.ts';
-import { encodeAttributes } from '../client/files.ts';
-import type { OfferedFile } from '../client/client.ts';
-import type { Folder } from '../client/types.ts';
+import type { AudioInfo, SharedFile } from '../model/files.ts';
+import { encodeAttributes } from '../model/files.ts';
+import type { Folder, OfferedFile } from '../model/shares.ts';
 import { extensionOf } from './metadata.ts';
 import { parseQuery, reverseWord, wordsOf, type ParsedQuery } from './words.ts';
 

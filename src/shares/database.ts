@@ -2,7 +2,7 @@
 // catalog without rescanning. Writes come in batches inside transactions.
 
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { AudioInfo } from '../client/files.ts';
+import type { AudioInfo } from '../model/files.ts';
 import { StatementCache } from '../storage/statements.ts';
 
 const SCHEMA_VERSION = 1;

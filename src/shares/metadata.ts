@@ -4,7 +4,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseBlob, type IFormat } from 'music-metadata';
-import type { AudioInfo } from '../client/files.ts';
+import type { AudioInfo } from '../model/files.ts';
 
 /** Extensions whose files get their audio attributes read. */
 export const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set([

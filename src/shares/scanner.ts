@@ -12,7 +12,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AudioInfo } from '../client/files.ts';
+import type { AudioInfo } from '../model/files.ts';
 import type { Catalog } from './catalog.ts';
 import type { SharesDatabase } from './database.ts';
 import type { IgnoreMatcher } from './ignore.ts';
