@@ -1,68 +1,54 @@
-// The README's library example runs as written, against the package's own `slsk-ts/protocol`.
+// Every library example of the README runs as written (only its server address, share folder and
+// search time swapped for local ones) against the TypeScript source, on a local network: our
+// server, a peer answering searches and a peer sharing the file the transfers example downloads.
+// test/package/pack.test.ts runs the same examples against the published tarball.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { Client } from '../src/client/index.ts';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { runProcess } from './cli/run-process.ts';
-import { startServer } from './server/harness.ts';
+import {
+  exampleProject,
+  prepareExample,
+  readmeExamples,
+  repoRoot,
+  startExampleNetwork,
+  type ExampleNetwork,
+} from './package/readme-examples.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+test('every ```ts block of the README is a marked library example', () => {
+  const names = readmeExamples().map((example) => example.name);
+  assert.deepEqual(names.toSorted(), ['client', 'protocol', 'server', 'transfers']);
+  assert.throws(() => readmeExamples('```ts\nconsole.log(1);\n```\n'), /preceded by <!-- library example/);
+});
 
-function examples(): string[] {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
-}
+describe('the README library examples, run from the source', { timeout: 120_000 }, () => {
+  let network: ExampleNetwork | undefined;
+  let workDir = '';
 
-test('the README server example starts and stops a server', async () => {
-  const example = examples().find((code) => code.includes("from 'slsk-ts/server'"));
-  assert.ok(example !== undefined, 'the README has a slsk-ts/server example');
-  const dataDir = mkdtempSync(join(tmpdir(), 'slsk-readme-'));
-  try {
-    const result = await runProcess(process.execPath, ['--conditions=slsk-ts-source', '--input-type=module-typescript'], {
-      cwd: root,
-      input: example.replace("'./data'", JSON.stringify(dataDir)),
+  before(async () => {
+    network = await startExampleNetwork();
+    // A project of its own whose `slsk-ts` is this checkout: the examples' relative paths
+    // (databases, downloads) land in it, and their imports resolve through the package's exports.
+    workDir = exampleProject('slsk-readme-src-');
+    mkdirSync(join(workDir, 'node_modules'));
+    symlinkSync(repoRoot, join(workDir, 'node_modules', 'slsk-ts'), 'dir');
+  });
+
+  after(async () => {
+    await network?.close();
+    if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
+  });
+
+  for (const example of readmeExamples()) {
+    test(`the ${example.name} example`, async () => {
+      assert.ok(network !== undefined);
+      const prepared = prepareExample(example, network, workDir);
+      const file = `${prepared.name}.ts`;
+      writeFileSync(join(workDir, file), prepared.code);
+      const result = await runProcess(process.execPath, ['--conditions=slsk-ts-source', file], { cwd: workDir, timeoutMs: 60_000 });
+      prepared.check(result);
     });
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /listening on \d+, 0 online/);
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
   }
-});
-
-test('the README client example runs against a local network (its server and peer swapped in)', async () => {
-  const example = examples().find((code) => code.includes("from 'slsk-ts/client'"));
-  assert.ok(example !== undefined, 'the README has a slsk-ts/client example');
-  assert.ok(example.includes("'server.slsknet.org:2242'") && example.includes("'someone'"));
-  const server = await startServer();
-  const someone = new Client({ listenHost: '127.0.0.1', reconnect: false });
-  try {
-    await someone.login({ server: `127.0.0.1:${server.port}`, username: 'someone', password: 'pw' });
-    someone.setSearchResponder(() => ({ files: [{ filename: '@@music\\Xtal.mp3', size: 42n, bitrate: 320 }], slotsFree: true, avgSpeed: 1, queueLength: 0 }));
-    const local = example
-      .replace("'server.slsknet.org:2242'", JSON.stringify(`127.0.0.1:${server.port}`))
-      .replace('timeoutMs: 10_000', 'timeoutMs: 1_500')
-      .replace("new Client({ listenPort: 0 })", "new Client({ listenPort: 0, listenHost: '127.0.0.1' })");
-    const result = await runProcess(process.execPath, ['--conditions=slsk-ts-source', '--input-type=module-typescript'], { cwd: root, input: local });
-    assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, 'someone @@music\\Xtal.mp3 42n 320\n');
-  } finally {
-    await someone.close();
-    await server.close();
-  }
-});
-
-test('the README protocol example prints what its comments say', async () => {
-  const example = examples().find((code) => code.includes("from 'slsk-ts/protocol'"));
-  assert.ok(example !== undefined, 'the README has a TypeScript example importing slsk-ts/protocol');
-  const result = await runProcess(
-    process.execPath,
-    ['--conditions=slsk-ts-source', '--input-type=module-typescript'],
-    { cwd: root, input: example },
-  );
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, '1234 aphex twin xtal\nINVALID_BOOLEAN Login 8\n');
 });
