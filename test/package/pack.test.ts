@@ -1,14 +1,17 @@
 // The published package as a consumer gets it: `npm pack` (which builds dist/), install the
-// tarball into a fresh project, then use `slsk-ts/protocol` and the `slsk` binary from there.
-// This is the only test that runs the compiled dist/ instead of the TypeScript source.
+// tarball into a fresh project, then use it from there: type-check the README's library examples in
+// a strict project that has only what the package declares, run each of them against a local
+// network, use `slsk-ts/protocol`, `slsk-ts/server` and the `slsk` binary. This is the only test
+// that runs the compiled dist/ instead of the TypeScript source.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { runProcess, type ProcessResult } from '../cli/run-process.ts';
+import { prepareExample, readmeExamples, startExampleNetwork, type ExampleNetwork } from './readme-examples.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const NPM_TIMEOUT_MS = 150_000;
@@ -40,28 +43,115 @@ async function npm(args: readonly string[], cwd: string): Promise<ProcessResult>
   return result;
 }
 
+/** Our tsconfig's strictness, for a fresh consumer project that lists no global types at all. */
+const CONSUMER_TSCONFIG = {
+  compilerOptions: {
+    target: 'es2024',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    // What `tsc --init` writes since TypeScript 5.9: no ambient types unless asked for. The
+    // package must bring Node's types itself.
+    types: [],
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    noImplicitOverride: true,
+    noFallthroughCasesInSwitch: true,
+    // Our declaration files are checked too, not trusted.
+    skipLibCheck: false,
+    noEmit: true,
+  },
+  include: ['*.ts'],
+};
+
+/** The repository's TypeScript compiler (the consumer project installs nothing but the tarball). */
+const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+}
+
 describe('the packed package', { timeout: 180_000 }, () => {
   let workDir = '';
   let consumerDir = '';
+  let installed = '';
+  let packedFiles: string[] = [];
+  let network: ExampleNetwork | undefined;
 
   before(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'slsk-ts-pack-'));
-    await npm(['pack', '--pack-destination', workDir], repoRoot);
+    const packed = await npm(['pack', '--json', '--pack-destination', workDir], repoRoot);
+    packedFiles = (JSON.parse(packed.stdout) as [{ files: { path: string }[] }])[0].files.map((file) => file.path);
     const tarballs = readdirSync(workDir).filter((name) => name.endsWith('.tgz'));
     assert.equal(tarballs.length, 1, `one tarball in ${workDir}: ${tarballs.join(', ')}`);
 
     consumerDir = join(workDir, 'consumer');
     mkdirSync(consumerDir);
     writeFileSync(join(consumerDir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
-    await npm(['install', join(workDir, tarballs[0] as string), '--no-audit', '--no-fund'], consumerDir);
+    await npm(['install', join(workDir, tarballs[0] as string), '--prefer-offline', '--no-audit', '--no-fund'], consumerDir);
+    installed = join(consumerDir, 'node_modules', 'slsk-ts');
+    network = await startExampleNetwork();
   });
 
-  after(() => {
+  after(async () => {
+    await network?.close();
     if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
   });
 
+  test('ships the MIT LICENSE that package.json names', () => {
+    assert.ok(packedFiles.includes('LICENSE'), `LICENSE is in the tarball: ${packedFiles.filter((f) => !f.startsWith('dist/')).join(', ')}`);
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { license: string };
+    assert.equal(manifest.license, 'MIT');
+    const license = readFileSync(join(installed, 'LICENSE'), 'utf8');
+    assert.match(license, /^MIT License\n/);
+    assert.match(license, /Copyright \(c\) \d{4} slsk-ts contributors/);
+  });
+
+  test('no source map points at a file the package does not ship', () => {
+    const files = filesUnder(installed);
+    const missing: string[] = [];
+    for (const file of files) {
+      const path = join(installed, file);
+      if (file.endsWith('.js') || file.endsWith('.d.ts')) {
+        for (const [, url] of readFileSync(path, 'utf8').matchAll(/^\/\/# sourceMappingURL=(\S+)$/gm)) {
+          if (!url!.startsWith('data:') && !existsSync(resolve(dirname(path), url!))) missing.push(`${file} -> ${url}`);
+        }
+      }
+      if (file.endsWith('.map')) {
+        const map = JSON.parse(readFileSync(path, 'utf8')) as { sources?: string[]; sourceRoot?: string; sourcesContent?: (string | null)[] };
+        (map.sources ?? []).forEach((source, i) => {
+          const embedded = typeof map.sourcesContent?.[i] === 'string';
+          if (!embedded && !existsSync(resolve(dirname(path), map.sourceRoot ?? '', source))) missing.push(`${file} -> ${source}`);
+        });
+      }
+    }
+    assert.deepEqual(missing, [], 'every source map, and every file a map names, is in the package');
+  });
+
+  test('the README library examples type-check in a strict project with only what the package declares', async () => {
+    writeFileSync(join(consumerDir, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
+    // As written in the README: a user copies these.
+    for (const example of readmeExamples()) writeFileSync(join(consumerDir, `readme-${example.name}.ts`), example.code);
+    const result = await runProcess(process.execPath, [tsc, '-p', consumerDir], { cwd: consumerDir, timeoutMs: 120_000 });
+    assert.equal(result.code, 0, `tsc found errors in a fresh strict project using the package:\n${result.stdout}${result.stderr}`);
+  });
+
+  for (const example of readmeExamples()) {
+    test(`the README ${example.name} example runs from the installed package`, async () => {
+      assert.ok(network !== undefined);
+      const runDir = join(consumerDir, `run-${example.name}`);
+      mkdirSync(runDir);
+      const prepared = prepareExample(example, network, runDir);
+      writeFileSync(join(runDir, 'example.ts'), prepared.code);
+      // No --conditions: the package resolves to dist/, as it does for a user.
+      prepared.check(await runProcess(process.execPath, ['example.ts'], { cwd: runDir, timeoutMs: 60_000 }));
+    });
+  }
+
   test('ships dist and bin, not the TypeScript source or tests', () => {
-    const installed = join(consumerDir, 'node_modules', 'slsk-ts');
     assert.ok(existsSync(join(installed, 'dist', 'protocol', 'index.js')));
     assert.ok(existsSync(join(installed, 'dist', 'protocol', 'index.d.ts')));
     assert.ok(existsSync(join(installed, 'dist', 'cli', 'main.js')));
