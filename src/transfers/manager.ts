@@ -151,15 +151,21 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     return row === undefined ? undefined : snapshotOfRow(row);
   }
 
-  /** Every transfer, finished ones included (read from the store), oldest first. */
-  list(filter: { direction?: TransferDirection } = {}): Transfer[] {
+  /**
+   * The transfers, oldest first: every one by default, finished ones read from the store;
+   * `finished: false` lists only the live ones (queued or on their way) without reading the store,
+   * `finished: true` only the history.
+   */
+  list(filter: { direction?: TransferDirection; finished?: boolean } = {}): Transfer[] {
+    const wanted = (t: { direction: TransferDirection }): boolean => filter.direction === undefined || t.direction === filter.direction;
+    if (filter.finished === false) return [...this.core.live.values()].filter(wanted).sort((a, b) => a.createdAt - b.createdAt || a.order - b.order).map(snapshotOf);
     const rows = this.core.store?.all() ?? [];
     return rows
+      .filter((row) => wanted(row) && (filter.finished === undefined || !this.core.live.has(row.id)))
       .map((row) => {
         const e = this.core.live.get(row.id);
         return e === undefined ? snapshotOfRow(row) : snapshotOf(e);
-      })
-      .filter((t) => filter.direction === undefined || t.direction === filter.direction);
+      });
   }
 
   /** Uploads waiting in our queue, in the order they will be served. */
