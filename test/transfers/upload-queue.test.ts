@@ -119,6 +119,10 @@ describe('the upload queue', () => {
     }
     assert.equal(fan.refusals.items.length, 0);
     assert.equal(manager.uploadQueue().length, requests);
+    // The live transfers are listed without reading the history.
+    const before = manager.costs().rowsRead;
+    assert.equal(manager.list({ direction: 'upload', finished: false }).length, requests);
+    assert.equal(manager.costs().rowsRead, before);
     // The history is still there for whoever asks for it.
     assert.equal(manager.list({ direction: 'upload' }).length, 10_000 + requests);
   });
