@@ -35,6 +35,8 @@ export class Uploads {
   private pumpTimer: NodeJS.Timeout | undefined;
   /** Queue requests are handled one at a time, in the order they arrived. */
   private requests: Promise<void> = Promise.resolve();
+  /** Requests waiting their turn, per user: bounded by the per-user file limit, so a flood cannot pile up. */
+  private readonly pending = new Map<string, number>();
   /** Offers waiting for the downloader's PeerTransferReply, by ticket; the deadline is replyMs. */
   private readonly replies: InFlight<number, Reply | undefined>;
   private readonly answer = new Map<number, { username: string; resolve: (reply: Reply | undefined) => void }>();
@@ -59,15 +61,32 @@ export class Uploads {
 
   /** PeerTransferQueue, or a legacy PeerTransferRequest (direction 0) when `legacyTicket` is set. */
   queueRequest(username: string, filename: string, legacyTicket: number | undefined): void {
-    this.requests = this.requests.then(() => this.handleQueueRequest(username, filename, legacyTicket)).catch((error: unknown) => this.core.warn(error));
+    const waiting = this.pending.get(username) ?? 0;
+    if (waiting >= this.core.limits.maxQueuedFilesPerUser) {
+      // More requests in line than the user may have files queued: they could not all be queued anyway.
+      this.refuse(username, filename, legacyTicket, TransferRefusal.tooManyFiles);
+      return;
+    }
+    this.pending.set(username, waiting + 1);
+    this.requests = this.requests
+      .then(() => this.handleQueueRequest(username, filename, legacyTicket))
+      .catch((error: unknown) => this.core.warn(error))
+      .finally(() => {
+        const left = (this.pending.get(username) ?? 1) - 1;
+        if (left > 0) this.pending.set(username, left);
+        else this.pending.delete(username);
+      });
+  }
+
+  /** A queue request's answer: PeerTransferQueueFailed, or the PeerTransferReply of a legacy request. */
+  private refuse(username: string, filename: string, legacyTicket: number | undefined, reason: string): void {
+    if (legacyTicket !== undefined) this.core.send(username, { name: 'PeerTransferReply', ticket: legacyTicket, allowed: false, reason });
+    else if (reason !== TransferRefusal.queued) this.core.send(username, { name: 'PeerTransferQueueFailed', filename, reason });
   }
 
   private async handleQueueRequest(username: string, filename: string, legacyTicket: number | undefined): Promise<void> {
     const core = this.core;
-    const answer = (reason: string): void => {
-      if (legacyTicket !== undefined) core.send(username, { name: 'PeerTransferReply', ticket: legacyTicket, allowed: false, reason });
-      else if (reason !== TransferRefusal.queued) core.send(username, { name: 'PeerTransferQueueFailed', filename, reason });
-    };
+    const answer = (reason: string): void => this.refuse(username, filename, legacyTicket, reason);
     // The checks in N+'s order (FLOWS.md §6 step 2).
     if (core.isBanned(username)) return answer(TransferRefusal.banned);
     // Already queued: ignored (a legacy request still learns it is queued). One being sent right now
@@ -199,12 +218,12 @@ export class Uploads {
       // Ask the shares again: the file may have been unshared since it was queued.
       const source = await this.resolveSafely(e.filename, e.username);
       if (!current()) return;
-      if (source === undefined) return this.refuse(e, TransferRefusal.fileNotShared);
+      if (source === undefined) return this.dropUnshared(e, TransferRefusal.fileNotShared);
       let size: number;
       try {
         size = (await stat(source.path)).size;
       } catch {
-        if (current()) this.refuse(e, TransferRefusal.fileReadError);
+        if (current()) this.dropUnshared(e, TransferRefusal.fileReadError);
         return;
       }
       if (!current()) return;
@@ -262,7 +281,8 @@ export class Uploads {
     }
   }
 
-  private refuse(e: Entry, reason: string): void {
+  /** The queued file cannot be sent any more (unshared, unreadable): the downloader is told, the upload fails. */
+  private dropUnshared(e: Entry, reason: string): void {
     this.core.send(e.username, { name: 'PeerTransferQueueFailed', filename: e.filename, reason });
     this.core.setState(e, 'failed', reason);
   }

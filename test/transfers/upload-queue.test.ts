@@ -81,6 +81,36 @@ describe('the upload queue', () => {
     assert.equal(manager.uploadQueue().length, limit + 1);
   });
 
+  test('a flood of queue requests cannot pile up: past the per-user file limit in line, each is refused at once', async () => {
+    const root = tempDir('slsk-queue-flood-');
+    roots.push(root);
+    const uploaderClient = await loggedIn(server.port, 'f-sharer');
+    clients.push(uploaderClient);
+    // The shares answer only when the gate opens: every request waits its turn meanwhile.
+    const gate = Promise.withResolvers<void>();
+    const manager = newManager(uploaderClient, root, {
+      uploadSlots: 0,
+      limits: { maxQueuedFilesPerUser: 20 },
+      resolveUpload: async () => {
+        await gate.promise;
+        return { path: join(root, 'nothing'), size: 1000 };
+      },
+    });
+    managers.push(manager);
+    const events = record(manager);
+    await manager.start();
+
+    const flood = await requester('f-flood');
+    for (let i = 0; i < 50; i++) await flood.client.sendToPeer('f-sharer', { name: 'PeerTransferQueue', filename: virtual(`x${i}.bin`) });
+    // 20 wait for the gate; the other 30 are refused without waiting behind them.
+    await flood.refusals.wait(() => flood.refusals.items.length === 30, '30 refusals while the gate is shut');
+    assert.ok(flood.refusals.items.every((m) => m.reason === TransferRefusal.tooManyFiles));
+    assert.deepEqual(flood.refusals.items.map((m) => m.filename), Array.from({ length: 30 }, (_, i) => virtual(`x${i + 20}.bin`)));
+    gate.resolve();
+    await events.wait((e) => e.event === 'transferAdded' && e.transfer.filename === virtual('x19.bin'), 'the 20 in line queued');
+    assert.equal(manager.uploadQueue().length, 20);
+  });
+
   test('with 10,000 finished transfers in the store, a queue request reads no row and scans only the user’s live entries', async () => {
     const root = tempDir('slsk-queue-history-');
     roots.push(root);
