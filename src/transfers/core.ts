@@ -116,6 +116,20 @@ export class TransferCore {
     if (this.events.listenerCount('warning') > 0) this.events.emit('warning', error instanceof Error ? error : new Error(String(error)));
   }
 
+  /**
+   * `callback` for a timer or an event listener: an error it throws (a TransferStateError is a bug)
+   * becomes a warning instead of an uncaught exception in the application.
+   */
+  guarded(callback: () => void): () => void {
+    return () => {
+      try {
+        callback();
+      } catch (error) {
+        this.warn(error);
+      }
+    };
+  }
+
   /** Sends without waiting; a failure is a warning (the peer will ask again or time out). */
   send(username: string, message: PeerMessage): void {
     this.client.sendToPeer(username, message).catch((error: unknown) => this.warn(error));

@@ -167,7 +167,7 @@ export class Downloads {
     }
     e.retryAt = core.now() + delay;
     core.setState(e, 'failed', reason);
-    core.begin(e).setTimer(delay, () => this.request(e));
+    core.begin(e).setTimer(delay, core.guarded(() => this.request(e)));
   }
 
   private fail(e: Entry, reason: string): void {
@@ -281,9 +281,12 @@ export class Downloads {
     core.downloadTickets.set(ticket, { entry: e, attempt });
     core.setState(e, 'connecting', undefined);
     reply(true);
-    attempt.setTimer(core.timeouts.fileConnectionMs, () => {
-      if (core.current(e, attempt) && attempt.socket === undefined) this.retryLater(e, 'Timed out');
-    });
+    attempt.setTimer(
+      core.timeouts.fileConnectionMs,
+      core.guarded(() => {
+        if (core.current(e, attempt) && attempt.socket === undefined) this.retryLater(e, 'Timed out');
+      }),
+    );
   }
 
   /** A PeerTransferReply to our legacy request. */

@@ -31,11 +31,13 @@ export class TransferManager extends EventEmitter<TransferEvents> {
   private readonly endings = new InFlight<string, Transfer>({ timeoutMs: NO_DEADLINE_MS, describe: (id) => `transfer ${String(id)}` });
   private placeTimer: NodeJS.Timeout | undefined;
 
-  private readonly onPeerMessage = (event: { username: string; message: PeerMessage }): void => this.peerMessage(event.username, event.message);
-  private readonly onLoggedIn = (): void => {
-    this.downloads.resumeAfterLogin();
-    this.uploads.pump();
-  };
+  private readonly onPeerMessage = (event: { username: string; message: PeerMessage }): void =>
+    this.core.guarded(() => this.peerMessage(event.username, event.message))();
+  private readonly onLoggedIn = (): void =>
+    this.core.guarded(() => {
+      this.downloads.resumeAfterLogin();
+      this.uploads.pump();
+    })();
   private readonly onFileConnection = (connection: EstablishedSocket): void => {
     this.core.track(this.downloads.incoming(connection));
   };
@@ -83,7 +85,7 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     this.core.client.on('loggedIn', this.onLoggedIn);
     this.core.client.setFileConnectionHandler(this.onFileConnection);
     if (core.placeIntervalMs > 0) {
-      this.placeTimer = setInterval(() => this.downloads.pollPlaces(), core.placeIntervalMs);
+      this.placeTimer = setInterval(core.guarded(() => this.downloads.pollPlaces()), core.placeIntervalMs);
       this.placeTimer.unref();
     }
     for (const e of core.live.values()) if (e.direction === 'download') this.downloads.request(e);

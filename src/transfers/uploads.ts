@@ -162,7 +162,7 @@ export class Uploads {
       if (--free <= 0) return;
     }
     if (wakeAt < Infinity) {
-      this.pumpTimer = setTimeout(() => this.pump(), Math.max(1, wakeAt - now));
+      this.pumpTimer = setTimeout(core.guarded(() => this.pump()), Math.max(1, wakeAt - now));
       this.pumpTimer.unref();
     }
   }
