@@ -277,6 +277,9 @@ export class Uploads {
       if (e.bytes > e.startBytes) core.client.reportUploadSpeed(speed);
       core.setState(e, 'completed', undefined);
     } finally {
+      // An offer whose attempt ended before the reply: its wait ends now, not at the deadline.
+      this.answer.get(ticket)?.resolve(undefined);
+      this.answer.delete(ticket);
       this.pump();
     }
   }
