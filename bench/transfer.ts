@@ -2,6 +2,7 @@
 // against the same bytes over a plain node:net socket pair, in the same run.
 //
 //   npm run bench:transfer [-- --quick] [-- --json] [-- --size MiB] [-- --rounds N] [-- --dir DIR]
+//   npm run bench:transfer -- --queue-history N    (the upload queue's cost instead, see queueCost)
 //
 // The uploader (a Client with a TransferManager) runs in a child process (this file with --child),
 // which also sends the plain copy; the server and the downloader run here. Both paths read the same
@@ -25,7 +26,8 @@ import { parseArgs } from 'node:util';
 import { Client } from '../src/client/index.ts';
 import { silentLogger } from '../src/server/log.ts';
 import { SoulseekServer } from '../src/server/server.ts';
-import { TransferManager, type Transfer } from '../src/transfers/index.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { TransferManager, TransferStore, type Transfer } from '../src/transfers/index.ts';
 
 const MiB = 1024 * 1024;
 const VIRTUAL = '@@bench\\data.bin';
@@ -109,8 +111,10 @@ async function main(): Promise<void> {
       rounds: { type: 'string' },
       dir: { type: 'string' },
       child: { type: 'boolean', default: false },
+      'queue-history': { type: 'string' },
     },
   });
+  if (values['queue-history'] !== undefined) return queueCost(Number(values['queue-history']), values.json);
   const sizeMiB = values.size !== undefined ? Number(values.size) : values.quick ? 128 : 1024;
   const rounds = values.rounds !== undefined ? Number(values.rounds) : 3;
   if (!Number.isInteger(sizeMiB) || sizeMiB < 1 || !Number.isInteger(rounds) || rounds < 1) {
@@ -263,6 +267,74 @@ async function main(): Promise<void> {
       await exited;
     }
     await server?.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+// ---- the upload queue's cost -------------------------------------------------------------------
+
+/**
+ * A sharer with `history` finished uploads in its transfer list (most of them the requester's)
+ * answers 500 queue requests from one user: the time to start (what it loads) and per request,
+ * with the heap at the end. Finished transfers stay on disk, so neither grows with the history.
+ */
+async function queueCost(history: number, json: boolean): Promise<void> {
+  if (!Number.isInteger(history) || history < 0) {
+    console.error('--queue-history must be a whole number ≥ 0');
+    process.exit(2);
+  }
+  const requests = 500;
+  const root = mkdtempSync(join(tmpdir(), 'slsk-bench-queue-'));
+  const database = join(root, 'transfers.db');
+  new TransferStore(database).close();
+  const db = new DatabaseSync(database);
+  const insert = db.prepare(`INSERT INTO transfers (id, direction, username, filename, size, bytes, state, created_at, updated_at, finished_at)
+                             VALUES (?, 'upload', 'fan', ?, 1000, 1000, 'completed', ?, ?, ?)`);
+  db.exec('BEGIN');
+  for (let i = 0; i < history; i++) insert.run(`old-${i}`, `@@bench\\old${i}.bin`, i, i, i);
+  db.exec('COMMIT');
+  db.close();
+  const server = await SoulseekServer.start({ host: '127.0.0.1', port: 0, passwordCost: 1024, logger: silentLogger(), dataDir: join(root, 'server') });
+  const sharer = new Client({ listenHost: '127.0.0.1', reconnect: false, distributed: false });
+  const fan = new Client({ listenHost: '127.0.0.1', reconnect: false, distributed: false });
+  const manager = new TransferManager({
+    client: sharer,
+    database,
+    downloadDir: join(root, 'downloads'),
+    incompleteDir: join(root, 'incomplete'),
+    resolveUpload: () => ({ path: join(root, 'nothing'), size: 1000 }),
+    uploadSlots: 0,
+    limits: { maxQueuedFilesPerUser: Infinity, maxQueuedMegabytesPerUser: Infinity },
+  });
+  try {
+    await sharer.login({ server: `127.0.0.1:${server.port}`, username: 'sharer', password: 'pw' });
+    await fan.login({ server: `127.0.0.1:${server.port}`, username: 'fan', password: 'pw' });
+    let started = performance.now();
+    await manager.start();
+    const startMs = performance.now() - started;
+    const last = new Promise<void>((resolve) =>
+      manager.on('transferAdded', (transfer) => {
+        if (transfer.filename === `@@bench\\new${requests - 1}.bin`) resolve();
+      }),
+    );
+    started = performance.now();
+    for (let i = 0; i < requests; i++) await fan.sendToPeer('sharer', { name: 'PeerTransferQueue', filename: `@@bench\\new${i}.bin` });
+    await last;
+    const perRequestMs = (performance.now() - started) / requests;
+    const heapMiB = process.memoryUsage().heapUsed / MiB;
+    const result = { history, requests, startMs: Math.round(startMs), perRequestMs: Number(perRequestMs.toFixed(3)), heapMiB: Math.round(heapMiB), ...manager.costs() };
+    if (json) console.log(JSON.stringify(result));
+    else {
+      console.log(`upload queue with ${history} finished transfers in the list, ${requests} queue requests from one user`);
+      console.log(`  start (load the live transfers) : ${result.startMs} ms`);
+      console.log(`  per queue request (end to end)  : ${result.perRequestMs} ms (aim < 1 ms, whatever the history)`);
+      console.log(`  heap at the end                 : ${result.heapMiB} MiB; rows read ${result.rowsRead}, live entries scanned ${result.liveEntriesScanned}`);
+    }
+  } finally {
+    await manager.close();
+    await fan.close();
+    await sharer.close();
+    await server.close();
     rmSync(root, { recursive: true, force: true });
   }
 }

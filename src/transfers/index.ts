@@ -4,8 +4,9 @@ export { TransferManager } from './manager.ts';
 export { TokenBucket } from './rate-limit.ts';
 export { serveOrder } from './queue.ts';
 export { incompletePathFor, localFileName, moveWithoutOverwrite } from './paths.ts';
-export { TRANSFER_MIGRATIONS } from './store.ts';
-export { TRANSFER_STATES, defaultRetry, defaultTransferTimeouts } from './types.ts';
+export { TRANSFER_MIGRATIONS, TransferStore, type TransferRow } from './store.ts';
+export { ACTIVE_STATES, TRANSITIONS, TransferStateError, TransferStates, canMove, transition } from './states.ts';
+export { TRANSFER_STATES, defaultRetry, defaultTransferLimits, defaultTransferTimeouts } from './types.ts';
 export type {
   DownloadOptions,
   ResolveUpload,

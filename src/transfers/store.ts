@@ -5,7 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import { migrate, type Migration } from '../storage/migrate.ts';
-import { TRANSFER_STATES, type TransferDirection, type TransferState } from './types.ts';
+import { TRANSFER_STATES, type TransferState } from './states.ts';
+import type { TransferDirection } from './types.ts';
+
+/** Not completed, not cancelled, and not failed for good (failed with a retry planned is unfinished). */
+const UNFINISHED = `state NOT IN ('completed', 'cancelled') AND NOT (state = 'failed' AND retry_at IS NULL)`;
 
 // Append only: a migration that has shipped is never edited.
 export const TRANSFER_MIGRATIONS: readonly Migration[] = [
@@ -37,6 +41,12 @@ export const TRANSFER_MIGRATIONS: readonly Migration[] = [
 
       CREATE INDEX transfers_by_peer ON transfers (direction, username, filename);
     `,
+  },
+  {
+    version: 2,
+    description: 'unfinished transfers',
+    // start() loads only these; the history stays on disk.
+    up: `CREATE INDEX transfers_unfinished ON transfers (created_at) WHERE ${UNFINISHED};`,
   },
 ];
 
@@ -91,6 +101,10 @@ export class TransferStore {
   private readonly db: DatabaseSync;
   private readonly upsertStatement: StatementSync;
   private readonly deleteStatement: StatementSync;
+  private readonly byIdStatement: StatementSync;
+  private readonly latestStatement: StatementSync;
+  /** Rows returned by every SELECT so far: tests and benchmarks read it to bound what a step costs. */
+  rowsRead = 0;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -113,12 +127,41 @@ export class TransferStore {
         destination = excluded.destination, incomplete_path = excluded.incomplete_path, legacy = excluded.legacy,
         updated_at = excluded.updated_at, finished_at = excluded.finished_at`);
     this.deleteStatement = this.db.prepare('DELETE FROM transfers WHERE id = ?');
+    this.byIdStatement = this.db.prepare('SELECT * FROM transfers WHERE id = ?');
+    this.byIdStatement.setReadBigInts(true);
+    this.latestStatement = this.db.prepare(
+      'SELECT * FROM transfers WHERE direction = ? AND username = ? AND filename = ? AND state = ? ORDER BY updated_at DESC, rowid DESC LIMIT 1',
+    );
+    this.latestStatement.setReadBigInts(true);
   }
 
+  private rows(statement: StatementSync, ...params: (string | number)[]): TransferRow[] {
+    const rows = statement.all(...params).map(toRow);
+    this.rowsRead += rows.length;
+    return rows;
+  }
+
+  /** Every transfer, oldest first: the history included. */
   all(): TransferRow[] {
     const statement = this.db.prepare('SELECT * FROM transfers ORDER BY created_at, rowid');
     statement.setReadBigInts(true);
-    return statement.all().map(toRow);
+    return this.rows(statement);
+  }
+
+  /** The transfers still to do (what start() loads), oldest first. */
+  unfinished(): TransferRow[] {
+    const statement = this.db.prepare(`SELECT * FROM transfers WHERE ${UNFINISHED} ORDER BY created_at, rowid`);
+    statement.setReadBigInts(true);
+    return this.rows(statement);
+  }
+
+  get(id: string): TransferRow | undefined {
+    return this.rows(this.byIdStatement, id)[0];
+  }
+
+  /** The most recent transfer of this file with this peer in `state` (the history included). */
+  latest(direction: TransferDirection, username: string, filename: string, state: TransferState): TransferRow | undefined {
+    return this.rows(this.latestStatement, direction, username, filename, state)[0];
   }
 
   save(row: TransferRow): void {

@@ -2,18 +2,11 @@
 // its options.
 
 import type { Client } from '../client/client.ts';
+import type { TransferState } from './states.ts';
 
 export type TransferDirection = 'download' | 'upload';
 
-/**
- * queued: downloads wait in the peer's queue, uploads in ours. requesting: a download is being
- * queued with the peer / an upload offer (PeerTransferRequest) waits for the downloader's reply.
- * connecting: the F connection is being made. transferring: bytes flow. completed, cancelled: final.
- * failed: final unless `retryAt` is set (the transfer is tried again then).
- */
-export type TransferState = 'queued' | 'requesting' | 'connecting' | 'transferring' | 'completed' | 'failed' | 'cancelled';
-
-export const TRANSFER_STATES: readonly TransferState[] = ['queued', 'requesting', 'connecting', 'transferring', 'completed', 'failed', 'cancelled'];
+export { TRANSFER_STATES, TransferStates, type TransferState } from './states.ts';
 
 /** A transfer as it was when the snapshot was taken. */
 export interface Transfer {
@@ -92,11 +85,19 @@ export interface TransferTimeouts {
 }
 
 export interface TransferLimits {
-  /** Files one user may have in our upload queue (queued and active); undefined = no limit. */
-  maxQueuedFilesPerUser?: number;
-  /** MiB one user may have in our upload queue; undefined = no limit. */
-  maxQueuedMegabytesPerUser?: number;
+  /** Files one user may have in our upload queue (queued and active); Infinity = no limit. */
+  maxQueuedFilesPerUser: number;
+  /** MiB one user may have in our upload queue (queued and active); Infinity = no limit. */
+  maxQueuedMegabytesPerUser: number;
 }
+
+/**
+ * Nicotine+'s defaults (100 files, 10,000 MiB per user): one user cannot fill our queue (memory,
+ * the database, everyone else's wait) while a whole album or discography still fits. A request
+ * over either limit is refused with "Too many files" / "Too many megabytes", the strings other
+ * clients take to mean "still queued, ask again later".
+ */
+export const defaultTransferLimits: TransferLimits = { maxQueuedFilesPerUser: 100, maxQueuedMegabytesPerUser: 10_000 };
 
 export interface SpeedLimits {
   /** Global upload limit, bytes/s; 0 or undefined = unlimited. */
@@ -122,7 +123,8 @@ export interface TransferManagerOptions {
   resolveUpload: ResolveUpload;
   /** Uploads in progress at once (offer, connection and transfer), default 2. */
   uploadSlots?: number;
-  limits?: TransferLimits;
+  /** Per-user upload queue limits; defaultTransferLimits for what is not given. */
+  limits?: Partial<TransferLimits>;
   speedLimits?: SpeedLimits;
   /** Privileged users are served first. */
   isPrivileged?: (username: string) => boolean;

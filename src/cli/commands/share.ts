@@ -312,7 +312,7 @@ class UploadStats {
     let active = 0;
     let queued = 0;
     let speed = 0;
-    for (const transfer of manager.list({ direction: 'upload' })) {
+    for (const transfer of manager.list({ direction: 'upload', finished: false })) {
       if (ACTIVE.has(transfer.state)) {
         active++;
         if (transfer.state === 'transferring') speed += transfer.speed;
