@@ -27,7 +27,7 @@ describe('headline figures from each benchmark’s recorded --json output', () =
   it('lists every benchmark, in the order they run', () => {
     assert.deepEqual(
       BENCHMARKS.map((b) => b.name),
-      ['protocol', 'shares', 'transfer', 'server'],
+      ['protocol', 'inflate', 'shares', 'transfer', 'server'],
     );
   });
 
@@ -244,7 +244,7 @@ describe('bench/all.ts', () => {
     const unknownName = await runAll(['--only=protocol,nope']);
     assertExit(unknownName, 2);
     assert.equal(unknownName.stdout, '');
-    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, shares, transfer, server\nusage: npm run bench/);
+    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server\nusage: npm run bench/);
     const unknownOption = await runAll(['--fast']);
     assertExit(unknownOption, 2);
     assert.match(unknownOption.stderr, /Unknown option '--fast'/);
