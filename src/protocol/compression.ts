@@ -3,6 +3,7 @@
 // never an out-of-memory crash. inflateInSteps() does the work on zlib's thread pool in chunks
 // of at most INFLATE_STEP_BYTES, so the event loop only ever handles one chunk at a time.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { constants, createInflate, deflateSync, inflateSync } from 'node:zlib';
 import { DecodeError, ProtocolErrorCode } from './errors.ts';
 
@@ -89,10 +90,32 @@ export function inflateInSteps(body: Uint8Array, maxInflatedBytes: number): Prom
     stream.on('end', () => {
       if (settled) return;
       settled = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+      joinInSteps(chunks, total).then(resolve, reject);
     });
     stream.end(body);
   });
+}
+
+/** Bytes copied per turn of the event loop when joining the inflated chunks of a large body. */
+const JOIN_STEP_BYTES = 8 * 1024 * 1024;
+
+/** One buffer from the inflated chunks; a body of many MiB is copied a few MiB per turn. */
+async function joinInSteps(chunks: Buffer[], total: number): Promise<Buffer> {
+  if (chunks.length === 1) return chunks[0]!;
+  if (total <= JOIN_STEP_BYTES) return Buffer.concat(chunks, total);
+  const out = Buffer.allocUnsafe(total);
+  let offset = 0;
+  let sinceTurn = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+    sinceTurn += chunk.length;
+    if (sinceTurn >= JOIN_STEP_BYTES) {
+      sinceTurn = 0;
+      await nextTurn();
+    }
+  }
+  return out;
 }
 
 /** zlib (RFC 1950) at the default level 6, header 78 9c, as aioslsk and SoulseekQt write it. */

@@ -9,7 +9,7 @@ import { fieldIsPresent, readArrayCount, type Codec, type Shape, type Struct } f
 import type { Reader } from './reader.ts';
 
 /** Body bytes read between two turns of the event loop. */
-export const DECODE_STEP_BYTES = 256 * 1024;
+export const DECODE_STEP_BYTES = 128 * 1024;
 
 /** How stepwise reading went: tests and benchmarks read it. */
 export const decodeMeter = {
