@@ -12,15 +12,6 @@ import { OBFUSCATION_KEY_BYTES, deobfuscate } from './obfuscation.ts';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-/** Frame size caps a mature client (Nicotine+) enforces, per channel (NOTES.md). */
-export const FRAME_LIMITS = {
-  server: 448 * MiB,
-  'peer-init': 16 * KiB,
-  distributed: 16 * KiB,
-  /** On P connections each message declares its own cap (messages/peer.ts): see peerFrameLimit. */
-  peer: 448 * MiB,
-} as const satisfies Record<Channel, number>;
-
 /** P-connection frame caps by code, as each message declares them (messages/peer.ts). */
 const peerFrameCaps = new Map<number, number>(Object.values(peerMessages).map((def) => [def.code, def.limits.maxFrameBytes]));
 
@@ -28,6 +19,15 @@ const peerFrameCaps = new Map<number, number>(Object.values(peerMessages).map((d
 export function peerFrameLimit(code: number): number {
   return peerFrameCaps.get(code) ?? UNKNOWN_PEER_FRAME_BYTES;
 }
+
+/** Frame size caps a mature client (Nicotine+) enforces, per channel (NOTES.md). */
+export const FRAME_LIMITS: Readonly<Record<Channel, number>> = {
+  server: 448 * MiB,
+  'peer-init': 16 * KiB,
+  distributed: 16 * KiB,
+  /** The largest cap any P-connection message declares; each code is held to its own (peerFrameLimit). */
+  peer: Math.max(UNKNOWN_PEER_FRAME_BYTES, ...peerFrameCaps.values()),
+};
 
 export interface FrameReaderOptions {
   /** Largest frame accepted, length prefix included. Defaults to the channel's FRAME_LIMITS entry. */
