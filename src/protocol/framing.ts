@@ -5,12 +5,9 @@
 
 import type { Channel } from './codec.ts';
 import { FrameError, ProtocolErrorCode } from './errors.ts';
-import { UNKNOWN_PEER_FRAME_BYTES } from './messages/define.ts';
+import { KiB, MiB, UNKNOWN_PEER_FRAME_BYTES } from './messages/define.ts';
 import { peerMessages } from './messages/index.ts';
 import { OBFUSCATION_KEY_BYTES, deobfuscate } from './obfuscation.ts';
-
-const KiB = 1024;
-const MiB = 1024 * KiB;
 
 /** P-connection frame caps by code, as each message declares them (messages/peer.ts). */
 const peerFrameCaps = new Map<number, number>(Object.values(peerMessages).map((def) => [def.code, def.limits.maxFrameBytes]));

@@ -1,4 +1,5 @@
-// slsk-ts/protocol: every Soulseek message as bytes and back. No sockets, no timers.
+// slsk-ts/protocol: every Soulseek message as bytes and back. No sockets; the only scheduling is
+// decodeInSteps() letting the event loop run between the steps of a large compressed message.
 
 export {
   decode,

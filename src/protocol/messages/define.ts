@@ -15,15 +15,18 @@ export interface ServerMessageDef<Req extends Struct<any> | undefined, Res exten
   readonly status: MessageStatus;
 }
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
 
 /**
  * What one message may cost a reader, declared next to its layout. The frame reader, the inflater
  * and the array reader all take their caps from here, so a message's bounds are stated once.
  */
 export interface MessageLimits {
-  /** Largest frame accepted, length prefix included (checked from the header, before buffering). */
+  /**
+   * Largest frame accepted, length prefix included (checked from the header, before buffering).
+   * P connections hold each code to it; peer-init and D connections cap every frame at 16 KiB.
+   */
   readonly maxFrameBytes: number;
   /** Largest inflated body, for compressed messages; 0 for plain ones. */
   readonly maxInflatedBytes: number;
@@ -44,8 +47,6 @@ const plainLimits = (maxFrameBytes: number): MessageLimits => ({
   maxInflatedBytes: 0,
   maxItems: Number.POSITIVE_INFINITY,
 });
-
-export { KiB, MiB };
 
 export interface ChannelMessageDef<L extends Struct<any>> {
   readonly code: number;
