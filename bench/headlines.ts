@@ -103,6 +103,20 @@ export const BENCHMARKS: readonly Benchmark[] = [
     },
   },
   {
+    name: 'inflate',
+    script: script('./inflate.ts'),
+    headlines(o) {
+      const target = { op: '<', value: num(o, 'targets.stallMs.target'), met: bool(o, 'targets.stallMs.met') } as const;
+      return {
+        figures: [
+          { what: 'longest event-loop stall, search-reply bomb', value: num(o, 'cases.searchBomb.after.stallMs'), unit: 'ms', target },
+          { what: 'longest event-loop stall, large shares reply', value: num(o, 'cases.sharesReply.after.stallMs'), unit: 'ms', target },
+        ],
+        notes: [],
+      };
+    },
+  },
+  {
     name: 'shares',
     script: script('./shares.ts'),
     headlines(o) {

@@ -116,6 +116,8 @@ export class Client extends EventEmitter<ClientEvents> {
   private readonly pendingShares = new Map<string, Deferred<PeerMessageOf<'PeerSharesReply'>>>();
   private readonly pendingInfo = new Map<string, Deferred<PeerMessageOf<'PeerUserInfoReply'>>>();
   private readonly pendingFolders = new Map<number, Deferred<PeerMessageOf<'PeerDirectoryContentsReply'>>>();
+  /** Who each pending folder request went to, so a folder listing from anyone else is not read. */
+  private readonly folderTicketUsers = new Map<number, string>();
   private wishes: string[] = [];
   private wishIndex = 0;
   private wishlistTimer: NodeJS.Timeout | undefined;
@@ -571,11 +573,31 @@ export class Client extends EventEmitter<ClientEvents> {
 
   private watchPeer(connection: PeerConnection): void {
     const { username, remoteAddress: address } = connection;
+    connection.wants = (code) => this.wantsPeerReply(username, code);
     connection.on('message', (message) => this.onPeerMessage(connection, message));
     connection.once('close', (reason) =>
       this.emit('peerDisconnected', { username, address, reason: reason.kind === 'local' ? reason.detail : reason.kind }),
     );
     this.emit('peerConnected', { username, address, obfuscated: connection.obfuscated });
+  }
+
+  /**
+   * Whether a compressed reply from `username` is awaited, asked before its frame is inflated: a
+   * shares reply only while we browse them, a folder listing only while we asked them for one, a
+   * search reply only while one of our searches is open (its ticket is checked after inflating).
+   */
+  private wantsPeerReply(username: string, code: number): boolean {
+    switch (code) {
+      case 5: // PeerSharesReply
+        return this.pendingShares.has(username);
+      case 37: // PeerDirectoryContentsReply
+        for (const user of this.folderTicketUsers.values()) if (user === username) return true;
+        return false;
+      case 9: // PeerSearchReply
+        return this.searches.size > 0;
+      default:
+        return true;
+    }
   }
 
   private onPeerMessage(connection: PeerConnection, message: PeerMessage): void {
@@ -679,6 +701,7 @@ export class Client extends EventEmitter<ClientEvents> {
   async folder(username: string, directory: string, options: { signal?: AbortSignal } = {}): Promise<Folder[]> {
     this.requireLink('folder');
     const ticket = this.ticket();
+    this.folderTicketUsers.set(ticket, username);
     const reply = await this.askPeer(
       username,
       `listing ${directory} of ${username}`,
@@ -686,7 +709,7 @@ export class Client extends EventEmitter<ClientEvents> {
       ticket,
       { name: 'PeerDirectoryContentsRequest', ticket, directory },
       options.signal,
-    );
+    ).finally(() => this.folderTicketUsers.delete(ticket));
     return reply.directories.map((d) => toFolder(d, false));
   }
 

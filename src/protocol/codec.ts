@@ -3,11 +3,13 @@
 // A frame is `uint32 length` (bytes after itself), the code (uint32 on the server and peer
 // channels, uint8 on peer-init and distributed), then the body laid out as the message declares.
 
-import { deflate, DEFAULT_MAX_INFLATED_BYTES, inflate } from './compression.ts';
+import { deflate, inflate, inflateInSteps } from './compression.ts';
 import { DecodeError, EncodeError, ProtocolError, ProtocolErrorCode } from './errors.ts';
 import type { Simplify, Struct } from './layout.ts';
+import type { MessageLimits } from './messages/define.ts';
 import { distributedMessages, peerInitMessages, peerMessages, serverMessages } from './messages/index.ts';
 import { Reader } from './reader.ts';
+import { DECODE_STEP_BYTES, readIntoInSteps } from './stepwise.ts';
 import { Writer } from './writer.ts';
 
 export type Channel = 'server' | 'peer-init' | 'peer' | 'distributed';
@@ -52,7 +54,7 @@ export type MessageFor<C extends Channel, D extends Direction> = C extends 'serv
       : DistributedMessage;
 
 export interface DecodeOptions {
-  /** Cap on the inflated size of a compressed body (default 256 MiB). */
+  /** A tighter cap on the inflated size of a compressed body than the message's own (messages/peer.ts). */
   maxInflatedBytes?: number;
   /**
    * Accept bytes after the last field instead of throwing TRAILING_BYTES. For servers and clients
@@ -70,7 +72,11 @@ interface Entry {
   readonly layout: Struct<any>;
   readonly compressed: boolean;
   readonly wideCode: boolean;
+  readonly limits: MessageLimits;
 }
+
+/** Server messages are plain and bounded by the channel's frame cap (framing.ts). */
+const SERVER_LIMITS: MessageLimits = { maxFrameBytes: Number.POSITIVE_INFINITY, maxInflatedBytes: 0, maxItems: Number.POSITIVE_INFINITY };
 
 interface Table {
   readonly channel: Channel;
@@ -96,7 +102,7 @@ function serverTable(direction: 'request' | 'response'): Table {
   const entries: Entry[] = [];
   for (const [name, def] of Object.entries(serverMessages)) {
     const layout = def[direction] as Struct<any> | undefined;
-    if (layout !== undefined) entries.push({ name, code: def.code, layout, compressed: false, wideCode: false });
+    if (layout !== undefined) entries.push({ name, code: def.code, layout, compressed: false, wideCode: false, limits: SERVER_LIMITS });
   }
   return table('server', `server ${direction}`, 4, entries);
 }
@@ -104,7 +110,7 @@ function serverTable(direction: 'request' | 'response'): Table {
 function channelTable(
   channel: Channel,
   codeBytes: 1 | 4,
-  defs: Record<string, { code: number; layout: Struct<any>; compressed: boolean; wideCode: boolean }>,
+  defs: Record<string, { code: number; layout: Struct<any>; compressed: boolean; wideCode: boolean; limits: MessageLimits }>,
 ): Table {
   return table(
     channel,
@@ -158,15 +164,32 @@ export function messageNames(channel: Channel, direction: Direction): string[] {
 
 // ---- decoding --------------------------------------------------------------------------------
 
-/** Decodes one whole frame (length prefix, code, body) into `{ name, ...fields }`. */
-export function decode<C extends Channel, D extends Direction>(
-  channel: C,
-  direction: D,
-  frame: Uint8Array,
-  options?: DecodeOptions,
-): MessageFor<C, D>;
-export function decode(channel: Channel, direction: Direction, frame: Uint8Array, options: DecodeOptions = {}): AnyMessage {
-  const t = tableFor(channel, direction);
+/** The code of a frame (already cut by the FrameReader), read from its header without decoding it. */
+export function frameCode(channel: Channel, frame: Uint8Array): number | undefined {
+  const wide = channel === 'server' || channel === 'peer';
+  if (frame.length < (wide ? 8 : 5)) return undefined;
+  return wide ? (frame[4]! | (frame[5]! << 8) | (frame[6]! << 16)) + frame[7]! * 0x100_0000 : frame[4]!;
+}
+
+/** Whether a code's body is zlib-compressed, so decoding it is worth doing with decodeInSteps(). */
+export function isCompressed(channel: Channel, direction: Direction, code: number): boolean {
+  return tableFor(channel, direction).byCode[code]?.compressed ?? false;
+}
+
+/** The caps a message declares, or undefined for an unknown code. */
+export function messageLimits(channel: Channel, direction: Direction, code: number): MessageLimits | undefined {
+  return tableFor(channel, direction).byCode[code]?.limits;
+}
+
+interface Opened {
+  entry: Entry;
+  code: number;
+  /** Positioned at the body (for compressed messages: at the zlib stream). */
+  reader: Reader;
+}
+
+/** Checks a frame's length and code, and finds its message. */
+function open(channel: Channel, t: Table, frame: Uint8Array): Opened {
   const headerBytes = 4 + t.codeBytes;
   if (frame.length < headerBytes) {
     throw new DecodeError(ProtocolErrorCode.badLength, `frame of ${frame.length} bytes is shorter than its ${headerBytes}-byte header`, {
@@ -182,7 +205,7 @@ export function decode(channel: Channel, direction: Direction, frame: Uint8Array
       offset: 0,
     });
   }
-  let code = t.codeBytes === 4 ? reader.u32() : reader.u8();
+  const code = t.codeBytes === 4 ? reader.u32() : reader.u8();
   const entry = t.byCode[code];
   if (entry === undefined) {
     throw new DecodeError(ProtocolErrorCode.unknownCode, `no ${t.label} message has code ${code}`, {
@@ -196,20 +219,83 @@ export function decode(channel: Channel, direction: Direction, frame: Uint8Array
     const p = reader.pos;
     if (b[p] === 0 && b[p + 1] === 0 && b[p + 2] === 0) reader.pos += 3;
   }
+  return { entry, code, reader };
+}
+
+function inflateCap(entry: Entry, options: DecodeOptions): number {
+  return Math.min(entry.limits.maxInflatedBytes, options.maxInflatedBytes ?? Number.POSITIVE_INFINITY);
+}
+
+function checkEnd(body: Reader, options: DecodeOptions): void {
+  if (body.remaining > 0 && options.allowTrailingBytes !== true) {
+    throw new DecodeError(ProtocolErrorCode.trailingBytes, `${body.remaining} bytes left after the last field`, {
+      offset: body.pos,
+    });
+  }
+}
+
+function annotated(error: unknown, channel: Channel, opened: Opened): unknown {
+  if (error instanceof ProtocolError) error.annotate({ channel, messageName: opened.entry.name, messageCode: opened.code });
+  return error;
+}
+
+/**
+ * Decodes one whole frame (length prefix, code, body) into `{ name, ...fields }`, in one
+ * synchronous call. Compressed bodies are inflated at once (up to the message's cap): for frames
+ * off the network use decodeInSteps(), which never holds the event loop for a large one.
+ */
+export function decode<C extends Channel, D extends Direction>(
+  channel: C,
+  direction: D,
+  frame: Uint8Array,
+  options?: DecodeOptions,
+): MessageFor<C, D>;
+export function decode(channel: Channel, direction: Direction, frame: Uint8Array, options: DecodeOptions = {}): AnyMessage {
+  const opened = open(channel, tableFor(channel, direction), frame);
+  const { entry } = opened;
   const message: Record<string, unknown> = { name: entry.name };
   try {
-    const body = entry.compressed
-      ? new Reader(inflate(reader.rest(), options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES))
-      : reader;
+    const body = entry.compressed ? bodyReader(inflate(opened.reader.rest(), inflateCap(entry, options)), entry) : opened.reader;
     entry.layout.readInto(body, message);
-    if (body.remaining > 0 && options.allowTrailingBytes !== true) {
-      throw new DecodeError(ProtocolErrorCode.trailingBytes, `${body.remaining} bytes left after the last field`, {
-        offset: body.pos,
-      });
-    }
+    checkEnd(body, options);
   } catch (error) {
-    if (error instanceof ProtocolError) error.annotate({ channel, messageName: entry.name, messageCode: code });
-    throw error;
+    throw annotated(error, channel, opened);
+  }
+  return message as unknown as AnyMessage;
+}
+
+function bodyReader(inflated: Uint8Array, entry: Entry): Reader {
+  return new Reader(inflated, 0, inflated.length, entry.limits.maxItems);
+}
+
+/**
+ * Decodes a frame like decode(), but a compressed body is inflated on zlib's thread pool in
+ * bounded steps (stopping at the message's inflate cap) and a large body is read in steps, letting
+ * the event loop run between them. Plain messages are decoded at once.
+ */
+export function decodeInSteps<C extends Channel, D extends Direction>(
+  channel: C,
+  direction: D,
+  frame: Uint8Array,
+  options?: DecodeOptions,
+): Promise<MessageFor<C, D>>;
+export async function decodeInSteps(
+  channel: Channel,
+  direction: Direction,
+  frame: Uint8Array,
+  options: DecodeOptions = {},
+): Promise<AnyMessage> {
+  const opened = open(channel, tableFor(channel, direction), frame);
+  const { entry } = opened;
+  if (!entry.compressed) return decode(channel, direction, frame, options);
+  const message: Record<string, unknown> = { name: entry.name };
+  try {
+    const body = bodyReader(await inflateInSteps(opened.reader.rest(), inflateCap(entry, options)), entry);
+    if (body.remaining >= DECODE_STEP_BYTES) await readIntoInSteps(entry.layout, body, message);
+    else entry.layout.readInto(body, message);
+    checkEnd(body, options);
+  } catch (error) {
+    throw annotated(error, channel, opened);
   }
   return message as unknown as AnyMessage;
 }

@@ -15,6 +15,8 @@ export const ProtocolErrorCode = {
   invalidBoolean: 'INVALID_BOOLEAN',
   /** An array count claims more elements than the rest of the frame can hold. */
   countTooLarge: 'COUNT_TOO_LARGE',
+  /** A message holds more array elements (folders, files, attributes…) than it declares it may. */
+  tooManyItems: 'TOO_MANY_ITEMS',
   /** A frame's length prefix is larger than the channel allows. */
   frameTooLarge: 'FRAME_TOO_LARGE',
   /** A frame's length prefix disagrees with the bytes given, or is too small to hold a code. */

@@ -5,45 +5,26 @@
 
 import type { Channel } from './codec.ts';
 import { FrameError, ProtocolErrorCode } from './errors.ts';
+import { KiB, MiB, UNKNOWN_PEER_FRAME_BYTES } from './messages/define.ts';
+import { peerMessages } from './messages/index.ts';
 import { OBFUSCATION_KEY_BYTES, deobfuscate } from './obfuscation.ts';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
+/** P-connection frame caps by code, as each message declares them (messages/peer.ts). */
+const peerFrameCaps = new Map<number, number>(Object.values(peerMessages).map((def) => [def.code, def.limits.maxFrameBytes]));
+
+/** P-connection cap for a code: the message's declared maxFrameBytes, 16 MiB for unknown codes. */
+export function peerFrameLimit(code: number): number {
+  return peerFrameCaps.get(code) ?? UNKNOWN_PEER_FRAME_BYTES;
+}
 
 /** Frame size caps a mature client (Nicotine+) enforces, per channel (NOTES.md). */
-export const FRAME_LIMITS = {
+export const FRAME_LIMITS: Readonly<Record<Channel, number>> = {
   server: 448 * MiB,
   'peer-init': 16 * KiB,
   distributed: 16 * KiB,
-  /** On P connections the cap depends on the code: see peerFrameLimit. */
-  peer: 448 * MiB,
-} as const satisfies Record<Channel, number>;
-
-/** P-connection cap by code: 448 MiB for shares replies and user info, 16 MiB for search replies, folder contents and unknown codes, 1 MiB otherwise. */
-export function peerFrameLimit(code: number): number {
-  switch (code) {
-    case 5: // PeerSharesReply
-    case 16: // PeerUserInfoReply
-      return 448 * MiB;
-    case 9: // PeerSearchReply
-    case 36: // PeerDirectoryContentsRequest
-    case 37: // PeerDirectoryContentsReply
-      return 16 * MiB;
-    case 4:
-    case 15:
-    case 40:
-    case 41:
-    case 43:
-    case 44:
-    case 46:
-    case 50:
-    case 51:
-    case 52:
-      return 1 * MiB;
-    default:
-      return 16 * MiB;
-  }
-}
+  /** The largest cap any P-connection message declares; each code is held to its own (peerFrameLimit). */
+  peer: Math.max(UNKNOWN_PEER_FRAME_BYTES, ...peerFrameCaps.values()),
+};
 
 export interface FrameReaderOptions {
   /** Largest frame accepted, length prefix included. Defaults to the channel's FRAME_LIMITS entry. */

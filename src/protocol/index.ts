@@ -1,8 +1,10 @@
-// slsk-ts/protocol: every Soulseek message as bytes and back. No sockets, no timers.
+// slsk-ts/protocol: every Soulseek message as bytes and back. No sockets; the only scheduling is
+// decodeInSteps() letting the event loop run between the steps of a large compressed message.
 
 export {
   decode,
   decodeDistributed,
+  decodeInSteps,
   decodePeer,
   decodePeerInit,
   decodeServerRequest,
@@ -14,7 +16,10 @@ export {
   encodePeerInit,
   encodeServerRequest,
   encodeServerResponse,
+  frameCode,
+  isCompressed,
   messageCode,
+  messageLimits,
   messageName,
   messageNames,
   peer,
@@ -39,7 +44,9 @@ export type {
   ServerResponse,
   ServerResponseOf,
 } from './codec.ts';
-export { DEFAULT_MAX_INFLATED_BYTES } from './compression.ts';
+export { DEFAULT_MAX_INFLATED_BYTES, INFLATE_STEP_BYTES, inflateMeter } from './compression.ts';
+export { DECODE_STEP_BYTES, decodeMeter } from './stepwise.ts';
+export type { MessageLimits } from './messages/define.ts';
 export { DecodeError, EncodeError, FrameError, ProtocolError, ProtocolErrorCode } from './errors.ts';
 export type { ProtocolErrorDetails } from './errors.ts';
 export {

@@ -100,17 +100,7 @@ export function array<T>(element: Codec<T>): Codec<T[]> {
   return arrayCodec(
     element,
     (r) => {
-      const at = r.pos;
-      const count = r.u32();
-      // Every element takes at least minBytes, so a larger count cannot be honest: refuse it
-      // before allocating the array it claims.
-      if (count * element.minBytes > r.remaining) {
-        throw new DecodeError(
-          ProtocolErrorCode.countTooLarge,
-          `array claims ${count} elements of at least ${element.minBytes} bytes but only ${r.remaining} bytes remain`,
-          { offset: at },
-        );
-      }
+      const count = readArrayCount(r, element);
       const items = new Array<T>(count);
       for (let i = 0; i < count; i++) items[i] = element.read(r);
       return items;
@@ -128,6 +118,32 @@ export function array<T>(element: Codec<T>): Codec<T[]> {
       }
     },
   );
+}
+
+/**
+ * Reads an array's uint32 count and checks it before anything is allocated: every element takes
+ * at least minBytes, so a larger count cannot be honest; and the message's item budget (its
+ * declared maxItems, shared by all its arrays) must cover it.
+ */
+export function readArrayCount(r: Reader, element: Codec<unknown>): number {
+  const at = r.pos;
+  const count = r.u32();
+  if (count * element.minBytes > r.remaining) {
+    throw new DecodeError(
+      ProtocolErrorCode.countTooLarge,
+      `array claims ${count} elements of at least ${element.minBytes} bytes but only ${r.remaining} bytes remain`,
+      { offset: at },
+    );
+  }
+  if (count > r.itemBudget) {
+    throw new DecodeError(
+      ProtocolErrorCode.tooManyItems,
+      `array of ${count} elements goes past the message's limit of ${r.itemLimit} items in all`,
+      { offset: at },
+    );
+  }
+  r.itemBudget -= count;
+  return count;
 }
 
 /** An array-typed codec with custom reading (GetRelatedSearches) keeps the element for tools. */
@@ -368,5 +384,55 @@ function compileReaders(
       ${allRequired ? `return { ${literal.join(', ')} };` : 'const t = {}; readInto(r, t); return t;'}
     }
     return { readInto, read };`;
-  return new Function(...names, source)(...values);
+  try {
+    return new Function(...names, source)(...values);
+  } catch (error) {
+    // Code generation is forbidden (--disallow-code-generation-from-strings, a strict CSP): read
+    // the same declaration field by field instead.
+    if (error instanceof EvalError) return interpretedReaders(keys, specs, codecs);
+    throw error;
+  }
+}
+
+/** Whether struct readers are generated code or the interpreted fallback (for tests and benchmarks). */
+export function readerMode(): 'compiled' | 'interpreted' {
+  return compiledReadersWork ? 'compiled' : 'interpreted';
+}
+
+let compiledReadersWork = true;
+
+/** The same reads as compileReaders, walking the declaration at run time. */
+function interpretedReaders(
+  keys: string[],
+  specs: FieldSpec[],
+  codecs: Codec<unknown>[],
+): { readInto: (r: Reader, t: Record<string, unknown>) => void; read: (r: Reader) => unknown } {
+  compiledReadersWork = false;
+  const count = keys.length;
+  function readInto(r: Reader, t: Record<string, unknown>): void {
+    for (let i = 0; i < count; i++) {
+      const spec = specs[i]!;
+      if (fieldIsPresent(r, t, spec)) t[keys[i]!] = codecs[i]!.read(r);
+      else if (spec.kind === 'defaulted') t[keys[i]!] = spec.fallback;
+    }
+  }
+  function read(r: Reader): unknown {
+    const t: Record<string, unknown> = {};
+    readInto(r, t);
+    return t;
+  }
+  return { readInto, read };
+}
+
+/** Whether a field is on the wire at this point, given the fields of its struct read so far. */
+export function fieldIsPresent(r: Reader, fieldsSoFar: Record<string, unknown>, spec: FieldSpec): boolean {
+  switch (spec.kind) {
+    case 'codec':
+      return true;
+    case 'optional':
+    case 'defaulted':
+      return r.pos < r.end;
+    default:
+      return fieldsSoFar[spec.field] === spec.equals && (!spec.optional || r.pos < r.end);
+  }
 }

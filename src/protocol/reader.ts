@@ -12,12 +12,18 @@ export class Reader {
   pos: number;
   /** Offset one past the last readable byte. */
   readonly end: number;
+  /** The message's cap on array elements in all (its declared maxItems). */
+  readonly itemLimit: number;
+  /** Array elements the message may still hold; every array's count is taken from it. */
+  itemBudget: number;
 
-  constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
+  constructor(bytes: Uint8Array, start = 0, end = bytes.length, itemLimit = Number.POSITIVE_INFINITY) {
     // A Buffer view (no copy) gives string decoding Buffer's fast slices.
     this.bytes = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
+    this.itemLimit = itemLimit;
+    this.itemBudget = itemLimit;
   }
 
   get remaining(): number {

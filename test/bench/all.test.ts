@@ -27,7 +27,7 @@ describe('headline figures from each benchmark’s recorded --json output', () =
   it('lists every benchmark, in the order they run', () => {
     assert.deepEqual(
       BENCHMARKS.map((b) => b.name),
-      ['protocol', 'shares', 'transfer', 'server'],
+      ['protocol', 'inflate', 'shares', 'transfer', 'server'],
     );
   });
 
@@ -46,6 +46,13 @@ describe('headline figures from each benchmark’s recorded --json output', () =
       ratio('search reply', 0.642, true),
       ratio('shares list', 2.167, true),
       ratio('mixed', 0.766, true),
+    ]);
+  });
+
+  it('inflate: the longest event-loop stall on a search-reply bomb and a large shares reply, against 50 ms', () => {
+    assert.deepEqual(figuresOf('inflate'), [
+      { what: 'longest event-loop stall, search-reply bomb', value: 8, unit: 'ms', target: { op: '<', value: 50, met: true } },
+      { what: 'longest event-loop stall, large shares reply', value: 30.8, unit: 'ms', target: { op: '<', value: 50, met: true } },
     ]);
   });
 
@@ -155,6 +162,8 @@ describe('the summary table', () => {
         'protocol   decode ratio to a hand-written reader, search reply  0.642                 ≥ 0.5              met',
         'protocol   decode ratio to a hand-written reader, shares list   2.17                  ≥ 0.5              met',
         'protocol   decode ratio to a hand-written reader, mixed         0.766                 ≥ 0.5              met',
+        'inflate    longest event-loop stall, search-reply bomb          8 ms                  < 50 ms            met',
+        'inflate    longest event-loop stall, large shares reply         30.8 ms               < 50 ms            met',
         'shares     scan (2,000 files)                                   5,839 files/s',
         'shares     rescan, unchanged                                    37,782 files/s',
         'shares     query p50, 200,000-path index                        0.065 ms',
@@ -171,7 +180,7 @@ describe('the summary table', () => {
         'server     search fan-out p50 (1,999 recipients)                27.4 ms',
         'server     search fan-out p99                                   35.9 ms',
         '---------  ---------------------------------------------------  --------------------  -----------------  -------',
-        'total 12.3 s (protocol 1.3 s, shares 2.5 s, transfer 3.8 s, server 5.0 s)',
+        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s)',
         '',
         'server notes:',
         "  memory: with only 2,000 sessions the per-1,000 figures still carry fixed costs (the scrypt threads' malloc arenas, code compiled during the run); the default run (20,000) gives the representative figure.",
@@ -244,7 +253,7 @@ describe('bench/all.ts', () => {
     const unknownName = await runAll(['--only=protocol,nope']);
     assertExit(unknownName, 2);
     assert.equal(unknownName.stdout, '');
-    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, shares, transfer, server\nusage: npm run bench/);
+    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server\nusage: npm run bench/);
     const unknownOption = await runAll(['--fast']);
     assertExit(unknownOption, 2);
     assert.match(unknownOption.stderr, /Unknown option '--fast'/);

@@ -6,6 +6,7 @@ export type Part = Uint8Array | number[];
 export const u8 = (value: number): Part => [value & 0xff];
 export const u16 = (value: number): Part => [value & 0xff, (value >>> 8) & 0xff];
 export const u32 = (value: number): Part => [value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff];
+export const i32 = (value: number): Part => u32(value >>> 0);
 export const u64 = (value: bigint): Part => {
   const out: number[] = [];
   for (let i = 0n; i < 8n; i++) out.push(Number((value >> (8n * i)) & 0xffn));

@@ -278,7 +278,9 @@ function hintFor(code: string, target: Target, frame: Uint8Array | undefined): s
     case ProtocolErrorCode.badCompression:
       return 'The message body is zlib-compressed and does not inflate: the frame was probably cut short or altered.';
     case ProtocolErrorCode.inflateLimit:
-      return 'The compressed body inflates past the safety limit; the frame is probably corrupt.';
+      return 'The compressed body inflates past the size this message may have; the frame is probably corrupt or hostile.';
+    case ProtocolErrorCode.tooManyItems:
+      return 'The message holds more folders, files or attributes than this message may have; the frame is probably corrupt or hostile.';
     default:
       return `The bytes do not fit the message's layout. Check that ${where} is the right channel and direction, and that the frame was copied whole.`;
   }

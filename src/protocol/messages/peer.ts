@@ -3,7 +3,7 @@
 
 import { array, bool, bytes, codec, defaulted, int32, optional, string, uint32, uint8, when, type Codec } from '../layout.ts';
 import { directoryData, fileData, fileSize } from '../structures.ts';
-import { channelMessage } from './define.ts';
+import { MiB, channelMessage } from './define.ts';
 
 /** PeerInit's ticket: a uint32 in modern clients, a uint64 in some older ones. Written as uint32. */
 const peerInitTicket: Codec<number> = codec(
@@ -43,7 +43,11 @@ export const peerMessages = {
       /** Folders only buddies may open; Nicotine+ leaves the list out when it is empty. */
       lockedDirectories: optional(array(directoryData)),
     },
-    { compressed: true },
+    {
+      compressed: true,
+      // 1,000,000 files must still open: ~100 bytes each inflated, plus a few attributes.
+      limits: { maxFrameBytes: 448 * MiB, maxInflatedBytes: 256 * MiB, maxItems: 10_000_000 },
+    },
   ),
   PeerSearchReply: channelMessage(
     9,
@@ -57,23 +61,38 @@ export const peerMessages = {
       unknown: defaulted(uint32, 0),
       lockedResults: optional(array(fileData)),
     },
-    { compressed: true },
+    {
+      compressed: true,
+      // Real replies hold tens to a few hundred results; 5,000 results with full paths and their
+      // attributes stay under 4 MiB and 25,000 items. Whether a reply was asked for is known only
+      // once its ticket is read, inside the zlib body, so refusing one must stay cheap.
+      limits: { maxFrameBytes: 16 * MiB, maxInflatedBytes: 4 * MiB, maxItems: 25_000 },
+    },
   ),
   PeerUserInfoRequest: channelMessage(15, {}),
-  PeerUserInfoReply: channelMessage(16, {
-    description: string,
-    hasPicture: bool,
-    picture: when('hasPicture', bytes),
-    uploadSlots: uint32,
-    queueSize: uint32,
-    hasSlotsFree: slotsFree,
-    uploadPermissions: optional(uint32),
-  }),
-  PeerDirectoryContentsRequest: channelMessage(36, { ticket: uint32, directory: string }),
+  PeerUserInfoReply: channelMessage(
+    16,
+    {
+      description: string,
+      hasPicture: bool,
+      picture: when('hasPicture', bytes),
+      uploadSlots: uint32,
+      queueSize: uint32,
+      hasSlotsFree: slotsFree,
+      uploadPermissions: optional(uint32),
+    },
+    // The picture rides inside: Nicotine+ accepts up to 448 MiB.
+    { maxFrameBytes: 448 * MiB },
+  ),
+  PeerDirectoryContentsRequest: channelMessage(36, { ticket: uint32, directory: string }, { maxFrameBytes: 16 * MiB }),
   PeerDirectoryContentsReply: channelMessage(
     37,
     { ticket: uint32, directory: string, directories: array(directoryData) },
-    { compressed: true },
+    {
+      compressed: true,
+      // One folder (with its subfolders in some clients): tens of thousands of files at most.
+      limits: { maxFrameBytes: 16 * MiB, maxInflatedBytes: 32 * MiB, maxItems: 1_000_000 },
+    },
   ),
   PeerTransferRequest: channelMessage(40, {
     direction: uint32,
