@@ -104,8 +104,7 @@ export class Session implements SessionLink {
         pending.then(
           () => this.afterAsync(),
           (error: unknown) => {
-            this.log.error({ err: error }, 'handler failed');
-            this.close('internal error');
+            this.handlerFailed(error);
             this.afterAsync();
           },
         );
@@ -148,7 +147,20 @@ export class Session implements SessionLink {
       this.close('message before login');
       return undefined;
     }
-    const result = this.host.handle(this, message);
+    let result: void | Promise<void>;
+    try {
+      result = this.host.handle(this, message);
+    } catch (error) {
+      // A handler that throws at once is a bug like one that rejects: it costs this session only,
+      // never the socket listener (and with it the whole server).
+      this.handlerFailed(error);
+      return undefined;
+    }
     return result instanceof Promise ? result : undefined;
+  }
+
+  private handlerFailed(error: unknown): void {
+    this.log.error({ err: error, user: this.username }, 'handler failed, closing the session');
+    this.close('internal error');
   }
 }

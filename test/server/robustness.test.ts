@@ -36,6 +36,33 @@ describe('robustness', () => {
     }
   });
 
+  test('a handler that throws synchronously closes that session only; the server and other sessions go on', async () => {
+    const s = await startServer();
+    try {
+      const core = s.server.core;
+      const handle = core.handle.bind(core);
+      // A handler that throws at once (not a rejected promise): as a bug in any handler would.
+      core.handle = (session, message) => {
+        if (message.name === 'SetStatus' && session.username === 'thrower') throw new Error('handler bug');
+        return handle(session, message);
+      };
+      const good = await RawClient.login(s.port, 'good');
+      const thrower = await RawClient.login(s.port, 'thrower');
+      thrower.send({ name: 'SetStatus', status: 1 });
+      await thrower.waitClosed();
+      // The other session carries on, and new ones are accepted.
+      await good.sync();
+      good.send({ name: 'SetStatus', status: 1 });
+      await good.sync();
+      const late = await RawClient.login(s.port, 'late');
+      await late.sync();
+      assert.deepEqual([...s.server.core.network.online.keys()].sort(), ['good', 'late']);
+      await Promise.all([good.close(), late.close()]);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('a frame over the size limit closes the connection before it is buffered', async () => {
     const s = await startServer({ limits: { maxMessageBytes: 4096 } });
     try {
