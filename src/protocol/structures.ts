@@ -95,6 +95,8 @@ export const LoginFailure = {
   emptyPassword: 'EMPTYPASSWORD',
   serverFull: 'SVRFULL',
   serverPrivate: 'SVRPRIVATE',
+  /** Not sent by the official server (it stays silent); slsk-ts says it, so the user learns why at once. */
+  banned: 'BANNED',
 } as const;
 
 /** The `unknown` field of distributed search requests is always 0x31 in practice. */

@@ -39,6 +39,11 @@ export class KickBans {
     return false;
   }
 
+  /** How long the user is still kept out (ms), 0 when not. */
+  remainingMs(username: string): number {
+    return this.has(username) ? this.until.get(username)! - this.now() : 0;
+  }
+
   delete(username: string): boolean {
     return this.until.delete(username);
   }

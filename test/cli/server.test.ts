@@ -204,7 +204,7 @@ describe('slsk server', { concurrency: true }, () => {
     }
   });
 
-  test('user add, list, list --json, ban, unban and remove round trip; a banned user gets no Login reply', async () => {
+  test('user add, list, list --json, ban, unban and remove round trip; a banned user is refused at once (BANNED)', async () => {
     const dataDir = folder();
     const added = await user(['add', 'alice', '--password', 'pw-a'], dataDir);
     assertExit(added, 0);
@@ -232,14 +232,23 @@ describe('slsk server', { concurrency: true }, () => {
     ]);
     assert.ok(Math.abs(Date.parse(accounts[0]!.created) - Date.now()) < 60_000, accounts[0]!.created);
 
-    // A short login timeout, so the silence a banned user gets ends quickly.
-    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, { limits: { loginTimeoutSeconds: 1 } })]);
+    // The default login timeout (60 s): the refusal must come from the server's answer, not a timeout.
+    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {})]);
     try {
       const bob = await RawClient.connect(server.port);
       bob.send({ name: 'Login', username: 'bob', password: 'pw-b', version: 160, md5Hash: '', minorVersion: 1 });
       await bob.waitClosed();
-      assert.deepEqual(bob.received, [], 'no Login reply for a banned user');
-      await server.waitForLog((line: LogLine) => line.msg === 'banned user tried to log in');
+      assert.deepEqual(bob.received, [
+        { name: 'Login', result: false, failureReason: 'BANNED', rejectionDetail: 'This account is banned from this server.' },
+      ]);
+      await server.waitForLog((line: LogLine) => line.msg === 'login refused' && line.reason === 'BANNED');
+
+      // `slsk login` as bob says it was refused (exit 3), not that the server is unreachable; its
+      // own timeout is left at 20 s, so only the server's refusal can end it this way.
+      const refused = await runSlsk(['login', '--server', `127.0.0.1:${server.port}`, '--username', 'bob', '--password', 'pw-b']);
+      assertExit(refused, 3);
+      assert.match(refused.stderr, /the server refused the login: BANNED \(This account is banned from this server\.\) — this account is banned on this server; ask the server's admin/);
+      assert.doesNotMatch(refused.stderr, /unreachable|timed out/);
 
       assertExit(await user(['unban', 'bob'], dataDir), 0);
       const unbanned = await RawClient.login(server.port, 'bob', 'pw-b');

@@ -12,6 +12,8 @@ import { sendRoomList } from './room-lists.ts';
 
 export const MAX_USERNAME_LENGTH = 30;
 
+export const BANNED_DETAIL = 'This account is banned from this server.';
+
 /** The detail sent after INVALIDUSERNAME, or undefined when the name is fine. */
 export function usernameProblem(name: string): string | undefined {
   if (name.length === 0) return 'Nick empty.';
@@ -48,15 +50,15 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
   if (m.password === '') return fail(LoginFailure.emptyPassword);
 
   let account = await core.store.getAccount(m.username);
-  if (account?.banned) {
-    // Banned users get no reply at all; the login timeout closes the connection.
-    log.info('banned user tried to log in');
-    return;
-  }
-  if (core.kickBans.has(m.username)) {
+  // The official server leaves a banned user without a reply until its connection times out, which
+  // clients report as an unreachable server; a refusal with a reason says what happened at once.
+  // Only the account's owner learns of the ban: anyone else gets the wrong-password answer.
+  const kickedFor = core.kickBans.remainingMs(m.username);
+  if (account !== undefined && (account.banned || kickedFor > 0)) {
+    if (!(await core.verifyPassword(m.username, m.password))) return fail(LoginFailure.invalidPassword);
+    if (account.banned) return fail(LoginFailure.banned, BANNED_DETAIL);
     // A kicked user is kept out like a banned one until the kick ban ends.
-    log.info('kicked user tried to log in');
-    return;
+    return fail(LoginFailure.banned, `Kicked by an admin; you may log in again in ${Math.ceil(kickedFor / 60_000)} minute(s).`);
   }
   if (account === undefined && core.config.private) return fail(LoginFailure.serverPrivate);
   if (!core.network.online.has(m.username) && core.network.online.size >= core.config.maxUsers) return fail(LoginFailure.serverFull);
