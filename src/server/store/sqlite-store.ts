@@ -26,13 +26,48 @@ export interface SqliteStoreOptions {
   passwordCost?: number;
   /** Unacknowledged private messages kept per recipient (default 1000); the oldest go past it. */
   pendingMessagesPerRecipient?: number;
+  /** How long one synchronous attempt may wait for another process's lock (ms, default 5): it blocks the event loop. */
+  busyTimeoutMs?: number;
+  /** How long a call keeps retrying, asynchronously, while another process holds the lock (ms, default 30 s). */
+  busyRetryLimitMs?: number;
+  /** Told of every retry after SQLITE_BUSY (1, 2, … per call that met the lock): for tests and figures. */
+  onBusyRetry?: (attempt: number) => void;
 }
 
-/** How long a write waits for another process (an admin tool on the same file) to release its lock. */
-const BUSY_TIMEOUT_MS = 5000;
+/**
+ * Another process (`slsk server user`) may hold the file's write lock. SQLite's own busy wait
+ * sleeps inside the call and so stalls every connection the server serves; it is kept to a few
+ * milliseconds, and a call that still finds the file locked is tried again later from a timer.
+ */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5;
+export const DEFAULT_BUSY_RETRY_LIMIT_MS = 30_000;
+/** Opening (and migrating) happens before anything is served, so it may wait as long as it takes. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
+const RETRY_DELAY_MAX_MS = 50;
+const SQLITE_BUSY = 5;
 const UINT32_MAX = 0xffff_ffff;
 export const DEFAULT_PENDING_MESSAGES_PER_RECIPIENT = 1000;
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+
+/** The file stayed locked by another process for longer than the retry limit; nothing was written. */
+export class StoreBusyError extends Error {
+  override readonly name = 'StoreBusyError';
+  constructor(path: string, waitedMs: number, options: { cause: unknown }) {
+    super(
+      `the database ${path} is locked by another process (a \`slsk server user\` command, or a second server on the same --data folder?) and stayed locked for ${waitedMs} ms; the write was not made: let that process finish and try again`,
+      options,
+    );
+  }
+}
+
+/** One call's synchronous database work, waiting its turn. */
+interface QueuedStep {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  attempts: number;
+  firstBusyAt: number;
+}
 
 /** Every call on a store after close() rejects with this. */
 export class StoreClosedError extends Error {
@@ -71,14 +106,21 @@ export class SqliteStore implements ServerStore {
   readonly #pendingPerRecipient: number;
   readonly #statements: StatementCache;
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #busyRetryLimitMs: number;
+  readonly #onBusyRetry: ((attempt: number) => void) | undefined;
+  /** Database work in the order it was asked for; the head waits on a timer while the file is locked. */
+  readonly #queue: QueuedStep[] = [];
+  #retryTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
-  private constructor(path: string, db: DatabaseSync, passwordCost: number, pendingPerRecipient: number) {
+  private constructor(path: string, db: DatabaseSync, passwordCost: number, pendingPerRecipient: number, options: SqliteStoreOptions) {
     this.path = path;
     this.#db = db;
     this.#statements = new StatementCache(db);
     this.#passwordCost = passwordCost;
     this.#pendingPerRecipient = pendingPerRecipient;
+    this.#busyRetryLimitMs = options.busyRetryLimitMs ?? DEFAULT_BUSY_RETRY_LIMIT_MS;
+    this.#onBusyRetry = options.onBusyRetry;
   }
 
   static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
@@ -88,9 +130,13 @@ export class SqliteStore implements ServerStore {
     if (!Number.isInteger(pendingPerRecipient) || pendingPerRecipient < 1) {
       throw new RangeError(`pendingMessagesPerRecipient must be a whole number of at least 1, got ${String(pendingPerRecipient)}`);
     }
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError(`busyTimeoutMs must be a whole number ≥ 0, got ${String(busyTimeoutMs)}`);
+    const retryLimit = options.busyRetryLimitMs ?? DEFAULT_BUSY_RETRY_LIMIT_MS;
+    if (!Number.isInteger(retryLimit) || retryLimit < 0) throw new RangeError(`busyRetryLimitMs must be a whole number ≥ 0, got ${String(retryLimit)}`);
     let db: DatabaseSync;
     try {
-      db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+      db = new DatabaseSync(path, { timeout: OPEN_BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     } catch (error) {
       throw new Error(`cannot open the SQLite database ${path}`, { cause: error });
     }
@@ -112,11 +158,17 @@ export class SqliteStore implements ServerStore {
       // account's stats and messages depend on it.
       db.exec('PRAGMA foreign_keys = ON');
       migrate(db);
+      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
     } catch (error) {
       db.close();
       throw error;
     }
-    return new SqliteStore(path, db, passwordCost, pendingPerRecipient);
+    return new SqliteStore(path, db, passwordCost, pendingPerRecipient, options);
+  }
+
+  /** The busy timeout in force on the connection (ms): the longest one synchronous attempt waits for a lock. */
+  busyTimeoutMs(): number {
+    return integer(this.#db.prepare('PRAGMA busy_timeout').get()?.['timeout']);
   }
 
   getAccount(username: string): Promise<Account | undefined> {
@@ -128,7 +180,7 @@ export class SqliteStore implements ServerStore {
   }
 
   createAccount(username: string, password: string, options: { admin?: boolean } = {}): Promise<Account> {
-    return this.#run(async () => {
+    return this.#runAsync(async () => {
       checkName('username', username);
       checkText('password', password);
       if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
@@ -136,24 +188,26 @@ export class SqliteStore implements ServerStore {
       checkBoolean('admin', admin);
       // Cheap early answer so a taken name costs no scrypt; the INSERT below still decides when two
       // creations of one name race.
-      if (this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username) !== undefined) {
+      if ((await this.#step(() => this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username))) !== undefined) {
         throw new AccountExistsError(username);
       }
       const hash = await hashPassword(password, this.#passwordCost);
-      const row = this.#statement(
-        `INSERT INTO accounts (username, password_hash, created_at, admin) VALUES (?, ?, ?, ?)
-         ON CONFLICT (username) DO NOTHING RETURNING *`,
-      ).get(username, hash, Date.now(), admin ? 1 : 0);
+      const row = await this.#step(() =>
+        this.#statement(
+          `INSERT INTO accounts (username, password_hash, created_at, admin) VALUES (?, ?, ?, ?)
+           ON CONFLICT (username) DO NOTHING RETURNING *`,
+        ).get(username, hash, Date.now(), admin ? 1 : 0),
+      );
       if (row === undefined) throw new AccountExistsError(username);
       return toAccount(row);
     });
   }
 
   verifyPassword(username: string, password: string): Promise<boolean> {
-    return this.#run(async () => {
+    return this.#runAsync(async () => {
       checkText('username', username);
       checkText('password', password);
-      const row = this.#statement('SELECT password_hash FROM accounts WHERE username = ?').get(username);
+      const row = await this.#step(() => this.#statement('SELECT password_hash FROM accounts WHERE username = ?').get(username));
       // No dummy hash for unknown names: on Soulseek whether a name exists is public anyway
       // (GetUserStatus), so equalising the timing would only burn CPU.
       if (row === undefined) return false;
@@ -162,12 +216,12 @@ export class SqliteStore implements ServerStore {
   }
 
   setPassword(username: string, password: string): Promise<boolean> {
-    return this.#run(async () => {
+    return this.#runAsync(async () => {
       checkText('username', username);
       checkText('password', password);
-      if (this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username) === undefined) return false;
+      if ((await this.#step(() => this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username))) === undefined) return false;
       const hash = await hashPassword(password, this.#passwordCost);
-      return changed(this.#statement('UPDATE accounts SET password_hash = ? WHERE username = ?').run(hash, username));
+      return this.#step(() => changed(this.#statement('UPDATE accounts SET password_hash = ? WHERE username = ?').run(hash, username)));
     });
   }
 
@@ -325,12 +379,17 @@ export class SqliteStore implements ServerStore {
     return this.#closing;
   }
 
+  /** Runs one call whose database work is synchronous, as one step of the queue (see #step). */
+  #run<T>(work: () => T): Promise<T> {
+    return this.#runAsync(() => this.#step(work));
+  }
+
   /**
    * Runs one call, refusing it after close() and keeping it in #inFlight so close() does not pull
    * the database out from under an await. Argument checks happen inside, so they reject rather
    * than throw, like every other failure of an async method.
    */
-  #run<T>(work: () => T | Promise<T>): Promise<T> {
+  #runAsync<T>(work: () => Promise<T>): Promise<T> {
     if (this.#closing !== undefined) return Promise.reject(new StoreClosedError());
     const call = (async () => work())();
     this.#inFlight.add(call);
@@ -339,6 +398,60 @@ export class SqliteStore implements ServerStore {
     };
     call.then(forget, forget);
     return call;
+  }
+
+  /**
+   * Queues synchronous database work behind the work asked for before it, and runs it at once when
+   * nothing waits. Work that meets another process's lock (SQLITE_BUSY after the short busy
+   * timeout) changed nothing (a single statement, or a transaction rolled back) and is tried again
+   * from a timer, with backoff, while everything queued behind it waits: writes land in the order
+   * they were asked for, and an acknowledged write is a committed one.
+   */
+  #step<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject, attempts: 0, firstBusyAt: 0 });
+      this.#drain();
+    });
+  }
+
+  #drain(): void {
+    if (this.#retryTimer !== undefined) return;
+    while (this.#queue.length > 0) {
+      const step = this.#queue[0]!;
+      let value: unknown;
+      try {
+        value = step.work();
+      } catch (error) {
+        let failure = error;
+        if (isSqliteError(error, SQLITE_BUSY)) {
+          const gaveUp = this.#retryLater(step, error);
+          if (gaveUp === undefined) return;
+          failure = gaveUp;
+        }
+        // The steps behind a failed one get their own chance (and their own limit).
+        this.#queue.shift();
+        step.reject(failure);
+        continue;
+      }
+      this.#queue.shift();
+      step.resolve(value);
+    }
+  }
+
+  /** Schedules another attempt of the head step; once it has waited past the limit, the error to fail it with. */
+  #retryLater(step: QueuedStep, error: unknown): StoreBusyError | undefined {
+    const now = Date.now();
+    if (step.attempts === 0) step.firstBusyAt = now;
+    const waited = now - step.firstBusyAt;
+    if (waited >= this.#busyRetryLimitMs) return new StoreBusyError(this.path, waited, { cause: error });
+    step.attempts += 1;
+    this.#onBusyRetry?.(step.attempts);
+    const delay = Math.min(RETRY_DELAY_MAX_MS, 2 ** step.attempts);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#drain();
+    }, delay);
+    return undefined;
   }
 
   #statement(sql: string): StatementSync {
@@ -630,8 +743,10 @@ function changed(result: { changes: number | bigint }): boolean {
   return Number(result.changes) > 0;
 }
 
+/** True for `errcode` itself and for its extended codes (SQLITE_BUSY also covers SQLITE_BUSY_RECOVERY, …). */
 function isSqliteError(error: unknown, errcode: number): boolean {
-  return typeof error === 'object' && error !== null && 'errcode' in error && error.errcode === errcode;
+  if (typeof error !== 'object' || error === null || !('errcode' in error) || typeof error.errcode !== 'number') return false;
+  return errcode > 0xff ? error.errcode === errcode : (error.errcode & 0xff) === errcode;
 }
 
 // SQLite stores text as UTF-8, where a lone surrogate becomes U+FFFD: two different JavaScript
