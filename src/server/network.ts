@@ -45,15 +45,30 @@ export class OnlineUser {
   publicChat = false;
   wishlistSearchedAt = Number.NEGATIVE_INFINITY;
   readonly searches: TokenBucket;
+  readonly privateMessages: TokenBucket;
+  /** Told once that its private messages go too fast, until one gets through again. */
+  privateMessageLimitNoticed = false;
+  /** Bytes this connection has added to the database (limits.storedBytesPerConnection). */
+  storedBytes = 0;
   readonly loggedInAt: number;
 
-  constructor(init: { username: string; link: SessionLink; ip: string; privileged: boolean; stats: StoredStats; searches: TokenBucket; now: number }) {
+  constructor(init: {
+    username: string;
+    link: SessionLink;
+    ip: string;
+    privileged: boolean;
+    stats: StoredStats;
+    searches: TokenBucket;
+    privateMessages: TokenBucket;
+    now: number;
+  }) {
     this.username = init.username;
     this.link = init.link;
     this.ip = init.ip;
     this.privileged = init.privileged;
     this.stats = init.stats;
     this.searches = init.searches;
+    this.privateMessages = init.privateMessages;
     this.loggedInAt = init.now;
     this.distributed = {
       participates: false,

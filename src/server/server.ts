@@ -33,7 +33,10 @@ export class SoulseekServer {
   readonly log: Logger;
   private readonly listener: Server;
   private readonly sessions = new Set<Session>();
-  private readonly connectLimiter: KeyedRateLimiter;
+  /** Per IP: connections that ended without a login (failed logins, or no Login at all). */
+  private readonly failedConnections: KeyedRateLimiter;
+  /** Per IP: connections open now that have not logged in yet. */
+  private readonly pendingLogins = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closing: Promise<void> | undefined;
 
@@ -41,8 +44,8 @@ export class SoulseekServer {
     this.config = config;
     this.core = core;
     this.log = log;
-    const perMinute = config.limits.connectionsPerMinutePerIp;
-    this.connectLimiter = new KeyedRateLimiter(perMinute, perMinute, core.now);
+    const perMinute = config.limits.failedConnectionsPerMinutePerIp;
+    this.failedConnections = new KeyedRateLimiter(perMinute, perMinute, core.now);
     this.listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -54,7 +57,11 @@ export class SoulseekServer {
     let store = givenStore;
     if (store === undefined) {
       mkdirSync(config.dataDir, { recursive: true });
-      store = await openSqliteStore(join(config.dataDir, DATABASE_FILE), { passwordCost: config.passwordCost });
+      store = await openSqliteStore(join(config.dataDir, DATABASE_FILE), {
+        passwordCost: config.passwordCost,
+        pendingMessagesPerRecipient: config.limits.inboxSize,
+        pendingMessagesPerSender: config.limits.inboxSharePerSender,
+      });
     }
     const privileges = new Map<string, number>();
     const startedAt = (now ?? Date.now)();
@@ -118,12 +125,33 @@ export class SoulseekServer {
       maxWriteBufferBytes: this.config.limits.maxWriteBufferBytes,
       keepAliveMs: 60_000,
     });
-    if (!this.connectLimiter.take(connection.remoteAddress)) {
-      this.log.warn({ ip: connection.remoteAddress }, 'connection rate limit reached, refused');
+    const ip = connection.remoteAddress;
+    // What counts against an address is what is abusive: connections that end without logging in,
+    // and too many open at once before logging in. Logins that succeed never count, so a household
+    // or an office behind one address is never locked out by its own clients.
+    if (!this.failedConnections.available(ip)) {
+      this.log.warn({ ip }, 'too many connections without a login from this address, refused');
       socket.destroy();
       return;
     }
+    const pending = this.pendingLogins.get(ip) ?? 0;
+    if (pending >= this.config.limits.pendingLoginsPerIp) {
+      this.log.warn({ ip, pending }, 'too many connections waiting to log in from this address, refused');
+      socket.destroy();
+      return;
+    }
+    this.pendingLogins.set(ip, pending + 1);
+    let waitingForLogin = true;
+    const loginEnded = (succeeded: boolean): void => {
+      if (!waitingForLogin) return;
+      waitingForLogin = false;
+      const left = (this.pendingLogins.get(ip) ?? 1) - 1;
+      if (left > 0) this.pendingLogins.set(ip, left);
+      else this.pendingLogins.delete(ip);
+      if (!succeeded) this.failedConnections.take(ip);
+    };
     const session = new Session(this.core, connection);
+    session.onLoginEnded = loginEnded;
     this.sessions.add(session);
     session.log.debug({ port: connection.remotePort }, 'connection accepted');
     const loginTimer = setTimeout(() => {
@@ -133,7 +161,10 @@ export class SoulseekServer {
       }
     }, this.config.limits.loginTimeoutSeconds * 1000);
     loginTimer.unref();
-    connection.on('close', () => clearTimeout(loginTimer));
+    connection.on('close', () => {
+      clearTimeout(loginTimer);
+      loginEnded(false);
+    });
     void session.finished.then(() => this.sessions.delete(session));
     const idleSeconds = this.config.limits.idleTimeoutSeconds;
     if (idleSeconds > 0) {

@@ -28,6 +28,11 @@ export class Session implements SessionLink {
   user: OnlineUser | undefined;
   /** Set once a Login is being handled, so a second one is ignored. */
   loginStarted = false;
+  /**
+   * Called once, when the login attempt is over: succeeded, or refused / closed before logging in
+   * (counted against the address at once, not when the socket finally closes).
+   */
+  onLoginEnded: ((succeeded: boolean) => void) | undefined;
   private readonly host: SessionHost;
   private readonly queue: Uint8Array[] = [];
   private busy = false;
@@ -68,6 +73,19 @@ export class Session implements SessionLink {
     return this.logger;
   }
 
+  /** The login succeeded: from here on the session carries the user's messages. */
+  activate(user: OnlineUser): void {
+    this.user = user;
+    this.state = 'active';
+    this.endLogin(true);
+  }
+
+  private endLogin(succeeded: boolean): void {
+    const listener = this.onLoginEnded;
+    this.onLoginEnded = undefined;
+    listener?.(succeeded);
+  }
+
   get username(): string | undefined {
     return this.user?.username;
   }
@@ -82,6 +100,7 @@ export class Session implements SessionLink {
   }
 
   close(detail: string): void {
+    if (this.state === 'login') this.endLogin(false);
     this.connection.close({ kind: 'local', detail });
   }
 
@@ -139,7 +158,7 @@ export class Session implements SessionLink {
         return undefined;
       }
       this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'malformed message, closing');
-      this.connection.close({ kind: 'local', detail: 'malformed message' });
+      this.close('malformed message');
       return undefined;
     }
     if (this.state === 'login' && message.name !== 'Login') {

@@ -14,6 +14,10 @@ export const MAX_USERNAME_LENGTH = 30;
 
 export const BANNED_DETAIL = 'This account is banned from this server.';
 
+export function registrationLimitDetail(perHour: number): string {
+  return `Too many new accounts from your address (at most ${perHour} an hour): this name was not registered. Log in with an existing account, or try again later.`;
+}
+
 /** The detail sent after INVALIDUSERNAME, or undefined when the name is fine. */
 export function usernameProblem(name: string): string | undefined {
   if (name.length === 0) return 'Nick empty.';
@@ -62,6 +66,9 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
   }
   if (account === undefined && core.config.private) return fail(LoginFailure.serverPrivate);
   if (!core.network.online.has(m.username) && core.network.online.size >= core.config.maxUsers) return fail(LoginFailure.serverFull);
+  if (account === undefined && !core.registrations.take(session.connection.remoteAddress)) {
+    return fail(LoginFailure.registrationLimit, registrationLimitDetail(core.config.limits.registrationsPerHourPerIp));
+  }
   if (account === undefined) {
     try {
       account = await core.store.createAccount(m.username, m.password);
@@ -98,8 +105,7 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
     core.dropUser(previous, 'logged in elsewhere');
     previous.link.close('logged in elsewhere');
   }
-  session.user = user;
-  session.state = 'active';
+  session.activate(user);
   log.info({ version: m.version, minor: m.minorVersion, ip: user.ip }, 'logged in');
 
   session.send(

@@ -24,8 +24,10 @@ import { StatementCache } from '../../storage/statements.ts';
 export interface SqliteStoreOptions {
   /** scrypt's N for new hashes (a power of two ≥ 1024); existing hashes keep the cost they were made with. */
   passwordCost?: number;
-  /** Unacknowledged private messages kept per recipient (default 1000); the oldest go past it. */
+  /** Unacknowledged private messages kept per recipient (default 1000); past it the biggest sender's oldest go. */
   pendingMessagesPerRecipient?: number;
+  /** Of those, how many one sender may hold (default 100, at most the inbox): past it that sender's own oldest go. */
+  pendingMessagesPerSender?: number;
   /** How long one synchronous attempt may wait for another process's lock (ms, default 5): it blocks the event loop. */
   busyTimeoutMs?: number;
   /** How long a call keeps retrying, asynchronously, while another process holds the lock (ms, default 30 s). */
@@ -47,6 +49,7 @@ const RETRY_DELAY_MAX_MS = 50;
 const SQLITE_BUSY = 5;
 const UINT32_MAX = 0xffff_ffff;
 export const DEFAULT_PENDING_MESSAGES_PER_RECIPIENT = 1000;
+export const DEFAULT_PENDING_MESSAGES_PER_SENDER = 100;
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
 
 /** The file stayed locked by another process for longer than the retry limit; nothing was written. */
@@ -104,6 +107,7 @@ export class SqliteStore implements ServerStore {
   readonly #db: DatabaseSync;
   readonly #passwordCost: number;
   readonly #pendingPerRecipient: number;
+  readonly #pendingPerSender: number;
   readonly #statements: StatementCache;
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #busyRetryLimitMs: number;
@@ -119,6 +123,7 @@ export class SqliteStore implements ServerStore {
     this.#statements = new StatementCache(db);
     this.#passwordCost = passwordCost;
     this.#pendingPerRecipient = pendingPerRecipient;
+    this.#pendingPerSender = Math.min(pendingPerRecipient, options.pendingMessagesPerSender ?? DEFAULT_PENDING_MESSAGES_PER_SENDER);
     this.#busyRetryLimitMs = options.busyRetryLimitMs ?? DEFAULT_BUSY_RETRY_LIMIT_MS;
     this.#onBusyRetry = options.onBusyRetry;
   }
@@ -129,6 +134,10 @@ export class SqliteStore implements ServerStore {
     const pendingPerRecipient = options.pendingMessagesPerRecipient ?? DEFAULT_PENDING_MESSAGES_PER_RECIPIENT;
     if (!Number.isInteger(pendingPerRecipient) || pendingPerRecipient < 1) {
       throw new RangeError(`pendingMessagesPerRecipient must be a whole number of at least 1, got ${String(pendingPerRecipient)}`);
+    }
+    const perSender = options.pendingMessagesPerSender ?? DEFAULT_PENDING_MESSAGES_PER_SENDER;
+    if (!Number.isInteger(perSender) || perSender < 1) {
+      throw new RangeError(`pendingMessagesPerSender must be a whole number of at least 1, got ${String(perSender)}`);
     }
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError(`busyTimeoutMs must be a whole number ≥ 0, got ${String(busyTimeoutMs)}`);
@@ -332,12 +341,22 @@ export class SqliteStore implements ServerStore {
           const row = this.#statement(
             'INSERT INTO private_messages (timestamp, sender, recipient, message) VALUES (?, ?, ?, ?) RETURNING id',
           ).get(timestamp, from, to, body);
-          // A bounded inbox: past the quota the oldest unacknowledged messages go, so a client that
-          // never acknowledges (or a sender flooding one recipient) cannot grow the file forever.
+          // A bounded inbox, so a client that never acknowledges cannot grow the file forever. A
+          // sender past its share loses its own oldest messages: a flood evicts only the flood.
           this.#statement(
-            `DELETE FROM private_messages WHERE recipient = ? AND id <= (
-               SELECT id FROM private_messages WHERE recipient = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
-          ).run(to, to, this.#pendingPerRecipient);
+            `DELETE FROM private_messages WHERE recipient = ? AND sender = ? AND id <= (
+               SELECT id FROM private_messages WHERE recipient = ? AND sender = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+          ).run(to, from, to, from, this.#pendingPerSender);
+          // Many senders within their shares can still fill it: then the one holding the most
+          // (the oldest of them on a tie) gives up its oldest message.
+          const count = integer(this.#statement('SELECT count(*) AS n FROM private_messages WHERE recipient = ?').get(to)?.['n']);
+          for (let over = count - this.#pendingPerRecipient; over > 0; over--) {
+            this.#statement(
+              `DELETE FROM private_messages WHERE id = (
+                 SELECT min(id) FROM private_messages WHERE recipient = ?1 AND sender = (
+                   SELECT sender FROM private_messages WHERE recipient = ?1 GROUP BY sender ORDER BY count(*) DESC, min(id) LIMIT 1))`,
+            ).run(to);
+          }
           return { id: integer(row?.['id']), timestamp, from, to, message: body };
         }),
       );
