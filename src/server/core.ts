@@ -15,6 +15,7 @@ import type { Logger } from './log.ts';
 import { Network, OnlineUser } from './network.ts';
 import { KeyedRateLimiter, TokenBucket, type Clock } from './rate-limit.ts';
 import { InterestIndex } from './recommendations.ts';
+import { logTreeLeave } from './tree.ts';
 import type { Session, SessionHost } from './session.ts';
 import type { ServerStore, StoredStats } from './store/store.ts';
 
@@ -40,6 +41,8 @@ export class ServerCore implements SessionHost {
   readonly now: Clock;
   readonly random: () => number;
   readonly network = new Network();
+  /** When this server started (ms). */
+  readonly startedAt: number;
   readonly excludedPhrases: string[];
   /** Users asking for PotentialParents. */
   readonly parentSeekers = new Set<OnlineUser>();
@@ -65,6 +68,7 @@ export class ServerCore implements SessionHost {
     this.log = options.log;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.startedAt = this.now();
     this.privileges = options.privileges ?? new Map();
     this.kickBans = new KickBans(this.now);
     const perHour = options.config.limits.registrationsPerHourPerIp;
@@ -113,6 +117,7 @@ export class ServerCore implements SessionHost {
 
   /** Takes a user off the network (logout, disconnect, or replaced by a newer login). */
   dropUser(user: OnlineUser, reason: string): void {
+    logTreeLeave(this.log, user);
     this.network.remove(user);
     this.parentSeekers.delete(user);
     this.parentCandidates.delete(user);

@@ -25,6 +25,11 @@ export interface DistributedState {
   childDepth: number;
   /** When the last PotentialParents list went out (ms). */
   parentsSentAt: number;
+  /** The names in that list: one of them is the parent it adopts (tree.ts infers parents from it). */
+  offeredParents: string[];
+  /** What the debug log last said of this user's place (tree.ts), to log changes only. */
+  loggedAsRoot: boolean;
+  loggedParent: string | undefined;
 }
 
 export class OnlineUser {
@@ -78,6 +83,9 @@ export class OnlineUser {
       branchRoot: init.username,
       childDepth: 0,
       parentsSentAt: 0,
+      offeredParents: [],
+      loggedAsRoot: false,
+      loggedParent: undefined,
     };
   }
 

@@ -14,6 +14,7 @@ import { loadRoomState } from './private-rooms.ts';
 import { KeyedRateLimiter, type Clock } from './rate-limit.ts';
 import { InterestIndex } from './recommendations.ts';
 import { Session } from './session.ts';
+import { STATUS_FILE, StatusFile, serverStatus } from './status.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { ServerStore } from './store/store.ts';
 
@@ -38,12 +39,15 @@ export class SoulseekServer {
   /** Per IP: connections open now that have not logged in yet. */
   private readonly pendingLogins = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** For `slsk server status`; only a server on its own database folder writes one. */
+  private readonly statusFile: StatusFile | undefined;
   private closing: Promise<void> | undefined;
 
-  private constructor(config: ServerConfig, core: ServerCore, log: Logger) {
+  private constructor(config: ServerConfig, core: ServerCore, log: Logger, writesStatusFile: boolean) {
     this.config = config;
     this.core = core;
     this.log = log;
+    if (writesStatusFile) this.statusFile = new StatusFile(join(config.dataDir, STATUS_FILE), () => serverStatus(core, this.address), log);
     const perMinute = config.limits.failedConnectionsPerMinutePerIp;
     this.failedConnections = new KeyedRateLimiter(perMinute, perMinute, core.now);
     this.listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -71,7 +75,7 @@ export class SoulseekServer {
     const interests = InterestIndex.from(await store.allInterests());
     const core = new ServerCore({ config, store, log, privileges, interests, ...(now ? { now } : {}), ...(random ? { random } : {}) });
     await loadRoomState(core.network, store);
-    const server = new SoulseekServer(config, core, log);
+    const server = new SoulseekServer(config, core, log, givenStore === undefined);
     try {
       await server.listen();
     } catch (error) {
@@ -95,6 +99,7 @@ export class SoulseekServer {
         const privilegesTimer = setInterval(() => expirePrivileges(this.core), 1000);
         privilegesTimer.unref();
         this.timers.push(privilegesTimer);
+        this.statusFile?.start();
         this.log.info({ host: this.config.host, port: this.port, dataDir: this.config.dataDir }, 'server listening');
         resolve();
       });
@@ -176,6 +181,7 @@ export class SoulseekServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const timer of this.timers) clearInterval(timer);
+      const statusRemoved = this.statusFile?.stop();
       const stopped = new Promise<void>((resolve) => this.listener.close(() => resolve()));
       // Each session ends once its connection closed and what it sent before has been handled,
       // so the store is closed only after the last write.
@@ -185,6 +191,7 @@ export class SoulseekServer {
       });
       await Promise.all(finished);
       await stopped;
+      await statusRemoved;
       await this.core.store.close();
       this.log.info('server stopped');
       this.log.flush();

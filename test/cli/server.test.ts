@@ -264,6 +264,62 @@ describe('slsk server', { concurrency: true }, () => {
     assert.deepEqual(JSON.parse(empty.stdout), []);
   });
 
+  test('status: the running server, its users and its distributed tree, human and --json; no server once stopped', async () => {
+    const dataDir = folder();
+    const status = (json: boolean): Promise<ProcessResult> => runSlsk(['server', 'status', '--data', dataDir, ...(json ? ['--json'] : [])]);
+    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {})]);
+    const clients: RawClient[] = [];
+    try {
+      // Four users report their places: a root, two children, and one two levels down that the
+      // server cannot place under either child (no PotentialParents list to tell them apart).
+      for (const [name, level] of [['root', 0], ['left', 1], ['right', 1], ['below', 2]] as const) {
+        const client = await RawClient.login(server.port, name);
+        clients.push(client);
+        client.send({ name: 'BranchRoot', username: 'root' });
+        client.send({ name: 'BranchLevel', level });
+        await client.sync();
+      }
+      // The server rewrites what `status` reads every 2 s: wait for it to show all four, with a deadline.
+      const deadline = Date.now() + 20_000;
+      let shown: { pid: number; host: string; port: number; online: number; startedAt: string; updatedAt: string; tree: unknown };
+      for (;;) {
+        const result = await status(true);
+        assertExit(result, 0);
+        shown = JSON.parse(result.stdout) as typeof shown;
+        if (shown.online === 4 || Date.now() > deadline) break;
+      }
+      assert.equal(shown.online, 4);
+      assert.deepEqual([shown.host, shown.port], ['127.0.0.1', server.port]);
+      assert.ok(Number.isInteger(shown.pid) && shown.pid > 0);
+      assert.ok(Date.parse(shown.startedAt) <= Date.parse(shown.updatedAt));
+      assert.deepEqual(shown.tree, {
+        participants: 4,
+        branchRoots: 1,
+        depth: 2,
+        notPlaced: 1,
+        largestBranch: 4,
+        childrenPerParent: { max: 2, mean: 2, histogram: [3, 0, 1] },
+      });
+      const human = await status(false);
+      assertExit(human, 0);
+      const lines = human.stdout.trimEnd().split('\n');
+      assert.match(lines[0]!, new RegExp(`^slsk server on 127\\.0\\.0\\.1:${server.port} \\(pid \\d+\\), up less than a minute, 4 users online\\.$`));
+      assert.deepEqual(lines.slice(1), [
+        'Distributed tree: 4 users, 1 branch root, depth 2, largest branch 4 users, 1 not placed (parent unknown).',
+        'Children per parent: max 2, mean 2; users by number of children: 0: 3, 1: 0, 2: 1.',
+      ]);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+      assert.equal((await server.stop()).code, 0, server.describe());
+    }
+    const stopped = await status(false);
+    assertExit(stopped, 1);
+    assert.equal(
+      stopped.stderr,
+      `slsk server status: no server is running on ${dataDir} (no ${join(dataDir, 'slsk-server.status.json')}); start one with 'slsk server --data ${dataDir}', or give its folder with --data\n`,
+    );
+  });
+
   test('user errors: unknown names exit 1 naming them, a taken name, no password, a bad name, a missing database', async () => {
     const dataDir = folder();
     assertExit(await user(['add', 'alice', '--password', 'pw'], dataDir), 0);

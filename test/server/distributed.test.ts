@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RawClient, startServer, type TestServer } from './harness.ts';
 import { PeerListener, PeerNode, type SeenSearch } from './peer-node.ts';
+import { buildTree, type TreeShape } from './tree-builder.ts';
 
 const LOCALHOST = '127.0.0.1';
 
@@ -209,40 +210,6 @@ test('a user who never spoke about the distributed network gets FileSearch; one 
     await closeAll(s, closers);
   }
 });
-
-/** child → parent; a node that is no one's child is a root. Every node shares nothing. */
-type TreeShape = Record<string, string | undefined>;
-
-/**
- * Builds the tree over real sockets the way clients do: one parent at a time takes children, so the
- * PotentialParents list a child gets names exactly the parent it should have.
- */
-async function buildTree(s: TestServer, shape: TreeShape, closers: (() => Promise<void>)[]): Promise<Map<string, PeerNode>> {
-  const nodes = new Map<string, PeerNode>();
-  for (const name of Object.keys(shape)) {
-    const n = await PeerNode.start({ serverPort: s.port, username: name });
-    closers.push(() => n.close());
-    nodes.set(name, n);
-  }
-  const depth = (name: string): number => (shape[name] === undefined ? 0 : 1 + depth(shape[name]));
-  const ordered = [...nodes.keys()].sort((a, b) => depth(a) - depth(b));
-  for (const name of ordered) {
-    const n = nodes.get(name)!;
-    const parentName = shape[name];
-    if (parentName === undefined) {
-      await n.becomeRoot();
-      continue;
-    }
-    const parent = nodes.get(parentName)!;
-    await parent.acceptChildren(true);
-    n.seekParent();
-    await n.positions.wait((p) => p.parent === parentName && p.level === depth(name), `${name} adopting ${parentName}`);
-    await parent.childJoins.wait((child) => child === name, `${parentName} taking ${name}`);
-    await n.sync();
-    await parent.acceptChildren(false);
-  }
-  return nodes;
-}
 
 /**
  * Every node of the tree searches in turn; every other node (and a user outside the tree) must
