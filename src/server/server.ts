@@ -38,6 +38,8 @@ export class SoulseekServer {
   private readonly failedConnections: KeyedRateLimiter;
   /** Per IP: connections open now that have not logged in yet. */
   private readonly pendingLogins = new Map<string, number>();
+  /** One log line per address and minute about refused connections: a flood must not fill the log instead. */
+  private readonly refusalLogs: KeyedRateLimiter;
   private readonly timers: NodeJS.Timeout[] = [];
   /** For `slsk server status`; only a server on its own database folder writes one. */
   private readonly statusFile: StatusFile | undefined;
@@ -50,6 +52,7 @@ export class SoulseekServer {
     if (writesStatusFile) this.statusFile = new StatusFile(join(config.dataDir, STATUS_FILE), () => serverStatus(core, this.address), log);
     const perMinute = config.limits.failedConnectionsPerMinutePerIp;
     this.failedConnections = new KeyedRateLimiter(perMinute, perMinute, core.now);
+    this.refusalLogs = new KeyedRateLimiter(1, 1, core.now);
     this.listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -135,13 +138,13 @@ export class SoulseekServer {
     // and too many open at once before logging in. Logins that succeed never count, so a household
     // or an office behind one address is never locked out by its own clients.
     if (!this.failedConnections.available(ip)) {
-      this.log.warn({ ip }, 'too many connections without a login from this address, refused');
+      if (this.refusalLogs.take(ip)) this.log.warn({ ip }, 'too many connections without a login from this address, refusing its connections');
       socket.destroy();
       return;
     }
     const pending = this.pendingLogins.get(ip) ?? 0;
     if (pending >= this.config.limits.pendingLoginsPerIp) {
-      this.log.warn({ ip, pending }, 'too many connections waiting to log in from this address, refused');
+      if (this.refusalLogs.take(ip)) this.log.warn({ ip, pending }, 'too many connections waiting to log in from this address, refusing more');
       socket.destroy();
       return;
     }
