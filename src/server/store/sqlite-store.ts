@@ -20,6 +20,9 @@ import type { StoredPrivateRoom, StoredRoomTicker } from './store.ts';
 import { LATEST_SCHEMA_VERSION, NewerSchemaError, migrate, schemaVersion } from './migrations.ts';
 import { DEFAULT_PASSWORD_COST, hashPassword, validatePasswordCost, verifyPasswordHash } from './passwords.ts';
 import { StatementCache } from '../../storage/statements.ts';
+import { BusyRetryQueue, DEFAULT_BUSY_RETRY_LIMIT_MS, DEFAULT_BUSY_TIMEOUT_MS, isSqliteError } from './busy-retry.ts';
+
+export { DEFAULT_BUSY_RETRY_LIMIT_MS, DEFAULT_BUSY_TIMEOUT_MS, StoreBusyError } from './busy-retry.ts';
 
 export interface SqliteStoreOptions {
   /** scrypt's N for new hashes (a power of two ≥ 1024); existing hashes keep the cost they were made with. */
@@ -36,41 +39,12 @@ export interface SqliteStoreOptions {
   onBusyRetry?: (attempt: number) => void;
 }
 
-/**
- * Another process (`slsk server user`) may hold the file's write lock. SQLite's own busy wait
- * sleeps inside the call and so stalls every connection the server serves; it is kept to a few
- * milliseconds, and a call that still finds the file locked is tried again later from a timer.
- */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5;
-export const DEFAULT_BUSY_RETRY_LIMIT_MS = 30_000;
 /** Opening (and migrating) happens before anything is served, so it may wait as long as it takes. */
 const OPEN_BUSY_TIMEOUT_MS = 5000;
-const RETRY_DELAY_MAX_MS = 50;
-const SQLITE_BUSY = 5;
 const UINT32_MAX = 0xffff_ffff;
 export const DEFAULT_PENDING_MESSAGES_PER_RECIPIENT = 1000;
 export const DEFAULT_PENDING_MESSAGES_PER_SENDER = 100;
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
-
-/** The file stayed locked by another process for longer than the retry limit; nothing was written. */
-export class StoreBusyError extends Error {
-  override readonly name = 'StoreBusyError';
-  constructor(path: string, waitedMs: number, options: { cause: unknown }) {
-    super(
-      `the database ${path} is locked by another process (a \`slsk server user\` command, or a second server on the same --data folder?) and stayed locked for ${waitedMs} ms; the write was not made: let that process finish and try again`,
-      options,
-    );
-  }
-}
-
-/** One call's synchronous database work, waiting its turn. */
-interface QueuedStep {
-  work: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  attempts: number;
-  firstBusyAt: number;
-}
 
 /** Every call on a store after close() rejects with this. */
 export class StoreClosedError extends Error {
@@ -110,11 +84,8 @@ export class SqliteStore implements ServerStore {
   readonly #pendingPerSender: number;
   readonly #statements: StatementCache;
   readonly #inFlight = new Set<Promise<unknown>>();
-  readonly #busyRetryLimitMs: number;
-  readonly #onBusyRetry: ((attempt: number) => void) | undefined;
-  /** Database work in the order it was asked for; the head waits on a timer while the file is locked. */
-  readonly #queue: QueuedStep[] = [];
-  #retryTimer: NodeJS.Timeout | undefined;
+  /** Database work in the order it was asked for; retried from a timer while another process holds the lock. */
+  readonly #queue: BusyRetryQueue;
   #closing: Promise<void> | undefined;
 
   private constructor(path: string, db: DatabaseSync, passwordCost: number, pendingPerRecipient: number, options: SqliteStoreOptions) {
@@ -124,8 +95,7 @@ export class SqliteStore implements ServerStore {
     this.#passwordCost = passwordCost;
     this.#pendingPerRecipient = pendingPerRecipient;
     this.#pendingPerSender = Math.min(pendingPerRecipient, options.pendingMessagesPerSender ?? DEFAULT_PENDING_MESSAGES_PER_SENDER);
-    this.#busyRetryLimitMs = options.busyRetryLimitMs ?? DEFAULT_BUSY_RETRY_LIMIT_MS;
-    this.#onBusyRetry = options.onBusyRetry;
+    this.#queue = new BusyRetryQueue(path, options.busyRetryLimitMs ?? DEFAULT_BUSY_RETRY_LIMIT_MS, options.onBusyRetry);
   }
 
   static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
@@ -419,58 +389,9 @@ export class SqliteStore implements ServerStore {
     return call;
   }
 
-  /**
-   * Queues synchronous database work behind the work asked for before it, and runs it at once when
-   * nothing waits. Work that meets another process's lock (SQLITE_BUSY after the short busy
-   * timeout) changed nothing (a single statement, or a transaction rolled back) and is tried again
-   * from a timer, with backoff, while everything queued behind it waits: writes land in the order
-   * they were asked for, and an acknowledged write is a committed one.
-   */
+  /** Synchronous database work, in turn (see BusyRetryQueue). */
   #step<T>(work: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject, attempts: 0, firstBusyAt: 0 });
-      this.#drain();
-    });
-  }
-
-  #drain(): void {
-    if (this.#retryTimer !== undefined) return;
-    while (this.#queue.length > 0) {
-      const step = this.#queue[0]!;
-      let value: unknown;
-      try {
-        value = step.work();
-      } catch (error) {
-        let failure = error;
-        if (isSqliteError(error, SQLITE_BUSY)) {
-          const gaveUp = this.#retryLater(step, error);
-          if (gaveUp === undefined) return;
-          failure = gaveUp;
-        }
-        // The steps behind a failed one get their own chance (and their own limit).
-        this.#queue.shift();
-        step.reject(failure);
-        continue;
-      }
-      this.#queue.shift();
-      step.resolve(value);
-    }
-  }
-
-  /** Schedules another attempt of the head step; once it has waited past the limit, the error to fail it with. */
-  #retryLater(step: QueuedStep, error: unknown): StoreBusyError | undefined {
-    const now = Date.now();
-    if (step.attempts === 0) step.firstBusyAt = now;
-    const waited = now - step.firstBusyAt;
-    if (waited >= this.#busyRetryLimitMs) return new StoreBusyError(this.path, waited, { cause: error });
-    step.attempts += 1;
-    this.#onBusyRetry?.(step.attempts);
-    const delay = Math.min(RETRY_DELAY_MAX_MS, 2 ** step.attempts);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      this.#drain();
-    }, delay);
-    return undefined;
+    return this.#queue.run(work);
   }
 
   #statement(sql: string): StatementSync {
@@ -762,11 +683,6 @@ function changed(result: { changes: number | bigint }): boolean {
   return Number(result.changes) > 0;
 }
 
-/** True for `errcode` itself and for its extended codes (SQLITE_BUSY also covers SQLITE_BUSY_RECOVERY, …). */
-function isSqliteError(error: unknown, errcode: number): boolean {
-  if (typeof error !== 'object' || error === null || !('errcode' in error) || typeof error.errcode !== 'number') return false;
-  return errcode > 0xff ? error.errcode === errcode : (error.errcode & 0xff) === errcode;
-}
 
 // SQLite stores text as UTF-8, where a lone surrogate becomes U+FFFD: two different JavaScript
 // strings would then name the same row. Refusing them keeps what is stored what was asked for.
