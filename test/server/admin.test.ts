@@ -111,7 +111,7 @@ describe('administration', () => {
     assert.deepEqual(await pest.next('Kicked'), { name: 'Kicked' });
     await pest.waitClosed();
     await expectNotice(boss, 'Kicked pest; they cannot log in for 2 minutes.');
-    await refusedAsBanned('pest', 'Kicked by an admin; you may log in again in 2 minute(s).');
+    await refusedAsBanned('pest', 'Kicked by an admin; you may log in again in 2 minutes.');
 
     clock.now += 2 * 60_000;
     const back = await RawClient.login(s.port, 'pest');

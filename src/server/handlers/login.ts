@@ -62,7 +62,8 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
     if (!(await core.verifyPassword(m.username, m.password))) return fail(LoginFailure.invalidPassword);
     if (account.banned) return fail(LoginFailure.banned, BANNED_DETAIL);
     // A kicked user is kept out like a banned one until the kick ban ends.
-    return fail(LoginFailure.banned, `Kicked by an admin; you may log in again in ${Math.ceil(kickedFor / 60_000)} minute(s).`);
+    const minutes = Math.ceil(kickedFor / 60_000);
+    return fail(LoginFailure.banned, `Kicked by an admin; you may log in again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
   }
   if (account === undefined && core.config.private) return fail(LoginFailure.serverPrivate);
   if (!core.network.online.has(m.username) && core.network.online.size >= core.config.maxUsers) return fail(LoginFailure.serverFull);
