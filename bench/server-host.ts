@@ -28,7 +28,11 @@ const server = await SoulseekServer.start({
   passwordCost: options.passwordCost,
   maxUsers: 10_000_000,
   limits: {
-    connectionsPerMinutePerIp: 10_000_000,
+    failedConnectionsPerMinutePerIp: 10_000_000,
+    pendingLoginsPerIp: 10_000_000,
+    registrationsPerHourPerIp: 10_000_000,
+    privateMessageBurst: 10_000_000,
+    privateMessagesPerMinute: 10_000_000,
     searchBurst: 1_000_000,
     searchesPerMinute: 1_000_000,
     loginTimeoutSeconds: 300,

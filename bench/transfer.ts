@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       passwordCost: 1024,
       logger: silentLogger(),
       dataDir: join(root, 'server'),
-      limits: { connectionsPerMinutePerIp: 10_000 },
+      limits: { failedConnectionsPerMinutePerIp: 10_000 },
     });
     uploader = fork(self, ['--child'], { execArgv: ['--conditions=slsk-ts-source'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const ready = waitFor(uploader, 'ready');

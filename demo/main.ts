@@ -116,6 +116,9 @@ async function startServer(dataDir: string, port: number | undefined): Promise<{
       port: listenPort,
       dataDir: serverDir,
       motd: 'Welcome to the slsk-ts demo network!',
+      // Every peer of the demo, and any client you add, comes from 127.0.0.1: the per-address
+      // limits are raised for this network of one machine.
+      limits: { registrationsPerHourPerIp: 1000, failedConnectionsPerMinutePerIp: 600, pendingLoginsPerIp: 1000 },
       logger: createLogger('info', destination({ dest: join(dataDir, 'server.log'), sync: false, mkdir: true })),
     });
   try {

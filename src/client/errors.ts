@@ -33,6 +33,10 @@ function loginAdvice(reason: string): string {
       return ' — the server is full; try again later';
     case 'SVRPRIVATE':
       return ' — the server only admits existing accounts; ask its admin for one';
+    case 'REGISTRATIONLIMIT':
+      return ' — log in with an account you already have, or register this one later';
+    case 'BANNED':
+      return " — this account is banned on this server; ask the server's admin";
     case 'INVALIDVERSION':
       return ' — the server does not accept this client version';
     default:

@@ -95,6 +95,10 @@ export const LoginFailure = {
   emptyPassword: 'EMPTYPASSWORD',
   serverFull: 'SVRFULL',
   serverPrivate: 'SVRPRIVATE',
+  /** Not sent by the official server (it stays silent); slsk-ts says it, so the user learns why at once. */
+  banned: 'BANNED',
+  /** slsk-ts: too many new accounts from one address (limits.registrationsPerHourPerIp). */
+  registrationLimit: 'REGISTRATIONLIMIT',
 } as const;
 
 /** The `unknown` field of distributed search requests is always 0x31 in practice. */

@@ -8,6 +8,7 @@ import type { ServerCore } from './core.ts';
 import { describeDuration, grantPrivileges, MAX_GRANT_DAYS } from './handlers/privileges.ts';
 import type { OnlineUser } from './network.ts';
 import type { Clock } from './rate-limit.ts';
+import { describeTree, treeShape } from './tree.ts';
 
 /** How long a kicked user stays out (soulfind: about two minutes). */
 export const KICK_BAN_MS = 2 * 60_000;
@@ -39,6 +40,11 @@ export class KickBans {
     return false;
   }
 
+  /** How long the user is still kept out (ms), 0 when not. */
+  remainingMs(username: string): number {
+    return this.has(username) ? this.until.get(username)! - this.now() : 0;
+  }
+
   delete(username: string): boolean {
     return this.until.delete(username);
   }
@@ -51,7 +57,7 @@ export async function isAdmin(core: ServerCore, username: string): Promise<boole
 }
 
 export type AdminCommand =
-  | { name: 'help' | 'users' | 'rooms' }
+  | { name: 'help' | 'users' | 'rooms' | 'status' }
   | { name: 'ban' | 'unban' | 'kick'; target: string }
   | { name: 'announce'; text: string }
   | { name: 'message'; target: string; text: string }
@@ -64,6 +70,7 @@ const COMMANDS: Record<AdminCommand['name'], { shape: Shape; usage: string; does
   help: { shape: 'none', usage: 'help', does: 'this list' },
   users: { shape: 'none', usage: 'users', does: 'who is online, with their status' },
   rooms: { shape: 'none', usage: 'rooms', does: 'the rooms and how many users are in each' },
+  status: { shape: 'none', usage: 'status', does: 'uptime, users online and the shape of the distributed search tree' },
   ban: { shape: 'name', usage: 'ban NAME', does: 'ban an account; an online user is disconnected' },
   unban: { shape: 'name', usage: 'unban NAME', does: 'let a banned or kicked user log in again' },
   kick: { shape: 'name', usage: 'kick NAME', does: 'disconnect a user and keep them out for 2 minutes' },
@@ -127,7 +134,7 @@ function build(name: AdminCommand['name'], args: string[]): AdminCommand | strin
   const usage = `Usage: ${COMMANDS[name].usage}`;
   switch (COMMANDS[name].shape) {
     case 'none':
-      return { name: name as 'help' | 'users' | 'rooms' };
+      return { name: name as 'help' | 'users' | 'rooms' | 'status' };
     case 'name':
       return args.length === 1 && args[0] !== '' ? { name: name as 'ban' | 'unban' | 'kick', target: args[0]! } : usage;
     case 'text':
@@ -181,6 +188,8 @@ async function run(core: ServerCore, admin: OnlineUser, command: AdminCommand | 
       return reply(usersList(core));
     case 'rooms':
       return reply(roomsList(core));
+    case 'status':
+      return reply(statusText(core));
     case 'ban': {
       if (command.target === admin.username) return reply('You cannot ban yourself.');
       if (!(await core.store.setBanned(command.target, true))) return reply(noAccount(command.target));
@@ -232,6 +241,11 @@ const notOnline = (name: string): string => `${name} is not online.`;
 const count = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
 const STATUS_WORDS: Record<number, string> = { [UserStatus.online]: 'online', [UserStatus.away]: 'away' };
+
+function statusText(core: ServerCore): string {
+  const up = describeDuration(core.now() - core.startedAt);
+  return [`Up ${up}, ${count(core.network.online.size, 'user')} online.`, ...describeTree(treeShape(core.network))].join('\n');
+}
 
 function usersList(core: ServerCore): string {
   const users = [...core.network.online.values()].sort((a, b) => (a.username < b.username ? -1 : 1));

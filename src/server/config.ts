@@ -48,8 +48,25 @@ export interface ServerLimits {
   loginTimeoutSeconds: number;
   /** Seconds without traffic before a logged-in session is closed; 0 = never (clients such as Nicotine+ never ping). */
   idleTimeoutSeconds: number;
-  /** New connections one IP may open per minute. */
-  connectionsPerMinutePerIp: number;
+  /**
+   * Connections per minute from one IP that end without a login (a refused Login, or no Login at
+   * all); past it the IP's new connections are refused until the allowance refills. Logins that
+   * succeed never count, so many well-behaved clients behind one address are never locked out.
+   */
+  failedConnectionsPerMinutePerIp: number;
+  /** Connections from one IP open at once that have not logged in yet; more are refused. */
+  pendingLoginsPerIp: number;
+  /** New accounts one IP may register per hour (a burst of this many, then refilling). */
+  registrationsPerHourPerIp: number;
+  /** Private messages a user may send in a burst, and per minute after that. */
+  privateMessageBurst: number;
+  privateMessagesPerMinute: number;
+  /** Unacknowledged private messages kept for one recipient; past it, the biggest sender's oldest go. */
+  inboxSize: number;
+  /** Of those, how many one sender may hold: a sender past its share loses its own oldest, never others' mail. */
+  inboxSharePerSender: number;
+  /** Bytes one connection may add to the database (messages, interests, tickers, private rooms) before further writes are refused. */
+  storedBytesPerConnection: number;
   /** Searches a user may start in a burst, and per minute after that. */
   searchBurst: number;
   searchesPerMinute: number;
@@ -88,7 +105,14 @@ export const defaultConfig: ServerConfig = {
     maxWriteBufferBytes: 4 * 1024 * 1024,
     loginTimeoutSeconds: 60,
     idleTimeoutSeconds: 0,
-    connectionsPerMinutePerIp: 60,
+    failedConnectionsPerMinutePerIp: 30,
+    pendingLoginsPerIp: 20,
+    registrationsPerHourPerIp: 5,
+    privateMessageBurst: 20,
+    privateMessagesPerMinute: 30,
+    inboxSize: 1000,
+    inboxSharePerSender: 100,
+    storedBytesPerConnection: 4 * 1024 * 1024,
     searchBurst: 10,
     searchesPerMinute: 30,
     maxQueryLength: 256,
@@ -182,7 +206,15 @@ function validate(config: ServerConfig): void {
   integer('limits.maxWriteBufferBytes', l.maxWriteBufferBytes, 64 * 1024, 1024 * 1024 * 1024);
   integer('limits.loginTimeoutSeconds', l.loginTimeoutSeconds, 1, 3600);
   integer('limits.idleTimeoutSeconds', l.idleTimeoutSeconds, 0, 86_400 * 7);
-  integer('limits.connectionsPerMinutePerIp', l.connectionsPerMinutePerIp, 1, 10_000_000);
+  integer('limits.failedConnectionsPerMinutePerIp', l.failedConnectionsPerMinutePerIp, 1, 10_000_000);
+  integer('limits.pendingLoginsPerIp', l.pendingLoginsPerIp, 1, 10_000_000);
+  integer('limits.registrationsPerHourPerIp', l.registrationsPerHourPerIp, 1, 10_000_000);
+  integer('limits.privateMessageBurst', l.privateMessageBurst, 1, 10_000_000);
+  integer('limits.privateMessagesPerMinute', l.privateMessagesPerMinute, 1, 10_000_000);
+  integer('limits.inboxSize', l.inboxSize, 1, 10_000_000);
+  integer('limits.inboxSharePerSender', l.inboxSharePerSender, 1, 10_000_000);
+  if (l.inboxSharePerSender > l.inboxSize) throw new ConfigError(`limits.inboxSharePerSender (${l.inboxSharePerSender}) must not exceed limits.inboxSize (${l.inboxSize})`);
+  integer('limits.storedBytesPerConnection', l.storedBytesPerConnection, 1024, 2 ** 40);
   integer('limits.searchBurst', l.searchBurst, 1, 1_000_000);
   integer('limits.searchesPerMinute', l.searchesPerMinute, 1, 1_000_000);
   integer('limits.maxQueryLength', l.maxQueryLength, 1, 65_536);

@@ -13,8 +13,9 @@ import { login } from './handlers/login.ts';
 import { PrivilegeNotices } from './handlers/privileges.ts';
 import type { Logger } from './log.ts';
 import { Network, OnlineUser } from './network.ts';
-import { TokenBucket, type Clock } from './rate-limit.ts';
+import { KeyedRateLimiter, TokenBucket, type Clock } from './rate-limit.ts';
 import { InterestIndex } from './recommendations.ts';
+import { logTreeLeave } from './tree.ts';
 import type { Session, SessionHost } from './session.ts';
 import type { ServerStore, StoredStats } from './store/store.ts';
 
@@ -40,6 +41,8 @@ export class ServerCore implements SessionHost {
   readonly now: Clock;
   readonly random: () => number;
   readonly network = new Network();
+  /** When this server started (ms). */
+  readonly startedAt: number;
   readonly excludedPhrases: string[];
   /** Users asking for PotentialParents. */
   readonly parentSeekers = new Set<OnlineUser>();
@@ -53,6 +56,8 @@ export class ServerCore implements SessionHost {
   readonly privilegeNotices = new PrivilegeNotices();
   /** Users an admin kicked, kept out for a while. */
   readonly kickBans: KickBans;
+  /** New accounts per IP (limits.registrationsPerHourPerIp). */
+  readonly registrations: KeyedRateLimiter;
   private readonly verified = new Map<string, string>();
   /** A KeyObject made once: building the key on every HMAC call cost more than the HMAC. */
   private readonly verifyKey = createSecretKey(randomBytes(32));
@@ -63,8 +68,11 @@ export class ServerCore implements SessionHost {
     this.log = options.log;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.startedAt = this.now();
     this.privileges = options.privileges ?? new Map();
     this.kickBans = new KickBans(this.now);
+    const perHour = options.config.limits.registrationsPerHourPerIp;
+    this.registrations = new KeyedRateLimiter(perHour, perHour / 60, this.now);
     this.interests = options.interests ?? new InterestIndex();
     this.excludedPhrases = options.config.excludedSearchPhrases.map((phrase) => phrase.toLowerCase());
   }
@@ -100,6 +108,7 @@ export class ServerCore implements SessionHost {
       privileged: this.isPrivileged(username),
       stats,
       searches: new TokenBucket(limits.searchBurst, limits.searchesPerMinute, this.now),
+      privateMessages: new TokenBucket(limits.privateMessageBurst, limits.privateMessagesPerMinute, this.now),
       now: this.now(),
     });
     this.network.add(user);
@@ -108,6 +117,7 @@ export class ServerCore implements SessionHost {
 
   /** Takes a user off the network (logout, disconnect, or replaced by a newer login). */
   dropUser(user: OnlineUser, reason: string): void {
+    logTreeLeave(this.log, user);
     this.network.remove(user);
     this.parentSeekers.delete(user);
     this.parentCandidates.delete(user);
@@ -173,6 +183,27 @@ export class ServerCore implements SessionHost {
     return expired;
   }
 
+  /**
+   * Charges `bytes` of database growth to the user's connection. False once the connection's
+   * allowance (limits.storedBytesPerConnection) is spent: the caller then stores nothing. The user
+   * is told once.
+   */
+  chargeStorage(user: OnlineUser, bytes: number, what: string): boolean {
+    const limit = this.config.limits.storedBytesPerConnection;
+    if (user.storedBytes + bytes > limit) {
+      const firstRefusal = user.storedBytes <= limit;
+      // Past the limit for good: only a new connection gets a new allowance.
+      user.storedBytes = limit + 1;
+      if (firstRefusal) {
+        this.log.warn({ user: user.username, what, limit }, 'connection stored its limit of bytes, further writes refused');
+        this.sendServerNotice(user, storageLimitNotice(limit));
+      }
+      return false;
+    }
+    user.storedBytes += bytes;
+    return true;
+  }
+
   /** A private message from the `server` user, stored like any other so the client can acknowledge it. */
   sendServerNotice(user: OnlineUser, text: string): void {
     this.store
@@ -191,6 +222,10 @@ export class ServerCore implements SessionHost {
         (error: unknown) => this.log.error({ err: error }, 'could not store a server notice'),
       );
   }
+}
+
+export function storageLimitNotice(limit: number): string {
+  return `This connection has stored ${limit} bytes on the server (private messages, interests, tickers, rooms): nothing more is stored until you log in again.`;
 }
 
 export function describeClose(reason: CloseReason): string {

@@ -25,6 +25,11 @@ export interface DistributedState {
   childDepth: number;
   /** When the last PotentialParents list went out (ms). */
   parentsSentAt: number;
+  /** The names in that list: one of them is the parent it adopts (tree.ts infers parents from it). */
+  offeredParents: string[];
+  /** What the debug log last said of this user's place (tree.ts), to log changes only. */
+  loggedAsRoot: boolean;
+  loggedParent: string | undefined;
 }
 
 export class OnlineUser {
@@ -45,15 +50,30 @@ export class OnlineUser {
   publicChat = false;
   wishlistSearchedAt = Number.NEGATIVE_INFINITY;
   readonly searches: TokenBucket;
+  readonly privateMessages: TokenBucket;
+  /** Told once that its private messages go too fast, until one gets through again. */
+  privateMessageLimitNoticed = false;
+  /** Bytes this connection has added to the database (limits.storedBytesPerConnection). */
+  storedBytes = 0;
   readonly loggedInAt: number;
 
-  constructor(init: { username: string; link: SessionLink; ip: string; privileged: boolean; stats: StoredStats; searches: TokenBucket; now: number }) {
+  constructor(init: {
+    username: string;
+    link: SessionLink;
+    ip: string;
+    privileged: boolean;
+    stats: StoredStats;
+    searches: TokenBucket;
+    privateMessages: TokenBucket;
+    now: number;
+  }) {
     this.username = init.username;
     this.link = init.link;
     this.ip = init.ip;
     this.privileged = init.privileged;
     this.stats = init.stats;
     this.searches = init.searches;
+    this.privateMessages = init.privateMessages;
     this.loggedInAt = init.now;
     this.distributed = {
       participates: false,
@@ -63,6 +83,9 @@ export class OnlineUser {
       branchRoot: init.username,
       childDepth: 0,
       parentsSentAt: 0,
+      offeredParents: [],
+      loggedAsRoot: false,
+      loggedParent: undefined,
     };
   }
 

@@ -28,6 +28,11 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whether a take() now would succeed, without taking. */
+  get available(): boolean {
+    return this.tokens + (this.now() - this.updatedAt) * this.refillPerMs >= 1;
+  }
+
   /** True once the bucket has refilled completely, so its owner may forget it. */
   get idle(): boolean {
     return this.tokens + (this.now() - this.updatedAt) * this.refillPerMs >= this.capacity;
@@ -56,6 +61,11 @@ export class KeyedRateLimiter {
       this.buckets.set(key, bucket);
     }
     return bucket.take();
+  }
+
+  /** Whether `key` has a token left, without taking it. */
+  available(key: string): boolean {
+    return this.buckets.get(key)?.available ?? true;
   }
 
   sweep(): void {

@@ -14,6 +14,7 @@ import { loadRoomState } from './private-rooms.ts';
 import { KeyedRateLimiter, type Clock } from './rate-limit.ts';
 import { InterestIndex } from './recommendations.ts';
 import { Session } from './session.ts';
+import { STATUS_FILE, StatusFile, serverStatus } from './status.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { ServerStore } from './store/store.ts';
 
@@ -33,16 +34,25 @@ export class SoulseekServer {
   readonly log: Logger;
   private readonly listener: Server;
   private readonly sessions = new Set<Session>();
-  private readonly connectLimiter: KeyedRateLimiter;
+  /** Per IP: connections that ended without a login (failed logins, or no Login at all). */
+  private readonly failedConnections: KeyedRateLimiter;
+  /** Per IP: connections open now that have not logged in yet. */
+  private readonly pendingLogins = new Map<string, number>();
+  /** One log line per address and minute about refused connections: a flood must not fill the log instead. */
+  private readonly refusalLogs: KeyedRateLimiter;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** For `slsk server status`; only a server on its own database folder writes one. */
+  private readonly statusFile: StatusFile | undefined;
   private closing: Promise<void> | undefined;
 
-  private constructor(config: ServerConfig, core: ServerCore, log: Logger) {
+  private constructor(config: ServerConfig, core: ServerCore, log: Logger, writesStatusFile: boolean) {
     this.config = config;
     this.core = core;
     this.log = log;
-    const perMinute = config.limits.connectionsPerMinutePerIp;
-    this.connectLimiter = new KeyedRateLimiter(perMinute, perMinute, core.now);
+    if (writesStatusFile) this.statusFile = new StatusFile(join(config.dataDir, STATUS_FILE), () => serverStatus(core, this.address), log);
+    const perMinute = config.limits.failedConnectionsPerMinutePerIp;
+    this.failedConnections = new KeyedRateLimiter(perMinute, perMinute, core.now);
+    this.refusalLogs = new KeyedRateLimiter(1, 1, core.now);
     this.listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -54,7 +64,11 @@ export class SoulseekServer {
     let store = givenStore;
     if (store === undefined) {
       mkdirSync(config.dataDir, { recursive: true });
-      store = await openSqliteStore(join(config.dataDir, DATABASE_FILE), { passwordCost: config.passwordCost });
+      store = await openSqliteStore(join(config.dataDir, DATABASE_FILE), {
+        passwordCost: config.passwordCost,
+        pendingMessagesPerRecipient: config.limits.inboxSize,
+        pendingMessagesPerSender: config.limits.inboxSharePerSender,
+      });
     }
     const privileges = new Map<string, number>();
     const startedAt = (now ?? Date.now)();
@@ -64,7 +78,7 @@ export class SoulseekServer {
     const interests = InterestIndex.from(await store.allInterests());
     const core = new ServerCore({ config, store, log, privileges, interests, ...(now ? { now } : {}), ...(random ? { random } : {}) });
     await loadRoomState(core.network, store);
-    const server = new SoulseekServer(config, core, log);
+    const server = new SoulseekServer(config, core, log, givenStore === undefined);
     try {
       await server.listen();
     } catch (error) {
@@ -88,6 +102,7 @@ export class SoulseekServer {
         const privilegesTimer = setInterval(() => expirePrivileges(this.core), 1000);
         privilegesTimer.unref();
         this.timers.push(privilegesTimer);
+        this.statusFile?.start();
         this.log.info({ host: this.config.host, port: this.port, dataDir: this.config.dataDir }, 'server listening');
         resolve();
       });
@@ -118,12 +133,33 @@ export class SoulseekServer {
       maxWriteBufferBytes: this.config.limits.maxWriteBufferBytes,
       keepAliveMs: 60_000,
     });
-    if (!this.connectLimiter.take(connection.remoteAddress)) {
-      this.log.warn({ ip: connection.remoteAddress }, 'connection rate limit reached, refused');
+    const ip = connection.remoteAddress;
+    // What counts against an address is what is abusive: connections that end without logging in,
+    // and too many open at once before logging in. Logins that succeed never count, so a household
+    // or an office behind one address is never locked out by its own clients.
+    if (!this.failedConnections.available(ip)) {
+      if (this.refusalLogs.take(ip)) this.log.warn({ ip }, 'too many connections without a login from this address, refusing its connections');
       socket.destroy();
       return;
     }
+    const pending = this.pendingLogins.get(ip) ?? 0;
+    if (pending >= this.config.limits.pendingLoginsPerIp) {
+      if (this.refusalLogs.take(ip)) this.log.warn({ ip, pending }, 'too many connections waiting to log in from this address, refusing more');
+      socket.destroy();
+      return;
+    }
+    this.pendingLogins.set(ip, pending + 1);
+    let waitingForLogin = true;
+    const loginEnded = (succeeded: boolean): void => {
+      if (!waitingForLogin) return;
+      waitingForLogin = false;
+      const left = (this.pendingLogins.get(ip) ?? 1) - 1;
+      if (left > 0) this.pendingLogins.set(ip, left);
+      else this.pendingLogins.delete(ip);
+      if (!succeeded) this.failedConnections.take(ip);
+    };
     const session = new Session(this.core, connection);
+    session.onLoginEnded = loginEnded;
     this.sessions.add(session);
     session.log.debug({ port: connection.remotePort }, 'connection accepted');
     const loginTimer = setTimeout(() => {
@@ -133,7 +169,10 @@ export class SoulseekServer {
       }
     }, this.config.limits.loginTimeoutSeconds * 1000);
     loginTimer.unref();
-    connection.on('close', () => clearTimeout(loginTimer));
+    connection.on('close', () => {
+      clearTimeout(loginTimer);
+      loginEnded(false);
+    });
     void session.finished.then(() => this.sessions.delete(session));
     const idleSeconds = this.config.limits.idleTimeoutSeconds;
     if (idleSeconds > 0) {
@@ -145,6 +184,7 @@ export class SoulseekServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const timer of this.timers) clearInterval(timer);
+      const statusRemoved = this.statusFile?.stop();
       const stopped = new Promise<void>((resolve) => this.listener.close(() => resolve()));
       // Each session ends once its connection closed and what it sent before has been handled,
       // so the store is closed only after the last write.
@@ -154,6 +194,7 @@ export class SoulseekServer {
       });
       await Promise.all(finished);
       await stopped;
+      await statusRemoved;
       await this.core.store.close();
       this.log.info('server stopped');
       this.log.flush();

@@ -28,6 +28,11 @@ export class Session implements SessionLink {
   user: OnlineUser | undefined;
   /** Set once a Login is being handled, so a second one is ignored. */
   loginStarted = false;
+  /**
+   * Called once, when the login attempt is over: succeeded, or refused / closed before logging in
+   * (counted against the address at once, not when the socket finally closes).
+   */
+  onLoginEnded: ((succeeded: boolean) => void) | undefined;
   private readonly host: SessionHost;
   private readonly queue: Uint8Array[] = [];
   private busy = false;
@@ -68,6 +73,19 @@ export class Session implements SessionLink {
     return this.logger;
   }
 
+  /** The login succeeded: from here on the session carries the user's messages. */
+  activate(user: OnlineUser): void {
+    this.user = user;
+    this.state = 'active';
+    this.endLogin(true);
+  }
+
+  private endLogin(succeeded: boolean): void {
+    const listener = this.onLoginEnded;
+    this.onLoginEnded = undefined;
+    listener?.(succeeded);
+  }
+
   get username(): string | undefined {
     return this.user?.username;
   }
@@ -82,6 +100,7 @@ export class Session implements SessionLink {
   }
 
   close(detail: string): void {
+    if (this.state === 'login') this.endLogin(false);
     this.connection.close({ kind: 'local', detail });
   }
 
@@ -104,8 +123,7 @@ export class Session implements SessionLink {
         pending.then(
           () => this.afterAsync(),
           (error: unknown) => {
-            this.log.error({ err: error }, 'handler failed');
-            this.close('internal error');
+            this.handlerFailed(error);
             this.afterAsync();
           },
         );
@@ -140,7 +158,7 @@ export class Session implements SessionLink {
         return undefined;
       }
       this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'malformed message, closing');
-      this.connection.close({ kind: 'local', detail: 'malformed message' });
+      this.close('malformed message');
       return undefined;
     }
     if (this.state === 'login' && message.name !== 'Login') {
@@ -148,7 +166,20 @@ export class Session implements SessionLink {
       this.close('message before login');
       return undefined;
     }
-    const result = this.host.handle(this, message);
+    let result: void | Promise<void>;
+    try {
+      result = this.host.handle(this, message);
+    } catch (error) {
+      // A handler that throws at once is a bug like one that rejects: it costs this session only,
+      // never the socket listener (and with it the whole server).
+      this.handlerFailed(error);
+      return undefined;
+    }
     return result instanceof Promise ? result : undefined;
+  }
+
+  private handlerFailed(error: unknown): void {
+    this.log.error({ err: error, user: this.username }, 'handler failed, closing the session');
+    this.close('internal error');
   }
 }

@@ -204,7 +204,7 @@ describe('slsk server', { concurrency: true }, () => {
     }
   });
 
-  test('user add, list, list --json, ban, unban and remove round trip; a banned user gets no Login reply', async () => {
+  test('user add, list, list --json, ban, unban and remove round trip; a banned user is refused at once (BANNED)', async () => {
     const dataDir = folder();
     const added = await user(['add', 'alice', '--password', 'pw-a'], dataDir);
     assertExit(added, 0);
@@ -232,14 +232,23 @@ describe('slsk server', { concurrency: true }, () => {
     ]);
     assert.ok(Math.abs(Date.parse(accounts[0]!.created) - Date.now()) < 60_000, accounts[0]!.created);
 
-    // A short login timeout, so the silence a banned user gets ends quickly.
-    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, { limits: { loginTimeoutSeconds: 1 } })]);
+    // The default login timeout (60 s): the refusal must come from the server's answer, not a timeout.
+    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {})]);
     try {
       const bob = await RawClient.connect(server.port);
       bob.send({ name: 'Login', username: 'bob', password: 'pw-b', version: 160, md5Hash: '', minorVersion: 1 });
       await bob.waitClosed();
-      assert.deepEqual(bob.received, [], 'no Login reply for a banned user');
-      await server.waitForLog((line: LogLine) => line.msg === 'banned user tried to log in');
+      assert.deepEqual(bob.received, [
+        { name: 'Login', result: false, failureReason: 'BANNED', rejectionDetail: 'This account is banned from this server.' },
+      ]);
+      await server.waitForLog((line: LogLine) => line.msg === 'login refused' && line.reason === 'BANNED');
+
+      // `slsk login` as bob says it was refused (exit 3), not that the server is unreachable; its
+      // own timeout is left at 20 s, so only the server's refusal can end it this way.
+      const refused = await runSlsk(['login', '--server', `127.0.0.1:${server.port}`, '--username', 'bob', '--password', 'pw-b']);
+      assertExit(refused, 3);
+      assert.match(refused.stderr, /the server refused the login: BANNED \(This account is banned from this server\.\) — this account is banned on this server; ask the server's admin/);
+      assert.doesNotMatch(refused.stderr, /unreachable|timed out/);
 
       assertExit(await user(['unban', 'bob'], dataDir), 0);
       const unbanned = await RawClient.login(server.port, 'bob', 'pw-b');
@@ -253,6 +262,62 @@ describe('slsk server', { concurrency: true }, () => {
     assert.equal(removed.stdout, 'removed alice\nremoved bob\n');
     const empty = await user(['list', '--json'], dataDir);
     assert.deepEqual(JSON.parse(empty.stdout), []);
+  });
+
+  test('status: the running server, its users and its distributed tree, human and --json; no server once stopped', async () => {
+    const dataDir = folder();
+    const status = (json: boolean): Promise<ProcessResult> => runSlsk(['server', 'status', '--data', dataDir, ...(json ? ['--json'] : [])]);
+    const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {})]);
+    const clients: RawClient[] = [];
+    try {
+      // Four users report their places: a root, two children, and one two levels down that the
+      // server cannot place under either child (no PotentialParents list to tell them apart).
+      for (const [name, level] of [['root', 0], ['left', 1], ['right', 1], ['below', 2]] as const) {
+        const client = await RawClient.login(server.port, name);
+        clients.push(client);
+        client.send({ name: 'BranchRoot', username: 'root' });
+        client.send({ name: 'BranchLevel', level });
+        await client.sync();
+      }
+      // The server rewrites what `status` reads every 2 s: wait for it to show all four, with a deadline.
+      const deadline = Date.now() + 20_000;
+      let shown: { pid: number; host: string; port: number; online: number; startedAt: string; updatedAt: string; tree: unknown };
+      for (;;) {
+        const result = await status(true);
+        assertExit(result, 0);
+        shown = JSON.parse(result.stdout) as typeof shown;
+        if (shown.online === 4 || Date.now() > deadline) break;
+      }
+      assert.equal(shown.online, 4);
+      assert.deepEqual([shown.host, shown.port], ['127.0.0.1', server.port]);
+      assert.ok(Number.isInteger(shown.pid) && shown.pid > 0);
+      assert.ok(Date.parse(shown.startedAt) <= Date.parse(shown.updatedAt));
+      assert.deepEqual(shown.tree, {
+        participants: 4,
+        branchRoots: 1,
+        depth: 2,
+        notPlaced: 1,
+        largestBranch: 4,
+        childrenPerParent: { max: 2, mean: 2, histogram: [3, 0, 1] },
+      });
+      const human = await status(false);
+      assertExit(human, 0);
+      const lines = human.stdout.trimEnd().split('\n');
+      assert.match(lines[0]!, new RegExp(`^slsk server on 127\\.0\\.0\\.1:${server.port} \\(pid \\d+\\), up less than a minute, 4 users online\\.$`));
+      assert.deepEqual(lines.slice(1), [
+        'Distributed tree: 4 users, 1 branch root, depth 2, largest branch 4 users, 1 not placed (parent unknown).',
+        'Children per parent: max 2, mean 2; users by number of children: 0: 3, 1: 0, 2: 1.',
+      ]);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+      assert.equal((await server.stop()).code, 0, server.describe());
+    }
+    const stopped = await status(false);
+    assertExit(stopped, 1);
+    assert.equal(
+      stopped.stderr,
+      `slsk server status: no server is running on ${dataDir} (no ${join(dataDir, 'slsk-server.status.json')}); start one with 'slsk server --data ${dataDir}', or give its folder with --data\n`,
+    );
   });
 
   test('user errors: unknown names exit 1 naming them, a taken name, no password, a bad name, a missing database', async () => {

@@ -34,12 +34,12 @@ describe('administration', () => {
 
   const command = (client: RawClient, text: string): void => client.send({ name: 'PrivateChatMessage', username: 'server', message: text });
 
-  /** Logs in and expects silence: the reply banned and kicked users get, until the login timeout closes them. */
-  async function refusedSilently(username: string): Promise<void> {
+  /** Logs in and expects a refusal that says why (BANNED and its detail), then the close. */
+  async function refusedAsBanned(username: string, detail: string): Promise<void> {
     const client = await RawClient.connect(s.port);
     client.send({ name: 'Login', username, password: 'secret', version: 160, md5Hash: '', minorVersion: 1 });
     await client.waitClosed();
-    assert.deepEqual(client.received, [], `no reply to ${username}'s login`);
+    assert.deepEqual(client.received, [{ name: 'Login', result: false, failureReason: 'BANNED', rejectionDetail: detail }], `${username}'s login refused`);
   }
 
   test('a non-admin gets one clear refusal, whichever way the command comes', async () => {
@@ -111,7 +111,7 @@ describe('administration', () => {
     assert.deepEqual(await pest.next('Kicked'), { name: 'Kicked' });
     await pest.waitClosed();
     await expectNotice(boss, 'Kicked pest; they cannot log in for 2 minutes.');
-    await refusedSilently('pest');
+    await refusedAsBanned('pest', 'Kicked by an admin; you may log in again in 2 minutes.');
 
     clock.now += 2 * 60_000;
     const back = await RawClient.login(s.port, 'pest');
@@ -132,7 +132,7 @@ describe('administration', () => {
     await troll.waitClosed();
     await expectNotice(keeper, 'Banned troll and disconnected them.');
     assert.equal((await s.server.core.store.getAccount('troll'))?.banned, true);
-    await refusedSilently('troll');
+    await refusedAsBanned('troll', 'This account is banned from this server.');
     command(keeper, 'unban troll');
     await expectNotice(keeper, 'Unbanned troll.');
     const again = await RawClient.login(s.port, 'troll');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RawClient, startServer, type TestServer } from './harness.ts';
 import { PeerListener, PeerNode, type SeenSearch } from './peer-node.ts';
+import { buildTree, type TreeShape } from './tree-builder.ts';
 
 const LOCALHOST = '127.0.0.1';
 
@@ -207,5 +208,85 @@ test('a user who never spoke about the distributed network gets FileSearch; one 
     assert.deepEqual([reply.username, reply.ticket, reply.results.map((f) => [f.filename, f.filesize])], ['plain', 9, [['@@share\\Field Recording.flac', 42n]]]);
   } finally {
     await closeAll(s, closers);
+  }
+});
+
+/**
+ * Every node of the tree searches in turn; every other node (and a user outside the tree) must
+ * receive each search exactly once, however it travels (server, or down a D connection).
+ */
+async function assertEverySearchReachesEveryoneOnce(s: TestServer, shape: TreeShape): Promise<void> {
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const nodes = await buildTree(s, shape, closers);
+    const outsider = await PeerNode.start({ serverPort: s.port, username: 'outsider' });
+    closers.push(() => outsider.close());
+    const everyone = [...nodes.values(), outsider];
+    let ticket = 1000;
+    const tickets = new Map<number, string>();
+    for (const searcher of everyone) {
+      ticket += 1;
+      tickets.set(ticket, searcher.username);
+      searcher.server.send({ name: 'FileSearch', ticket, query: `from ${searcher.username}` });
+      const mine = ticket;
+      for (const other of everyone) {
+        if (other === searcher) continue;
+        await other.searches.wait((seen) => seen.ticket === mine && seen.username === searcher.username, `${searcher.username}'s search at ${other.username}`);
+      }
+    }
+    // A last search from outside the tree travels every server link and every D link after the
+    // others: any duplicate of an earlier search is in by the time it has arrived everywhere.
+    const marker = 9999;
+    outsider.server.send({ name: 'FileSearch', ticket: marker, query: 'marker' });
+    for (const n of nodes.values()) await n.searches.wait((seen) => seen.ticket === marker, `the marker at ${n.username}`);
+    for (const n of everyone) await n.sync();
+    for (const receiver of everyone) {
+      for (const [t, from] of tickets) {
+        if (from === receiver.username) continue;
+        const times = receiver.searches.items.filter((seen) => seen.ticket === t && seen.username === from).length;
+        assert.equal(times, 1, `${receiver.username} heard ${from}'s search ${times} times`);
+      }
+      assert.deepEqual(receiver.problems, [], `${receiver.username} had no trouble`);
+    }
+  } finally {
+    await Promise.allSettled(closers.map((close) => close()));
+  }
+}
+
+test("a branch root's own search reaches its children and grandchildren", async () => {
+  const s = await startServer();
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    // One root and nobody else in the network but its branch: R → A, R → B, A → C.
+    const nodes = await buildTree(s, { rome: undefined, athens: 'rome', berlin: 'rome', cairo: 'athens' }, closers);
+    const rome = nodes.get('rome')!;
+    rome.server.send({ name: 'FileSearch', ticket: 42, query: 'anything at all' });
+    for (const name of ['athens', 'berlin', 'cairo']) {
+      const seen = await nodes.get(name)!.searches.wait((m) => m.ticket === 42 && m.username === 'rome', `rome's search at ${name}`);
+      assert.equal(seen.query, 'anything at all');
+    }
+    // The root itself is never sent its own search.
+    await rome.server.nothingMore('ServerSearchRequest', (m) => m.ticket === 42);
+    await rome.server.nothingMore('FileSearch', (m) => m.ticket === 42);
+  } finally {
+    await closeAll(s, closers);
+  }
+});
+
+test('every search reaches every other user exactly once, whatever the shape of the tree', async (t) => {
+  const shapes: [string, TreeShape][] = [
+    ['one root with a wide and a deep side', { r: undefined, a: 'r', b: 'r', c: 'a', d: 'c' }],
+    ['a chain', { c1: undefined, c2: 'c1', c3: 'c2', c4: 'c3' }],
+    ['two roots with branches', { p: undefined, q: undefined, p1: 'p', q1: 'q', q2: 'q1' }],
+  ];
+  for (const [label, shape] of shapes) {
+    await t.test(label, async () => {
+      const s = await startServer();
+      try {
+        await assertEverySearchReachesEveryoneOnce(s, shape);
+      } finally {
+        await s.close();
+      }
+    });
   }
 });

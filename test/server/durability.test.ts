@@ -6,7 +6,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { attemptLogin, ServerChild } from './durability-child.ts';
-import { RawClient, tempDir } from './harness.ts';
+import { LOOPBACK_LIMITS, RawClient, tempDir } from './harness.ts';
 
 const folders: string[] = [];
 const children: ServerChild[] = [];
@@ -16,12 +16,12 @@ after(async () => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A data folder with a config that makes registration cheap and lets one IP connect often. */
+/** A data folder with a config that makes registration cheap and lets one IP register and message often. */
 function dataFolder(): { dataDir: string; args: string[] } {
   const dataDir = tempDir('slsk-durability-');
   folders.push(dataDir);
   const config = join(dataDir, 'server.json');
-  writeFileSync(config, JSON.stringify({ passwordCost: 1024, limits: { connectionsPerMinutePerIp: 100_000 } }));
+  writeFileSync(config, JSON.stringify({ passwordCost: 1024, limits: LOOPBACK_LIMITS }));
   return { dataDir, args: ['--data', dataDir, '--config', config] };
 }
 

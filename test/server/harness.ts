@@ -25,6 +25,19 @@ export function tempDir(prefix = 'slsk-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * Every test client comes from 127.0.0.1, so the per-address and per-sender limits that keep out
+ * abuse are raised here, in the config, for tests that register and message a lot; a test of one
+ * of these limits sets it back in its own options.
+ */
+export const LOOPBACK_LIMITS = {
+  failedConnectionsPerMinutePerIp: 10_000,
+  pendingLoginsPerIp: 10_000,
+  registrationsPerHourPerIp: 1_000_000,
+  privateMessageBurst: 100_000,
+  privateMessagesPerMinute: 100_000,
+} as const;
+
 export interface TestServer {
   server: SoulseekServer;
   port: number;
@@ -41,7 +54,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     logger: silentLogger(),
     ...options,
     dataDir,
-    limits: { connectionsPerMinutePerIp: 10_000, ...options.limits },
+    limits: { ...LOOPBACK_LIMITS, ...options.limits },
   });
   return {
     server,

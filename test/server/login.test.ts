@@ -147,7 +147,7 @@ describe('private server, full server, login timeout', () => {
     }
   });
 
-  test('a connection that never logs in is closed after the login timeout; a banned user gets no reply', async () => {
+  test('a connection that never logs in is closed after the login timeout; a banned user is refused with BANNED, a stranger with INVALIDPASS', async () => {
     const s = await startServer({ limits: { loginTimeoutSeconds: 1 } });
     try {
       const silent = await RawClient.connect(s.port);
@@ -157,7 +157,12 @@ describe('private server, full server, login timeout', () => {
       const banned = await RawClient.connect(s.port);
       banned.send({ name: 'Login', username: 'banned', password: 'pw', version: 160, md5Hash: '', minorVersion: 1 });
       await banned.waitClosed(4000);
-      assert.deepEqual(banned.received, []);
+      assert.deepEqual(banned.received, [{ name: 'Login', result: false, failureReason: 'BANNED', rejectionDetail: 'This account is banned from this server.' }]);
+      // Someone without the password does not learn that the account is banned.
+      const guesser = await RawClient.connect(s.port);
+      guesser.send({ name: 'Login', username: 'banned', password: 'guess', version: 160, md5Hash: '', minorVersion: 1 });
+      await guesser.waitClosed(4000);
+      assert.deepEqual(guesser.received, [{ name: 'Login', result: false, failureReason: 'INVALIDPASS' }]);
     } finally {
       await s.close();
     }

@@ -32,7 +32,7 @@ Actions:
                     environment variable, else a prompt when stdin is a terminal
   remove NAME...    delete accounts, with their statistics and undelivered private messages
   list              a table of username, created, banned, admin, privileged until; --json prints a JSON array
-  ban NAME...       banned users get no reply to Login (the server closes them after the login timeout)
+  ban NAME...       banned users are refused at their next login (reason BANNED)
   unban NAME...     let banned users log in again
   admin NAME...     make accounts administrators: they may send admin commands to the user "server"
   unadmin NAME...   take administrator rights away (names in the config's "admins" keep them)

@@ -1,10 +1,12 @@
 // `slsk server`: runs the Soulseek server in the foreground until SIGINT/SIGTERM, with settings from
-// options and an optional JSON file; `slsk server user ...` (server-user.ts) manages its accounts.
+// options and an optional JSON file; `slsk server user ...` (server-user.ts) manages its accounts and
+// `slsk server status` (server-status.ts) shows a running one.
 
 import { ConfigError, defaultConfig, type ServerConfig, type ServerConfigInput } from '../../server/config.ts';
 import type { SoulseekServer } from '../../server/server.ts';
 import { ExitCode, parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
 import { settingsFrom } from './server-config.ts';
+import { runStatusCommand, statusHelp } from './server-status.ts';
 import { runUserCommand, userHelp } from './server-user.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -24,6 +26,7 @@ const serverHelp = `Run a Soulseek server in the foreground, or manage its accou
 
 Usage: slsk server [options]
        slsk server user <add|remove|list|ban|unban|admin|unadmin|privileges> [NAME...] [options]
+       slsk server status [--data DIR] [--json]
 
 Options:
   --host ADDRESS     address to listen on (default ${defaultConfig.host}; 0.0.0.0 serves your LAN)
@@ -61,14 +64,15 @@ Examples:
   slsk server user add alice --data ./data && slsk server --private --data ./data
                                                    a private server, and its first account
 
-${userHelp}`;
+${userHelp}
+${statusHelp}`;
 
 export const serverCommand: Command = {
   summary: 'Run a Soulseek server, and manage its accounts (slsk server user ...)',
   usage: 'slsk server [--host ADDRESS] [--port N] [--data DIR] [--private] [--config FILE] ...',
   example: 'slsk server --host 0.0.0.0 --port 2242 --data ./data',
   help: serverHelp,
-  helpFor: (argv) => (argv[0] === 'user' ? userHelp : undefined),
+  helpFor: (argv) => (argv[0] === 'user' ? userHelp : argv[0] === 'status' ? statusHelp : undefined),
   run,
 };
 
@@ -86,8 +90,10 @@ const OPTIONS = {
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'user') return runUserCommand(argv.slice(1), io);
+  if (argv[0] === 'status') return runStatusCommand(argv.slice(1), io);
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (positionals[0] === 'user') throw new UsageError('put "user" right after "server": slsk server user <action> ... [options]');
+  if (positionals[0] === 'status') throw new UsageError('put "status" right after "server": slsk server status [options]');
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}: slsk server takes only options (or "user ..." to manage accounts)`);
   }

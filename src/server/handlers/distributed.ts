@@ -4,10 +4,12 @@
 import { serverResponse } from '../../protocol/index.ts';
 import type { ServerCore } from '../core.ts';
 import type { OnlineUser } from '../network.ts';
+import { logTreeChange } from '../tree.ts';
 import type { Handler } from './context.ts';
 
 export const toggleParentSearch: Handler<'ToggleParentSearch'> = ({ core, user }, m) => {
   user.distributed.participates = true;
+  if (user.distributed.parentSearch !== m.enable) core.log.debug({ user: user.username, enable: m.enable }, 'distributed: parent search');
   user.distributed.parentSearch = m.enable;
   if (m.enable) {
     core.parentSeekers.add(user);
@@ -19,15 +21,17 @@ export const toggleParentSearch: Handler<'ToggleParentSearch'> = ({ core, user }
 
 export const acceptChildren: Handler<'AcceptChildren'> = ({ core, user }, m) => {
   user.distributed.participates = true;
+  if (user.distributed.acceptChildren !== m.accept) core.log.debug({ user: user.username, accept: m.accept }, 'distributed: accepts children');
   user.distributed.acceptChildren = m.accept;
   if (m.accept) core.parentCandidates.add(user);
   else core.parentCandidates.delete(user);
 };
 
-export const branchLevel: Handler<'BranchLevel'> = ({ user }, m) => {
+export const branchLevel: Handler<'BranchLevel'> = ({ core, user }, m) => {
   user.distributed.participates = true;
   // Levels are small; a uint32 that reads as negative (−1 sent unsigned) means "no parent".
   user.distributed.branchLevel = m.level > 0x7fff_ffff ? 0 : m.level;
+  logTreeChange(core.log, core.network, user);
 };
 
 export const branchRoot: Handler<'BranchRoot'> = ({ core, user }, m) => {
@@ -35,8 +39,10 @@ export const branchRoot: Handler<'BranchRoot'> = ({ core, user }, m) => {
   user.distributed.branchRoot = m.username;
   // A root that is not online means the branch is broken: the official server resets the user.
   if (m.username !== user.username && !core.network.online.has(m.username)) {
+    core.log.debug({ user: user.username, root: m.username }, 'distributed: branch root offline, reset');
     resetDistributed(user);
   }
+  logTreeChange(core.log, core.network, user);
 };
 
 export const childDepth: Handler<'ChildDepth'> = ({ user }, m) => {
@@ -74,6 +80,7 @@ export function choosePotentialParents(core: ServerCore, asker: OnlineUser): Onl
 export function sendPotentialParents(core: ServerCore, user: OnlineUser): void {
   user.distributed.parentsSentAt = core.now();
   const parents = choosePotentialParents(core, user);
+  user.distributed.offeredParents = parents.map((parent) => parent.username);
   if (parents.length === 0) return;
   user.send(
     serverResponse.PotentialParents({

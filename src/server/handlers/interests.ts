@@ -8,11 +8,15 @@ import { normalizeInterest, type Ranked } from '../recommendations.ts';
 import { INTEREST_LIST_LIMIT, INTEREST_MAX_LENGTH } from '../store/store.ts';
 import type { Handler } from './context.ts';
 
+/** Row overhead charged per stored interest besides its text. */
+const INTEREST_ROW_BYTES = 48;
+
 /** Stores first, so the index never holds what a restart would lose; refusals are server notices. */
 async function addItem(core: ServerCore, user: OnlineUser, raw: string, hated: boolean): Promise<void> {
   const item = normalizeInterest(raw);
   const list = hated ? 'hated' : 'liked';
   if (item === '') return core.sendServerNotice(user, `An interest cannot be empty: nothing was added to your ${list} list.`);
+  if (!core.chargeStorage(user, Buffer.byteLength(item) + INTEREST_ROW_BYTES, 'interest')) return;
   const result = await core.store.addInterest(user.username, item, hated);
   switch (result) {
     case 'added':

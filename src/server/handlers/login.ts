@@ -12,6 +12,12 @@ import { sendRoomList } from './room-lists.ts';
 
 export const MAX_USERNAME_LENGTH = 30;
 
+export const BANNED_DETAIL = 'This account is banned from this server.';
+
+export function registrationLimitDetail(perHour: number): string {
+  return `Too many new accounts from your address (at most ${perHour} an hour): this name was not registered. Log in with an existing account, or try again later.`;
+}
+
 /** The detail sent after INVALIDUSERNAME, or undefined when the name is fine. */
 export function usernameProblem(name: string): string | undefined {
   if (name.length === 0) return 'Nick empty.';
@@ -48,18 +54,22 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
   if (m.password === '') return fail(LoginFailure.emptyPassword);
 
   let account = await core.store.getAccount(m.username);
-  if (account?.banned) {
-    // Banned users get no reply at all; the login timeout closes the connection.
-    log.info('banned user tried to log in');
-    return;
-  }
-  if (core.kickBans.has(m.username)) {
+  // The official server leaves a banned user without a reply until its connection times out, which
+  // clients report as an unreachable server; a refusal with a reason says what happened at once.
+  // Only the account's owner learns of the ban: anyone else gets the wrong-password answer.
+  const kickedFor = core.kickBans.remainingMs(m.username);
+  if (account !== undefined && (account.banned || kickedFor > 0)) {
+    if (!(await core.verifyPassword(m.username, m.password))) return fail(LoginFailure.invalidPassword);
+    if (account.banned) return fail(LoginFailure.banned, BANNED_DETAIL);
     // A kicked user is kept out like a banned one until the kick ban ends.
-    log.info('kicked user tried to log in');
-    return;
+    const minutes = Math.ceil(kickedFor / 60_000);
+    return fail(LoginFailure.banned, `Kicked by an admin; you may log in again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
   }
   if (account === undefined && core.config.private) return fail(LoginFailure.serverPrivate);
   if (!core.network.online.has(m.username) && core.network.online.size >= core.config.maxUsers) return fail(LoginFailure.serverFull);
+  if (account === undefined && !core.registrations.take(session.connection.remoteAddress)) {
+    return fail(LoginFailure.registrationLimit, registrationLimitDetail(core.config.limits.registrationsPerHourPerIp));
+  }
   if (account === undefined) {
     try {
       account = await core.store.createAccount(m.username, m.password);
@@ -96,8 +106,7 @@ export async function login(core: ServerCore, session: Session, m: ServerRequest
     core.dropUser(previous, 'logged in elsewhere');
     previous.link.close('logged in elsewhere');
   }
-  session.user = user;
-  session.state = 'active';
+  session.activate(user);
   log.info({ version: m.version, minor: m.minorVersion, ip: user.ip }, 'logged in');
 
   session.send(

@@ -1,7 +1,10 @@
 // Searches: delivered as the real network does. Global and wishlist searches go to the branch roots
 // of the distributed network as ServerSearchRequest (they pass them down their branches), and as a
 // plain FileSearch to users who take no part in the distributed network; users with a parent get
-// them through the tree. Room and user searches go straight to their targets. Never to the searcher.
+// them through the tree. The one branch the tree cannot carry a search into is the searcher's own
+// (when the searcher is a branch root): real clients never pass their own searches to their
+// children, so the members of that branch get a plain FileSearch, which every client answers and
+// none forwards. Room and user searches go straight to their targets. Never to the searcher.
 
 import { DISTRIBUTED_SEARCH_UNKNOWN, serverResponse } from '../../protocol/index.ts';
 import type { ServerCore } from '../core.ts';
@@ -30,8 +33,8 @@ function admit(core: ServerCore, user: OnlineUser, query: string, kind: string):
 const FAN_OUT_CHUNK = 2000;
 
 /**
- * Sends a network-wide search from `searcher` to every branch root and every non-participant, in
- * chunks across event-loop turns. Returns how many recipients it was sent to.
+ * Sends a network-wide search from `searcher` to every branch root, every non-participant and
+ * every member of the searcher's own branch, in chunks across event-loop turns. Returns how many recipients it was sent to.
  */
 export function broadcastSearch(core: ServerCore, searcher: OnlineUser, ticket: number, query: string): number {
   const viaTree = serverResponse.ServerSearchRequest({
@@ -53,6 +56,10 @@ export function broadcastSearch(core: ServerCore, searcher: OnlineUser, ticket: 
     } else if (tree.branchLevel === 0) {
       recipients.push(user);
       frames.push(viaTree);
+    } else if (tree.branchRoot === searcher.username) {
+      // Below the searcher in its own branch: the tree will not bring it (see the top of this file).
+      recipients.push(user);
+      frames.push(direct);
     }
   }
   const sendChunk = (start: number): void => {

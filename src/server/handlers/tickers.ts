@@ -19,6 +19,9 @@ function tell(room: Room, frame: Uint8Array): void {
   for (const member of room.members) member.send(frame);
 }
 
+/** Row overhead charged per stored ticker besides its text and room name. */
+const TICKER_ROW_BYTES = 48;
+
 export const setRoomTicker: Handler<'SetRoomTicker'> = async ({ core, user }, m) => {
   const room = core.network.rooms.get(m.room);
   // Joined users only, as on the official server: for a private room that also means a member.
@@ -29,6 +32,7 @@ export const setRoomTicker: Handler<'SetRoomTicker'> = async ({ core, user }, m)
   if (length > MAX_TICKER_LENGTH) {
     return core.sendServerNotice(user, `Tickers are at most ${MAX_TICKER_LENGTH} characters; yours has ${length}.`);
   }
+  if (m.ticker !== '' && !core.chargeStorage(user, Buffer.byteLength(m.ticker) + Buffer.byteLength(room.name) + TICKER_ROW_BYTES, 'ticker')) return;
   const tickers = core.network.tickers;
   if (tickers.clear(room.name, user.username)) tell(room, serverResponse.RoomTickerRemoved({ room: room.name, username: user.username }));
   let evicted: EvictedTicker[] = [];

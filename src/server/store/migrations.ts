@@ -108,6 +108,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX interests_by_item ON interests (item, hated);
     `,
   },
+  {
+    version: 4,
+    description: "each sender's messages in an inbox, for the per-sender share",
+    up: `
+      CREATE INDEX private_messages_by_sender ON private_messages (recipient, sender, id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -20,18 +20,30 @@ import type { StoredPrivateRoom, StoredRoomTicker } from './store.ts';
 import { LATEST_SCHEMA_VERSION, NewerSchemaError, migrate, schemaVersion } from './migrations.ts';
 import { DEFAULT_PASSWORD_COST, hashPassword, validatePasswordCost, verifyPasswordHash } from './passwords.ts';
 import { StatementCache } from '../../storage/statements.ts';
+import { BusyRetryQueue, DEFAULT_BUSY_RETRY_LIMIT_MS, DEFAULT_BUSY_TIMEOUT_MS, isSqliteError } from './busy-retry.ts';
+
+export { DEFAULT_BUSY_RETRY_LIMIT_MS, DEFAULT_BUSY_TIMEOUT_MS, StoreBusyError } from './busy-retry.ts';
 
 export interface SqliteStoreOptions {
   /** scrypt's N for new hashes (a power of two ≥ 1024); existing hashes keep the cost they were made with. */
   passwordCost?: number;
-  /** Unacknowledged private messages kept per recipient (default 1000); the oldest go past it. */
+  /** Unacknowledged private messages kept per recipient (default 1000); past it the biggest sender's oldest go. */
   pendingMessagesPerRecipient?: number;
+  /** Of those, how many one sender may hold (default 100, at most the inbox): past it that sender's own oldest go. */
+  pendingMessagesPerSender?: number;
+  /** How long one synchronous attempt may wait for another process's lock (ms, default 5): it blocks the event loop. */
+  busyTimeoutMs?: number;
+  /** How long a call keeps retrying, asynchronously, while another process holds the lock (ms, default 30 s). */
+  busyRetryLimitMs?: number;
+  /** Told of every retry after SQLITE_BUSY (1, 2, … per call that met the lock): for tests and figures. */
+  onBusyRetry?: (attempt: number) => void;
 }
 
-/** How long a write waits for another process (an admin tool on the same file) to release its lock. */
-const BUSY_TIMEOUT_MS = 5000;
+/** Opening (and migrating) happens before anything is served, so it may wait as long as it takes. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 const UINT32_MAX = 0xffff_ffff;
 export const DEFAULT_PENDING_MESSAGES_PER_RECIPIENT = 1000;
+export const DEFAULT_PENDING_MESSAGES_PER_SENDER = 100;
 const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
 
 /** Every call on a store after close() rejects with this. */
@@ -69,16 +81,21 @@ export class SqliteStore implements ServerStore {
   readonly #db: DatabaseSync;
   readonly #passwordCost: number;
   readonly #pendingPerRecipient: number;
+  readonly #pendingPerSender: number;
   readonly #statements: StatementCache;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Database work in the order it was asked for; retried from a timer while another process holds the lock. */
+  readonly #queue: BusyRetryQueue;
   #closing: Promise<void> | undefined;
 
-  private constructor(path: string, db: DatabaseSync, passwordCost: number, pendingPerRecipient: number) {
+  private constructor(path: string, db: DatabaseSync, passwordCost: number, pendingPerRecipient: number, options: SqliteStoreOptions) {
     this.path = path;
     this.#db = db;
     this.#statements = new StatementCache(db);
     this.#passwordCost = passwordCost;
     this.#pendingPerRecipient = pendingPerRecipient;
+    this.#pendingPerSender = Math.min(pendingPerRecipient, options.pendingMessagesPerSender ?? DEFAULT_PENDING_MESSAGES_PER_SENDER);
+    this.#queue = new BusyRetryQueue(path, options.busyRetryLimitMs ?? DEFAULT_BUSY_RETRY_LIMIT_MS, options.onBusyRetry);
   }
 
   static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
@@ -88,9 +105,17 @@ export class SqliteStore implements ServerStore {
     if (!Number.isInteger(pendingPerRecipient) || pendingPerRecipient < 1) {
       throw new RangeError(`pendingMessagesPerRecipient must be a whole number of at least 1, got ${String(pendingPerRecipient)}`);
     }
+    const perSender = options.pendingMessagesPerSender ?? DEFAULT_PENDING_MESSAGES_PER_SENDER;
+    if (!Number.isInteger(perSender) || perSender < 1) {
+      throw new RangeError(`pendingMessagesPerSender must be a whole number of at least 1, got ${String(perSender)}`);
+    }
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError(`busyTimeoutMs must be a whole number ≥ 0, got ${String(busyTimeoutMs)}`);
+    const retryLimit = options.busyRetryLimitMs ?? DEFAULT_BUSY_RETRY_LIMIT_MS;
+    if (!Number.isInteger(retryLimit) || retryLimit < 0) throw new RangeError(`busyRetryLimitMs must be a whole number ≥ 0, got ${String(retryLimit)}`);
     let db: DatabaseSync;
     try {
-      db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+      db = new DatabaseSync(path, { timeout: OPEN_BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     } catch (error) {
       throw new Error(`cannot open the SQLite database ${path}`, { cause: error });
     }
@@ -112,11 +137,17 @@ export class SqliteStore implements ServerStore {
       // account's stats and messages depend on it.
       db.exec('PRAGMA foreign_keys = ON');
       migrate(db);
+      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
     } catch (error) {
       db.close();
       throw error;
     }
-    return new SqliteStore(path, db, passwordCost, pendingPerRecipient);
+    return new SqliteStore(path, db, passwordCost, pendingPerRecipient, options);
+  }
+
+  /** The busy timeout in force on the connection (ms): the longest one synchronous attempt waits for a lock. */
+  busyTimeoutMs(): number {
+    return integer(this.#db.prepare('PRAGMA busy_timeout').get()?.['timeout']);
   }
 
   getAccount(username: string): Promise<Account | undefined> {
@@ -128,7 +159,7 @@ export class SqliteStore implements ServerStore {
   }
 
   createAccount(username: string, password: string, options: { admin?: boolean } = {}): Promise<Account> {
-    return this.#run(async () => {
+    return this.#runAsync(async () => {
       checkName('username', username);
       checkText('password', password);
       if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
@@ -136,24 +167,26 @@ export class SqliteStore implements ServerStore {
       checkBoolean('admin', admin);
       // Cheap early answer so a taken name costs no scrypt; the INSERT below still decides when two
       // creations of one name race.
-      if (this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username) !== undefined) {
+      if ((await this.#step(() => this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username))) !== undefined) {
         throw new AccountExistsError(username);
       }
       const hash = await hashPassword(password, this.#passwordCost);
-      const row = this.#statement(
-        `INSERT INTO accounts (username, password_hash, created_at, admin) VALUES (?, ?, ?, ?)
-         ON CONFLICT (username) DO NOTHING RETURNING *`,
-      ).get(username, hash, Date.now(), admin ? 1 : 0);
+      const row = await this.#step(() =>
+        this.#statement(
+          `INSERT INTO accounts (username, password_hash, created_at, admin) VALUES (?, ?, ?, ?)
+           ON CONFLICT (username) DO NOTHING RETURNING *`,
+        ).get(username, hash, Date.now(), admin ? 1 : 0),
+      );
       if (row === undefined) throw new AccountExistsError(username);
       return toAccount(row);
     });
   }
 
   verifyPassword(username: string, password: string): Promise<boolean> {
-    return this.#run(async () => {
+    return this.#runAsync(async () => {
       checkText('username', username);
       checkText('password', password);
-      const row = this.#statement('SELECT password_hash FROM accounts WHERE username = ?').get(username);
+      const row = await this.#step(() => this.#statement('SELECT password_hash FROM accounts WHERE username = ?').get(username));
       // No dummy hash for unknown names: on Soulseek whether a name exists is public anyway
       // (GetUserStatus), so equalising the timing would only burn CPU.
       if (row === undefined) return false;
@@ -162,12 +195,12 @@ export class SqliteStore implements ServerStore {
   }
 
   setPassword(username: string, password: string): Promise<boolean> {
-    return this.#run(async () => {
+    return this.#runAsync(async () => {
       checkText('username', username);
       checkText('password', password);
-      if (this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username) === undefined) return false;
+      if ((await this.#step(() => this.#statement('SELECT 1 FROM accounts WHERE username = ?').get(username))) === undefined) return false;
       const hash = await hashPassword(password, this.#passwordCost);
-      return changed(this.#statement('UPDATE accounts SET password_hash = ? WHERE username = ?').run(hash, username));
+      return this.#step(() => changed(this.#statement('UPDATE accounts SET password_hash = ? WHERE username = ?').run(hash, username)));
     });
   }
 
@@ -278,12 +311,22 @@ export class SqliteStore implements ServerStore {
           const row = this.#statement(
             'INSERT INTO private_messages (timestamp, sender, recipient, message) VALUES (?, ?, ?, ?) RETURNING id',
           ).get(timestamp, from, to, body);
-          // A bounded inbox: past the quota the oldest unacknowledged messages go, so a client that
-          // never acknowledges (or a sender flooding one recipient) cannot grow the file forever.
+          // A bounded inbox, so a client that never acknowledges cannot grow the file forever. A
+          // sender past its share loses its own oldest messages: a flood evicts only the flood.
           this.#statement(
-            `DELETE FROM private_messages WHERE recipient = ? AND id <= (
-               SELECT id FROM private_messages WHERE recipient = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
-          ).run(to, to, this.#pendingPerRecipient);
+            `DELETE FROM private_messages WHERE recipient = ? AND sender = ? AND id <= (
+               SELECT id FROM private_messages WHERE recipient = ? AND sender = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+          ).run(to, from, to, from, this.#pendingPerSender);
+          // Many senders within their shares can still fill it: then the one holding the most
+          // (the oldest of them on a tie) gives up its oldest message.
+          const count = integer(this.#statement('SELECT count(*) AS n FROM private_messages WHERE recipient = ?').get(to)?.['n']);
+          for (let over = count - this.#pendingPerRecipient; over > 0; over--) {
+            this.#statement(
+              `DELETE FROM private_messages WHERE id = (
+                 SELECT min(id) FROM private_messages WHERE recipient = ?1 AND sender = (
+                   SELECT sender FROM private_messages WHERE recipient = ?1 GROUP BY sender ORDER BY count(*) DESC, min(id) LIMIT 1))`,
+            ).run(to);
+          }
           return { id: integer(row?.['id']), timestamp, from, to, message: body };
         }),
       );
@@ -325,12 +368,17 @@ export class SqliteStore implements ServerStore {
     return this.#closing;
   }
 
+  /** Runs one call whose database work is synchronous, as one step of the queue (see #step). */
+  #run<T>(work: () => T): Promise<T> {
+    return this.#runAsync(() => this.#step(work));
+  }
+
   /**
    * Runs one call, refusing it after close() and keeping it in #inFlight so close() does not pull
    * the database out from under an await. Argument checks happen inside, so they reject rather
    * than throw, like every other failure of an async method.
    */
-  #run<T>(work: () => T | Promise<T>): Promise<T> {
+  #runAsync<T>(work: () => Promise<T>): Promise<T> {
     if (this.#closing !== undefined) return Promise.reject(new StoreClosedError());
     const call = (async () => work())();
     this.#inFlight.add(call);
@@ -339,6 +387,11 @@ export class SqliteStore implements ServerStore {
     };
     call.then(forget, forget);
     return call;
+  }
+
+  /** Synchronous database work, in turn (see BusyRetryQueue). */
+  #step<T>(work: () => T): Promise<T> {
+    return this.#queue.run(work);
   }
 
   #statement(sql: string): StatementSync {
@@ -630,9 +683,6 @@ function changed(result: { changes: number | bigint }): boolean {
   return Number(result.changes) > 0;
 }
 
-function isSqliteError(error: unknown, errcode: number): boolean {
-  return typeof error === 'object' && error !== null && 'errcode' in error && error.errcode === errcode;
-}
 
 // SQLite stores text as UTF-8, where a lone surrogate becomes U+FFFD: two different JavaScript
 // strings would then name the same row. Refusing them keeps what is stored what was asked for.
