@@ -210,7 +210,7 @@ describe('transfer commands: sharing and downloading', () => {
     assert.equal(sha256(readFileSync(join(to, 'track data.bin'))), sha256(TRACK));
     // Nothing is left behind: the partial file was moved, its folder removed.
     assert.deepEqual(readdirSync(to), ['track data.bin']);
-    await sharer.waitFor(/uploaded "Library\\\\Album\\\\track data\.bin" to dl\d+: 684 KiB/);
+    await sharer.waitFor(/uploaded 'Library\\Album\\track data\.bin' to dl\d+: 684 KiB/);
   });
 
   test('slsk download without --json prints the finished path on stdout and a summary on stderr', async () => {
@@ -218,9 +218,19 @@ describe('transfer commands: sharing and downloading', () => {
     const result = await slsk(['download', SHARER, 'Library\\notes.txt', '--to', to]);
     assertExit(result, 0);
     assert.equal(result.stdout, `${join(to, 'notes.txt')}\n`);
-    assert.match(result.stderr, /asking sharer for "Library\\\\notes\.txt"/);
+    // The path as it can be pasted back into a command: backslashes single, in shell quotes.
+    assert.match(result.stderr, /^asking sharer for 'Library\\notes\.txt'$/m);
     assert.match(result.stderr, /downloaded 25 B/);
     assert.equal(readFileSync(join(to, 'notes.txt'), 'utf8'), NOTES);
+  });
+
+  test('slsk download takes / as well as \\ between the folders of a remote path', async () => {
+    const to = downloadDir('slashes');
+    const result = await slsk(['download', SHARER, 'Library/Album/blob nebulon.dat', '--to', to]);
+    assertExit(result, 0);
+    assert.equal(result.stdout, `${join(to, 'blob nebulon.dat')}\n`);
+    assert.match(result.stderr, /^asking sharer for 'Library\\Album\\blob nebulon\.dat'$/m);
+    assert.equal(sha256(readFileSync(join(to, 'blob nebulon.dat'))), sha256(BLOB));
   });
 
   test('slsk get searches the network, picks the file and downloads it', async () => {
@@ -242,7 +252,7 @@ describe('transfer commands: sharing and downloading', () => {
     const to = downloadDir('missing');
     const result = await slsk(['download', SHARER, 'Library\\no such file.txt', '--to', to, '--json']);
     assertExit(result, 1);
-    assert.match(result.stderr, /could not download "Library\\\\no such file\.txt" from sharer: File not shared\./);
+    assert.match(result.stderr, /could not download 'Library\\no such file\.txt' from sharer: File not shared\./);
     const done = jsonLines(result.stdout).at(-1);
     assert.equal(done?.['event'], 'done');
     assert.equal(done?.['state'], 'failed');

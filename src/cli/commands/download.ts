@@ -4,6 +4,7 @@
 import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
 import { CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
 import { serverView } from '../client-peer.ts';
+import { remotePath } from '../format.ts';
 import { DEFAULT_WAIT_SECONDS, downloadFolders, FOLDER_OPTIONS, folderHelp, runDownload, userOffline } from '../transfer-run.ts';
 
 /** The download's JSON Lines, for download's and get's help. */
@@ -24,8 +25,9 @@ Usage: slsk download USER PATH [--to DIR] [--incomplete DIR] [--timeout SECONDS]
 
 Arguments:
   USER        the user who shares the file; must be online
-  PATH        the file's full shared path, as search and browse show it, with backslashes:
-              'Music\\Aphex Twin\\01 - Xtal.mp3' (quote it for the shell)
+  PATH        the file's full shared path, as search and browse show it. Soulseek separates
+              folders with backslashes: 'Music\\Aphex Twin\\01 - Xtal.mp3' (in single quotes for
+              the shell); / works too: 'Music/Aphex Twin/01 - Xtal.mp3'
 
 Options:
 ${folderHelp}
@@ -49,7 +51,7 @@ ${exitHelp('the user is offline or refused the file (its reason is printed), or 
 Examples:
   slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3'                into the current folder
   slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3' --to ~/Music   into ~/Music
-  slsk download bob 'Music\\big.flac' --timeout 3600                  wait up to an hour in bob's queue
+  slsk download bob 'Music/big.flac' --timeout 3600                  wait up to an hour in bob's queue
   slsk download bob 'Music\\x.mp3' --json | jq -c 'select(.event == "progress") | .percent'
 `;
 
@@ -65,7 +67,8 @@ const OPTIONS = { ...CONNECTION_OPTIONS, ...FOLDER_OPTIONS, timeout: { type: 'st
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  const [username, filename, ...extra] = positionals;
+  const [username, typedPath, ...extra] = positionals;
+  const filename = typedPath === undefined ? undefined : remotePath(typedPath);
   if (username === undefined || username === '') {
     throw new UsageError("missing USER and PATH: slsk download USER PATH (for example slsk download bob 'Music\\Artist\\song.mp3')");
   }

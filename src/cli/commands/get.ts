@@ -2,7 +2,7 @@
 // the one --pick names) as `slsk download` does.
 
 import type { SearchResponse, SharedFile } from '../../client/index.ts';
-import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import { parseQueryArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import {
   ClientExit,
   CommandFailure,
@@ -33,8 +33,8 @@ const help = `Search the network, pick the best file found, and download it.
 Usage: slsk get QUERY... [--pick N | --list] [--timeout SECONDS] [--max N] [--to DIR] [options]
 
 Arguments:
-  QUERY        words every file name must contain, as for slsk search (put the query after --
-               when a word starts with -)
+  QUERY        words every file name must contain, as for slsk search; a word starting with -
+               excludes files with that word (slsk get aphex xtal -live)
 
 Options:
   --timeout SECONDS   how long to collect search replies (default ${DEFAULT_SEARCH_SECONDS})
@@ -100,7 +100,7 @@ interface GetPlan {
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const { values, positionals } = parseQueryArgs(argv, OPTIONS, 'get', (warning) => io.stderr.write(`slsk get: warning: ${warning}\n`));
   const query = positionals.join(' ').trim();
   if (query === '') throw new UsageError('missing QUERY: slsk get WORDS... (for example slsk get aphex twin xtal)');
   if (values.list === true && values.pick !== undefined) throw new UsageError('--list and --pick exclude each other: list the ranking, or download one of it');

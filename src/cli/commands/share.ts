@@ -22,7 +22,7 @@ import {
   type ClientSession,
 } from '../client-options.ts';
 import { DATA_HELP, DATA_OPTION, resolveDataDir, userListsPath } from '../data-dir.ts';
-import { clockTime, humanSize, humanSpeed, plural } from '../format.ts';
+import { clockTime, humanSize, humanSpeed, plural, quoted } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { elapsed, terminalColumns } from '../transfer-run.ts';
 
@@ -421,7 +421,7 @@ class ShareView {
       });
       return;
     }
-    const what = `${JSON.stringify(transfer.filename)} to ${transfer.username}`;
+    const what = `${quoted(transfer.filename)} to ${transfer.username}`;
     let line: string | undefined;
     switch (transfer.state) {
       case 'queued':
