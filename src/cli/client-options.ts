@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Client, ClientTimeouts, LoginInfo, PrivateMessage, RoomState } from '../client/index.ts';
 import { ExitCode, UsageError, type CliIo } from './command.ts';
 import { clockTime } from './format.ts';
+import { interruptedExitCode, watchStopRequests, type StopRequest } from './stop-signals.ts';
 
 /** Exit codes of the client commands; 0–2 are shared with every other command. */
 export const ClientExit = {
@@ -18,7 +19,7 @@ export const ClientExit = {
   loginRefused: 3,
   /** The server could not be reached, did not answer the login, or dropped the connection. */
   serverUnreachable: 4,
-  /** Stopped with Ctrl-C (128 + SIGINT), for commands where that cuts the work short. */
+  /** Stopped with Ctrl-C (128 + SIGINT), for commands where that cuts the work short; 143 for SIGTERM. */
   interrupted: 130,
 } as const;
 
@@ -36,6 +37,19 @@ export const CONNECTION_OPTIONS = {
   'listen-host': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** For the commands that stay online (share, chat): the first delay before reconnecting. */
+export const RECONNECT_OPTION = { 'reconnect-delay': { type: 'string' } } as const;
+const DEFAULT_RECONNECT_SECONDS = 5;
+
+export const reconnectHelp = `  --reconnect-delay SECONDS  when the server connection is lost (a server restart), wait this long
+                      before logging in again (default ${DEFAULT_RECONNECT_SECONDS}, ±50%); each failed attempt doubles
+                      it, up to 5 minutes. Once back, rooms are joined and shares announced again`;
+
+/** The reconnect settings from --reconnect-delay. */
+export function reconnectOption(text: string | undefined): { initialDelayMs: number } {
+  return { initialDelayMs: secondsOption('--reconnect-delay', text, DEFAULT_RECONNECT_SECONDS) };
+}
 
 /** The parsed values of CONNECTION_OPTIONS (a command's parsed values are a superset). */
 export interface ConnectionValues {
@@ -256,6 +270,8 @@ export interface ClientSession {
   readonly signal: AbortSignal;
   /** Why `signal` was aborted, once it was. */
   stopReason(): StopReason | undefined;
+  /** For 'interrupted': what asked us to stop (Ctrl-C, SIGTERM, npx gone), which sets the exit code. */
+  stopRequest(): StopRequest | undefined;
   /**
    * Private messages that arrive (the ones the server kept while we were offline come at login, and
    * the client acknowledges them) are printed on stderr so they are not lost; a command that shows
@@ -274,7 +290,17 @@ export interface SessionOptions {
    * short-lived to be a useful node of the tree; `slsk share`, which stays online, sets it.
    */
   readonly distributed?: boolean;
+  /**
+   * Stay: when the server connection is lost, reconnect with the library's backoff (first delay
+   * `reconnectDelayMs`), log in again and carry on, rather than stopping. For the commands that
+   * run until stopped (share, chat).
+   */
+  readonly reconnect?: { readonly initialDelayMs: number };
+  /** Tells the user the connection was lost / is back (the command's own output, e.g. JSON Lines). */
+  readonly onConnection?: (event: ConnectionEvent) => void;
 }
+
+export type ConnectionEvent = { kind: 'lost'; retryInMs: number } | { kind: 'back' };
 
 /**
  * Creates a client, logs in, runs `body`, and closes the client whatever happens. Resolves to the
@@ -297,7 +323,7 @@ export async function withClient(
   const client = new lib.Client({
     listenHost: settings.listenHost,
     listenPort: settings.listenPort,
-    reconnect: false,
+    reconnect: options.reconnect === undefined ? false : { enabled: true, initialDelayMs: options.reconnect.initialDelayMs },
     distributed: options.distributed ?? false,
     ...(options.timeouts !== undefined ? { timeouts: options.timeouts } : {}),
   });
@@ -308,15 +334,19 @@ export async function withClient(
     reason = why;
     controller.abort(new Error(why));
   };
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    // A second Ctrl-C while the first is being handled (closing, leaving a room) stops at once.
-    if (interrupts > 1) process.exit(ClientExit.interrupted);
+  let request: StopRequest | undefined;
+  const stopWatch = watchStopRequests(io.env, (what) => {
+    request = what;
     stop('interrupted');
-  };
-  process.on('SIGINT', onSigint);
-  client.on('disconnected', () => stop('disconnected'));
+  });
+  let loggedIn = false;
+  client.on('disconnected', ({ willReconnect }) => {
+    if (!willReconnect || !loggedIn) stop('disconnected');
+  });
+  client.on('reconnecting', ({ delayMs }) => (options.onConnection ?? noteConnection(io, prefix, settings))({ kind: 'lost', retryInMs: delayMs }));
+  client.on('loggedIn', () => {
+    if (loggedIn) (options.onConnection ?? noteConnection(io, prefix, settings))({ kind: 'back' });
+  });
   client.on('kicked', () => stop('kicked'));
   // Peers may send garbage; that is not this command's problem.
   client.on('warning', () => {});
@@ -333,7 +363,7 @@ export async function withClient(
       // (the room list, private messages kept while we were offline) has arrived.
       await client.userStatus(settings.username, { signal: controller.signal });
     } catch (error) {
-      if (reason === 'interrupted') return fail('interrupted', ClientExit.interrupted);
+      if (reason === 'interrupted') return fail('interrupted', interruptedExitCode(request ?? 'SIGINT'));
       if (error instanceof lib.LoginError) return fail(`${error.message}`, ClientExit.loginRefused);
       if (error instanceof lib.ClientError && error.code === 'LISTEN_FAILED') {
         return fail(`${error.message} (--listen-port, --listen-host)`, ClientExit.failure);
@@ -348,6 +378,7 @@ export async function withClient(
       }
       throw error;
     }
+    loggedIn = true;
 
     try {
       const session: ClientSession = {
@@ -357,6 +388,7 @@ export async function withClient(
         io,
         signal: controller.signal,
         stopReason: () => reason,
+        stopRequest: () => request,
         onPrivateMessage: (handler) => {
           privateMessages = handler;
         },
@@ -364,7 +396,7 @@ export async function withClient(
       return await body(session);
     } catch (error) {
       if (error instanceof CommandFailure) return fail(error.message, error.exitCode);
-      if (reason === 'interrupted') return fail('interrupted', ClientExit.interrupted);
+      if (reason === 'interrupted') return fail('interrupted', interruptedExitCode(request ?? 'SIGINT'));
       if (reason === 'kicked') return fail(`the server logged us out: ${settings.username} logged in somewhere else`, ClientExit.failure);
       if (reason === 'disconnected' || error instanceof lib.NotConnectedError) {
         return fail(`lost the connection to the server ${settings.serverText}`, ClientExit.serverUnreachable);
@@ -373,9 +405,20 @@ export async function withClient(
       throw error;
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    stopWatch.dispose();
     await client.close();
   }
+}
+
+/** The default notice of a lost and regained server connection: one line on stderr each. */
+function noteConnection(io: CliIo, prefix: string, settings: ClientSettings): (event: ConnectionEvent) => void {
+  return (event) => {
+    io.stderr.write(
+      event.kind === 'lost'
+        ? `${prefix}: lost the connection to the server ${settings.serverText}; trying again in ${(event.retryInMs / 1000).toFixed(1)} s\n`
+        : `${prefix}: back online on ${settings.serverText}\n`,
+    );
+  };
 }
 
 function privateMessageNotice(message: PrivateMessage): string {
@@ -387,7 +430,7 @@ function privateMessageNotice(message: PrivateMessage): string {
 export function stoppedFailure(session: ClientSession, doing: string): CommandFailure {
   switch (session.stopReason()) {
     case 'interrupted':
-      return new CommandFailure(`interrupted while ${doing}`, ClientExit.interrupted);
+      return new CommandFailure(`interrupted while ${doing}`, interruptedExitCode(session.stopRequest() ?? 'SIGINT'));
     case 'kicked':
       return new CommandFailure(`the server logged us out while ${doing}: ${session.settings.username} logged in somewhere else`, ClientExit.failure);
     default:

@@ -11,6 +11,7 @@ import { UsageError, writeOut, type CliIo, type CliOutput } from './command.ts';
 import { ClientExit, CommandFailure, stoppedFailure, type ClientSession } from './client-options.ts';
 import { humanDuration, humanSize, humanSpeed, quoted } from './format.ts';
 import { formatJson } from './json.ts';
+import { interruptedExitCode } from './stop-signals.ts';
 
 /** How long a download may take in all, queueing included, unless --timeout/--wait says otherwise. */
 export const DEFAULT_WAIT_SECONDS = 600;
@@ -132,7 +133,7 @@ export async function runDownload(session: ClientSession, request: DownloadReque
       if (session.stopReason() !== 'interrupted') throw stoppedFailure(session, 'downloading');
       await view.stopped('interrupted', current);
       io.stderr.write(`slsk ${request.command}: interrupted${partial}\n`);
-      return ClientExit.interrupted;
+      return interruptedExitCode(session.stopRequest() ?? 'SIGINT');
     }
     await view.stopped('timeout', current);
     const where = current === undefined ? '' : ` (${describeState(current)})`;

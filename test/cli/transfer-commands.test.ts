@@ -7,8 +7,11 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { decodeFileOffset, encodeFileTransferInit, FILE_OFFSET_BYTES, TransferDirection } from '../../src/protocol/index.ts';
+import { readExactly } from '../../src/transfers/file-io.ts';
 import { Client, type SearchResponse, type SharedFile } from '../../src/client/index.ts';
 import { rankCandidates } from '../../src/cli/commands/get.ts';
 import { TransferManager } from '../../src/transfers/index.ts';
@@ -77,6 +80,42 @@ async function slowUploader(username: string, bytesPerSecond: number): Promise<T
   managers.push(manager);
   await manager.start();
   return manager;
+}
+
+/**
+ * An uploader that behaves like the clients people run: it offers the file when asked, sends it
+ * over a file connection, and then keeps every connection open (the file connection included,
+ * even after the downloader closed its side) until the test ends. Resolves with the file sockets
+ * it holds.
+ */
+async function holdingUploader(username: string, virtualPath: string, data: Uint8Array): Promise<Socket[]> {
+  const client = await peer(username);
+  const held: Socket[] = [];
+  let nextTicket = 7000;
+  client.on('peerMessage', ({ username: from, message }) => {
+    if (message.name === 'PeerTransferQueue' && message.filename === virtualPath) {
+      const offer = { name: 'PeerTransferRequest', direction: TransferDirection.download, ticket: ++nextTicket, filename: virtualPath, filesize: BigInt(data.length) } as const;
+      client.sendToPeer(from, offer).catch((error: unknown) => assert.fail(`offer failed: ${String(error)}`));
+    } else if (message.name === 'PeerTransferReply' && message.allowed) {
+      client
+        .openFileConnection(from, {
+          handshake: async ({ socket, rest }) => {
+            socket.write(encodeFileTransferInit(message.ticket));
+            return decodeFileOffset((await readExactly(socket, FILE_OFFSET_BYTES, rest, 10_000, 'file offset')).bytes).offset;
+          },
+        })
+        .then(({ socket, verified }) => {
+          // Our side stays open when the downloader closes its own: we never end or destroy it.
+          socket.allowHalfOpen = true;
+          socket.on('data', () => {});
+          socket.on('error', () => {});
+          held.push(socket);
+          socket.write(data.subarray(Number(verified ?? 0n)));
+        })
+        .catch((error: unknown) => assert.fail(`file connection failed: ${String(error)}`));
+    }
+  });
+  return held;
 }
 
 before(async () => {
@@ -329,6 +368,25 @@ describe('transfer commands: sharing and downloading', () => {
     assert.ok(Number(transferring?.['offset']) >= kept, `resumed at ${String(transferring?.['offset'])}, had ${kept}`);
     assert.equal(sha256(readFileSync(join(to, 'slow.bin'))), sha256(SLOW));
     assert.deepEqual(readdirSync(to), ['slow.bin'], 'the emptied .incomplete folder is removed');
+  });
+
+  test('slsk download exits as soon as the file is in place, though the uploader keeps its connections open', async () => {
+    const data = randomBytes(200_000);
+    const held = await holdingUploader('keeper', 'Kept\\kept.bin', data);
+    const to = downloadDir('kept');
+    const child = start(['download', 'keeper', 'Kept\\kept.bin', '--to', to]);
+    await child.waitFor(/kept\.bin\n/);
+    assert.equal(sha256(readFileSync(join(to, 'kept.bin'))), sha256(data));
+    // The file is in place and the uploader has closed nothing: what is left for the command is to
+    // exit, which takes no wait on any connection (the file connection's close wait is 10 s).
+    const exited = await Promise.race([
+      child.exited,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000).unref()),
+    ]);
+    assert.ok(exited !== undefined, `slsk download was still running 5 s after the file was in place\nstderr:\n${child.stderr}`);
+    assertExit(exited, 0);
+    assert.equal(held.length, 1, 'the uploader sent the file over one connection');
+    assert.equal(held[0]!.writableEnded, false, 'the uploader never closed its side');
   });
 
   test('a download still queued when --timeout runs out gives up with exit 1', async () => {

@@ -16,6 +16,9 @@ import {
   connectionHelp,
   countOption,
   exitHelp,
+  reconnectHelp,
+  reconnectOption,
+  RECONNECT_OPTION,
   resolveSettings,
   stoppedFailure,
   withClient,
@@ -24,6 +27,7 @@ import {
 import { DATA_HELP, DATA_OPTION, resolveDataDir, userListsPath } from '../data-dir.ts';
 import { clockTime, humanSize, humanSpeed, plural, quoted } from '../format.ts';
 import { formatJson } from '../json.ts';
+import { interruptedExitCode } from '../stop-signals.ts';
 import { elapsed, terminalColumns } from '../transfer-run.ts';
 
 const DEFAULT_SLOTS = 2;
@@ -47,6 +51,7 @@ ${DATA_HELP}
   --slots N           uploads at once (default ${DEFAULT_SLOTS}); more wait in the queue, in turn
   --ignore PATTERN    leave out names matching PATTERN ('*.tmp', '.*', 'Thumbs.db', or a path
                       inside a share with /); may be given several times
+${reconnectHelp}
 ${connectionHelp}
 
 It scans the folders first (new and changed files; audio files' bitrate and length are read),
@@ -74,10 +79,13 @@ upload queued, started, done or failed).
   {"event": "uploadProgress", "user", "filename", "size", "bytes", "speed"}   at most once a second
   {"event": "warning", "message"}                   {"event": "stopped", "searches", "browses",
    "uploads": {"done", "failed"}}
-Ctrl-C stops sharing: uploads in progress are cut (the downloaders resume them later), and it
-exits 0.
+Ctrl-C or SIGTERM (kill PID, systemd, docker stop) stops sharing: uploads in progress are cut
+(the downloaders resume them later), the index and the queue are saved, and it exits 0. So does
+the end of npm or npx when one of them started it. A second Ctrl-C or SIGTERM during that stop
+exits at once. When the server goes away (a restart), it stays up, logs in again when the server
+is back (see --reconnect-delay), and announces its shares again.
 
-${exitHelp('the folders could not be scanned or the data folder is not usable', ['130  Ctrl-C before the scan finished'])}
+${exitHelp('the folders could not be scanned or the data folder is not usable', ['130  Ctrl-C before the scan finished (143: SIGTERM before the scan finished)'])}
 
 Examples:
   slsk share ~/Music                                 share one folder
@@ -98,6 +106,7 @@ export const shareCommand: Command = {
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
   ...DATA_OPTION,
+  ...RECONNECT_OPTION,
   buddies: { type: 'string', multiple: true },
   slots: { type: 'string' },
   ignore: { type: 'string', multiple: true },
@@ -142,6 +151,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ignore: values.ignore ?? [],
   };
   const settings = resolveSettings(values, io);
+  const reconnect = reconnectOption(values['reconnect-delay']);
 
   try {
     mkdirSync(plan.dataDir, { recursive: true });
@@ -168,7 +178,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return ClientExit.failure;
   }
   try {
-    return await withClient(settings, io, { command: 'share', distributed: true }, (session) => runShare(session, library, lists, plan));
+    return await withClient(settings, io, { command: 'share', distributed: true, reconnect }, (session) => runShare(session, library, lists, plan));
   } finally {
     lists.close();
     await library.close();
@@ -193,7 +203,7 @@ async function runShare(session: ClientSession, library: SharesLibrary, lists: U
     if (signal.aborted) {
       if (session.stopReason() === 'interrupted') {
         io.stderr.write('slsk share: interrupted while scanning; what was scanned is kept for the next run\n');
-        return ClientExit.interrupted;
+        return interruptedExitCode(session.stopRequest() ?? 'SIGINT');
       }
       throw stoppedFailure(session, 'scanning');
     }
