@@ -18,13 +18,10 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** A subcommand; its line in the `slsk --help` overview is its entry in main.ts's table. */
 export interface Command {
-  /** One line for the `slsk --help` overview. */
-  readonly summary: string;
   /** The synopsis, e.g. `slsk decode <channel> <direction> [hex...]`. */
   readonly usage: string;
-  /** One runnable example line for the overview; `help` holds more. */
-  readonly example: string;
   /** The full text of `slsk <command> --help`, examples included. */
   readonly help: string;
   /** Help for a subcommand (`slsk server user --help`), when the arguments name one. */

@@ -35,9 +35,7 @@ Examples:
 `;
 
 export const adminCommand: Command = {
-  summary: 'Send an administrator command to the server (kick, ban, announce…) and print the reply',
   usage: 'slsk admin COMMAND [ARGUMENTS...] [--json]',
-  example: 'slsk admin help',
   help,
   run,
 };

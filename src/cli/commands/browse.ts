@@ -35,9 +35,7 @@ Examples:
 `;
 
 export const browseCommand: Command = {
-  summary: "List a user's shared folders and files",
   usage: 'slsk browse USER [--timeout SECONDS] [--json]',
-  example: 'slsk browse bob',
   help,
   run,
 };

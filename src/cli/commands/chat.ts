@@ -65,9 +65,7 @@ Examples:
 `;
 
 export const chatCommand: Command = {
-  summary: 'Chat in a room: shows members and messages, sends the lines typed (or piped in)',
   usage: 'slsk chat ROOM [--read-only] [--json]',
-  example: 'slsk chat electronica',
   help,
   run,
 };

@@ -56,9 +56,7 @@ Examples:
 `;
 
 export const downloadCommand: Command = {
-  summary: "Download one file from a user's shares, with a progress bar",
   usage: 'slsk download USER PATH [--to DIR] [--incomplete DIR] [--timeout SECONDS] [--json]',
-  example: "slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3' --to ~/Music",
   help,
   run,
 };

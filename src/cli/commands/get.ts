@@ -72,9 +72,7 @@ Examples:
 `;
 
 export const getCommand: Command = {
-  summary: 'Search, pick the best file found, and download it',
   usage: 'slsk get QUERY... [--pick N | --list] [--timeout SECONDS] [--max N] [--to DIR] [--json]',
-  example: 'slsk get aphex twin xtal --to ~/Music',
   help,
   run,
 };

@@ -41,9 +41,7 @@ Examples:
 `;
 
 export const infoCommand: Command = {
-  summary: "Show a user's status, statistics and user info (description, slots, queue)",
   usage: 'slsk info USER [--timeout SECONDS] [--json]',
-  example: 'slsk info bob',
   help,
   run,
 };

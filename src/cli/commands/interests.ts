@@ -55,9 +55,7 @@ Examples:
 `;
 
 export const interestsCommand: Command = {
-  summary: 'Show and change the things you like and hate (for recommendations)',
   usage: 'slsk interests [show [USER] | add|remove|hate|unhate ITEM...] [--json]',
-  example: 'slsk interests add electronic idm',
   help,
   run,
 };

@@ -30,9 +30,7 @@ Examples:
 `;
 
 export const loginCommand: Command = {
-  summary: 'Log in to a server and show its greeting, your IP and listen port: checks your settings',
   usage: 'slsk login [--server HOST:PORT] [--username NAME] [--password TEXT] [--json]',
-  example: 'slsk login --server server.slsknet.org:2242 --username alice --password s3cret',
   help,
   run,
 };

@@ -44,9 +44,7 @@ Examples:
 `;
 
 export const pmCommand: Command = {
-  summary: 'Send a private message, and with --wait print the answer',
   usage: 'slsk pm USER TEXT... [--wait SECONDS] [--json]',
-  example: 'slsk pm bob "hi bob" --wait 60',
   help,
   run,
 };

@@ -49,9 +49,7 @@ Examples:
 `;
 
 export const privilegesCommand: Command = {
-  summary: 'Show your privileges left or a user’s, or give days of yours to a user',
   usage: 'slsk privileges [show] [USER] | give USER DAYS [--json]',
-  example: 'slsk privileges give bob 7',
   help,
   run,
 };

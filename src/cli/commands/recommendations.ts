@@ -34,9 +34,7 @@ Examples:
 `;
 
 export const recommendationsCommand: Command = {
-  summary: 'Show recommended items: from your interests, the whole network (--global) or one item',
   usage: 'slsk recommendations [--global | --item ITEM] [--json]',
-  example: 'slsk recommendations --global',
   help,
   run,
 };

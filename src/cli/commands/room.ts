@@ -184,9 +184,7 @@ ${sub.examples.map((example) => `  ${example}`).join('\n')}
 }
 
 export const roomCommand: Command = {
-  summary: 'Private rooms (create, add, remove, op, members, disband…) and room tickers',
   usage: 'slsk room create|add|remove|op|deop|leave|disband|members|ticker|tickers|invites ... [--json]',
-  example: 'slsk room create friends',
   help: overviewHelp(),
   helpFor: (argv) => {
     const name = argv.find((arg) => !arg.startsWith('-'));

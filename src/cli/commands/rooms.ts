@@ -31,9 +31,7 @@ Examples:
 `;
 
 export const roomsCommand: Command = {
-  summary: 'List the chat rooms with their user counts',
   usage: 'slsk rooms [--json]',
-  example: 'slsk rooms --json',
   help,
   run,
 };

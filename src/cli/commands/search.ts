@@ -67,9 +67,7 @@ Examples:
 `;
 
 export const searchCommand: Command = {
-  summary: 'Search the network, a room or a user for files; a live count, then a table (or JSON Lines)',
   usage: 'slsk search QUERY... [--timeout SECONDS] [--max N] [--room ROOM | --user USER] [--json]',
-  example: 'slsk search aphex twin xtal --timeout 30',
   help,
   run,
 };

@@ -64,9 +64,7 @@ Examples:
 ${userHelp}`;
 
 export const serverCommand: Command = {
-  summary: 'Run a Soulseek server, and manage its accounts (slsk server user ...)',
   usage: 'slsk server [--host ADDRESS] [--port N] [--data DIR] [--private] [--config FILE] ...',
-  example: 'slsk server --host 0.0.0.0 --port 2242 --data ./data',
   help: serverHelp,
   helpFor: (argv) => (argv[0] === 'user' ? userHelp : undefined),
   run,

@@ -96,9 +96,7 @@ Examples:
 `;
 
 export const shareCommand: Command = {
-  summary: 'Share folders and stay online: answer searches and browses, upload files, until Ctrl-C',
   usage: 'slsk share DIR... [--buddies DIR]... [--data DIR] [--slots N] [--ignore PATTERN]... [--json]',
-  example: 'slsk share ~/Music',
   help,
   run,
 };

@@ -29,9 +29,7 @@ Examples:
 `;
 
 export const similarCommand: Command = {
-  summary: 'Show users with interests like yours, or who like one item (--item)',
   usage: 'slsk similar [--item ITEM] [--json]',
-  example: 'slsk similar --item electronic',
   help,
   run,
 };
