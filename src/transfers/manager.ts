@@ -153,6 +153,8 @@ export class TransferManager extends EventEmitter<TransferEvents> {
   /** Queue requests are handled one at a time, in the order they arrived. */
   private requests: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<unknown>>();
+  /** Incoming F connections that have not said yet which transfer they are for; close() ends them. */
+  private readonly unclaimedFileSockets = new Set<Socket>();
 
   private readonly onPeerMessage = (event: { username: string; message: PeerMessage }): void => this.peerMessage(event.username, event.message);
   private readonly onLoggedIn = (): void => this.resumeAfterLogin();
@@ -224,6 +226,9 @@ export class TransferManager extends EventEmitter<TransferEvents> {
       e.socket?.destroy();
     }
     for (const pending of this.pendingReplies.values()) pending.resolve({ name: 'PeerTransferReply', ticket: 0, allowed: false, reason: TransferRefusal.pendingShutdown });
+    // A peer may keep a spare file connection open without ever sending its ticket: closing does
+    // not wait the handshake timeout out for it.
+    for (const socket of this.unclaimedFileSockets) socket.destroy();
     await this.requests;
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
     // Whatever was on its way resumes next time, without events now.
@@ -761,11 +766,14 @@ export class TransferManager extends EventEmitter<TransferEvents> {
   private async incomingFileConnection(connection: EstablishedSocket): Promise<void> {
     const { socket } = connection;
     let head;
+    this.unclaimedFileSockets.add(socket);
     try {
       head = await readExactly(socket, FILE_TICKET_BYTES, connection.rest, this.timeouts.handshakeMs, 'transfer ticket');
     } catch {
       socket.destroy();
       return;
+    } finally {
+      this.unclaimedFileSockets.delete(socket);
     }
     const { ticket } = decodeFileTransferInit(head.bytes);
     const e = this.downloadTickets.get(ticket);
