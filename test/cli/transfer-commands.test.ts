@@ -18,7 +18,7 @@ import { TransferManager } from '../../src/transfers/index.ts';
 import { startServer, tempDir, type TestServer } from '../server/harness.ts';
 import type { ProcessResult } from './run-process.ts';
 import { assertExit, jsonLines } from './run-process.ts';
-import { cleanEnv, removeHomes, SlskChild, WAIT_MS } from './slsk-child.ts';
+import { cleanEnv, removeHomes, SlskChild } from './slsk-child.ts';
 
 let server: TestServer;
 let root: string;
@@ -88,9 +88,11 @@ async function slowUploader(username: string, bytesPerSecond: number): Promise<T
  * even after the downloader closed its side) until the test ends. Resolves with the file sockets
  * it holds.
  */
-async function holdingUploader(username: string, virtualPath: string, data: Uint8Array): Promise<Socket[]> {
+async function holdingUploader(username: string, virtualPath: string, data: Uint8Array): Promise<{ held: Socket[]; spareOpen: Promise<void> }> {
   const client = await peer(username);
   const held: Socket[] = [];
+  let spareOpened!: () => void;
+  const spareOpen = new Promise<void>((resolve) => (spareOpened = resolve));
   let nextTicket = 7000;
   client.on('peerMessage', ({ username: from, message }) => {
     if (message.name === 'PeerTransferQueue' && message.filename === virtualPath) {
@@ -117,21 +119,13 @@ async function holdingUploader(username: string, virtualPath: string, data: Uint
             spare.allowHalfOpen = true;
             spare.on('error', () => {});
             held.push(spare);
+            spareOpened();
           });
         })
         .catch((error: unknown) => assert.fail(`file connection failed: ${String(error)}`));
     }
   });
-  return held;
-}
-
-/** Resolves once `check()` holds, looking again at every turn of the event loop; rejects after WAIT_MS. */
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  return { held, spareOpen };
 }
 
 before(async () => {
@@ -388,11 +382,11 @@ describe('transfer commands: sharing and downloading', () => {
 
   test('slsk download exits as soon as the file is in place, though the uploader keeps its connections open', async () => {
     const data = randomBytes(200_000);
-    const held = await holdingUploader('keeper', 'Kept\\kept.bin', data);
+    const { held, spareOpen } = await holdingUploader('keeper', 'Kept\\kept.bin', data);
     const to = downloadDir('kept');
     const child = start(['download', 'keeper', 'Kept\\kept.bin', '--to', to]);
     await child.waitFor(/kept\.bin\n/);
-    await until(() => held.length === 2);
+    await spareOpen;
     assert.equal(sha256(readFileSync(join(to, 'kept.bin'))), sha256(data));
     // The file is in place and the uploader has closed nothing: what is left for the command is to
     // exit, which waits on no connection (the spare one would be given 30 s to say what it is for).
