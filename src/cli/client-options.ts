@@ -42,9 +42,11 @@ export const CONNECTION_OPTIONS = {
 export const RECONNECT_OPTION = { 'reconnect-delay': { type: 'string' } } as const;
 const DEFAULT_RECONNECT_SECONDS = 5;
 
-export const reconnectHelp = `  --reconnect-delay SECONDS  when the server connection is lost (a server restart), wait this long
+export const reconnectHelp = `  --reconnect-delay SECONDS
+                      when the server connection is lost (a server restart), wait this long
                       before logging in again (default ${DEFAULT_RECONNECT_SECONDS}, ±50%); each failed attempt doubles
-                      it, up to 5 minutes. Once back, rooms are joined and shares announced again`;
+                      it, up to 5 minutes. Once back it joins its rooms again and announces
+                      its shares`;
 
 /** The reconnect settings from --reconnect-delay. */
 export function reconnectOption(text: string | undefined): { initialDelayMs: number } {

@@ -82,8 +82,9 @@ upload queued, started, done or failed).
 Ctrl-C or SIGTERM (kill PID, systemd, docker stop) stops sharing: uploads in progress are cut
 (the downloaders resume them later), the index and the queue are saved, and it exits 0. So does
 the end of npm or npx when one of them started it. A second Ctrl-C or SIGTERM during that stop
-exits at once. When the server goes away (a restart), it stays up, logs in again when the server
-is back (see --reconnect-delay), and announces its shares again.
+exits at once. (Run through npx, the status a shell shows after Ctrl-C is npx's own: npm ends on
+the signal itself.) When the server goes away (a restart), it stays up, logs in again when the
+server is back (see --reconnect-delay), and announces its shares again.
 
 ${exitHelp('the folders could not be scanned or the data folder is not usable', ['130  Ctrl-C before the scan finished (143: SIGTERM before the scan finished)'])}
 
