@@ -4,7 +4,7 @@
 import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
 import { CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
 import { serverView } from '../client-peer.ts';
-import { remotePath } from '../format.ts';
+import { quoted, remotePath } from '../format.ts';
 import { DEFAULT_WAIT_SECONDS, downloadFolders, FOLDER_OPTIONS, folderHelp, runDownload, userOffline } from '../transfer-run.ts';
 
 /** The download's JSON Lines, for download's and get's help. */
@@ -74,7 +74,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(`missing PATH: slsk download ${username} PATH, the file's full shared path as search and browse show it`);
   }
   if (extra.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk download takes one USER and one PATH (quote a PATH with spaces)`);
+    throw new UsageError(`unexpected argument ${quoted(extra[0]!)}: slsk download takes one USER and one PATH (quote a PATH with spaces)`);
   }
   const folders = downloadFolders(values);
   const waitMs = secondsOption('--timeout', values.timeout, DEFAULT_WAIT_SECONDS);
