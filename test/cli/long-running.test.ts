@@ -189,7 +189,8 @@ test('slsk share and slsk chat ride out a server restart: they log in again, rej
   await server.close();
   server = await startServer({ dataDir: join(root, 'server'), port });
 
-  await share.waitFor(/back online/, 'stderr', 20_000);
+  await share.waitFor(/lost the connection to the server \S+; logging in again in/, 'stdout', 20_000);
+  await share.waitFor(/back online on \S+: shares announced again/, 'stdout', 20_000);
   await chat.waitFor(/back online/, 'stderr', 20_000);
   // The share is found again: the sharer is a searchable user of the new server.
   const searcher = await peer(`seeker${count}`);

@@ -23,6 +23,7 @@ import {
   stoppedFailure,
   withClient,
   type ClientSession,
+  type ConnectionEvent,
 } from '../client-options.ts';
 import { DATA_HELP, DATA_OPTION, resolveDataDir, userListsPath } from '../data-dir.ts';
 import { clockTime, humanSize, humanSpeed, plural, quoted } from '../format.ts';
@@ -79,6 +80,7 @@ upload queued, started, done or failed).
   {"event": "uploadProgress", "user", "filename", "size", "bytes", "speed"}   at most once a second
   {"event": "warning", "message"}                   {"event": "stopped", "searches", "browses",
    "uploads": {"done", "failed"}}
+  {"event": "disconnected", "server", "retryInMs"}  {"event": "reconnected", "server"}
 Ctrl-C or SIGTERM (kill PID, systemd, docker stop) stops sharing: uploads in progress are cut
 (the downloaders resume them later), the index and the queue are saved, and it exits 0. So does
 the end of npm or npx when one of them started it. A second Ctrl-C or SIGTERM during that stop
@@ -151,6 +153,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   };
   const settings = resolveSettings(values, io);
   const reconnect = reconnectOption(values['reconnect-delay']);
+  const shown: { view?: ShareView } = {};
 
   try {
     mkdirSync(plan.dataDir, { recursive: true });
@@ -177,18 +180,25 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return ClientExit.failure;
   }
   try {
-    return await withClient(settings, io, { command: 'share', distributed: true, reconnect }, (session) => runShare(session, library, lists, plan));
+    return await withClient(
+      settings,
+      io,
+      // The view exists once logged in, and the connection can only be lost after that.
+      { command: 'share', distributed: true, reconnect, onConnection: (event) => shown.view?.connection(event, settings.serverText) },
+      (session) => runShare(session, library, lists, plan, shown),
+    );
   } finally {
     lists.close();
     await library.close();
   }
 }
 
-async function runShare(session: ClientSession, library: SharesLibrary, lists: UserLists, plan: SharePlan): Promise<number> {
+async function runShare(session: ClientSession, library: SharesLibrary, lists: UserLists, plan: SharePlan, shown: { view?: ShareView }): Promise<number> {
   const { client, io, settings, signal } = session;
   // Ignored users' messages, searches and browses are dropped by the client from here on.
   client.setUserLists(lists);
   const view = new ShareView(io, settings.json, settings.username, plan.slots);
+  shown.view = view;
 
   // ---- scan ----
   library.on('warning', (error) => view.warning(error));
@@ -399,6 +409,19 @@ class ShareView {
     }
     this.#log(`online as ${this.#username} on ${server}, sharing ${plural(counts.files, 'file')} in ${plural(counts.folders, 'folder')}; Ctrl-C to stop`);
     this.#refresh(uploads);
+  }
+
+  /** The server connection lost (a reconnect follows after `retryInMs`), or back. */
+  connection(event: ConnectionEvent, server: string): void {
+    if (this.#json) {
+      this.#emit(event.kind === 'lost' ? { event: 'disconnected', server, retryInMs: event.retryInMs } : { event: 'reconnected', server });
+      return;
+    }
+    this.#log(
+      event.kind === 'lost'
+        ? `lost the connection to the server ${server}; logging in again in ${(event.retryInMs / 1000).toFixed(1)} s`
+        : `back online on ${server}: shares announced again`,
+    );
   }
 
   search(search: IncomingSearch, files: number, uploads: UploadCounts): void {
