@@ -51,6 +51,7 @@ test('slsk search --help loads search and the client options, not the client, th
   const extra = project.filter((path) => !DISPATCHER.includes(path)).sort();
   assert.deepEqual(extra, [
     'src/cli/client-options.ts',
+    'src/cli/client-session.ts',
     'src/cli/commands/search.ts',
     'src/cli/format.ts',
     'src/cli/hex.ts',

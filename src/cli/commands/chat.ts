@@ -6,20 +6,16 @@ import { createInterface, type Interface } from 'node:readline';
 import type { PrivateMessage, RoomMember, RoomMessage } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
 import {
-  aborted,
   ClientExit,
   CONNECTION_OPTIONS,
   connectionHelp,
   exitHelp,
-  joinRoomQuietly,
   reconnectHelp,
   reconnectOption,
   RECONNECT_OPTION,
   resolveSettings,
-  stoppedFailure,
-  withClient,
-  type ClientSession,
 } from '../client-options.ts';
+import { aborted, joinRoomQuietly, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
 import { clockTime } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor, type Paint } from '../style.ts';

@@ -2,7 +2,8 @@
 // with a progress bar (speed, ETA) on a terminal; --json streams the transfer's events.
 
 import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
-import { CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { serverView } from '../client-peer.ts';
 import { quoted, remotePath } from '../format.ts';
 import { DEFAULT_WAIT_SECONDS, downloadFolders, FOLDER_OPTIONS, folderHelp, runDownload, userOffline } from '../transfer-run.ts';

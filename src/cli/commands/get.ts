@@ -3,19 +3,8 @@
 
 import type { SearchResponse, SharedFile } from '../../client/index.ts';
 import { parseQueryArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  ClientExit,
-  CommandFailure,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  countOption,
-  exitHelp,
-  resolveSettings,
-  secondsOption,
-  stoppedFailure,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, countOption, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { CommandFailure, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
 import { audioQuality, formatTable, humanSize, humanSpeed, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';

@@ -3,7 +3,8 @@
 
 import type { UserInfo } from '../../client/index.ts';
 import { parseCommandArgs, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { oneUser, peerTimeoutHelp, peerTimeouts, serverView, type ServerView } from '../client-peer.ts';
 import { humanSize, humanSpeed } from '../format.ts';
 import { formatJson } from '../json.ts';

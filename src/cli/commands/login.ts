@@ -2,7 +2,8 @@
 // privileges, the port peers reach us on), and logs out: the quick check that the credentials work.
 
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
 

@@ -2,19 +2,8 @@
 
 import type { PrivateMessage } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  aborted,
-  ClientExit,
-  CommandFailure,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  exitHelp,
-  resolveSettings,
-  secondsOption,
-  stoppedFailure,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { aborted, CommandFailure, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
 import { clockTime } from '../format.ts';
 import { formatJson } from '../json.ts';
 

@@ -4,17 +4,8 @@
 
 import { mentions, SERVER_USER } from '../../client/notices.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  ClientExit,
-  CommandFailure,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  exitHelp,
-  resolveSettings,
-  secondsOption,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { CommandFailure, withClient, type ClientSession } from '../client-session.ts';
 import { formatTable } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';

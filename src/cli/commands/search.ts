@@ -4,18 +4,8 @@
 
 import type { SearchEnd, SearchResponse, SearchScope, SharedFile } from '../../client/index.ts';
 import { parseQueryArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  ClientExit,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  countOption,
-  exitHelp,
-  joinRoomQuietly,
-  resolveSettings,
-  secondsOption,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, countOption, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { joinRoomQuietly, withClient, type ClientSession } from '../client-session.ts';
 import { audioQuality, formatTable, humanDuration, humanSize, humanSpeed, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';

@@ -10,7 +10,6 @@ import type { ScanProgress, ScanSummary, SharesLibrary } from '../../shares/inde
 import type { Transfer, TransferManager, TransferState } from '../../transfers/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import {
-  aborted,
   ClientExit,
   CONNECTION_OPTIONS,
   connectionHelp,
@@ -20,11 +19,8 @@ import {
   reconnectOption,
   RECONNECT_OPTION,
   resolveSettings,
-  stoppedFailure,
-  withClient,
-  type ClientSession,
-  type ConnectionEvent,
 } from '../client-options.ts';
+import { aborted, stoppedFailure, withClient, type ClientSession, type ConnectionEvent } from '../client-session.ts';
 import { DATA_HELP, DATA_OPTION, resolveDataDir, userListsPath } from '../data-dir.ts';
 import { clockTime, humanSize, humanSpeed, plural, quoted } from '../format.ts';
 import { formatJson } from '../json.ts';
