@@ -116,6 +116,8 @@ export function exitHelp(failureMeans: string, extra: readonly string[] = []): s
     '  3    the server refused the login (wrong password, name taken, server full or private)',
     '  4    the server cannot be reached, or the connection to it was lost',
     ...extra.map((line) => `  ${line}`),
+    // SIGTERM (kill, a supervisor) stops a command as Ctrl-C does; the status says which it was.
+    ...(extra.some((line) => line.startsWith('130 ')) ? ['  143  the same, stopped with SIGTERM instead of Ctrl-C'] : []),
   ].join('\n');
 }
 

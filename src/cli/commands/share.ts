@@ -82,7 +82,7 @@ exits at once. (Run through npx, the status a shell shows after Ctrl-C is npx's 
 the signal itself.) When the server goes away (a restart), it stays up, logs in again when the
 server is back (see --reconnect-delay), and announces its shares again.
 
-${exitHelp('the folders could not be scanned or the data folder is not usable', ['130  Ctrl-C before the scan finished (143: SIGTERM before the scan finished)'])}
+${exitHelp('the folders could not be scanned or the data folder is not usable', ['130  Ctrl-C before the scan finished'])}
 
 Examples:
   slsk share ~/Music                                 share one folder
