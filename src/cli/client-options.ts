@@ -1,15 +1,12 @@
 // What every client command (login, search, browse, info, rooms, chat, pm) shares: the connection
 // options and where their defaults come from (command line, environment, config file), the help
-// text that documents them, the exit codes, and `withClient`, which logs in, runs the command's
-// body and always closes the client, turning the library's errors into one clear line and an exit
-// code that says what went wrong.
+// text that documents them, and the exit codes. Running the command with a logged-in client is
+// client-session.ts's `withClient`.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Client, ClientTimeouts, LoginInfo, PrivateMessage, RoomState } from '../client/index.ts';
 import { ExitCode, UsageError, type CliIo } from './command.ts';
-import { clockTime } from './format.ts';
 
 /** Exit codes of the client commands; 0–2 are shared with every other command. */
 export const ClientExit = {
@@ -18,7 +15,7 @@ export const ClientExit = {
   loginRefused: 3,
   /** The server could not be reached, did not answer the login, or dropped the connection. */
   serverUnreachable: 4,
-  /** Stopped with Ctrl-C (128 + SIGINT), for commands where that cuts the work short. */
+  /** Stopped with Ctrl-C (128 + SIGINT), for commands where that cuts the work short; 143 for SIGTERM. */
   interrupted: 130,
 } as const;
 
@@ -36,6 +33,21 @@ export const CONNECTION_OPTIONS = {
   'listen-host': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** For the commands that stay online (share, chat): the first delay before reconnecting. */
+export const RECONNECT_OPTION = { 'reconnect-delay': { type: 'string' } } as const;
+const DEFAULT_RECONNECT_SECONDS = 5;
+
+export const reconnectHelp = `  --reconnect-delay SECONDS
+                      when the server connection is lost (a server restart), wait this long
+                      before logging in again (default ${DEFAULT_RECONNECT_SECONDS}, ±50%); each failed attempt doubles
+                      it, up to 5 minutes. Once back it joins its rooms again and announces
+                      its shares`;
+
+/** The reconnect settings from --reconnect-delay. */
+export function reconnectOption(text: string | undefined): { initialDelayMs: number } {
+  return { initialDelayMs: secondsOption('--reconnect-delay', text, DEFAULT_RECONNECT_SECONDS) };
+}
 
 /** The parsed values of CONNECTION_OPTIONS (a command's parsed values are a superset). */
 export interface ConnectionValues {
@@ -104,6 +116,8 @@ export function exitHelp(failureMeans: string, extra: readonly string[] = []): s
     '  3    the server refused the login (wrong password, name taken, server full or private)',
     '  4    the server cannot be reached, or the connection to it was lost',
     ...extra.map((line) => `  ${line}`),
+    // SIGTERM (kill, a supervisor) stops a command as Ctrl-C does; the status says which it was.
+    ...(extra.some((line) => line.startsWith('130 ')) ? ['  143  the same, stopped with SIGTERM instead of Ctrl-C'] : []),
   ].join('\n');
 }
 
@@ -230,187 +244,4 @@ function checkConfig(parsed: unknown, path: string): ConfigFile {
     }
   }
   return file;
-}
-
-// ---- running a command with a logged-in client ---------------------------------------------------
-
-/** A failure the command itself found (user offline, no reply): one line on stderr and its exit code. */
-export class CommandFailure extends Error {
-  override readonly name = 'CommandFailure';
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number = ClientExit.failure) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-}
-
-/** Why the session's signal was aborted. */
-export type StopReason = 'interrupted' | 'disconnected' | 'kicked';
-
-export interface ClientSession {
-  readonly client: Client;
-  readonly login: LoginInfo;
-  readonly settings: ClientSettings;
-  readonly io: CliIo;
-  /** Aborted on Ctrl-C and when the server connection is lost; pass it to the client's calls. */
-  readonly signal: AbortSignal;
-  /** Why `signal` was aborted, once it was. */
-  stopReason(): StopReason | undefined;
-  /**
-   * Private messages that arrive (the ones the server kept while we were offline come at login, and
-   * the client acknowledges them) are printed on stderr so they are not lost; a command that shows
-   * them itself hands them to `handler`, which returns true for the ones it took.
-   */
-  onPrivateMessage(handler: (message: PrivateMessage) => boolean): void;
-}
-
-export interface SessionOptions {
-  /** `slsk <name>`, for messages. */
-  readonly command: string;
-  /** Client timeouts for this command (connect, login, server replies, peer replies). */
-  readonly timeouts?: Partial<ClientTimeouts>;
-  /**
-   * Take part in the distributed search network. Default false: a short command-line run is too
-   * short-lived to be a useful node of the tree; `slsk share`, which stays online, sets it.
-   */
-  readonly distributed?: boolean;
-}
-
-/**
- * Creates a client, logs in, runs `body`, and closes the client whatever happens. Resolves to the
- * exit code: the body's, or the one for the error that stopped it.
- */
-export async function withClient(
-  settings: ClientSettings,
-  io: CliIo,
-  options: SessionOptions,
-  body: (session: ClientSession) => Promise<number>,
-): Promise<number> {
-  // Loaded here so that `slsk decode` does not pay for the client's modules.
-  const lib = await import('../client/index.ts');
-  const prefix = `slsk ${options.command}`;
-  const fail = (message: string, code: number): number => {
-    io.stderr.write(`${prefix}: ${message}\n`);
-    return code;
-  };
-
-  const client = new lib.Client({
-    listenHost: settings.listenHost,
-    listenPort: settings.listenPort,
-    reconnect: false,
-    distributed: options.distributed ?? false,
-    ...(options.timeouts !== undefined ? { timeouts: options.timeouts } : {}),
-  });
-  const controller = new AbortController();
-  let reason: StopReason | undefined;
-  const stop = (why: StopReason): void => {
-    if (reason !== undefined) return;
-    reason = why;
-    controller.abort(new Error(why));
-  };
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    // A second Ctrl-C while the first is being handled (closing, leaving a room) stops at once.
-    if (interrupts > 1) process.exit(ClientExit.interrupted);
-    stop('interrupted');
-  };
-  process.on('SIGINT', onSigint);
-  client.on('disconnected', () => stop('disconnected'));
-  client.on('kicked', () => stop('kicked'));
-  // Peers may send garbage; that is not this command's problem.
-  client.on('warning', () => {});
-  let privateMessages: ((message: PrivateMessage) => boolean) | undefined;
-  client.on('privateMessage', (message) => {
-    if (privateMessages?.(message) !== true) io.stderr.write(privateMessageNotice(message));
-  });
-
-  try {
-    let login: LoginInfo;
-    try {
-      login = await client.login({ server: settings.server, username: settings.username, password: settings.password, signal: controller.signal });
-      // One round trip: the server answers in order, so afterwards everything it sends at login
-      // (the room list, private messages kept while we were offline) has arrived.
-      await client.userStatus(settings.username, { signal: controller.signal });
-    } catch (error) {
-      if (reason === 'interrupted') return fail('interrupted', ClientExit.interrupted);
-      if (error instanceof lib.LoginError) return fail(`${error.message}`, ClientExit.loginRefused);
-      if (error instanceof lib.ClientError && error.code === 'LISTEN_FAILED') {
-        return fail(`${error.message} (--listen-port, --listen-host)`, ClientExit.failure);
-      }
-      if (error instanceof lib.ClientError) {
-        const why = error instanceof lib.NotConnectedError ? `the server ${settings.serverText} closed the connection during login` : error.message;
-        const hint =
-          settings.serverFrom === 'the default'
-            ? `no server was given, so it tried ${DEFAULT_SERVER} (a server on this machine); use --server HOST:PORT, the public network is ${PUBLIC_SERVER}`
-            : `the address ${settings.serverText} came from ${settings.serverFrom}`;
-        return fail(`${why}\n  ${hint}`, ClientExit.serverUnreachable);
-      }
-      throw error;
-    }
-
-    try {
-      const session: ClientSession = {
-        client,
-        login,
-        settings,
-        io,
-        signal: controller.signal,
-        stopReason: () => reason,
-        onPrivateMessage: (handler) => {
-          privateMessages = handler;
-        },
-      };
-      return await body(session);
-    } catch (error) {
-      if (error instanceof CommandFailure) return fail(error.message, error.exitCode);
-      if (reason === 'interrupted') return fail('interrupted', ClientExit.interrupted);
-      if (reason === 'kicked') return fail(`the server logged us out: ${settings.username} logged in somewhere else`, ClientExit.failure);
-      if (reason === 'disconnected' || error instanceof lib.NotConnectedError) {
-        return fail(`lost the connection to the server ${settings.serverText}`, ClientExit.serverUnreachable);
-      }
-      if (error instanceof lib.ClientError) return fail(error.message, ClientExit.failure);
-      throw error;
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
-    await client.close();
-  }
-}
-
-function privateMessageNotice(message: PrivateMessage): string {
-  const when = message.isNew ? clockTime(message.time) : `${message.time.toISOString().slice(0, 16).replace('T', ' ')} UTC, kept while you were offline`;
-  return `[${when}] private message from ${message.from}: ${message.text}\n`;
-}
-
-/** The failure for a session stopped by something other than the command: Ctrl-C, a lost server, a kick. */
-export function stoppedFailure(session: ClientSession, doing: string): CommandFailure {
-  switch (session.stopReason()) {
-    case 'interrupted':
-      return new CommandFailure(`interrupted while ${doing}`, ClientExit.interrupted);
-    case 'kicked':
-      return new CommandFailure(`the server logged us out while ${doing}: ${session.settings.username} logged in somewhere else`, ClientExit.failure);
-    default:
-      return new CommandFailure(`lost the connection to the server ${session.settings.serverText} while ${doing}`, ClientExit.serverUnreachable);
-  }
-}
-
-/**
- * Joins a room for a command. The server refuses a room with a private message from "server"
- * naming it, which the client turns into the ClientError the session reports: that notice is not
- * printed a second time.
- */
-export async function joinRoomQuietly(session: ClientSession, room: string): Promise<RoomState> {
-  session.onPrivateMessage((message) => message.from === 'server' && message.text.includes(room));
-  try {
-    return await session.client.joinRoom(room, { signal: session.signal });
-  } finally {
-    session.onPrivateMessage(() => false);
-  }
-}
-
-/** Waits for the abort of `signal` (already aborted: at once). */
-export function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

@@ -4,7 +4,8 @@
 
 import { UsageError } from './command.ts';
 import type { Client, Presence, UserStatsInfo } from '../client/index.ts';
-import { CommandFailure, secondsOption } from './client-options.ts';
+import { secondsOption } from './client-options.ts';
+import { CommandFailure } from './client-session.ts';
 
 export const DEFAULT_PEER_SECONDS = 30;
 

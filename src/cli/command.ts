@@ -18,13 +18,10 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** A subcommand; its line in the `slsk --help` overview is its entry in main.ts's table. */
 export interface Command {
-  /** One line for the `slsk --help` overview. */
-  readonly summary: string;
   /** The synopsis, e.g. `slsk decode <channel> <direction> [hex...]`. */
   readonly usage: string;
-  /** One runnable example line for the overview; `help` holds more. */
-  readonly example: string;
   /** The full text of `slsk <command> --help`, examples included. */
   readonly help: string;
   /** Help for a subcommand (`slsk server user --help`), when the arguments name one. */
@@ -60,6 +57,65 @@ export function parseCommandArgs<T extends ParseArgsConfig['options']>(argv: rea
     }
     throw error;
   }
+}
+
+/**
+ * Marks a word that starts with one `-` as a query word for parseArgs: NUL cannot occur in a real
+ * argument (the OS passes C strings), so the mark is unambiguous and is taken off after parsing.
+ */
+const QUERY_WORD_MARK = '\0';
+
+/**
+ * Arguments of a command that takes a search query (search, get). A word starting with a single
+ * `-` is a Soulseek exclusion (`drift -departure`: files without "departure"), so it is a word of
+ * the query, not an option; `-h` stays the help flag. A query word that is spelled like one of the
+ * command's options (`-timeout`) gets a warning saying how to write the option. After `--` every
+ * argument is a query word, so an option written there would silently search for its name: that
+ * is refused with the way to write it.
+ */
+export function parseQueryArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+  command: string,
+  warn: (message: string) => void,
+) {
+  const optionNames = new Set(Object.keys(options));
+  const takesValue = (arg: string): boolean => {
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    return name !== undefined && options[name]?.type === 'string';
+  };
+  const marked: string[] = [];
+  let afterSeparator = false;
+  for (const [i, arg] of argv.entries()) {
+    if (afterSeparator) {
+      const name = /^--([^=]+)/.exec(arg)?.[1];
+      if (name !== undefined && (optionNames.has(name) || name === 'help')) {
+        throw new UsageError(
+          `${arg} comes after --, where every argument is a word of the query: put options before -- ` +
+            `(a word starting with - needs no --: slsk ${command} drift -departure --${name}${options[name]?.type === 'string' ? ' VALUE' : ''})`,
+        );
+      }
+      marked.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      afterSeparator = true;
+      marked.push(arg);
+      continue;
+    }
+    const isValue = i > 0 && takesValue(argv[i - 1]!);
+    if (!isValue && /^-[^-]/.test(arg) && arg !== '-h') {
+      const word = arg.slice(1);
+      if (optionNames.has(word) || optionNames.has(word.split('=')[0]!)) {
+        warn(`${arg} is taken as an exclusion (files without "${word}"); for the option, write --${word}`);
+      }
+      marked.push(QUERY_WORD_MARK + arg);
+      continue;
+    }
+    marked.push(arg);
+  }
+  const parsed = parseCommandArgs(marked, options);
+  return { ...parsed, positionals: parsed.positionals.map((word) => (word.startsWith(QUERY_WORD_MARK) ? word.slice(1) : word)) };
 }
 
 /** Writes text and waits when the stream's buffer is full, so piping a large capture stays bounded. */

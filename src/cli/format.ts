@@ -74,3 +74,21 @@ export function formatTable(columns: readonly Column[], rows: readonly (readonly
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
+
+/**
+ * A path (or any text) for human output, in single quotes as a shell takes it back: backslashes
+ * stay single (`'Music\Album\01.mp3'`, not JSON's `"Music\\Album\\01.mp3"`), so it can be pasted
+ * into the next command; a single quote inside becomes '\''.
+ */
+export function quoted(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * A remote path as typed on the command line, in the form Soulseek uses: folders separated by
+ * backslashes. `/` is taken as a separator too (no shared name can contain it), so
+ * `Music/Album/01.mp3` works as well as `'Music\Album\01.mp3'`.
+ */
+export function remotePath(text: string): string {
+  return text.replaceAll('/', '\\');
+}

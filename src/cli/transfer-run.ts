@@ -8,9 +8,11 @@ import { readdir, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Transfer, TransferState } from '../transfers/index.ts';
 import { UsageError, writeOut, type CliIo, type CliOutput } from './command.ts';
-import { ClientExit, CommandFailure, stoppedFailure, type ClientSession } from './client-options.ts';
-import { humanDuration, humanSize, humanSpeed } from './format.ts';
+import { ClientExit } from './client-options.ts';
+import { CommandFailure, stoppedFailure, type ClientSession } from './client-session.ts';
+import { humanDuration, humanSize, humanSpeed, quoted } from './format.ts';
 import { formatJson } from './json.ts';
+import { interruptedExitCode } from './stop-signals.ts';
 
 /** How long a download may take in all, queueing included, unless --timeout/--wait says otherwise. */
 export const DEFAULT_WAIT_SECONDS = 600;
@@ -124,7 +126,7 @@ export async function runDownload(session: ClientSession, request: DownloadReque
       await view.done(transfer);
       if (transfer.state === 'completed') return ClientExit.ok;
       const why = transfer.reason ?? transfer.state;
-      return failure(io, request.command, `could not download ${JSON.stringify(request.filename)} from ${request.username}: ${why}`);
+      return failure(io, request.command, `could not download ${quoted(request.filename)} from ${request.username}: ${why}`);
     }
     const current = latest === undefined ? undefined : manager.get(latest.id);
     const partial = partialNote(current, request.folders.incomplete);
@@ -132,7 +134,7 @@ export async function runDownload(session: ClientSession, request: DownloadReque
       if (session.stopReason() !== 'interrupted') throw stoppedFailure(session, 'downloading');
       await view.stopped('interrupted', current);
       io.stderr.write(`slsk ${request.command}: interrupted${partial}\n`);
-      return ClientExit.interrupted;
+      return interruptedExitCode(session.stopRequest() ?? 'SIGINT');
     }
     await view.stopped('timeout', current);
     const where = current === undefined ? '' : ` (${describeState(current)})`;
@@ -213,7 +215,7 @@ class DownloadView {
       this.#redraw = setInterval(() => this.#draw(), 1000);
     } else if (!this.#json) {
       const resume = transfer.bytes > 0n ? `, resuming at ${humanSize(transfer.bytes)}` : '';
-      this.#line(`asking ${transfer.username} for ${JSON.stringify(transfer.filename)}${resume}`);
+      this.#line(`asking ${transfer.username} for ${quoted(transfer.filename)}${resume}`);
     }
   }
 

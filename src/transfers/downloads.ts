@@ -44,6 +44,8 @@ export class Downloads {
   private readonly byKey = new Map<string, Entry>();
   /** placeInQueue() questions in flight, by transfer id: callers asking at once share one question. */
   private readonly places: InFlight<string, number>;
+  /** Incoming F connections that have not said yet which transfer they are for; close() ends them. */
+  private readonly unclaimedSockets = new Set<Socket>();
 
   constructor(core: TransferCore) {
     this.core = core;
@@ -58,6 +60,9 @@ export class Downloads {
 
   close(): void {
     this.places.close('the transfer manager closed');
+    // A peer may keep a spare file connection open without ever sending its ticket: closing does
+    // not wait the handshake timeout out for it.
+    for (const socket of this.unclaimedSockets) socket.destroy();
   }
 
   add(e: Entry): void {
@@ -334,11 +339,14 @@ export class Downloads {
     const core = this.core;
     const { socket } = connection;
     let head;
+    this.unclaimedSockets.add(socket);
     try {
       head = await readExactly(socket, FILE_TICKET_BYTES, connection.rest, core.timeouts.handshakeMs, 'transfer ticket');
     } catch {
       socket.destroy();
       return;
+    } finally {
+      this.unclaimedSockets.delete(socket);
     }
     const { ticket } = decodeFileTransferInit(head.bytes);
     const found = core.downloadTickets.get(ticket);

@@ -27,7 +27,7 @@ describe('headline figures from each benchmark’s recorded --json output', () =
   it('lists every benchmark, in the order they run', () => {
     assert.deepEqual(
       BENCHMARKS.map((b) => b.name),
-      ['protocol', 'inflate', 'shares', 'transfer', 'server'],
+      ['protocol', 'inflate', 'shares', 'transfer', 'server', 'cli'],
     );
   });
 
@@ -70,6 +70,16 @@ describe('headline figures from each benchmark’s recorded --json output', () =
       { what: 'download of 128 MiB, slsk-ts', value: 415, unit: 'MB/s' },
       { what: 'same bytes, plain socket pair', value: 477, unit: 'MB/s' },
       { what: 'ratio slsk-ts ÷ plain', value: 0.87, unit: '', target: { op: '>=', value: 0.9, met: false } },
+    ]);
+  });
+
+  it('cli: the baseline, and the slowest start from source and from dist in ms and × node -e 0, against the targets', () => {
+    assert.deepEqual(figuresOf('cli'), [
+      { what: 'node -e 0 (the baseline)', value: 29.9, unit: 'ms' },
+      { what: 'slowest start from source (slsk search --help)', value: 43.4, unit: 'ms', target: { op: '<', value: 300, met: true } },
+      { what: 'the same, × node -e 0', value: 1.45, unit: '', target: { op: '<', value: 3, met: true } },
+      { what: 'slowest start from dist (slsk --help)', value: 46.6, unit: 'ms', target: { op: '<', value: 300, met: true } },
+      { what: 'the same, × node -e 0', value: 1.56, unit: '', target: { op: '<', value: 3, met: true } },
     ]);
   });
 
@@ -179,12 +189,20 @@ describe('the summary table', () => {
         'server     room-message deliveries, interactive (rooms of 50)   194,365 deliveries/s',
         'server     search fan-out p50 (1,999 recipients)                27.4 ms',
         'server     search fan-out p99                                   35.9 ms',
+        'cli        node -e 0 (the baseline)                             29.9 ms',
+        'cli        slowest start from source (slsk search --help)       43.4 ms               < 300 ms           met',
+        'cli        the same, × node -e 0                                1.45                  < 3                met',
+        'cli        slowest start from dist (slsk --help)                46.6 ms               < 300 ms           met',
+        'cli        the same, × node -e 0                                1.56                  < 3                met',
         '---------  ---------------------------------------------------  --------------------  -----------------  -------',
-        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s)',
+        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s, cli 7.5 s)',
         '',
         'server notes:',
         "  memory: with only 2,000 sessions the per-1,000 figures still carry fixed costs (the scrypt threads' malloc arenas, code compiled during the run); the default run (20,000) gives the representative figure.",
         '  chat: the highest offered rate (4,000 msg/s) was still delivered in full; capacity is higher.',
+        '',
+        'cli notes:',
+        '  median of 7 runs each, load average 3.19',
         '',
       ].join('\n'),
     );
@@ -253,7 +271,7 @@ describe('bench/all.ts', () => {
     const unknownName = await runAll(['--only=protocol,nope']);
     assertExit(unknownName, 2);
     assert.equal(unknownName.stdout, '');
-    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server\nusage: npm run bench/);
+    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server, cli\nusage: npm run bench/);
     const unknownOption = await runAll(['--fast']);
     assertExit(unknownOption, 2);
     assert.match(unknownOption.stderr, /Unknown option '--fast'/);

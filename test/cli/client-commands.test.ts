@@ -85,7 +85,10 @@ const DEMO: OfferedFile = { filename: '@@private\\Aphex Twin\\Xtal (demo).mp3', 
 const LIVE: OfferedFile = { filename: '@@share\\xtal live.mp3', size: 9_000_000n, bitrate: 256, duration: 301, vbr: false };
 const RADIO: OfferedFile = { filename: '@@radio\\xtal radio edit.mp3', size: 4_000_000n, bitrate: 128, duration: 200, vbr: false };
 
+const DRIFT: OfferedFile = { filename: '@@music\\drift.mp3', size: 1_000n, bitrate: 320 };
+
 let bob: Client;
+const hankQueries: string[] = [];
 
 before(async () => {
   server = await startServer();
@@ -122,6 +125,12 @@ before(async () => {
   );
   await dan.joinRoom('searchroom');
   await offlineAccount('erin');
+  // hank: answers "drift" searches and remembers every query that reached him.
+  const hank = await peer('hank');
+  hank.setSearchResponder((search) => {
+    hankQueries.push(search.query);
+    return search.query.startsWith('drift') ? { files: [DRIFT], slotsFree: true, avgSpeed: 1000, queueLength: 0 } : undefined;
+  });
 });
 
 after(async () => {
@@ -358,6 +367,34 @@ describe('client commands: search', { concurrency: true }, () => {
     assert.equal(json.stdout, '');
   });
 
+  test('a word starting with - is an exclusion, as in every Soulseek client, not an option', async () => {
+    const result = await slsk(['search', 'drift', '-departure', '--json', '--max', '1', '--timeout', '20']);
+    assertExit(result, 0);
+    assert.equal(result.stderr.includes('Unknown option'), false, result.stderr);
+    assert.deepEqual(jsonLines(result.stdout).map((file) => file['filename']), [DRIFT.filename]);
+    assert.ok(hankQueries.includes('drift -departure'), `the query sent was ${JSON.stringify(hankQueries)}`);
+
+    const get = await slsk(['get', 'drift', '-live', '--list', '--json', '--max', '1', '--timeout', '20']);
+    assertExit(get, 0);
+    assert.deepEqual(jsonLines(get.stdout).map((file) => file['filename']), [DRIFT.filename]);
+    assert.ok(hankQueries.includes('drift -live'), `the query sent was ${JSON.stringify(hankQueries)}`);
+  });
+
+  test('an exclusion spelled like an option is searched for, with a warning that says how to write the option', async () => {
+    const result = await slsk(['search', 'drift', '-timeout', '--max', '1', '--timeout', '20', '--json']);
+    assertExit(result, 0);
+    assert.match(result.stderr, /slsk search: warning: -timeout is taken as an exclusion \(files without "timeout"\); for the option, write --timeout/);
+    assert.ok(hankQueries.includes('drift -timeout'), `the query sent was ${JSON.stringify(hankQueries)}`);
+  });
+
+  test('an option after -- is refused, not silently searched for', async () => {
+    for (const command of ['search', 'get']) {
+      const result = await slsk([command, 'drift', '--', '-departure', '--timeout', '5']);
+      assertExit(result, 2);
+      assert.match(result.stderr, new RegExp(`^slsk ${command}: --timeout comes after --, where every argument is a word of the query: put options before --`, 'm'));
+    }
+  });
+
   test('Ctrl-C ends the search early and prints what was found', async () => {
     const child = start(['search', 'xtal', '--json', '--timeout', '120']);
     await child.waitFor(/\n/);
@@ -438,7 +475,9 @@ describe('client commands: browse, info, rooms', { concurrency: true }, () => {
     assert.match(result.stdout, /^status +online$/m);
     assert.match(result.stdout, /^upload slots +3 \(one is free\)$/m);
     assert.match(result.stdout, /^queue +2$/m);
-    assert.match(result.stdout, /^downloads by +everyone$/m);
+    // Upload permissions say who may send files TO the user, not who may download from them.
+    assert.match(result.stdout, /^accepts uploads from +everyone$/m);
+    assert.doesNotMatch(result.stdout, /downloads by/);
     assert.match(result.stdout, /^picture +2\.0 KiB$/m);
     assert.match(result.stdout, /^description +hello from bob\n +second line$/m);
 

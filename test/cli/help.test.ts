@@ -14,8 +14,9 @@ test('slsk --help lists every command with an example', async () => {
   }
 });
 
-test("each command's help has examples of that command", () => {
-  for (const [name, command] of commands) {
+test("each command's help has examples of that command", async () => {
+  for (const [name, entry] of commands) {
+    const command = await entry.load();
     const examples = command.help.slice(command.help.indexOf('\nExamples:\n'));
     assert.ok(examples.startsWith('\nExamples:\n'), `slsk ${name} --help has an Examples section`);
     assert.match(examples, new RegExp(`^  slsk ${name}\\b`, 'm'), `slsk ${name} --help shows slsk ${name}`);

@@ -7,8 +7,11 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { decodeFileOffset, encodeFileTransferInit, FILE_OFFSET_BYTES, TransferDirection } from '../../src/protocol/index.ts';
+import { readExactly } from '../../src/transfers/file-io.ts';
 import { Client, type SearchResponse, type SharedFile } from '../../src/client/index.ts';
 import { rankCandidates } from '../../src/cli/commands/get.ts';
 import { TransferManager } from '../../src/transfers/index.ts';
@@ -77,6 +80,52 @@ async function slowUploader(username: string, bytesPerSecond: number): Promise<T
   managers.push(manager);
   await manager.start();
   return manager;
+}
+
+/**
+ * An uploader that behaves like the clients people run: it offers the file when asked, sends it
+ * over a file connection, and then keeps every connection open (the file connection included,
+ * even after the downloader closed its side) until the test ends. Resolves with the file sockets
+ * it holds.
+ */
+async function holdingUploader(username: string, virtualPath: string, data: Uint8Array): Promise<{ held: Socket[]; spareOpen: Promise<void> }> {
+  const client = await peer(username);
+  const held: Socket[] = [];
+  let spareOpened!: () => void;
+  const spareOpen = new Promise<void>((resolve) => (spareOpened = resolve));
+  let nextTicket = 7000;
+  client.on('peerMessage', ({ username: from, message }) => {
+    if (message.name === 'PeerTransferQueue' && message.filename === virtualPath) {
+      const offer = { name: 'PeerTransferRequest', direction: TransferDirection.download, ticket: ++nextTicket, filename: virtualPath, filesize: BigInt(data.length) } as const;
+      client.sendToPeer(from, offer).catch((error: unknown) => assert.fail(`offer failed: ${String(error)}`));
+    } else if (message.name === 'PeerTransferReply' && message.allowed) {
+      client
+        .openFileConnection(from, {
+          handshake: async ({ socket, rest }) => {
+            socket.write(encodeFileTransferInit(message.ticket));
+            return decodeFileOffset((await readExactly(socket, FILE_OFFSET_BYTES, rest, 10_000, 'file offset')).bytes).offset;
+          },
+        })
+        .then(({ socket, verified }) => {
+          // Our side stays open when the downloader closes its own: we never end or destroy it.
+          socket.allowHalfOpen = true;
+          socket.on('data', () => {});
+          socket.on('error', () => {});
+          held.push(socket);
+          socket.write(data.subarray(Number(verified ?? 0n)));
+          // Clients race a direct and an indirect connection and keep the one that lost open,
+          // unused: a second file connection that never says which transfer it is for.
+          return client.openFileConnection(from).then(({ socket: spare }) => {
+            spare.allowHalfOpen = true;
+            spare.on('error', () => {});
+            held.push(spare);
+            spareOpened();
+          });
+        })
+        .catch((error: unknown) => assert.fail(`file connection failed: ${String(error)}`));
+    }
+  });
+  return { held, spareOpen };
 }
 
 before(async () => {
@@ -210,7 +259,7 @@ describe('transfer commands: sharing and downloading', () => {
     assert.equal(sha256(readFileSync(join(to, 'track data.bin'))), sha256(TRACK));
     // Nothing is left behind: the partial file was moved, its folder removed.
     assert.deepEqual(readdirSync(to), ['track data.bin']);
-    await sharer.waitFor(/uploaded "Library\\\\Album\\\\track data\.bin" to dl\d+: 684 KiB/);
+    await sharer.waitFor(/uploaded 'Library\\Album\\track data\.bin' to dl\d+: 684 KiB/);
   });
 
   test('slsk download without --json prints the finished path on stdout and a summary on stderr', async () => {
@@ -218,9 +267,19 @@ describe('transfer commands: sharing and downloading', () => {
     const result = await slsk(['download', SHARER, 'Library\\notes.txt', '--to', to]);
     assertExit(result, 0);
     assert.equal(result.stdout, `${join(to, 'notes.txt')}\n`);
-    assert.match(result.stderr, /asking sharer for "Library\\\\notes\.txt"/);
+    // The path as it can be pasted back into a command: backslashes single, in shell quotes.
+    assert.match(result.stderr, /^asking sharer for 'Library\\notes\.txt'$/m);
     assert.match(result.stderr, /downloaded 25 B/);
     assert.equal(readFileSync(join(to, 'notes.txt'), 'utf8'), NOTES);
+  });
+
+  test('slsk download takes / as well as \\ between the folders of a remote path', async () => {
+    const to = downloadDir('slashes');
+    const result = await slsk(['download', SHARER, 'Library/Album/blob nebulon.dat', '--to', to]);
+    assertExit(result, 0);
+    assert.equal(result.stdout, `${join(to, 'blob nebulon.dat')}\n`);
+    assert.match(result.stderr, /^asking sharer for 'Library\\Album\\blob nebulon\.dat'$/m);
+    assert.equal(sha256(readFileSync(join(to, 'blob nebulon.dat'))), sha256(BLOB));
   });
 
   test('slsk get searches the network, picks the file and downloads it', async () => {
@@ -242,7 +301,7 @@ describe('transfer commands: sharing and downloading', () => {
     const to = downloadDir('missing');
     const result = await slsk(['download', SHARER, 'Library\\no such file.txt', '--to', to, '--json']);
     assertExit(result, 1);
-    assert.match(result.stderr, /could not download "Library\\\\no such file\.txt" from sharer: File not shared\./);
+    assert.match(result.stderr, /could not download 'Library\\no such file\.txt' from sharer: File not shared\./);
     const done = jsonLines(result.stdout).at(-1);
     assert.equal(done?.['event'], 'done');
     assert.equal(done?.['state'], 'failed');
@@ -319,6 +378,26 @@ describe('transfer commands: sharing and downloading', () => {
     assert.ok(Number(transferring?.['offset']) >= kept, `resumed at ${String(transferring?.['offset'])}, had ${kept}`);
     assert.equal(sha256(readFileSync(join(to, 'slow.bin'))), sha256(SLOW));
     assert.deepEqual(readdirSync(to), ['slow.bin'], 'the emptied .incomplete folder is removed');
+  });
+
+  test('slsk download exits as soon as the file is in place, though the uploader keeps its connections open', async () => {
+    const data = randomBytes(200_000);
+    const { held, spareOpen } = await holdingUploader('keeper', 'Kept\\kept.bin', data);
+    const to = downloadDir('kept');
+    const child = start(['download', 'keeper', 'Kept\\kept.bin', '--to', to]);
+    await child.waitFor(/kept\.bin\n/);
+    await spareOpen;
+    assert.equal(sha256(readFileSync(join(to, 'kept.bin'))), sha256(data));
+    // The file is in place and the uploader has closed nothing: what is left for the command is to
+    // exit, which waits on no connection (the spare one would be given 30 s to say what it is for).
+    const exited = await Promise.race([
+      child.exited,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000).unref()),
+    ]);
+    assert.ok(exited !== undefined, `slsk download was still running 5 s after the file was in place\nstderr:\n${child.stderr}`);
+    assertExit(exited, 0);
+    // Neither was ever ended or destroyed by the uploader (nothing above does): slsk exited on its own.
+    assert.equal(held.length, 2, 'the uploader opened the file connection and a spare one');
   });
 
   test('a download still queued when --timeout runs out gives up with exit 1', async () => {

@@ -2,7 +2,8 @@
 // reserved user "server", as users of existing servers know it) and prints the server's reply.
 
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CommandFailure, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { CommandFailure, withClient } from '../client-session.ts';
 import { formatJson } from '../json.ts';
 
 const help = `Send an administrator command to the server and print its reply.
@@ -35,9 +36,7 @@ Examples:
 `;
 
 export const adminCommand: Command = {
-  summary: 'Send an administrator command to the server (kick, ban, announce…) and print the reply',
   usage: 'slsk admin COMMAND [ARGUMENTS...] [--json]',
-  example: 'slsk admin help',
   help,
   run,
 };

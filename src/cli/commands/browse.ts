@@ -3,7 +3,8 @@
 
 import type { Folder, SharedFile, SharesListing } from '../../client/index.ts';
 import { parseCommandArgs, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CommandFailure, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings } from '../client-options.ts';
+import { CommandFailure, withClient } from '../client-session.ts';
 import { oneUser, peerTimeoutHelp, peerTimeouts, serverView } from '../client-peer.ts';
 import { audioQuality, humanDuration, humanSize, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
@@ -35,9 +36,7 @@ Examples:
 `;
 
 export const browseCommand: Command = {
-  summary: "List a user's shared folders and files",
   usage: 'slsk browse USER [--timeout SECONDS] [--json]',
-  example: 'slsk browse bob',
   help,
   run,
 };

@@ -49,9 +49,7 @@ Examples:
 `;
 
 export const buddyCommand: Command = {
-  summary: 'Keep your buddy list: buddies may open the folders you share with buddies only',
   usage: 'slsk buddy [list | add USER [--note TEXT] | remove USER] [--json]',
-  example: 'slsk buddy add bob --note "great rips"',
   help,
   run,
 };

@@ -6,17 +6,16 @@ import { createInterface, type Interface } from 'node:readline';
 import type { PrivateMessage, RoomMember, RoomMessage } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
 import {
-  aborted,
   ClientExit,
   CONNECTION_OPTIONS,
   connectionHelp,
   exitHelp,
-  joinRoomQuietly,
+  reconnectHelp,
+  reconnectOption,
+  RECONNECT_OPTION,
   resolveSettings,
-  stoppedFailure,
-  withClient,
-  type ClientSession,
 } from '../client-options.ts';
+import { aborted, joinRoomQuietly, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
 import { clockTime } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor, type Paint } from '../style.ts';
@@ -30,15 +29,18 @@ Arguments:
 
 Options:
   --read-only         do not read stdin: only show the room, until Ctrl-C
+${reconnectHelp}
 ${connectionHelp}
 
 Each line read from stdin is sent to the room; stdin may be a terminal or a pipe. Lines starting
 with / are commands:
   /members    show who is in the room
-  /quit       leave the room and exit (so do Ctrl-D, the end of piped input, and Ctrl-C)
+  /quit       leave the room and exit 0 (so do Ctrl-D, the end of piped input, Ctrl-C, SIGTERM,
+              and the end of npm or npx when one of them started it)
   /help       list these commands
   //text      send "/text"
-Empty lines are not sent.
+Empty lines are not sent. When the server goes away (a restart), it stays, logs in again when the
+server is back (see --reconnect-delay) and joins the room again.
 
 Output: the members, then one line per event: "[HH:MM:SS] <user> text" for a message (yours
 come back from the server like everyone's), "[HH:MM:SS] * user joined" / "left", and private
@@ -59,14 +61,12 @@ Examples:
 `;
 
 export const chatCommand: Command = {
-  summary: 'Chat in a room: shows members and messages, sends the lines typed (or piped in)',
   usage: 'slsk chat ROOM [--read-only] [--json]',
-  example: 'slsk chat electronica',
   help,
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, 'read-only': { type: 'boolean' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...RECONNECT_OPTION, 'read-only': { type: 'boolean' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -76,7 +76,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk chat takes one ROOM (quote a name with spaces)`);
   }
   const settings = resolveSettings(values, io);
-  return withClient(settings, io, { command: 'chat' }, (session) => chat(session, room, values['read-only'] === true));
+  const reconnect = reconnectOption(values['reconnect-delay']);
+  return withClient(settings, io, { command: 'chat', reconnect }, (session) => chat(session, room, values['read-only'] === true));
 }
 
 type Ending = 'quit' | 'end of input' | 'stopped';
@@ -167,8 +168,9 @@ async function chat(session: ClientSession, room: string, readOnly: boolean): Pr
   if (interactive) process.stdout.write('\n');
   const reason = session.stopReason();
   if (reason === 'disconnected' || reason === 'kicked') throw stoppedFailure(session, `in ${room}`);
-  // Leaving waits for the server's answer, which comes after every message sent before it.
-  await client.leaveRoom(room);
+  // Leaving waits for the server's answer, which comes after every message sent before it. While
+  // the server is away (waiting to reconnect) there is no room to leave.
+  if (client.loggedIn) await client.leaveRoom(room);
   out.left();
   return ClientExit.ok;
 }

@@ -2,8 +2,10 @@
 // with a progress bar (speed, ETA) on a terminal; --json streams the transfer's events.
 
 import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
-import { CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { serverView } from '../client-peer.ts';
+import { quoted, remotePath } from '../format.ts';
 import { DEFAULT_WAIT_SECONDS, downloadFolders, FOLDER_OPTIONS, folderHelp, runDownload, userOffline } from '../transfer-run.ts';
 
 /** The download's JSON Lines, for download's and get's help. */
@@ -24,8 +26,9 @@ Usage: slsk download USER PATH [--to DIR] [--incomplete DIR] [--timeout SECONDS]
 
 Arguments:
   USER        the user who shares the file; must be online
-  PATH        the file's full shared path, as search and browse show it, with backslashes:
-              'Music\\Aphex Twin\\01 - Xtal.mp3' (quote it for the shell)
+  PATH        the file's full shared path, as search and browse show it. Soulseek separates
+              folders with backslashes: 'Music\\Aphex Twin\\01 - Xtal.mp3' (in single quotes for
+              the shell); / works too: 'Music/Aphex Twin/01 - Xtal.mp3'
 
 Options:
 ${folderHelp}
@@ -49,14 +52,12 @@ ${exitHelp('the user is offline or refused the file (its reason is printed), or 
 Examples:
   slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3'                into the current folder
   slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3' --to ~/Music   into ~/Music
-  slsk download bob 'Music\\big.flac' --timeout 3600                  wait up to an hour in bob's queue
+  slsk download bob 'Music/big.flac' --timeout 3600                  wait up to an hour in bob's queue
   slsk download bob 'Music\\x.mp3' --json | jq -c 'select(.event == "progress") | .percent'
 `;
 
 export const downloadCommand: Command = {
-  summary: "Download one file from a user's shares, with a progress bar",
   usage: 'slsk download USER PATH [--to DIR] [--incomplete DIR] [--timeout SECONDS] [--json]',
-  example: "slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3' --to ~/Music",
   help,
   run,
 };
@@ -65,7 +66,8 @@ const OPTIONS = { ...CONNECTION_OPTIONS, ...FOLDER_OPTIONS, timeout: { type: 'st
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  const [username, filename, ...extra] = positionals;
+  const [username, typedPath, ...extra] = positionals;
+  const filename = typedPath === undefined ? undefined : remotePath(typedPath);
   if (username === undefined || username === '') {
     throw new UsageError("missing USER and PATH: slsk download USER PATH (for example slsk download bob 'Music\\Artist\\song.mp3')");
   }
@@ -73,7 +75,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(`missing PATH: slsk download ${username} PATH, the file's full shared path as search and browse show it`);
   }
   if (extra.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk download takes one USER and one PATH (quote a PATH with spaces)`);
+    throw new UsageError(`unexpected argument ${quoted(extra[0]!)}: slsk download takes one USER and one PATH (quote a PATH with spaces)`);
   }
   const folders = downloadFolders(values);
   const waitMs = secondsOption('--timeout', values.timeout, DEFAULT_WAIT_SECONDS);

@@ -2,20 +2,9 @@
 // the one --pick names) as `slsk download` does.
 
 import type { SearchResponse, SharedFile } from '../../client/index.ts';
-import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  ClientExit,
-  CommandFailure,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  countOption,
-  exitHelp,
-  resolveSettings,
-  secondsOption,
-  stoppedFailure,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { parseQueryArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, countOption, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { CommandFailure, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
 import { audioQuality, formatTable, humanSize, humanSpeed, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -33,8 +22,8 @@ const help = `Search the network, pick the best file found, and download it.
 Usage: slsk get QUERY... [--pick N | --list] [--timeout SECONDS] [--max N] [--to DIR] [options]
 
 Arguments:
-  QUERY        words every file name must contain, as for slsk search (put the query after --
-               when a word starts with -)
+  QUERY        words every file name must contain, as for slsk search; a word starting with -
+               excludes files with that word (slsk get aphex xtal -live)
 
 Options:
   --timeout SECONDS   how long to collect search replies (default ${DEFAULT_SEARCH_SECONDS})
@@ -72,9 +61,7 @@ Examples:
 `;
 
 export const getCommand: Command = {
-  summary: 'Search, pick the best file found, and download it',
   usage: 'slsk get QUERY... [--pick N | --list] [--timeout SECONDS] [--max N] [--to DIR] [--json]',
-  example: 'slsk get aphex twin xtal --to ~/Music',
   help,
   run,
 };
@@ -100,7 +87,7 @@ interface GetPlan {
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const { values, positionals } = parseQueryArgs(argv, OPTIONS, 'get', (warning) => io.stderr.write(`slsk get: warning: ${warning}\n`));
   const query = positionals.join(' ').trim();
   if (query === '') throw new UsageError('missing QUERY: slsk get WORDS... (for example slsk get aphex twin xtal)');
   if (values.list === true && values.pick !== undefined) throw new UsageError('--list and --pick exclude each other: list the ranking, or download one of it');

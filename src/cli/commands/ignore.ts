@@ -45,9 +45,7 @@ Examples:
 `;
 
 export const ignoreCommand: Command = {
-  summary: 'Keep your ignore list: an ignored user gets nothing from you',
   usage: 'slsk ignore [list | add USER | remove USER] [--json]',
-  example: 'slsk ignore add spammer42',
   help,
   run,
 };

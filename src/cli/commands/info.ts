@@ -3,7 +3,8 @@
 
 import type { UserInfo } from '../../client/index.ts';
 import { parseCommandArgs, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { oneUser, peerTimeoutHelp, peerTimeouts, serverView, type ServerView } from '../client-peer.ts';
 import { humanSize, humanSpeed } from '../format.ts';
 import { formatJson } from '../json.ts';
@@ -23,8 +24,9 @@ ${peerTimeoutHelp}
 ${connectionHelp}
 
 Output: status (online, away, offline; privileged), average upload speed, uploads, shared files and
-folders; then, from the user's client: description, upload slots, free slot, queue length, who may
-download, and the picture's size. An offline user's statistics are still shown.
+folders; then, from the user's client: description, upload slots, free slot, queue length, whom the
+user accepts uploads from (who may send files to the user: "uploadPermissions" in --json), and the
+picture's size. An offline user's statistics are still shown.
 --json prints one JSON object:
   {"username", "status", "privileged", "country", "stats": {"avgSpeed", "uploads", "files", "folders"},
    "info": {"description", "uploadSlots", "slotsFree", "queueLength", "uploadPermissions",
@@ -40,9 +42,7 @@ Examples:
 `;
 
 export const infoCommand: Command = {
-  summary: "Show a user's status, statistics and user info (description, slots, queue)",
   usage: 'slsk info USER [--timeout SECONDS] [--json]',
-  example: 'slsk info bob',
   help,
   run,
 };
@@ -117,7 +117,7 @@ function infoText(view: ServerView, info: UserInfo | undefined, io: CliIo): stri
       ['upload slots', `${info.uploadSlots}${info.slotsFree ? ' (one is free)' : ' (none free)'}`],
       ['queue', String(info.queueLength)],
     );
-    if (info.uploadPermissions !== undefined) rows.push(['downloads by', PERMISSIONS[info.uploadPermissions] ?? `unknown (${info.uploadPermissions})`]);
+    if (info.uploadPermissions !== undefined) rows.push(['accepts uploads from', PERMISSIONS[info.uploadPermissions] ?? `unknown (${info.uploadPermissions})`]);
     rows.push(['picture', info.picture === undefined ? 'none' : humanSize(info.picture.length)]);
     rows.push(['description', info.description === '' ? '(none)' : info.description]);
   }

@@ -4,17 +4,8 @@
 
 import type { Client, UserInterests } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  ClientExit,
-  CommandFailure,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  exitHelp,
-  resolveSettings,
-  secondsOption,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { CommandFailure, withClient, type ClientSession } from '../client-session.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
 
@@ -55,9 +46,7 @@ Examples:
 `;
 
 export const interestsCommand: Command = {
-  summary: 'Show and change the things you like and hate (for recommendations)',
   usage: 'slsk interests [show [USER] | add|remove|hate|unhate ITEM...] [--json]',
-  example: 'slsk interests add electronic idm',
   help,
   run,
 };

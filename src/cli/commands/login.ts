@@ -2,7 +2,8 @@
 // privileges, the port peers reach us on), and logs out: the quick check that the credentials work.
 
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
 
@@ -30,9 +31,7 @@ Examples:
 `;
 
 export const loginCommand: Command = {
-  summary: 'Log in to a server and show its greeting, your IP and listen port: checks your settings',
   usage: 'slsk login [--server HOST:PORT] [--username NAME] [--password TEXT] [--json]',
-  example: 'slsk login --server server.slsknet.org:2242 --username alice --password s3cret',
   help,
   run,
 };

@@ -2,19 +2,8 @@
 
 import type { PrivateMessage } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  aborted,
-  ClientExit,
-  CommandFailure,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  exitHelp,
-  resolveSettings,
-  secondsOption,
-  stoppedFailure,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { aborted, CommandFailure, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
 import { clockTime } from '../format.ts';
 import { formatJson } from '../json.ts';
 
@@ -44,9 +33,7 @@ Examples:
 `;
 
 export const pmCommand: Command = {
-  summary: 'Send a private message, and with --wait print the answer',
   usage: 'slsk pm USER TEXT... [--wait SECONDS] [--json]',
-  example: 'slsk pm bob "hi bob" --wait 60',
   help,
   run,
 };

@@ -3,17 +3,8 @@
 
 import { MAX_GIFT_DAYS } from '../../client/privileges.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  ClientExit,
-  CommandFailure,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  exitHelp,
-  resolveSettings,
-  secondsOption,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { CommandFailure, withClient, type ClientSession } from '../client-session.ts';
 import { formatJson } from '../json.ts';
 
 const help = `Show how long your privileges last, whether a user is privileged, or give some of your days away.
@@ -49,9 +40,7 @@ Examples:
 `;
 
 export const privilegesCommand: Command = {
-  summary: 'Show your privileges left or a user’s, or give days of yours to a user',
   usage: 'slsk privileges [show] [USER] | give USER DAYS [--json]',
-  example: 'slsk privileges give bob 7',
   help,
   run,
 };

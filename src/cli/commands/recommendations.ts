@@ -3,7 +3,8 @@
 
 import type { Recommendation, Recommendations } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { formatTable } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -34,9 +35,7 @@ Examples:
 `;
 
 export const recommendationsCommand: Command = {
-  summary: 'Show recommended items: from your interests, the whole network (--global) or one item',
   usage: 'slsk recommendations [--global | --item ITEM] [--json]',
-  example: 'slsk recommendations --global',
   help,
   run,
 };

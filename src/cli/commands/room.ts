@@ -4,17 +4,8 @@
 
 import { mentions, SERVER_USER } from '../../client/notices.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  ClientExit,
-  CommandFailure,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  exitHelp,
-  resolveSettings,
-  secondsOption,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { CommandFailure, withClient, type ClientSession } from '../client-session.ts';
 import { formatTable } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -184,9 +175,7 @@ ${sub.examples.map((example) => `  ${example}`).join('\n')}
 }
 
 export const roomCommand: Command = {
-  summary: 'Private rooms (create, add, remove, op, members, disband…) and room tickers',
   usage: 'slsk room create|add|remove|op|deop|leave|disband|members|ticker|tickers|invites ... [--json]',
-  example: 'slsk room create friends',
   help: overviewHelp(),
   helpFor: (argv) => {
     const name = argv.find((arg) => !arg.startsWith('-'));

@@ -3,7 +3,8 @@
 
 import type { RoomListing } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { formatTable } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -31,9 +32,7 @@ Examples:
 `;
 
 export const roomsCommand: Command = {
-  summary: 'List the chat rooms with their user counts',
   usage: 'slsk rooms [--json]',
-  example: 'slsk rooms --json',
   help,
   run,
 };

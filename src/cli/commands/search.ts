@@ -3,19 +3,9 @@
 // streams one JSON line per file as it arrives.
 
 import type { SearchEnd, SearchResponse, SearchScope, SharedFile } from '../../client/index.ts';
-import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import {
-  ClientExit,
-  CONNECTION_OPTIONS,
-  connectionHelp,
-  countOption,
-  exitHelp,
-  joinRoomQuietly,
-  resolveSettings,
-  secondsOption,
-  withClient,
-  type ClientSession,
-} from '../client-options.ts';
+import { parseQueryArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, countOption, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { joinRoomQuietly, withClient, type ClientSession } from '../client-session.ts';
 import { audioQuality, formatTable, humanDuration, humanSize, humanSpeed, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -31,7 +21,9 @@ Usage: slsk search QUERY... [--timeout SECONDS] [--max N] [--room ROOM | --user 
 
 Arguments:
   QUERY        words every file name must contain; several arguments are joined with spaces.
-               A word starting with - excludes files with that word (put the query after --).
+               A word starting with - excludes files with that word: drift -departure finds
+               files with "drift" but without "departure". Options may come before, after or
+               between the words; after -- everything is a word of the query.
 
 Options:
   --timeout SECONDS   how long to collect replies (default ${DEFAULT_SEARCH_SECONDS})
@@ -61,13 +53,11 @@ Examples:
   slsk search selected ambient works --user bob              only bob's shares
   slsk search flac --room electronica                        members of the room "electronica"
   slsk search xtal --json | jq -r 'select(.slotsFree) | .user + " " + .filename'
-  slsk search -- beatles -remastered                         leave out files with "remastered"
+  slsk search beatles -remastered                            leave out files with "remastered"
 `;
 
 export const searchCommand: Command = {
-  summary: 'Search the network, a room or a user for files; a live count, then a table (or JSON Lines)',
   usage: 'slsk search QUERY... [--timeout SECONDS] [--max N] [--room ROOM | --user USER] [--json]',
-  example: 'slsk search aphex twin xtal --timeout 30',
   help,
   run,
 };
@@ -88,7 +78,7 @@ interface SearchPlan {
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const { values, positionals } = parseQueryArgs(argv, OPTIONS, 'search', (warning) => io.stderr.write(`slsk search: warning: ${warning}\n`));
   const query = positionals.join(' ').trim();
   if (query === '') throw new UsageError('missing QUERY: slsk search WORDS... (for example slsk search aphex twin xtal)');
   if (values.room !== undefined && values.user !== undefined) {

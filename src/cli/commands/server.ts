@@ -68,9 +68,7 @@ ${userHelp}
 ${statusHelp}`;
 
 export const serverCommand: Command = {
-  summary: 'Run a Soulseek server, and manage its accounts (slsk server user ...)',
   usage: 'slsk server [--host ADDRESS] [--port N] [--data DIR] [--private] [--config FILE] ...',
-  example: 'slsk server --host 0.0.0.0 --port 2242 --data ./data',
   help: serverHelp,
   helpFor: (argv) => (argv[0] === 'user' ? userHelp : argv[0] === 'status' ? statusHelp : undefined),
   run,

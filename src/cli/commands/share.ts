@@ -6,25 +6,24 @@ import { mkdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { IncomingSearch, SearchAnswer } from '../../client/index.ts';
 import type { UserLists } from '../../client/user-lists.ts';
-import type { ScanProgress, ScanSummary, SharesLibrary } from '../../shares/index.ts';
-import type { Transfer, TransferManager, TransferState } from '../../transfers/index.ts';
-import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
+import type { ScanSummary, SharesLibrary } from '../../shares/index.ts';
+import type { TransferManager } from '../../transfers/index.ts';
+import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
 import {
-  aborted,
   ClientExit,
   CONNECTION_OPTIONS,
   connectionHelp,
   countOption,
   exitHelp,
+  reconnectHelp,
+  reconnectOption,
+  RECONNECT_OPTION,
   resolveSettings,
-  stoppedFailure,
-  withClient,
-  type ClientSession,
 } from '../client-options.ts';
+import { aborted, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
 import { DATA_HELP, DATA_OPTION, resolveDataDir, userListsPath } from '../data-dir.ts';
-import { clockTime, humanSize, humanSpeed, plural } from '../format.ts';
-import { formatJson } from '../json.ts';
-import { elapsed, terminalColumns } from '../transfer-run.ts';
+import { interruptedExitCode } from '../stop-signals.ts';
+import { ShareView, UploadStats } from './share-view.ts';
 
 const DEFAULT_SLOTS = 2;
 
@@ -47,6 +46,7 @@ ${DATA_HELP}
   --slots N           uploads at once (default ${DEFAULT_SLOTS}); more wait in the queue, in turn
   --ignore PATTERN    leave out names matching PATTERN ('*.tmp', '.*', 'Thumbs.db', or a path
                       inside a share with /); may be given several times
+${reconnectHelp}
 ${connectionHelp}
 
 It scans the folders first (new and changed files; audio files' bitrate and length are read),
@@ -74,8 +74,13 @@ upload queued, started, done or failed).
   {"event": "uploadProgress", "user", "filename", "size", "bytes", "speed"}   at most once a second
   {"event": "warning", "message"}                   {"event": "stopped", "searches", "browses",
    "uploads": {"done", "failed"}}
-Ctrl-C stops sharing: uploads in progress are cut (the downloaders resume them later), and it
-exits 0.
+  {"event": "disconnected", "server", "retryInMs"}  {"event": "reconnected", "server"}
+Ctrl-C or SIGTERM (kill PID, systemd, docker stop) stops sharing: uploads in progress are cut
+(the downloaders resume them later), the index and the queue are saved, and it exits 0. So does
+the end of npm or npx when one of them started it. A second Ctrl-C or SIGTERM during that stop
+exits at once. (Run through npx, the status a shell shows after Ctrl-C is npx's own: npm ends on
+the signal itself.) When the server goes away (a restart), it stays up, logs in again when the
+server is back (see --reconnect-delay), and announces its shares again.
 
 ${exitHelp('the folders could not be scanned or the data folder is not usable', ['130  Ctrl-C before the scan finished'])}
 
@@ -88,9 +93,7 @@ Examples:
 `;
 
 export const shareCommand: Command = {
-  summary: 'Share folders and stay online: answer searches and browses, upload files, until Ctrl-C',
   usage: 'slsk share DIR... [--buddies DIR]... [--data DIR] [--slots N] [--ignore PATTERN]... [--json]',
-  example: 'slsk share ~/Music',
   help,
   run,
 };
@@ -98,6 +101,7 @@ export const shareCommand: Command = {
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
   ...DATA_OPTION,
+  ...RECONNECT_OPTION,
   buddies: { type: 'string', multiple: true },
   slots: { type: 'string' },
   ignore: { type: 'string', multiple: true },
@@ -142,6 +146,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ignore: values.ignore ?? [],
   };
   const settings = resolveSettings(values, io);
+  const reconnect = reconnectOption(values['reconnect-delay']);
+  const shown: { view?: ShareView } = {};
 
   try {
     mkdirSync(plan.dataDir, { recursive: true });
@@ -168,18 +174,25 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return ClientExit.failure;
   }
   try {
-    return await withClient(settings, io, { command: 'share', distributed: true }, (session) => runShare(session, library, lists, plan));
+    return await withClient(
+      settings,
+      io,
+      // The view exists once logged in, and the connection can only be lost after that.
+      { command: 'share', distributed: true, reconnect, onConnection: (event) => shown.view?.connection(event, settings.serverText) },
+      (session) => runShare(session, library, lists, plan, shown),
+    );
   } finally {
     lists.close();
     await library.close();
   }
 }
 
-async function runShare(session: ClientSession, library: SharesLibrary, lists: UserLists, plan: SharePlan): Promise<number> {
+async function runShare(session: ClientSession, library: SharesLibrary, lists: UserLists, plan: SharePlan, shown: { view?: ShareView }): Promise<number> {
   const { client, io, settings, signal } = session;
   // Ignored users' messages, searches and browses are dropped by the client from here on.
   client.setUserLists(lists);
   const view = new ShareView(io, settings.json, settings.username, plan.slots);
+  shown.view = view;
 
   // ---- scan ----
   library.on('warning', (error) => view.warning(error));
@@ -193,7 +206,7 @@ async function runShare(session: ClientSession, library: SharesLibrary, lists: U
     if (signal.aborted) {
       if (session.stopReason() === 'interrupted') {
         io.stderr.write('slsk share: interrupted while scanning; what was scanned is kept for the next run\n');
-        return ClientExit.interrupted;
+        return interruptedExitCode(session.stopRequest() ?? 'SIGINT');
       }
       throw stoppedFailure(session, 'scanning');
     }
@@ -274,242 +287,4 @@ async function runShare(session: ClientSession, library: SharesLibrary, lists: U
   if (session.stopReason() !== 'interrupted') throw stoppedFailure(session, 'sharing');
   await view.stopped(stats);
   return ClientExit.ok;
-}
-
-interface UploadCounts {
-  active: number;
-  queued: number;
-  done: number;
-  failed: number;
-  /** Bytes/s of the uploads in progress together. */
-  speed: number;
-}
-
-const ACTIVE: ReadonlySet<TransferState> = new Set(['requesting', 'connecting', 'transferring']);
-
-/** Uploads finished this run, and the average speed we tell searchers. */
-class UploadStats {
-  done = 0;
-  failed = 0;
-  #speeds: number[] = [];
-
-  changed(transfer: Transfer): void {
-    if (transfer.state === 'completed') {
-      this.done++;
-      if (transfer.speed > 0) this.#speeds = [...this.#speeds.slice(-19), transfer.speed];
-    } else if (transfer.state === 'failed' || transfer.state === 'cancelled') {
-      this.failed++;
-    }
-  }
-
-  /** The mean of the last 20 finished uploads' speeds (0 before the first). */
-  averageSpeed(): number {
-    if (this.#speeds.length === 0) return 0;
-    return Math.round(this.#speeds.reduce((sum, speed) => sum + speed, 0) / this.#speeds.length);
-  }
-
-  counts(manager: TransferManager): UploadCounts {
-    let active = 0;
-    let queued = 0;
-    let speed = 0;
-    for (const transfer of manager.list({ direction: 'upload', finished: false })) {
-      if (ACTIVE.has(transfer.state)) {
-        active++;
-        if (transfer.state === 'transferring') speed += transfer.speed;
-      } else if (transfer.state === 'queued') {
-        queued++;
-      }
-    }
-    return { active, queued, done: this.done, failed: this.failed, speed };
-  }
-}
-
-/**
- * What `slsk share` shows: with --json, JSON Lines on stdout; on a terminal (stderr), one status
- * line redrawn in place with upload results printed above it on stdout; otherwise a timestamped log
- * on stdout.
- */
-class ShareView {
-  readonly #io: CliIo;
-  readonly #json: boolean;
-  readonly #tty: boolean;
-  readonly #username: string;
-  readonly #slots: number;
-  #writing: Promise<void> = Promise.resolve();
-  #status = '';
-  #plainScanAt = 0;
-  #searches = 0;
-  #browses = 0;
-  #files = 0;
-  #online = false;
-
-  constructor(io: CliIo, json: boolean, username: string, slots: number) {
-    this.#io = io;
-    this.#json = json;
-    this.#tty = !json && io.stderr.isTTY === true;
-    this.#username = username;
-    this.#slots = slots;
-  }
-
-  scanning(folders: number): void {
-    if (this.#json) return;
-    if (this.#tty) this.#setStatus(`scanning ${plural(folders, 'folder')}…`);
-    else this.#log(`scanning ${plural(folders, 'folder')}…`);
-  }
-
-  scanProgress(progress: ScanProgress): void {
-    if (this.#json) {
-      this.#emit({ event: 'scanProgress', files: progress.scannedFiles, folder: progress.currentFolder });
-      return;
-    }
-    const text = `scanning: ${plural(progress.scannedFiles, 'file')}, in ${progress.currentFolder}`;
-    if (this.#tty) return this.#setStatus(text);
-    const now = Date.now();
-    if (now - this.#plainScanAt < 5000) return;
-    this.#plainScanAt = now;
-    this.#log(text);
-  }
-
-  scanned(summary: ScanSummary): void {
-    if (this.#json) {
-      const { files, folders, added, changed, removed, skipped, warnings, durationMs } = summary;
-      this.#emit({ event: 'scanDone', files, folders, added, changed, removed, skipped, warnings, durationMs: Math.round(durationMs) });
-      return;
-    }
-    this.clear();
-    const changes = `${summary.added} new, ${summary.changed} changed, ${summary.removed} removed${summary.skipped > 0 ? `, ${summary.skipped} left out` : ''}`;
-    this.#log(`scanned ${plural(summary.files, 'file')} in ${plural(summary.folders, 'folder')} (${changes}) in ${elapsed(summary.durationMs / 1000)}`);
-  }
-
-  online(server: string, counts: { files: number; folders: number }, uploads: UploadCounts): void {
-    this.#online = true;
-    this.#files = counts.files;
-    if (this.#json) {
-      this.#emit({ event: 'online', username: this.#username, server, files: counts.files, folders: counts.folders, slots: this.#slots });
-      return;
-    }
-    this.#log(`online as ${this.#username} on ${server}, sharing ${plural(counts.files, 'file')} in ${plural(counts.folders, 'folder')}; Ctrl-C to stop`);
-    this.#refresh(uploads);
-  }
-
-  search(search: IncomingSearch, files: number, uploads: UploadCounts): void {
-    this.#searches++;
-    if (this.#json) this.#emit({ event: 'search', user: search.username, query: search.query, files });
-    else if (this.#tty) this.#refresh(uploads);
-    else this.#log(`search from ${search.username}: ${JSON.stringify(search.query)}, answered with ${plural(files, 'file')}`);
-  }
-
-  browse(user: string, uploads: UploadCounts): void {
-    this.#browses++;
-    if (this.#json) this.#emit({ event: 'browse', user });
-    else if (this.#tty) this.#refresh(uploads);
-    else this.#log(`${user} browses the shares`);
-  }
-
-  upload(transfer: Transfer, previous: TransferState | undefined, uploads: UploadCounts): void {
-    if (this.#json) {
-      this.#emit({
-        event: 'upload',
-        state: transfer.state,
-        previous: previous ?? null,
-        user: transfer.username,
-        filename: transfer.filename,
-        size: transfer.size ?? null,
-        bytes: transfer.bytes,
-        speed: Math.round(transfer.speed),
-        reason: transfer.reason ?? null,
-      });
-      return;
-    }
-    const what = `${JSON.stringify(transfer.filename)} to ${transfer.username}`;
-    let line: string | undefined;
-    switch (transfer.state) {
-      case 'queued':
-        // Back in the queue after a failed attempt, or newly queued.
-        line = transfer.reason === undefined ? `upload queued: ${what}` : `upload of ${what} waits to be tried again: ${transfer.reason}`;
-        break;
-      case 'transferring':
-        line = `uploading ${what}${transfer.offset > 0n ? ` from ${humanSize(transfer.offset)}` : ''}`;
-        break;
-      case 'completed':
-        line = `uploaded ${what}: ${humanSize(transfer.size ?? transfer.bytes)}${transfer.speed > 0 ? ` at ${humanSpeed(transfer.speed)}` : ''}`;
-        break;
-      case 'failed':
-      case 'cancelled':
-        line = `upload of ${what} failed: ${transfer.reason ?? transfer.state}`;
-        break;
-      default:
-    }
-    // On a terminal only results get a line; the status line counts the rest.
-    const result = transfer.state === 'completed' || transfer.state === 'failed' || transfer.state === 'cancelled';
-    if (line !== undefined && (!this.#tty || result)) this.#log(line);
-    this.#refresh(uploads);
-  }
-
-  uploadProgress(transfer: Transfer, uploads: UploadCounts): void {
-    if (this.#json) {
-      this.#emit({ event: 'uploadProgress', user: transfer.username, filename: transfer.filename, size: transfer.size ?? null, bytes: transfer.bytes, speed: Math.round(transfer.speed) });
-    } else {
-      this.#refresh(uploads);
-    }
-  }
-
-  warning(error: Error): void {
-    if (this.#json) this.#emit({ event: 'warning', message: error.message });
-    else this.#above(() => this.#io.stderr.write(`warning: ${error.message}\n`));
-  }
-
-  async stopped(stats: UploadStats): Promise<void> {
-    if (this.#json) {
-      this.#emit({ event: 'stopped', searches: this.#searches, browses: this.#browses, uploads: { done: stats.done, failed: stats.failed } });
-    } else {
-      this.#log(
-        `stopped: ${plural(this.#searches, 'search', 'searches')} answered, ${plural(this.#browses, 'browse')}, ${plural(stats.done, 'upload')} done${stats.failed > 0 ? `, ${stats.failed} failed` : ''}`,
-      );
-    }
-    await this.#writing;
-  }
-
-  /** Takes the status line off the terminal (before exiting). */
-  clear(): void {
-    if (this.#tty && this.#status !== '') this.#io.stderr.write('\r\x1b[K');
-    this.#status = '';
-  }
-
-  #refresh(uploads: UploadCounts): void {
-    if (!this.#tty || !this.#online) return;
-    const speed = uploads.speed > 0 ? ` at ${humanSpeed(uploads.speed)}` : '';
-    this.#setStatus(
-      `online · ${plural(this.#files, 'file')} shared · ${plural(this.#searches, 'search', 'searches')} answered · ${plural(this.#browses, 'browse')} · ` +
-        `uploads: ${uploads.active} active${speed}, ${uploads.queued} queued, ${uploads.done} done${uploads.failed > 0 ? `, ${uploads.failed} failed` : ''}`,
-    );
-  }
-
-  #setStatus(text: string): void {
-    const columns = terminalColumns(this.#io.stderr);
-    this.#status = text.length > columns ? `${text.slice(0, columns - 1)}…` : text;
-    this.#io.stderr.write(`\r\x1b[K${this.#status}`);
-  }
-
-  /** Writes above the status line: clears it, writes, draws it again. */
-  #above(write: () => void): void {
-    if (this.#tty && this.#status !== '') this.#io.stderr.write('\r\x1b[K');
-    write();
-    if (this.#tty && this.#status !== '') this.#io.stderr.write(this.#status);
-  }
-
-  #log(text: string): void {
-    const line = `[${clockTime(new Date())}] ${text}\n`;
-    if (this.#tty) {
-      // stdout and stderr are the same terminal: keep the order by writing synchronously.
-      this.#above(() => this.#io.stdout.write(line));
-      return;
-    }
-    this.#writing = this.#writing.then(() => writeOut(this.#io.stdout, line));
-  }
-
-  #emit(event: Record<string, unknown>): void {
-    const line = formatJson({ event: event['event'], time: Date.now(), ...event }, false) + '\n';
-    this.#writing = this.#writing.then(() => writeOut(this.#io.stdout, line));
-  }
 }

@@ -1,7 +1,8 @@
 // `slsk similar`: users whose interests overlap yours, or (--item) the users who like one item.
 
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
-import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption, withClient } from '../client-options.ts';
+import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
+import { withClient } from '../client-session.ts';
 import { formatTable } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -29,9 +30,7 @@ Examples:
 `;
 
 export const similarCommand: Command = {
-  summary: 'Show users with interests like yours, or who like one item (--item)',
   usage: 'slsk similar [--item ITEM] [--json]',
-  example: 'slsk similar --item electronic',
   help,
   run,
 };
