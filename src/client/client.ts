@@ -461,7 +461,7 @@ export class Client extends EventEmitter<ClientEvents> {
         this.emit('userStats', { username: message.username, stats: statsInfo(message.userStats) });
         break;
       case 'ConnectToPeer':
-        void this.peers.connectBack(message);
+        this.peers.connectBack(message).catch((error: unknown) => this.options.logger.warn?.({ peer: message.username, err: (error as Error).message }, 'connecting back failed'));
         break;
       case 'FileSearch':
         this.incomingSearch({ username: message.username, ticket: message.ticket, query: message.query, via: 'server' });
@@ -608,12 +608,30 @@ export class Client extends EventEmitter<ClientEvents> {
         });
         break;
       case 'PeerSharesRequest':
-        void this.answerShares(connection);
+        this.answerPeer(connection, 'browse', () => this.answerShares(connection));
         break;
       case 'PeerDirectoryContentsRequest':
-        void this.answerFolder(connection, message.ticket, message.directory);
+        this.answerPeer(connection, `folder ${JSON.stringify(message.directory)}`, () => this.answerFolder(connection, message.ticket, message.directory));
         break;
       default:
+    }
+  }
+
+  /**
+   * Runs an answer to a peer's request. A provider that rejects or throws is the app's bug, not the
+   * peer's: the peer gets no answer (as from a busy client), its connection stays open, and the app
+   * hears of it as a `warning`; the process never sees an unhandled rejection.
+   */
+  private answerPeer(connection: PeerConnection, what: string, answer: () => Promise<void>): void {
+    const report = (error: unknown): void => {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      this.options.logger.warn?.({ peer: connection.username, err: cause.message }, `answering a ${what} request failed`);
+      this.emit('warning', new ClientError('PROVIDER_FAILED', `answering ${connection.username}'s ${what} request failed: ${cause.message}; fix the shares provider`, { cause }));
+    };
+    try {
+      answer().catch(report);
+    } catch (error) {
+      report(error);
     }
   }
 
