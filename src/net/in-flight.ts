@@ -5,8 +5,12 @@
 // - one run per key: callers that arrive while it runs join it;
 // - it always settles: with its result, its error, or a timeout at its own deadline;
 // - a caller leaves with its own AbortSignal and gets its own rejection; the work goes on for the
-//   others, and its signal fires only at the deadline or when the whole set is closed;
-// - once settled, the key is free again (results are not cached: that is the caller's business).
+//   others, and its signal fires only at the deadline, when the whole set is closed, or when the
+//   run was settled from outside (below);
+// - once settled, the key is free again (results are not cached: that is the caller's business);
+// - when the answer arrives as an event (a peer's reply, a connection coming back), whoever reads
+//   it settles the run from outside with resolve()/reject(); the work then only sends the request
+//   and waits with untilAborted(signal).
 
 /** The work ran past its deadline. */
 export class InFlightTimeoutError extends Error {
@@ -32,12 +36,15 @@ export interface InFlightOptions {
   timeoutMs: number;
   /** Says what timed out, for the error message; defaults to the key. */
   describe?: (key: unknown) => string;
+  /** The error a run that times out fails with (the owner's own timeout type); defaults to InFlightTimeoutError. */
+  timeoutError?: (what: string, timeoutMs: number) => Error;
 }
 
 interface Run<V> {
   readonly promise: Promise<V>;
   readonly controller: AbortController;
   readonly fail: (error: Error) => void;
+  readonly succeed: (value: V, fromOutside: boolean) => void;
 }
 
 export class InFlight<K, V> {
@@ -67,6 +74,22 @@ export class InFlight<K, V> {
     return detachable(run.promise, options.signal);
   }
 
+  /** Settles the run for `key` with `value` (its work's signal aborts); false when none runs. */
+  resolve(key: K, value: V): boolean {
+    const run = this.runs.get(key);
+    if (run === undefined) return false;
+    run.succeed(value, true);
+    return true;
+  }
+
+  /** Fails the run for `key` (its work's signal aborts); false when none runs. */
+  reject(key: K, error: Error): boolean {
+    const run = this.runs.get(key);
+    if (run === undefined) return false;
+    run.fail(error);
+    return true;
+  }
+
   /** Fails every run in flight (their work's signals abort), e.g. when the owner shuts down. */
   close(reason = 'closed'): void {
     for (const run of [...this.runs.values()]) run.fail(new InFlightClosedError(reason));
@@ -88,11 +111,17 @@ export class InFlight<K, V> {
       controller.abort(error);
       reject(error);
     };
+    const succeed = (value: V, fromOutside: boolean): void => {
+      if (!finish()) return;
+      // Settled from outside, the work is no longer needed: whatever it still waits on stops.
+      if (fromOutside) controller.abort(new InFlightClosedError('settled'));
+      resolve(value);
+    };
     const timer = setTimeout(() => {
       const what = this.options.describe?.(key) ?? String(key);
-      fail(new InFlightTimeoutError(`${what} did not finish within ${timeoutMs} ms`));
+      fail(this.options.timeoutError?.(what, timeoutMs) ?? new InFlightTimeoutError(`${what} did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
-    const run: Run<V> = { promise, controller, fail };
+    const run: Run<V> = { promise, controller, fail, succeed };
     this.runs.set(key, run);
     // Nobody may be listening when it settles (every caller left): never an unhandled rejection.
     promise.catch(() => {});
@@ -103,13 +132,17 @@ export class InFlight<K, V> {
       started = Promise.reject(error as Error);
     }
     started.then(
-      (value) => {
-        if (finish()) resolve(value);
-      },
+      (value) => succeed(value, false),
       (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
     );
     return run;
   }
+}
+
+/** Never resolves; rejects with the signal's reason once it aborts: work whose answer comes from outside. */
+export function untilAborted(signal: AbortSignal): Promise<never> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true }));
 }
 
 /** `promise`, or this caller's abort reason as soon as its signal fires; the promise itself goes on. */
