@@ -381,6 +381,11 @@ export class Client extends EventEmitter<ClientEvents> {
     return this.peers.connections();
   }
 
+  /** Peer sockets held, in total and per remote address of incoming ones, for diagnostics. */
+  peerSocketCounts(): { total: number; byAddress: Record<string, number> } {
+    return this.peers.socketCounts();
+  }
+
   distributedStatus(): DistributedStatus {
     return this.distributed.status();
   }

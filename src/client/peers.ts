@@ -7,6 +7,7 @@ import { createServer, connect as tcpConnect, type Server, type Socket } from 'n
 import type { PeerMessage, ServerResponseOf } from '../protocol/index.ts';
 import { InFlight, untilAborted } from '../net/in-flight.ts';
 import { AbortError, ClientError, PeerUnreachableError, ServerDisconnectedError, TimeoutError } from './errors.ts';
+import { ConnectionCaps } from './connection-caps.ts';
 import { readInit, writeInit, writeInitSettled } from './handshake.ts';
 import type { ResolvedOptions } from './options.ts';
 import { DistributedConnection, PeerConnection } from './peer-connection.ts';
@@ -54,13 +55,14 @@ export class PeerManager {
   private readonly connecting: InFlight<string, PeerConnection>;
   /** Indirect attempts (ConnectToPeer sent), by ticket, settled when the peer connects back. */
   private readonly indirect: InFlight<number, IndirectArrival>;
-  private readonly sockets = new Set<Socket>();
+  private readonly caps: ConnectionCaps;
   private nextTicket = Math.floor(Math.random() * 0x7fff_0000) + 1;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ResolvedOptions, hooks: PeerHooks) {
     this.options = options;
     this.hooks = hooks;
+    this.caps = new ConnectionCaps(options.limits);
     const t = options.timeouts;
     const timeoutError = (what: string, ms: number): Error => new TimeoutError(what, ms);
     // Long enough for each step of connect() to meet its own deadline first.
@@ -114,25 +116,36 @@ export class PeerManager {
     });
   }
 
+  /** A socket we opened, counted against the total cap; destroyed (false) past it. */
   private track(socket: Socket): boolean {
-    if (this.sockets.size >= this.options.limits.maxPeerConnections) {
-      this.options.logger.info?.({ limit: this.options.limits.maxPeerConnections }, 'peer connection limit reached, refusing');
-      socket.destroy();
-      return false;
-    }
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-    socket.on('error', () => {});
-    return true;
+    if (this.caps.admitOutgoing(socket)) return true;
+    this.options.logger.info?.({ limit: this.options.limits.maxPeerConnections }, 'peer connection limit reached, refusing');
+    socket.destroy();
+    return false;
+  }
+
+  /** Sockets held, in total and per remote address of incoming ones (diagnostics). */
+  socketCounts(): { total: number; byAddress: Record<string, number> } {
+    return this.caps.snapshot();
   }
 
   private async accept(socket: Socket, obfuscated: boolean): Promise<void> {
-    if (!this.track(socket)) return;
+    if (!this.caps.admitIncoming(socket)) {
+      this.options.logger.debug?.({ address: socket.remoteAddress }, 'too many peer connections from this address (or in total), refusing');
+      socket.destroy();
+      return;
+    }
     let init;
     try {
-      init = await readInit(socket, { obfuscated, timeoutMs: this.options.timeouts.peerConnectMs * 2 });
+      // A socket that owes its init is closed soon: idle ones would otherwise hold their slot.
+      init = await readInit(socket, { obfuscated, timeoutMs: this.options.timeouts.peerInitMs });
     } catch (error) {
       this.options.logger.debug?.({ err: (error as Error).message }, 'incoming peer connection dropped before its init');
+      return;
+    }
+    if (!this.caps.established(socket)) {
+      this.options.logger.info?.({ address: socket.remoteAddress, limit: this.options.limits.maxPeerConnectionsPerIp }, 'too many peer connections from this address, refusing');
+      socket.destroy();
       return;
     }
     const message = init.init;
@@ -378,7 +391,7 @@ export class PeerManager {
     this.idleTimer = undefined;
     this.connecting.close('the client closed');
     this.indirect.close('the client closed');
-    for (const socket of this.sockets) socket.destroy();
+    this.caps.destroyAll();
     const listeners = [this.listener, this.obfuscatedListener].filter((l): l is Server => l !== undefined);
     this.listener = undefined;
     this.obfuscatedListener = undefined;
