@@ -600,7 +600,7 @@ export class Client extends EventEmitter<ClientEvents> {
         if (!this.requests.reply(username, message)) this.options.logger.debug?.({ peer: username, message: message.name }, 'unrequested peer reply dropped');
         break;
       case 'PeerUserInfoRequest':
-        connection.send({
+        this.replyTo(connection, {
           name: 'PeerUserInfoReply',
           description: this.ownInfo.description,
           hasPicture: this.ownInfo.picture !== undefined,
@@ -639,10 +639,20 @@ export class Client extends EventEmitter<ClientEvents> {
     }
   }
 
+  /**
+   * Answers a request that came on `connection`, on the user's current connection: after a race
+   * the peer may have closed the one the request came on (see PeerOutbox).
+   */
+  private replyTo(connection: PeerConnection, message: PeerMessage): void {
+    this.peers.send(connection.username, message).catch((error: unknown) =>
+      this.options.logger.debug?.({ peer: connection.username, message: message.name, err: (error as Error).message }, 'reply not delivered'),
+    );
+  }
+
   private async answerShares(connection: PeerConnection): Promise<void> {
     const shares = (await this.sharesProvider?.shares(connection.username)) ?? { folders: [], lockedFolders: [] };
     const toDirectory = (folder: Folder) => ({ name: folder.name, files: folder.files.map((f) => toFileData({ ...f, filename: f.filename })) });
-    connection.send({
+    this.replyTo(connection, {
       name: 'PeerSharesReply',
       directories: shares.folders.map(toDirectory),
       unknown: 0,
@@ -652,7 +662,7 @@ export class Client extends EventEmitter<ClientEvents> {
 
   private async answerFolder(connection: PeerConnection, ticket: number, directory: string): Promise<void> {
     const folder = await this.sharesProvider?.folder(connection.username, directory);
-    connection.send({
+    this.replyTo(connection, {
       name: 'PeerDirectoryContentsReply',
       ticket,
       directory,

@@ -27,6 +27,11 @@ export interface ClientTimeouts {
   peerReplyMs: number;
   /** An incoming peer connection that has not sent its init message within this is closed. */
   peerInitMs: number;
+  /**
+   * A peer closing a P connection this soon after we wrote on it may not have read it (it kept a
+   * newer connection, as Nicotine+ does after a race): what we wrote is sent again on the survivor.
+   */
+  peerRaceWindowMs: number;
   /** Closing peer connections nothing has used for this long. */
   peerIdleMs: number;
   /** Default length of a search. */
@@ -90,6 +95,7 @@ export const defaultTimeouts: ClientTimeouts = {
   peerInitSettleMs: 25,
   peerReplyMs: 60_000,
   peerInitMs: 5_000,
+  peerRaceWindowMs: 3_000,
   peerIdleMs: 60_000,
   searchMs: 15_000,
   pingMs: 5 * 60_000,

@@ -11,10 +11,14 @@ import { ConnectionCaps } from './connection-caps.ts';
 import { readInit, writeInit, writeInitSettled } from './handshake.ts';
 import type { ResolvedOptions } from './options.ts';
 import { DistributedConnection, PeerConnection } from './peer-connection.ts';
+import { PeerOutbox } from './peer-outbox.ts';
 import type { ServerLink } from './server-link.ts';
 import { withDeadline } from './wait.ts';
 
 export type ConnectionType = 'P' | 'F' | 'D';
+
+/** Messages remembered per connection and per user for sending again after a race. */
+const MAX_REMEMBERED_PER_USER = 32;
 
 /** A connection after its init message, before anything else was read from it. */
 export interface EstablishedSocket {
@@ -56,6 +60,8 @@ export class PeerManager {
   /** Indirect attempts (ConnectToPeer sent), by ticket, settled when the peer connects back. */
   private readonly indirect: InFlight<number, IndirectArrival>;
   private readonly caps: ConnectionCaps;
+  /** Messages sent per user, kept briefly to send again if a race closes the connection under them. */
+  private readonly outbox: PeerOutbox;
   private nextTicket = Math.floor(Math.random() * 0x7fff_0000) + 1;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -63,6 +69,12 @@ export class PeerManager {
     this.options = options;
     this.hooks = hooks;
     this.caps = new ConnectionCaps(options.limits);
+    this.outbox = new PeerOutbox({
+      windowMs: options.timeouts.peerRaceWindowMs,
+      maxRemembered: MAX_REMEMBERED_PER_USER,
+      current: (username) => this.current(username),
+      log: options.logger,
+    });
     const t = options.timeouts;
     const timeoutError = (what: string, ms: number): Error => new TimeoutError(what, ms);
     // Long enough for each step of connect() to meet its own deadline first.
@@ -176,19 +188,23 @@ export class PeerManager {
       this.allPeers.add(connection);
       const current = this.peers.get(username);
       if (primary || current === undefined || current.closed) this.peers.set(username, connection);
-      connection.once('close', () => {
+      connection.once('close', (reason) => {
         this.allPeers.delete(connection);
-        if (this.peers.get(username) !== connection) return;
-        this.peers.delete(username);
-        // Fall back to another open connection to the same user, if any.
-        for (const other of this.allPeers) {
-          if (other.username === username && !other.closed) {
-            this.peers.set(username, other);
-            break;
+        if (this.peers.get(username) === connection) {
+          this.peers.delete(username);
+          // Fall back to another open connection to the same user, if any.
+          for (const other of this.allPeers) {
+            if (other.username === username && !other.closed) {
+              this.peers.set(username, other);
+              break;
+            }
           }
         }
+        // After the fallback: what the peer may not have read goes out on the survivor.
+        this.outbox.closed(connection, reason);
       });
       this.hooks.peerConnected(connection);
+      this.outbox.flush(username);
       return connection;
     }
     if (type === 'D') {
@@ -204,15 +220,29 @@ export class PeerManager {
    * one attempt; `signal` only lets this caller leave it.
    */
   peer(username: string, signal?: AbortSignal): Promise<PeerConnection> {
-    const open = this.peers.get(username);
-    if (open !== undefined && !open.closed) return Promise.resolve(open);
+    const open = this.current(username);
+    if (open !== undefined) return Promise.resolve(open);
     return this.connecting.run(username, (attempt) => this.connect(username, 'P', attempt).then((established) => this.adopt(established, 'outgoing')!), { signal });
   }
 
-  /** Sends `message` to `username` over its P connection, made if needed. */
+  /**
+   * Sends `message` to `username` on its current P connection (the newest we adopted, whichever
+   * side made it), connecting if there is none. Requests and replies alike go this way, so after a
+   * connection race they reach the peer on the connection it kept (see PeerOutbox).
+   */
   async send(username: string, message: PeerMessage, signal?: AbortSignal): Promise<void> {
-    const peer = await this.peer(username, signal);
-    if (!peer.send(message)) throw new ClientError('PEER_CLOSED', `the connection to ${username} closed before ${message.name} could be sent; try again`);
+    // Twice: the connection can close between being chosen and written to.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const connection = this.current(username) ?? (await this.peer(username, signal));
+      if (this.outbox.write(connection, message)) return;
+    }
+    throw new ClientError('PEER_CLOSED', `the connection to ${username} closed before ${message.name} could be sent; try again`);
+  }
+
+  /** The open P connection we send on to `username`, if any. */
+  private current(username: string): PeerConnection | undefined {
+    const connection = this.peers.get(username);
+    return connection !== undefined && !connection.closed ? connection : undefined;
   }
 
   /** A new D connection to a would-be parent, at a known address (from PotentialParents). */
@@ -382,6 +412,7 @@ export class PeerManager {
 
   /** Closes P connections that carried nothing for peerIdleMs. */
   private closeIdle(): void {
+    this.outbox.prune();
     const cutoff = Date.now() - this.options.timeouts.peerIdleMs;
     for (const connection of this.allPeers) if (connection.lastActivity < cutoff) connection.close('idle');
   }

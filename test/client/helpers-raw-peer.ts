@@ -9,6 +9,9 @@ import { Recorder } from '../support/recorder.ts';
 export class RawPeer {
   readonly socket: Socket;
   readonly messages = new Recorder<PeerMessage>();
+  /** Sizes of the chunks that arrived after freeze(): bytes the peer's app never reads. */
+  readonly unread = new Recorder<number>();
+  private frozen = false;
   private readonly reader = new FrameReader('peer');
   closed = false;
   private readonly closedPromise: Promise<void>;
@@ -34,6 +37,24 @@ export class RawPeer {
     return peer;
   }
 
+  /** Opens a TCP connection to `port` without sending an init message yet. */
+  static async connectOnly(port: number): Promise<RawPeer> {
+    return new RawPeer(await dial(port));
+  }
+
+  /** Sends a PeerPierceFirewall (the answer to our ConnectToPeer). */
+  pierce(ticket: number): void {
+    this.socket.write(encode('peer-init', 'both', { name: 'PeerPierceFirewall', ticket }));
+  }
+
+  /**
+   * From now on bytes still arrive but are never read as messages, as on a connection Nicotine+
+   * has decided to close because a newer one to the same user appeared.
+   */
+  freeze(): void {
+    this.frozen = true;
+  }
+
   send(message: PeerMessage): void {
     this.socket.write(encode('peer', 'both', message));
   }
@@ -56,6 +77,10 @@ export class RawPeer {
   }
 
   private read(chunk: Uint8Array): void {
+    if (this.frozen) {
+      this.unread.push(chunk.length);
+      return;
+    }
     for (const frame of this.reader.push(chunk)) this.messages.push(decode('peer', 'both', frame, { allowTrailingBytes: true }));
   }
 }
