@@ -92,9 +92,14 @@ export class PeerOutbox {
     }
   }
 
-  /** Forgets what waited too long for a connection (run from the idle sweep). */
+  /** Forgets what is past the window: messages the peer has had time to read, and what waited too long for a connection (run from the idle sweep). */
   prune(): void {
     const now = Date.now();
+    for (const [connection, recent] of this.written) {
+      const fresh = recent.filter((w) => now - w.at < this.options.windowMs);
+      if (fresh.length === 0) this.written.delete(connection);
+      else this.written.set(connection, fresh);
+    }
     for (const [username, waiting] of this.orphans) {
       const alive = waiting.filter((o) => o.until >= now);
       if (alive.length === 0) this.orphans.delete(username);
