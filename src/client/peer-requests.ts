@@ -39,9 +39,12 @@ export class PeerRequests {
     this.send = options.send;
     this.nextTicket = options.nextTicket;
     const { timeoutMs } = options;
-    this.shares = new InFlight({ timeoutMs, describe: (user) => `browsing ${String(user)}`, timeoutError });
-    this.infos = new InFlight({ timeoutMs, describe: (user) => `user info of ${String(user)}`, timeoutError });
-    this.folders = new InFlight({ timeoutMs, describe: (key) => `listing ${String(key).split('\0').reverse().join(' of ')}`, timeoutError });
+    // A request everyone gave up on ends: the peer may never answer it (it ignores us, or is busy),
+    // and the next caller should send a new one rather than wait on it.
+    const endWhenAbandoned = true;
+    this.shares = new InFlight({ timeoutMs, describe: (user) => `browsing ${String(user)}`, timeoutError, endWhenAbandoned });
+    this.infos = new InFlight({ timeoutMs, describe: (user) => `user info of ${String(user)}`, timeoutError, endWhenAbandoned });
+    this.folders = new InFlight({ timeoutMs, describe: (key) => `listing ${String(key).split('\0').reverse().join(' of ')}`, timeoutError, endWhenAbandoned });
   }
 
   browse(username: string, signal?: AbortSignal): Promise<SharesReply> {

@@ -38,6 +38,12 @@ export interface InFlightOptions {
   describe?: (key: unknown) => string;
   /** The error a run that times out fails with (the owner's own timeout type); defaults to InFlightTimeoutError. */
   timeoutError?: (what: string, timeoutMs: number) => Error;
+  /**
+   * End a run once every caller has left it (each with its signal), so the next caller starts
+   * afresh instead of joining work nobody wanted anymore — for requests a peer may never answer.
+   * Off by default: a connection being made is still worth having.
+   */
+  endWhenAbandoned?: boolean;
 }
 
 interface Run<V> {
@@ -45,6 +51,8 @@ interface Run<V> {
   readonly controller: AbortController;
   readonly fail: (error: Error) => void;
   readonly succeed: (value: V, fromOutside: boolean) => void;
+  /** Callers still waiting on the run (those that left with their signal are not counted). */
+  callers: number;
 }
 
 export class InFlight<K, V> {
@@ -71,7 +79,11 @@ export class InFlight<K, V> {
   run(key: K, work: (signal: AbortSignal) => Promise<V>, options: InFlightRunOptions = {}): Promise<V> {
     options.signal?.throwIfAborted();
     const run = this.runs.get(key) ?? this.start(key, work, options.timeoutMs ?? this.options.timeoutMs);
-    return detachable(run.promise, options.signal);
+    run.callers += 1;
+    return detachable(run.promise, options.signal, () => {
+      run.callers -= 1;
+      if (run.callers === 0 && this.options.endWhenAbandoned === true) run.fail(new InFlightClosedError('every caller left'));
+    });
   }
 
   /** Settles the run for `key` with `value` (its work's signal aborts); false when none runs. */
@@ -121,7 +133,7 @@ export class InFlight<K, V> {
       const what = this.options.describe?.(key) ?? String(key);
       fail(this.options.timeoutError?.(what, timeoutMs) ?? new InFlightTimeoutError(`${what} did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
-    const run: Run<V> = { promise, controller, fail, succeed };
+    const run: Run<V> = { promise, controller, fail, succeed, callers: 0 };
     this.runs.set(key, run);
     // Nobody may be listening when it settles (every caller left): never an unhandled rejection.
     promise.catch(() => {});
@@ -145,12 +157,21 @@ export function untilAborted(signal: AbortSignal): Promise<never> {
   return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true }));
 }
 
-/** `promise`, or this caller's abort reason as soon as its signal fires; the promise itself goes on. */
-export function detachable<V>(promise: Promise<V>, signal: AbortSignal | undefined): Promise<V> {
+/**
+ * `promise`, or this caller's abort reason as soon as its signal fires; the promise itself goes on.
+ * `onLeave` runs when the caller leaves that way.
+ */
+export function detachable<V>(promise: Promise<V>, signal: AbortSignal | undefined, onLeave?: () => void): Promise<V> {
   if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) {
+    onLeave?.();
+    return Promise.reject(abortReason(signal));
+  }
   return new Promise<V>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
+    const onAbort = (): void => {
+      reject(abortReason(signal));
+      onLeave?.();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

@@ -159,3 +159,27 @@ test('a timeout can fail with the owner’s own error type', async (t) => {
   t.mock.timers.tick(10);
   await assert.rejects(run, (error: unknown) => error instanceof OwnTimeout && error.message === 'asking carol timed out after 10 ms');
 });
+
+test('with endWhenAbandoned, a run ends once its last caller left, and the next caller starts afresh', async () => {
+  const set = new InFlight<string, string>({ timeoutMs: 60_000, endWhenAbandoned: true });
+  const signals: AbortSignal[] = [];
+  const waiting = (signal: AbortSignal) => {
+    signals.push(signal);
+    return untilAborted(signal);
+  };
+  const one = new AbortController();
+  const two = new AbortController();
+  const first = set.run('ask', waiting, { signal: one.signal });
+  const second = set.run('ask', waiting, { signal: two.signal });
+  one.abort(new Error('one left'));
+  await assert.rejects(first, /one left/);
+  assert.equal(signals[0]?.aborted, false, 'a caller is still waiting');
+  two.abort(new Error('two left'));
+  await assert.rejects(second, /two left/);
+  assert.equal(signals[0]?.aborted, true, 'nobody waits: the work stops');
+  assert.equal(set.has('ask'), false);
+  const third = set.run('ask', waiting);
+  assert.equal(signals.length, 2, 'the next caller started a new run');
+  set.resolve('ask', 'answered');
+  assert.equal(await third, 'answered');
+});
