@@ -156,7 +156,7 @@ export class PeerManager {
       return;
     }
     if (!this.caps.established(socket)) {
-      this.options.logger.info?.({ address: socket.remoteAddress, limit: this.options.limits.maxPeerConnectionsPerIp }, 'too many peer connections from this address, refusing');
+      this.options.logger.debug?.({ address: socket.remoteAddress, limit: this.options.limits.maxPeerConnectionsPerIp }, 'too many peer connections from this address, refusing');
       socket.destroy();
       return;
     }
@@ -309,6 +309,8 @@ export class PeerManager {
       viaPeer = indirectGo.promise
         .then(() => {
           if (server.closed) throw new ServerDisconnectedError(what);
+          // A direct attempt cut short because the attempt ended must not start the indirect one.
+          if (running.aborted) throw new ClientError('NOT_NEEDED', `${what}: decided`);
           indirectStarted = true;
           // Settled by accept() when the peer connects back with our ticket.
           return this.indirect.run(ticket, (wait) => {
