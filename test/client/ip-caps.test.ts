@@ -46,6 +46,8 @@ test(`${FLOOD} idle sockets from one address: capped per IP, and a browse from a
       const batch = await Promise.all(Array.from({ length: 100 }, () => dial(sharer.listenPort, FLOOD_ADDRESS)));
       for (const [j, socket] of batch.entries()) {
         socket.on('error', () => {});
+        // Read whatever comes, so the end of each socket is seen at once.
+        socket.resume();
         if ((i + j) % 2 === 1) socket.write(encode('peer-init', 'both', { name: 'PeerInit', username: `flooder-${i + j}`, connectionType: 'P', ticket: 0 }));
       }
       flood.push(...batch);
