@@ -300,7 +300,8 @@ export class PeerManager {
       const checked = async (candidate: EstablishedSocket): Promise<EstablishedSocket & { verified?: V }> => {
         if (verify === undefined) return candidate;
         try {
-          return { ...candidate, verified: await verify(candidate) };
+          // Once the attempt is decided or stopped, a candidate still being checked is closed.
+          return { ...candidate, verified: await Promise.race([verify(candidate), untilAborted(running)]) };
         } catch (error) {
           candidate.socket.destroy();
           throw error;

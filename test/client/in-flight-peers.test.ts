@@ -71,6 +71,44 @@ test('the server link drops while connecting: every caller fails at once with Se
   }
 });
 
+test('the server link drops while the direct attempt is still being checked and the indirect one has not begun: it fails at once', async () => {
+  const dataDir = tempDir();
+  const s = await startServer({ dataDir });
+  // The indirect way would start only after a minute: the direct attempt alone is under way.
+  const asker = await loggedIn(s.port, 'drop-f-asker', { timeouts: { peerIndirectDelayMs: 60_000, peerIndirectMs: 120_000 } });
+  // Takes connections and reads them, but never answers the file handshake.
+  const accepted: Promise<void>[] = [];
+  const accepting = createServer((socket) => {
+    accepted.push(new Promise((resolve) => socket.once('close', () => resolve())));
+    socket.on('error', () => {}).resume();
+  });
+  await new Promise<void>((resolve) => accepting.listen(0, '127.0.0.1', resolve));
+  try {
+    const target = await RawClient.login(s.port, 'drop-f-target', 'pw');
+    target.send({ name: 'SetListenPort', listeningPort: (accepting.address() as { port: number }).port });
+    await target.sync();
+    // The file handshake never completes: the peer took the socket but does not answer.
+    const handshaking = Promise.withResolvers<void>();
+    const attempt = asker.openFileConnection('drop-f-target', {
+      handshake: () => {
+        handshaking.resolve();
+        return new Promise<never>(() => {});
+      },
+    });
+    attempt.catch(() => {});
+    await handshaking.promise;
+    await s.close();
+    await assert.rejects(within(attempt, 'the file connection attempt'), isServerDropped);
+    // The socket still being checked was closed with the attempt.
+    assert.equal(accepted.length, 1);
+    await within(accepted[0]!, 'the checked socket to close');
+  } finally {
+    await asker.close();
+    await new Promise<void>((resolve) => accepting.close(() => resolve()));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 test('two browses of one user share one request; one caller aborting leaves the other its listing', async () => {
   const s = await startServer();
   const browser = await loggedIn(s.port, 'share-browser');
