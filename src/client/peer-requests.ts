@@ -4,7 +4,7 @@
 // peer message and settles the request from outside (reply()); a reply nobody asked for is
 // reported as unwanted so the caller can drop it.
 
-import { InFlight, untilAborted } from '../net/in-flight.ts';
+import { InFlight, InFlightClosedError, untilAborted } from '../net/in-flight.ts';
 import type { PeerMessage, PeerMessageOf } from '../protocol/index.ts';
 import { AbortError, ClientError, TimeoutError } from './errors.ts';
 
@@ -17,10 +17,11 @@ export type SendToPeer = (username: string, message: PeerMessage, signal: AbortS
 
 const timeoutError = (what: string, ms: number): Error => new TimeoutError(what, ms);
 
-/** The caller's own abort as an AbortError naming what was given up; other errors as they are. */
+/** The caller's own abort as an AbortError naming what was given up, the client closing as a ClientError CLOSED; other errors as they are. */
 function asCallerError(what: string, signal: AbortSignal | undefined): (error: unknown) => never {
   return (error: unknown) => {
     if (signal?.aborted === true && !(error instanceof ClientError)) throw new AbortError(what, signal.reason);
+    if (error instanceof InFlightClosedError) throw new ClientError('CLOSED', `${what}: ${error.message}`, { cause: error });
     throw error;
   };
 }
