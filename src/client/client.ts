@@ -8,18 +8,18 @@ import {
   UploadPermissions,
   UserStatus,
   type PeerMessage,
-  type PeerMessageOf,
   type ServerResponse,
   type UserStats,
 } from '../protocol/index.ts';
 import { DistributedNode, type DistributedStatus } from './distributed.ts';
-import { AbortError, ClientError, LoginError, NotConnectedError } from './errors.ts';
+import { ClientError, LoginError, NotConnectedError } from './errors.ts';
 import { toFileData, toSharedFile, type AudioInfo } from '../model/files.ts';
 import type { OfferedFile, SearchAnswer, SearchResponder, SharesProvider } from '../model/shares.ts';
 export type { OfferedFile, SearchAnswer, SearchResponder, SharesProvider } from '../model/shares.ts';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.ts';
 import type { PeerConnection } from './peer-connection.ts';
 import { PeerManager, type EstablishedSocket } from './peers.ts';
+import { PeerRequests } from './peer-requests.ts';
 import { Interests, type Recommendations, type SimilarUser, type UserInterests } from './interests.ts';
 import { mentions, NoticeClaims, SERVER_USER } from './notices.ts';
 import { PrivateRooms, type PrivateRoomInfo, type PrivateRoomsContext, type RoomTicker } from './private-rooms.ts';
@@ -42,7 +42,7 @@ import {
   type UserStatsInfo,
   type WatchResult,
 } from './types.ts';
-import { deferred, withDeadline, type Deferred } from './wait.ts';
+import { withDeadline } from './wait.ts';
 
 /** How long a refused join waits for the server's notice that says why, after CannotCreateRoom. */
 const REFUSAL_NOTICE_GRACE_MS = 1000;
@@ -112,12 +112,8 @@ export class Client extends EventEmitter<ClientEvents> {
   private sharesProvider: SharesProvider | undefined;
   private fileHandler: FileConnectionHandler | undefined;
   private ownInfo: OwnUserInfo = { description: '', uploadSlots: 1, queueLength: 0, slotsFree: true, uploadPermissions: UploadPermissions.everyone };
-  /** Browse and folder requests waiting for the peer's reply. */
-  private readonly pendingShares = new Map<string, Deferred<PeerMessageOf<'PeerSharesReply'>>>();
-  private readonly pendingInfo = new Map<string, Deferred<PeerMessageOf<'PeerUserInfoReply'>>>();
-  private readonly pendingFolders = new Map<number, Deferred<PeerMessageOf<'PeerDirectoryContentsReply'>>>();
-  /** Who each pending folder request went to, so a folder listing from anyone else is not read. */
-  private readonly folderTicketUsers = new Map<number, string>();
+  /** Browse, folder and user info requests, shared by their callers until the peer replies. */
+  private readonly requests: PeerRequests;
   private wishes: string[] = [];
   private wishIndex = 0;
   private wishlistTimer: NodeJS.Timeout | undefined;
@@ -159,6 +155,11 @@ export class Client extends EventEmitter<ClientEvents> {
         if (this.fileHandler !== undefined) this.fileHandler(connection);
         else connection.socket.destroy();
       },
+    });
+    this.requests = new PeerRequests({
+      send: (username, message, signal) => this.peers.send(username, message, signal),
+      timeoutMs: this.options.timeouts.peerReplyMs,
+      nextTicket: () => this.ticket(),
     });
     this.distributed = new DistributedNode(this.options, this.peers, {
       username: () => this.loggedInAs,
@@ -310,6 +311,7 @@ export class Client extends EventEmitter<ClientEvents> {
     this.wishlistTimer = undefined;
     this.distributed.stop();
     for (const search of this.searches.values()) search.finish('stopped');
+    this.requests.close();
     const link = this.link;
     this.link = undefined;
     this.loggedInAs = undefined;
@@ -377,6 +379,11 @@ export class Client extends EventEmitter<ClientEvents> {
   /** Open P connections, for diagnostics. */
   peerConnections(): { username: string; address: string; obfuscated: boolean }[] {
     return this.peers.connections();
+  }
+
+  /** Peer sockets held, in total and per remote address of incoming ones, for diagnostics. */
+  peerSocketCounts(): { total: number; byAddress: Record<string, number> } {
+    return this.peers.socketCounts();
   }
 
   distributedStatus(): DistributedStatus {
@@ -463,7 +470,7 @@ export class Client extends EventEmitter<ClientEvents> {
         this.emit('userStats', { username: message.username, stats: statsInfo(message.userStats) });
         break;
       case 'ConnectToPeer':
-        void this.peers.connectBack(message);
+        this.peers.connectBack(message).catch((error: unknown) => this.options.logger.warn?.({ peer: message.username, err: (error as Error).message }, 'connecting back failed'));
         break;
       case 'FileSearch':
         this.incomingSearch({ username: message.username, ticket: message.ticket, query: message.query, via: 'server' });
@@ -554,8 +561,7 @@ export class Client extends EventEmitter<ClientEvents> {
     void (async () => {
       const answer = await responder(search);
       if (answer === undefined || (answer.files.length === 0 && (answer.lockedFiles?.length ?? 0) === 0)) return;
-      const peer = await this.peers.peer(search.username);
-      peer.send({
+      await this.peers.send(search.username, {
         name: 'PeerSearchReply',
         username: this.loggedInAs ?? '',
         ticket: search.ticket,
@@ -589,10 +595,9 @@ export class Client extends EventEmitter<ClientEvents> {
   private wantsPeerReply(username: string, code: number): boolean {
     switch (code) {
       case 5: // PeerSharesReply
-        return this.pendingShares.has(username);
-      case 37: // PeerDirectoryContentsReply
-        for (const user of this.folderTicketUsers.values()) if (user === username) return true;
-        return false;
+        return this.requests.wants(username, 'PeerSharesReply');
+      case 37: // its ticket is inside the compressed body: any folder request to this user will do
+        return this.requests.wants(username, 'PeerDirectoryContentsReply');
       case 9: // PeerSearchReply
         return this.searches.size > 0;
       default:
@@ -609,16 +614,12 @@ export class Client extends EventEmitter<ClientEvents> {
         this.searches.get(message.ticket)?.accept(username, message);
         break;
       case 'PeerSharesReply':
-        this.pendingShares.get(username)?.resolve(message);
-        break;
       case 'PeerUserInfoReply':
-        this.pendingInfo.get(username)?.resolve(message);
-        break;
       case 'PeerDirectoryContentsReply':
-        this.pendingFolders.get(message.ticket)?.resolve(message);
+        if (!this.requests.reply(username, message)) this.options.logger.debug?.({ peer: username, message: message.name }, 'unrequested peer reply dropped');
         break;
       case 'PeerUserInfoRequest':
-        connection.send({
+        this.replyTo(connection, {
           name: 'PeerUserInfoReply',
           description: this.ownInfo.description,
           hasPicture: this.ownInfo.picture !== undefined,
@@ -630,19 +631,47 @@ export class Client extends EventEmitter<ClientEvents> {
         });
         break;
       case 'PeerSharesRequest':
-        void this.answerShares(connection);
+        this.answerPeer(connection, 'browse', () => this.answerShares(connection));
         break;
       case 'PeerDirectoryContentsRequest':
-        void this.answerFolder(connection, message.ticket, message.directory);
+        this.answerPeer(connection, `folder ${JSON.stringify(message.directory)}`, () => this.answerFolder(connection, message.ticket, message.directory));
         break;
       default:
     }
   }
 
+  /**
+   * Runs an answer to a peer's request. A provider that rejects or throws is the app's bug, not the
+   * peer's: the peer gets no answer (as from a busy client), its connection stays open, and the app
+   * hears of it as a `warning`; the process never sees an unhandled rejection.
+   */
+  private answerPeer(connection: PeerConnection, what: string, answer: () => Promise<void>): void {
+    const report = (error: unknown): void => {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      this.options.logger.warn?.({ peer: connection.username, err: cause.message }, `answering a ${what} request failed`);
+      this.emit('warning', new ClientError('PROVIDER_FAILED', `answering ${connection.username}'s ${what} request failed: ${cause.message}; fix the shares provider`, { cause }));
+    };
+    try {
+      answer().catch(report);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  /**
+   * Answers a request that came on `connection`, on the user's current connection: after a race
+   * the peer may have closed the one the request came on (see PeerOutbox).
+   */
+  private replyTo(connection: PeerConnection, message: PeerMessage): void {
+    this.peers.send(connection.username, message).catch((error: unknown) =>
+      this.options.logger.debug?.({ peer: connection.username, message: message.name, err: (error as Error).message }, 'reply not delivered'),
+    );
+  }
+
   private async answerShares(connection: PeerConnection): Promise<void> {
     const shares = (await this.sharesProvider?.shares(connection.username)) ?? { folders: [], lockedFolders: [] };
     const toDirectory = (folder: Folder) => ({ name: folder.name, files: folder.files.map((f) => toFileData({ ...f, filename: f.filename })) });
-    connection.send({
+    this.replyTo(connection, {
       name: 'PeerSharesReply',
       directories: shares.folders.map(toDirectory),
       unknown: 0,
@@ -652,7 +681,7 @@ export class Client extends EventEmitter<ClientEvents> {
 
   private async answerFolder(connection: PeerConnection, ticket: number, directory: string): Promise<void> {
     const folder = await this.sharesProvider?.folder(connection.username, directory);
-    connection.send({
+    this.replyTo(connection, {
       name: 'PeerDirectoryContentsReply',
       ticket,
       directory,
@@ -660,36 +689,10 @@ export class Client extends EventEmitter<ClientEvents> {
     });
   }
 
-  /** Asks a peer for something over its P connection and waits for the reply. */
-  private askPeer<T>(
-    username: string,
-    what: string,
-    pending: Map<string | number, Deferred<T>>,
-    key: string | number,
-    request: PeerMessage,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    return withDeadline(what, this.options.timeouts.peerReplyMs, signal, async (combined) => {
-      const existing = pending.get(key);
-      const reply = existing ?? deferred<T>();
-      if (existing === undefined) pending.set(key, reply);
-      const onAbort = () => reply.reject(new AbortError(what, combined.reason));
-      combined.addEventListener('abort', onAbort, { once: true });
-      try {
-        const peer = await this.peers.peer(username, combined);
-        if (existing === undefined) peer.send(request);
-        return await reply.promise;
-      } finally {
-        combined.removeEventListener('abort', onAbort);
-        if (pending.get(key) === reply) pending.delete(key);
-      }
-    });
-  }
-
   /** Every shared folder of a user, locked folders included. */
   async browse(username: string, options: { signal?: AbortSignal } = {}): Promise<SharesListing> {
     this.requireLink('browse');
-    const reply = await this.askPeer(username, `browsing ${username}`, this.pendingShares as Map<string | number, Deferred<PeerMessageOf<'PeerSharesReply'>>>, username, { name: 'PeerSharesRequest' }, options.signal);
+    const reply = await this.requests.browse(username, options.signal);
     return {
       username,
       folders: reply.directories.map((d) => toFolder(d, false)),
@@ -700,23 +703,14 @@ export class Client extends EventEmitter<ClientEvents> {
   /** The files of one folder of a user's shares. */
   async folder(username: string, directory: string, options: { signal?: AbortSignal } = {}): Promise<Folder[]> {
     this.requireLink('folder');
-    const ticket = this.ticket();
-    this.folderTicketUsers.set(ticket, username);
-    const reply = await this.askPeer(
-      username,
-      `listing ${directory} of ${username}`,
-      this.pendingFolders as Map<string | number, Deferred<PeerMessageOf<'PeerDirectoryContentsReply'>>>,
-      ticket,
-      { name: 'PeerDirectoryContentsRequest', ticket, directory },
-      options.signal,
-    ).finally(() => this.folderTicketUsers.delete(ticket));
+    const reply = await this.requests.folder(username, directory, options.signal);
     return reply.directories.map((d) => toFolder(d, false));
   }
 
   /** A user's description, picture, slots, queue and upload permissions. */
   async userInfo(username: string, options: { signal?: AbortSignal } = {}): Promise<UserInfo> {
     this.requireLink('user info');
-    const reply = await this.askPeer(username, `user info of ${username}`, this.pendingInfo as Map<string | number, Deferred<PeerMessageOf<'PeerUserInfoReply'>>>, username, { name: 'PeerUserInfoRequest' }, options.signal);
+    const reply = await this.requests.userInfo(username, options.signal);
     return {
       username,
       description: reply.description,
@@ -731,8 +725,7 @@ export class Client extends EventEmitter<ClientEvents> {
   /** Sends one message to a peer over its P connection (made if needed). For the transfers code. */
   async sendToPeer(username: string, message: PeerMessage, options: { signal?: AbortSignal } = {}): Promise<void> {
     this.requireLink('send to peer');
-    const peer = await this.peers.peer(username, options.signal);
-    if (!peer.send(message)) throw new ClientError('PEER_CLOSED', `the connection to ${username} closed`);
+    await this.peers.send(username, message, options.signal);
   }
 
   /**
@@ -756,25 +749,25 @@ export class Client extends EventEmitter<ClientEvents> {
 
   /** Where a peer listens (ip 0.0.0.0 when offline). */
   async peerAddress(username: string, options: { signal?: AbortSignal } = {}): Promise<{ ip: string; port: number; obfuscatedPort: number }> {
-    const reply = await this.requireLink('peer address').sendAndWait({ name: 'GetPeerAddress', username }, 'GetPeerAddress', (m) => m.username === username, options.signal);
+    const reply = await this.requireLink('peer address').lookup({ name: 'GetPeerAddress', username }, 'GetPeerAddress', options.signal);
     return { ip: reply.ip, port: reply.port, obfuscatedPort: reply.obfuscatedPort ?? 0 };
   }
 
   // ---- users -----------------------------------------------------------------------------------
 
   async userStatus(username: string, options: { signal?: AbortSignal } = {}): Promise<{ status: Presence; privileged: boolean }> {
-    const reply = await this.requireLink('user status').sendAndWait({ name: 'GetUserStatus', username }, 'GetUserStatus', (m) => m.username === username, options.signal);
+    const reply = await this.requireLink('user status').lookup({ name: 'GetUserStatus', username }, 'GetUserStatus', options.signal);
     return { status: presenceOf(reply.status), privileged: reply.privileged };
   }
 
   async userStats(username: string, options: { signal?: AbortSignal } = {}): Promise<UserStatsInfo> {
-    const reply = await this.requireLink('user stats').sendAndWait({ name: 'GetUserStats', username }, 'GetUserStats', (m) => m.username === username, options.signal);
+    const reply = await this.requireLink('user stats').lookup({ name: 'GetUserStats', username }, 'GetUserStats', options.signal);
     return statsInfo(reply.userStats);
   }
 
   /** Watches a user: its status and stats changes arrive as `userStatus` / `userStats` events. */
   async watch(username: string, options: { signal?: AbortSignal } = {}): Promise<WatchResult> {
-    const reply = await this.requireLink('watch').sendAndWait({ name: 'AddUser', username }, 'AddUser', (m) => m.username === username, options.signal);
+    const reply = await this.requireLink('watch').lookup({ name: 'AddUser', username }, 'AddUser', options.signal);
     if (!reply.exist) return { username, exists: false };
     this.watched.add(username);
     return {

@@ -165,7 +165,7 @@ export class DistributedNode {
     if (!this.running) return;
     switch (message.name) {
       case 'PotentialParents':
-        if (this.parent === undefined) for (const entry of message.entries) void this.tryParent(entry.username, entry.ip, entry.port);
+        if (this.parent === undefined) for (const entry of message.entries) this.tryParent(entry.username, entry.ip, entry.port).catch((error: unknown) => this.options.logger.warn?.({ peer: entry.username, err: (error as Error).message }, 'trying a parent failed'));
         break;
       case 'ServerSearchRequest':
         // The server treats us as a branch root: pass the search down and answer it ourselves.

@@ -63,8 +63,8 @@ export class AbortError extends ClientError {
 /** Not connected (or no longer) to the server. */
 export class NotConnectedError extends ClientError {
   override readonly name: string = 'NotConnectedError';
-  constructor(what: string) {
-    super('NOT_CONNECTED', `${what}: not logged in to a server; call login() first`);
+  constructor(what: string, message = `${what}: not logged in to a server; call login() first`) {
+    super('NOT_CONNECTED', message);
   }
 }
 
@@ -75,5 +75,13 @@ export class PeerUnreachableError extends ClientError {
   constructor(username: string, why: string) {
     super('PEER_UNREACHABLE', `cannot reach ${username}: ${why}`);
     this.username = username;
+  }
+}
+
+/** The connection to the server closed (code NOT_CONNECTED, as for any call made while not connected) while an operation that needs it was under way. */
+export class ServerDisconnectedError extends NotConnectedError {
+  override readonly name: string = 'ServerDisconnectedError';
+  constructor(what: string) {
+    super(what, `${what}: the connection to the server closed; try again once logged in again (the client reconnects by itself unless told not to)`);
   }
 }

@@ -16,7 +16,7 @@ export type { DistributedStatus } from './distributed.ts';
 export type { EstablishedSocket } from './peers.ts';
 export { CLIENT_VERSION, defaultLimits, defaultReconnect, defaultTimeouts } from './options.ts';
 export type { ClientLimits, ClientLogger, ClientOptions, ClientTimeouts, ReconnectOptions } from './options.ts';
-export { AbortError, ClientError, LoginError, NotConnectedError, PeerUnreachableError, TimeoutError } from './errors.ts';
+export { AbortError, ClientError, LoginError, NotConnectedError, PeerUnreachableError, ServerDisconnectedError, TimeoutError } from './errors.ts';
 export type {
   ClientEvents,
   Folder,

@@ -91,12 +91,7 @@ export class Interests {
   }
 
   async userInterests(username: string, options: Signal = {}): Promise<UserInterests> {
-    const reply = await this.requireLink('user interests').sendAndWait(
-      { name: 'GetUserInterests', username },
-      'GetUserInterests',
-      (m) => m.username === username,
-      options.signal,
-    );
+    const reply = await this.requireLink('user interests').lookup({ name: 'GetUserInterests', username }, 'GetUserInterests', options.signal);
     return { username, liked: reply.interests, hated: reply.hatedInterests };
   }
 

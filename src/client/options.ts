@@ -25,6 +25,13 @@ export interface ClientTimeouts {
   peerInitSettleMs: number;
   /** A reply from a peer (shares, folder, user info). */
   peerReplyMs: number;
+  /** An incoming peer connection that has not sent its init message within this is closed. */
+  peerInitMs: number;
+  /**
+   * A peer closing a P connection this soon after we wrote on it may not have read it (it kept a
+   * newer connection, as Nicotine+ does after a race): what we wrote is sent again on the survivor.
+   */
+  peerRaceWindowMs: number;
   /** Closing peer connections nothing has used for this long. */
   peerIdleMs: number;
   /** Default length of a search. */
@@ -34,8 +41,12 @@ export interface ClientTimeouts {
 }
 
 export interface ClientLimits {
-  /** Most peer connections open at once (P and D together). */
+  /** Most peer sockets open at once (P, D and F, incoming and outgoing). */
   maxPeerConnections: number;
+  /** Most incoming connections from one address that have not sent their init message yet. */
+  maxPendingInitPerIp: number;
+  /** Most established incoming connections from one address (a user's P, D and parallel F connections). */
+  maxPeerConnectionsPerIp: number;
   /** Default cap on files a search collects. */
   maxSearchResults: number;
   /** Most distributed children, whatever the speed formula allows. */
@@ -83,6 +94,8 @@ export const defaultTimeouts: ClientTimeouts = {
   peerIndirectDelayMs: 250,
   peerInitSettleMs: 25,
   peerReplyMs: 60_000,
+  peerInitMs: 5_000,
+  peerRaceWindowMs: 3_000,
   peerIdleMs: 60_000,
   searchMs: 15_000,
   pingMs: 5 * 60_000,
@@ -90,6 +103,9 @@ export const defaultTimeouts: ClientTimeouts = {
 
 export const defaultLimits: ClientLimits = {
   maxPeerConnections: 500,
+  // Together far below the total, so one address never fills it.
+  maxPendingInitPerIp: 8,
+  maxPeerConnectionsPerIp: 32,
   maxSearchResults: 1000,
   maxDistributedChildren: 10,
   seenSearches: 2000,

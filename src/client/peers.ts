@@ -4,15 +4,21 @@
 // kept and reused; idle ones are closed; the total is capped.
 
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
-import type { ServerResponseOf } from '../protocol/index.ts';
-import { ClientError, PeerUnreachableError, TimeoutError } from './errors.ts';
+import type { PeerMessage, ServerResponseOf } from '../protocol/index.ts';
+import { InFlight, untilAborted } from '../net/in-flight.ts';
+import { AbortError, ClientError, PeerUnreachableError, ServerDisconnectedError, TimeoutError } from './errors.ts';
+import { ConnectionCaps } from './connection-caps.ts';
 import { readInit, writeInit, writeInitSettled } from './handshake.ts';
 import type { ResolvedOptions } from './options.ts';
 import { DistributedConnection, PeerConnection } from './peer-connection.ts';
+import { PeerOutbox } from './peer-outbox.ts';
 import type { ServerLink } from './server-link.ts';
-import { deferred, withDeadline, type Deferred } from './wait.ts';
+import { withDeadline } from './wait.ts';
 
 export type ConnectionType = 'P' | 'F' | 'D';
+
+/** Messages remembered per connection and per user for sending again after a race. */
+const MAX_REMEMBERED_PER_USER = 32;
 
 /** A connection after its init message, before anything else was read from it. */
 export interface EstablishedSocket {
@@ -37,11 +43,8 @@ export interface PeerHooks {
   fileConnected(connection: EstablishedSocket): void;
 }
 
-interface PendingIndirect {
-  username: string;
-  type: ConnectionType;
-  result: Deferred<EstablishedSocket>;
-}
+/** A peer connecting back to us after ConnectToPeer, with the ticket of our request. */
+type IndirectArrival = Pick<EstablishedSocket, 'socket' | 'rest' | 'obfuscated'>;
 
 export class PeerManager {
   private readonly options: ResolvedOptions;
@@ -53,15 +56,31 @@ export class PeerManager {
   /** Every open P connection, including the ones that lost a race. */
   private readonly allPeers = new Set<PeerConnection>();
   /** P connections being made, so concurrent callers share one attempt. */
-  private readonly connecting = new Map<string, Promise<PeerConnection>>();
-  private readonly pendingIndirect = new Map<number, PendingIndirect>();
-  private readonly sockets = new Set<Socket>();
+  private readonly connecting: InFlight<string, PeerConnection>;
+  /** Indirect attempts (ConnectToPeer sent), by ticket, settled when the peer connects back. */
+  private readonly indirect: InFlight<number, IndirectArrival>;
+  private readonly caps: ConnectionCaps;
+  /** Messages sent per user, kept briefly to send again if a race closes the connection under them. */
+  private readonly outbox: PeerOutbox;
   private nextTicket = Math.floor(Math.random() * 0x7fff_0000) + 1;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ResolvedOptions, hooks: PeerHooks) {
     this.options = options;
     this.hooks = hooks;
+    this.caps = new ConnectionCaps(options.limits);
+    this.outbox = new PeerOutbox({
+      windowMs: options.timeouts.peerRaceWindowMs,
+      maxRemembered: MAX_REMEMBERED_PER_USER,
+      current: (username) => this.current(username),
+      log: options.logger,
+    });
+    const t = options.timeouts;
+    const timeoutError = (what: string, ms: number): Error => new TimeoutError(what, ms);
+    // Long enough for each step of connect() to meet its own deadline first.
+    const attemptMs = t.requestMs + t.peerIndirectDelayMs + t.peerConnectMs + t.peerInitSettleMs + t.peerIndirectMs;
+    this.connecting = new InFlight({ timeoutMs: attemptMs, describe: (username) => `connecting to ${String(username)}`, timeoutError });
+    this.indirect = new InFlight({ timeoutMs: t.peerIndirectMs, describe: () => 'waiting for the peer to connect back', timeoutError });
   }
 
   get listenPort(): number {
@@ -109,37 +128,42 @@ export class PeerManager {
     });
   }
 
+  /** A socket we opened, counted against the total cap; destroyed (false) past it. */
   private track(socket: Socket): boolean {
-    if (this.sockets.size >= this.options.limits.maxPeerConnections) {
-      this.options.logger.info?.({ limit: this.options.limits.maxPeerConnections }, 'peer connection limit reached, refusing');
-      socket.destroy();
-      return false;
-    }
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-    socket.on('error', () => {});
-    return true;
+    if (this.caps.admitOutgoing(socket)) return true;
+    this.options.logger.info?.({ limit: this.options.limits.maxPeerConnections }, 'peer connection limit reached, refusing');
+    socket.destroy();
+    return false;
+  }
+
+  /** Sockets held, in total and per remote address of incoming ones (diagnostics). */
+  socketCounts(): { total: number; byAddress: Record<string, number> } {
+    return this.caps.snapshot();
   }
 
   private async accept(socket: Socket, obfuscated: boolean): Promise<void> {
-    if (!this.track(socket)) return;
+    if (!this.caps.admitIncoming(socket)) {
+      this.options.logger.debug?.({ address: socket.remoteAddress }, 'too many peer connections from this address (or in total), refusing');
+      socket.destroy();
+      return;
+    }
     let init;
     try {
-      init = await readInit(socket, { obfuscated, timeoutMs: this.options.timeouts.peerConnectMs * 2 });
+      // A socket that owes its init is closed soon: idle ones would otherwise hold their slot.
+      init = await readInit(socket, { obfuscated, timeoutMs: this.options.timeouts.peerInitMs });
     } catch (error) {
       this.options.logger.debug?.({ err: (error as Error).message }, 'incoming peer connection dropped before its init');
       return;
     }
+    if (!this.caps.established(socket)) {
+      this.options.logger.debug?.({ address: socket.remoteAddress, limit: this.options.limits.maxPeerConnectionsPerIp }, 'too many peer connections from this address, refusing');
+      socket.destroy();
+      return;
+    }
     const message = init.init;
     if (message.name === 'PeerPierceFirewall') {
-      const pending = this.pendingIndirect.get(message.ticket);
-      if (pending === undefined) {
-        // An indirect connection we no longer wait for (the direct one won, or it expired).
-        socket.destroy();
-        return;
-      }
-      this.pendingIndirect.delete(message.ticket);
-      pending.result.resolve({ socket, username: pending.username, type: pending.type, rest: init.rest, obfuscated });
+      // Unless it answers an indirect attempt still waiting (not one the direct way won, or expired).
+      if (!this.indirect.resolve(message.ticket, { socket, rest: init.rest, obfuscated })) socket.destroy();
       return;
     }
     const type = message.connectionType as ConnectionType;
@@ -164,19 +188,23 @@ export class PeerManager {
       this.allPeers.add(connection);
       const current = this.peers.get(username);
       if (primary || current === undefined || current.closed) this.peers.set(username, connection);
-      connection.once('close', () => {
+      connection.once('close', (reason) => {
         this.allPeers.delete(connection);
-        if (this.peers.get(username) !== connection) return;
-        this.peers.delete(username);
-        // Fall back to another open connection to the same user, if any.
-        for (const other of this.allPeers) {
-          if (other.username === username && !other.closed) {
-            this.peers.set(username, other);
-            break;
+        if (this.peers.get(username) === connection) {
+          this.peers.delete(username);
+          // Fall back to another open connection to the same user, if any.
+          for (const other of this.allPeers) {
+            if (other.username === username && !other.closed) {
+              this.peers.set(username, other);
+              break;
+            }
           }
         }
+        // After the fallback: what the peer may not have read goes out on the survivor.
+        this.outbox.closed(connection, reason);
       });
       this.hooks.peerConnected(connection);
+      this.outbox.flush(username);
       return connection;
     }
     if (type === 'D') {
@@ -187,20 +215,34 @@ export class PeerManager {
     return undefined;
   }
 
-  /** The P connection to `username`, reusing an open one or making one. */
+  /**
+   * The P connection to `username`, reusing an open one or making one. Concurrent callers share
+   * one attempt; `signal` only lets this caller leave it.
+   */
   peer(username: string, signal?: AbortSignal): Promise<PeerConnection> {
-    const open = this.peers.get(username);
-    if (open !== undefined && !open.closed) return Promise.resolve(open);
-    let attempt = this.connecting.get(username);
-    if (attempt === undefined) {
-      attempt = this.connect(username, 'P', signal).then((established) => this.adopt(established, 'outgoing')!);
-      this.connecting.set(username, attempt);
-      const clear = () => {
-        if (this.connecting.get(username) === attempt) this.connecting.delete(username);
-      };
-      attempt.then(clear, clear);
+    const open = this.current(username);
+    if (open !== undefined) return Promise.resolve(open);
+    return this.connecting.run(username, (attempt) => this.connect(username, 'P', attempt).then((established) => this.adopt(established, 'outgoing')!), { signal });
+  }
+
+  /**
+   * Sends `message` to `username` on its current P connection (the newest we adopted, whichever
+   * side made it), connecting if there is none. Requests and replies alike go this way, so after a
+   * connection race they reach the peer on the connection it kept (see PeerOutbox).
+   */
+  async send(username: string, message: PeerMessage, signal?: AbortSignal): Promise<void> {
+    // Twice: the connection can close between being chosen and written to.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const connection = this.current(username) ?? (await this.peer(username, signal));
+      if (this.outbox.write(connection, message)) return;
     }
-    return attempt;
+    throw new ClientError('PEER_CLOSED', `the connection to ${username} closed before ${message.name} could be sent; try again`);
+  }
+
+  /** The open P connection we send on to `username`, if any. */
+  private current(username: string): PeerConnection | undefined {
+    const connection = this.peers.get(username);
+    return connection !== undefined && !connection.closed ? connection : undefined;
   }
 
   /** A new D connection to a would-be parent, at a known address (from PotentialParents). */
@@ -221,6 +263,8 @@ export class PeerManager {
    * With `verify`, an attempt completes only once verify() resolved on it (for F connections: the
    * peer answered the ticket with an offset), so a peer that accepts a direct socket but never
    * reads it (slsk-client) loses to the indirect one.
+   * Every part has a deadline, and the whole attempt fails at once with ServerDisconnectedError
+   * when the server link closes under it (the indirect way needs it).
    */
   async connect<V = undefined>(
     username: string,
@@ -231,87 +275,86 @@ export class PeerManager {
     const server = this.requireServer();
     const self = this.requireUsername();
     const timeouts = this.options.timeouts;
-    const address = await server.sendAndWait(
-      { name: 'GetPeerAddress', username },
-      'GetPeerAddress',
-      (m: ServerResponseOf<'GetPeerAddress'>) => m.username === username,
-      signal,
-    );
-    if (address.ip === '0.0.0.0' && address.port === 0) throw new PeerUnreachableError(username, 'the user is offline');
-
+    const what = `connecting to ${username}`;
+    const dropped = new AbortController();
+    const onServerClose = (): void => dropped.abort(new ServerDisconnectedError(what));
+    server.once('close', onServerClose);
+    // Stops the attempt: the caller left, or the server link dropped.
+    const stop = signal === undefined ? dropped.signal : AbortSignal.any([signal, dropped.signal]);
+    // Ends whatever of the attempt still runs once it is decided.
+    const decided = new AbortController();
+    const running = AbortSignal.any([stop, decided.signal]);
     const ticket = this.ticket();
-    const indirect: PendingIndirect = { username, type, result: deferred() };
-    let indirectTimer: NodeJS.Timeout | undefined;
     let indirectStarted = false;
-    const startIndirect = (): void => {
-      if (indirectStarted || server.closed) return;
-      indirectStarted = true;
-      this.pendingIndirect.set(ticket, indirect);
-      server.send({ name: 'ConnectToPeer', ticket, username, connectionType: type });
-      indirectTimer = setTimeout(
-        () => indirect.result.reject(new TimeoutError(`waiting for ${username} to connect back`, timeouts.peerIndirectMs)),
-        timeouts.peerIndirectMs,
-      );
-      server
-        .waitFor('CannotConnect', (m) => m.ticket === ticket, timeouts.peerIndirectMs)
-        .then(() => indirect.result.reject(new PeerUnreachableError(username, 'the server says it cannot connect')), () => {});
-    };
-    const settled = (): void => {
-      clearTimeout(indirectTimer);
-      clearTimeout(headStart);
-      this.pendingIndirect.delete(ticket);
-    };
-    indirect.result.promise.then(settled, settled);
-    const headStart = setTimeout(startIndirect, timeouts.peerIndirectDelayMs);
-
-    // With obfuscation on both sides, the direct attempt goes to the peer's obfuscated port.
-    const obfuscated = this.options.obfuscatedListenPort !== false && address.hasObfuscatedPort === 1 && (address.obfuscatedPort ?? 0) > 0;
-    const port = obfuscated ? address.obfuscatedPort! : address.port;
-    const directAbort = new AbortController();
-    const checked = async (candidate: EstablishedSocket): Promise<EstablishedSocket & { verified?: V }> => {
-      if (verify === undefined) return candidate;
-      try {
-        return { ...candidate, verified: await verify(candidate) };
-      } catch (error) {
-        candidate.socket.destroy();
-        throw error;
-      }
-    };
-    const direct = (async (): Promise<EstablishedSocket & { verified?: V }> => {
-      try {
-        const socket = await this.dial(address.ip, port, timeouts.peerConnectMs, directAbort.signal);
-        await writeInitSettled(socket, { name: 'PeerInit', username: self, connectionType: type, ticket: 0 }, obfuscated, timeouts.peerInitSettleMs);
-        return await checked({ socket, username, type, rest: new Uint8Array(0), obfuscated });
-      } catch (error) {
-        startIndirect();
-        throw error;
-      }
-    })();
-    const viaPeer = indirect.result.promise.then(checked);
-
-    const onAbort = () => {
-      directAbort.abort();
-      indirect.result.reject(new ClientError('ABORTED', `connecting to ${username} was aborted`));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    let headStart: NodeJS.Timeout | undefined;
+    let direct: Promise<EstablishedSocket & { verified?: V }> | undefined;
+    let viaPeer: Promise<EstablishedSocket & { verified?: V }> | undefined;
+    let winner: EstablishedSocket | undefined;
     try {
-      const winner = await Promise.any([direct, viaPeer]);
-      // The loser, if it still completes, is closed; stop the indirect attempt if it never began.
-      clearTimeout(headStart);
-      if (!indirectStarted) indirect.result.reject(new ClientError('NOT_NEEDED', 'the direct connection won'));
-      directAbort.abort();
-      const closeLoser = (loser: EstablishedSocket) => {
-        if (loser.socket !== winner.socket) loser.socket.destroy();
+      const address = await server.lookup({ name: 'GetPeerAddress', username }, 'GetPeerAddress', stop);
+      if (address.ip === '0.0.0.0' && address.port === 0) throw new PeerUnreachableError(username, 'the user is offline');
+
+      const indirectGo = Promise.withResolvers<void>();
+      const startIndirect = (): void => indirectGo.resolve();
+      headStart = setTimeout(startIndirect, timeouts.peerIndirectDelayMs);
+      const checked = async (candidate: EstablishedSocket): Promise<EstablishedSocket & { verified?: V }> => {
+        if (verify === undefined) return candidate;
+        try {
+          // Once the attempt is decided or stopped, a candidate still being checked is closed.
+          return { ...candidate, verified: await Promise.race([verify(candidate), untilAborted(running)]) };
+        } catch (error) {
+          candidate.socket.destroy();
+          throw error;
+        }
       };
-      direct.then(closeLoser, () => {});
-      viaPeer.then(closeLoser, () => {});
+      viaPeer = indirectGo.promise
+        .then(() => {
+          if (server.closed) throw new ServerDisconnectedError(what);
+          // A direct attempt cut short because the attempt ended must not start the indirect one.
+          if (running.aborted) throw new ClientError('NOT_NEEDED', `${what}: decided`);
+          indirectStarted = true;
+          // Settled by accept() when the peer connects back with our ticket.
+          return this.indirect.run(ticket, (wait) => {
+            server.send({ name: 'ConnectToPeer', ticket, username, connectionType: type });
+            return server.waitFor('CannotConnect', (m) => m.ticket === ticket, timeouts.peerIndirectMs, wait).then(() => {
+              throw new PeerUnreachableError(username, 'the server says it cannot connect');
+            });
+          });
+        })
+        .then((arrival) => checked({ ...arrival, username, type }));
+      // With obfuscation on both sides, the direct attempt goes to the peer's obfuscated port.
+      const obfuscated = this.options.obfuscatedListenPort !== false && address.hasObfuscatedPort === 1 && (address.obfuscatedPort ?? 0) > 0;
+      const port = obfuscated ? address.obfuscatedPort! : address.port;
+      direct = (async (): Promise<EstablishedSocket & { verified?: V }> => {
+        try {
+          const socket = await this.dial(address.ip, port, timeouts.peerConnectMs, running);
+          await writeInitSettled(socket, { name: 'PeerInit', username: self, connectionType: type, ticket: 0 }, obfuscated, timeouts.peerInitSettleMs);
+          return await checked({ socket, username, type, rest: new Uint8Array(0), obfuscated });
+        } catch (error) {
+          startIndirect();
+          throw error;
+        }
+      })();
+      try {
+        winner = await Promise.race([Promise.any([direct, viaPeer]), untilAborted(stop)]);
+      } catch (error) {
+        if (stop.aborted) throw stop.reason instanceof ClientError ? stop.reason : new AbortError(what, stop.reason);
+        const reasons = error instanceof AggregateError ? error.errors.map((e: unknown) => (e as Error).message).join('; ') : String(error);
+        throw new PeerUnreachableError(username, reasons);
+      }
       if (!this.track(winner.socket)) throw new PeerUnreachableError(username, 'too many peer connections open');
       return winner;
-    } catch (error) {
-      const reasons = error instanceof AggregateError ? error.errors.map((e: unknown) => (e as Error).message).join('; ') : String(error);
-      throw new PeerUnreachableError(username, reasons);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      server.off('close', onServerClose);
+      clearTimeout(headStart);
+      decided.abort();
+      // A late indirect arrival, or a direct one that lost, is closed.
+      if (indirectStarted) this.indirect.reject(ticket, new ClientError('NOT_NEEDED', `${what}: decided`));
+      const closeLoser = (loser: EstablishedSocket): void => {
+        if (loser.socket !== winner?.socket) loser.socket.destroy();
+      };
+      direct?.then(closeLoser, () => {});
+      viaPeer?.then(closeLoser, () => {});
     }
   }
 
@@ -372,6 +415,7 @@ export class PeerManager {
 
   /** Closes P connections that carried nothing for peerIdleMs. */
   private closeIdle(): void {
+    this.outbox.prune();
     const cutoff = Date.now() - this.options.timeouts.peerIdleMs;
     for (const connection of this.allPeers) if (connection.lastActivity < cutoff) connection.close('idle');
   }
@@ -379,9 +423,9 @@ export class PeerManager {
   async close(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = undefined;
-    for (const pending of this.pendingIndirect.values()) pending.result.reject(new ClientError('CLOSED', 'client closed'));
-    this.pendingIndirect.clear();
-    for (const socket of this.sockets) socket.destroy();
+    this.connecting.close('the client closed');
+    this.indirect.close('the client closed');
+    this.caps.destroyAll();
     const listeners = [this.listener, this.obfuscatedListener].filter((l): l is Server => l !== undefined);
     this.listener = undefined;
     this.obfuscatedListener = undefined;

@@ -86,12 +86,7 @@ export class Privileges {
 
   /** Whether a user is privileged now, as the server says. */
   async userPrivileged(username: string, options: Signal = {}): Promise<boolean> {
-    const reply = await this.requireLink('user privileges').sendAndWait(
-      { name: 'GetUserPrivileges', username },
-      'GetUserPrivileges',
-      (m) => m.username === username,
-      options.signal,
-    );
+    const reply = await this.requireLink('user privileges').lookup({ name: 'GetUserPrivileges', username }, 'GetUserPrivileges', options.signal);
     return reply.privileged;
   }
 

@@ -55,6 +55,8 @@ export class Search extends EventEmitter<SearchEvents> implements AsyncIterable<
   private readonly onEnd: (search: Search) => void;
   private readonly signal: AbortSignal | undefined;
   private readonly onAbort = () => this.finish('aborted');
+  /** (user, file) pairs already reported: a peer reached twice (server and distributed parent) answers twice. */
+  private readonly reported = new Set<string>();
 
   constructor(init: { query: string; ticket: number; scope: SearchScope; timeoutMs: number; maxResults: number; signal?: AbortSignal; onEnd: (search: Search) => void }) {
     super();
@@ -85,7 +87,17 @@ export class Search extends EventEmitter<SearchEvents> implements AsyncIterable<
   accept(from: string, reply: PeerMessageOf<'PeerSearchReply'>): void {
     if (this.ended) return;
     const room = this.maxResults - this.fileCount;
-    const files = [...reply.results.map((f) => toSharedFile(f, false)), ...(reply.lockedResults ?? []).map((f) => toSharedFile(f, true))].slice(0, room);
+    const files: SharedFile[] = [];
+    for (const [list, locked] of [[reply.results, false], [reply.lockedResults ?? [], true]] as const) {
+      for (const data of list) {
+        if (files.length >= room) break;
+        // A NUL cannot occur in a username, so the pair is unambiguous.
+        const key = `${from}\0${data.filename}`;
+        if (this.reported.has(key)) continue;
+        this.reported.add(key);
+        files.push(toSharedFile(data, locked));
+      }
+    }
     if (files.length === 0) return;
     const response: SearchResponse = {
       username: from,

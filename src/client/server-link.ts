@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
 import { FramedConnection, type CloseReason } from '../net/connection.ts';
 import { ProtocolError, decode, encode, type ServerRequest, type ServerResponse, type ServerResponseOf } from '../protocol/index.ts';
-import { AbortError, ClientError, NotConnectedError, TimeoutError } from './errors.ts';
+import { InFlight } from '../net/in-flight.ts';
+import { AbortError, ClientError, NotConnectedError, ServerDisconnectedError, TimeoutError } from './errors.ts';
 import type { ClientLogger } from './options.ts';
 
 interface Waiter {
@@ -25,18 +26,22 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
   private readonly log: ClientLogger;
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly requestTimeoutMs: number;
+  /** Lookups by key (a user's address, status…): concurrent callers share one request and its reply. */
+  private readonly lookups: InFlight<string, ServerResponse>;
   closed = false;
 
   private constructor(connection: FramedConnection, log: ClientLogger, requestTimeoutMs: number) {
     super();
     this.requestTimeoutMs = requestTimeoutMs;
+    this.lookups = new InFlight({ timeoutMs: requestTimeoutMs, describe: (key) => `the server's answer to ${String(key).replace('\0', ' of ')}` });
     this.connection = connection;
     this.log = log;
     connection.on('frame', (frame) => this.onFrame(frame));
     connection.on('close', (reason) => {
       this.closed = true;
-      const error = new NotConnectedError('the connection to the server closed');
+      const error = new ServerDisconnectedError('waiting for the server');
       for (const set of this.waiters.values()) for (const waiter of set) waiter.reject(error);
+      this.lookups.close('the connection to the server closed');
       this.waiters.clear();
       this.emit('close', reason);
     });
@@ -94,6 +99,28 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     const reply = this.waitFor(name, test, this.requestTimeoutMs, signal);
     this.send(request);
     return reply;
+  }
+
+  /**
+   * A lookup about one user (GetPeerAddress, GetUserStatus, AddUser…): callers asking the same
+   * thing at once share one request and its reply; each may leave with its own signal. Fails with
+   * ServerDisconnectedError when the link closes.
+   */
+  lookup<N extends ServerResponse['name']>(
+    request: ServerRequest & { username: string },
+    name: N,
+    signal?: AbortSignal,
+  ): Promise<ServerResponseOf<N>> {
+    const { username } = request;
+    if (this.closed) return Promise.reject(new ServerDisconnectedError(`asking the server for ${name} of ${username}`));
+    const key = `${request.name}\0${username}`;
+    const reply = this.lookups.run(key, (workSignal) =>
+      this.sendAndWait(request, name, (m) => (m as { username?: string }).username === username, workSignal).catch((error: unknown) => {
+        throw this.closed ? new ServerDisconnectedError(`asking the server for ${name} of ${username}`) : error;
+      }),
+      { signal },
+    );
+    return reply as Promise<ServerResponseOf<N>>;
   }
 
   /** The next message named `name` that passes `test`. */

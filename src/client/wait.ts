@@ -40,22 +40,3 @@ export function withDeadline<T>(
     );
   });
 }
-
-/** A promise plus its resolve/reject, for replies that arrive as events. */
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-export function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A rejected deferred nobody awaits must not crash the process.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}

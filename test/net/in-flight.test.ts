@@ -1,6 +1,6 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { InFlight, InFlightClosedError, InFlightTimeoutError, detachable } from '../../src/net/in-flight.ts';
+import { InFlight, InFlightClosedError, InFlightTimeoutError, detachable, untilAborted } from '../../src/net/in-flight.ts';
 
 function deferred<V>() {
   return Promise.withResolvers<V>();
@@ -129,4 +129,57 @@ test('detachable() passes the result through when the signal never fires', async
   const signal = new AbortController().signal;
   assert.equal(await detachable(Promise.resolve(3), signal), 3);
   await assert.rejects(detachable(Promise.reject(new Error('boom')), signal), /boom/);
+});
+
+test('a run settled from outside (the answer came as an event) resolves every caller and stops its work', async () => {
+  const set = new InFlight<string, string>({ timeoutMs: 60_000 });
+  let workSignal: AbortSignal | undefined;
+  const waiting = (signal: AbortSignal) => {
+    workSignal = signal;
+    return untilAborted(signal);
+  };
+  const a = set.run('reply', waiting);
+  const b = set.run('reply', waiting);
+  assert.equal(set.resolve('nobody', 'x'), false);
+  assert.equal(set.resolve('reply', 'here'), true);
+  assert.deepEqual(await Promise.all([a, b]), ['here', 'here']);
+  assert.equal(workSignal?.aborted, true);
+  assert.equal(set.has('reply'), false);
+  const failed = set.run('reply', waiting);
+  assert.equal(set.reject('reply', new Error('the link dropped')), true);
+  await assert.rejects(failed, /the link dropped/);
+  assert.equal(set.size, 0);
+});
+
+test('a timeout can fail with the owner’s own error type', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  class OwnTimeout extends Error {}
+  const set = new InFlight<string, string>({ timeoutMs: 10, describe: (key) => `asking ${String(key)}`, timeoutError: (what, ms) => new OwnTimeout(`${what} timed out after ${ms} ms`) });
+  const run = set.run('carol', (signal) => untilAborted(signal));
+  t.mock.timers.tick(10);
+  await assert.rejects(run, (error: unknown) => error instanceof OwnTimeout && error.message === 'asking carol timed out after 10 ms');
+});
+
+test('with endWhenAbandoned, a run ends once its last caller left, and the next caller starts afresh', async () => {
+  const set = new InFlight<string, string>({ timeoutMs: 60_000, endWhenAbandoned: true });
+  const signals: AbortSignal[] = [];
+  const waiting = (signal: AbortSignal) => {
+    signals.push(signal);
+    return untilAborted(signal);
+  };
+  const one = new AbortController();
+  const two = new AbortController();
+  const first = set.run('ask', waiting, { signal: one.signal });
+  const second = set.run('ask', waiting, { signal: two.signal });
+  one.abort(new Error('one left'));
+  await assert.rejects(first, /one left/);
+  assert.equal(signals[0]?.aborted, false, 'a caller is still waiting');
+  two.abort(new Error('two left'));
+  await assert.rejects(second, /two left/);
+  assert.equal(signals[0]?.aborted, true, 'nobody waits: the work stops');
+  assert.equal(set.has('ask'), false);
+  const third = set.run('ask', waiting);
+  assert.equal(signals.length, 2, 'the next caller started a new run');
+  set.resolve('ask', 'answered');
+  assert.equal(await third, 'answered');
 });
