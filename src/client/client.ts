@@ -246,7 +246,7 @@ export class Client extends EventEmitter<ClientEvents> {
     return info;
   }
 
-  /** What a client tells the server right after login (FLOWS.md §1.6). */
+  /** What a client tells the server right after login (docs/flows.md §1.6). */
   private announce(): void {
     const link = this.link!;
     const obfuscated = this.peers.obfuscatedPort;
@@ -909,7 +909,7 @@ export class Client extends EventEmitter<ClientEvents> {
         // "registered as public" when a private room was asked for where a public one is in use).
         let entered = false;
         const joined = link.waitFor('JoinRoom', (m) => m.roomName === room && (entered = true), requestMs, signal);
-        // The ticker list follows the JoinRoom reply (FLOWS.md §7 "Rooms" 2).
+        // The ticker list follows the JoinRoom reply (docs/flows.md §7 "Rooms" 2).
         const tickerList = link.waitFor('RoomTickers', (m) => m.room === room, requestMs, signal);
         const cannot = link.waitFor('CannotCreateRoom', (m) => m.roomName === room, requestMs, signal);
         const notice = this.notices.claim((text) => !entered && mentions(text, room), signal);

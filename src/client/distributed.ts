@@ -1,4 +1,4 @@
-// Our place in the distributed search tree (FLOWS.md §4): find a parent among the server's
+// Our place in the distributed search tree (docs/flows.md §4): find a parent among the server's
 // PotentialParents, adopt the first that tells us its branch level and root, report our position
 // to the server, take children up to a limit derived from our upload speed, pass every search from
 // the parent (or, as a branch root, from the server) down to the children and to our own search

@@ -82,7 +82,7 @@ export interface ClientOptions {
   logger?: ClientLogger;
 }
 
-/** Our own version pair: unique, as NOTES.md asks (157/101 SoulseekQt, 160 Nicotine+, 170 slskd, 157/100 aioslsk). */
+/** Our own version pair: unique, as docs/interop.md asks (157/101 SoulseekQt, 160 Nicotine+, 170 slskd, 157/100 aioslsk). */
 export const CLIENT_VERSION = { major: 181, minor: 1 } as const;
 
 export const defaultTimeouts: ClientTimeouts = {

@@ -1,6 +1,6 @@
 // Private rooms and room tickers as the client knows them: who owns, operates and belongs to each
 // private room we are in (from the server's lists and its grant/revoke broadcasts), the tickers
-// of the rooms we joined, and the calls that manage them (FLOWS.md §7 "Rooms").
+// of the rooms we joined, and the calls that manage them (docs/flows.md §7 "Rooms").
 
 import type { ServerResponse } from '../protocol/index.ts';
 import { ClientError } from './errors.ts';
@@ -21,7 +21,7 @@ export interface PrivateRoomInfo {
   operators: string[];
 }
 
-/** The longest ticker servers take (FLOWS.md §7 "Rooms" 5). */
+/** The longest ticker servers take (docs/flows.md §7 "Rooms" 5). */
 export const MAX_TICKER_LENGTH = 1024;
 /** Private rooms remembered; what a server sends past this is dropped. */
 export const MAX_PRIVATE_ROOMS = 1000;

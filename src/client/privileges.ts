@@ -103,7 +103,7 @@ export class Privileges {
     const link = this.requireLink('give privileges');
     return this.check(options).then((before) =>
       // The gift has no reply of its own: the server follows it with the giver's new balance
-      // (FLOWS.md §7 "Privileges"), and a refusal with a notice. Only a balance that shows the
+      // (docs/flows.md §7 "Privileges"), and a refusal with a notice. Only a balance that shows the
       // days gone confirms it: a CheckPrivileges answering an earlier request may still be on
       // its way. (Asking for the balance after the gift would not do either: that answer comes
       // before a refusal's notice, which the server stores first.)

@@ -17,7 +17,7 @@ export function peerFrameLimit(code: number): number {
   return peerFrameCaps.get(code) ?? UNKNOWN_PEER_FRAME_BYTES;
 }
 
-/** Frame size caps a mature client (Nicotine+) enforces, per channel (NOTES.md). */
+/** Frame size caps a mature client (Nicotine+) enforces, per channel (docs/interop.md). */
 export const FRAME_LIMITS: Readonly<Record<Channel, number>> = {
   server: 448 * MiB,
   'peer-init': 16 * KiB,

@@ -1,5 +1,5 @@
 // Data structures shared by several messages (MESSAGES.rst "Data Structures"), the value tables,
-// and the few field codecs whose wire form real peers disagree on (NOTES.md).
+// and the few field codecs whose wire form real peers disagree on (docs/interop.md).
 
 import { joinU64 } from './reader.ts';
 import { array, codec, string, struct, uint32, uint64, uint8, type Codec, type Infer } from './layout.ts';
@@ -73,7 +73,7 @@ export type ConnectionType = (typeof ConnectionType)[keyof typeof ConnectionType
 /** Obfuscation types announced through SetListenPort / GetPeerAddress / ConnectToPeer. */
 export const ObfuscationType = { none: 0, rotated: 1 } as const;
 
-/** Refusal reasons other clients compare as exact strings (NOTES.md). */
+/** Refusal reasons other clients compare as exact strings (docs/interop.md). */
 export const TransferRefusal = {
   fileNotShared: 'File not shared.',
   queued: 'Queued',

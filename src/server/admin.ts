@@ -1,6 +1,6 @@
 // Administration: the commands administrators send as private messages to the reserved user
 // `server` or as ExecuteCommand("admin", [command, ...arguments]), who counts as an administrator,
-// and the short ban that follows a kick (FLOWS.md §8). Replies come back as private messages from
+// and the short ban that follows a kick (docs/flows.md §8). Replies come back as private messages from
 // `server`.
 
 import { serverResponse, UserStatus } from '../protocol/index.ts';

@@ -8,7 +8,7 @@ import type { ServerStore, StoredPrivateRoom, StoredRoomTicker } from './store/s
 export const MAX_PRIVATE_ROOM_MEMBERS = 1000;
 /** Private rooms one user may own. */
 export const MAX_OWNED_PRIVATE_ROOMS = 20;
-/** Longest ticker, in UTF-16 units (FLOWS.md §7: 1024 characters). */
+/** Longest ticker, in UTF-16 units (docs/flows.md §7: 1024 characters). */
 export const MAX_TICKER_LENGTH = 1024;
 /**
  * Tickers kept per room. Tickers outlive their authors' visits, so a busy public room would

@@ -1,7 +1,7 @@
 // Interests and recommendations, computed in memory from every user's liked and hated lists. No I/O:
 // the server fills an InterestIndex from the store at start and updates it after each stored change.
 //
-// Whose interests count: every user with stored interests, online or not. FLOWS.md says soulfind
+// Whose interests count: every user with stored interests, online or not. docs/flows.md says soulfind
 // counts only online users; we follow the issue instead, because the lists are kept across
 // restarts anyway and a small server's recommendations would otherwise vanish whenever its few
 // users log off. (An account deleted while the server runs leaves the index through forgetUser.)
@@ -24,9 +24,9 @@
 
 import type { InterestLists, StoredInterest } from './store/store.ts';
 
-/** GetRecommendations: at most this many of each list (MESSAGES.rst, FLOWS.md §7). */
+/** GetRecommendations: at most this many of each list (MESSAGES.rst, docs/flows.md §7). */
 export const RECOMMENDATIONS_LIMIT = 100;
-/** GetGlobalRecommendations: at most this many of each list (FLOWS.md §7). */
+/** GetGlobalRecommendations: at most this many of each list (docs/flows.md §7). */
 export const GLOBAL_RECOMMENDATIONS_LIMIT = 200;
 export const SIMILAR_USERS_LIMIT = 100;
 export const ITEM_RECOMMENDATIONS_LIMIT = 100;

@@ -1,4 +1,4 @@
-// slsk-ts transfers: downloads and uploads over a Client (FLOWS.md §6).
+// slsk-ts transfers: downloads and uploads over a Client (docs/flows.md §6).
 
 export { TransferManager } from './manager.ts';
 export { TokenBucket } from './rate-limit.ts';

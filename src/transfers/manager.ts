@@ -1,4 +1,4 @@
-// The transfer manager: downloads and uploads over a Client (FLOWS.md §6), the transfer list kept
+// The transfer manager: downloads and uploads over a Client (docs/flows.md §6), the transfer list kept
 // in SQLite. This file is the public API and the lifecycle; the work is in downloads.ts,
 // uploads.ts (with upload-queue.ts), one try at a time (attempt.ts) through the state machine of
 // states.ts, sharing core.ts. Only live transfers are kept in memory; finished ones are read back

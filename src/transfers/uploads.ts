@@ -87,7 +87,7 @@ export class Uploads {
   private async handleQueueRequest(username: string, filename: string, legacyTicket: number | undefined): Promise<void> {
     const core = this.core;
     const answer = (reason: string): void => this.refuse(username, filename, legacyTicket, reason);
-    // The checks in N+'s order (FLOWS.md §6 step 2).
+    // The checks in N+'s order (docs/flows.md §6 step 2).
     if (core.isBanned(username)) return answer(TransferRefusal.banned);
     // Already queued: ignored (a legacy request still learns it is queued). One being sent right now
     // does not count: the downloader asks again because it wants the file again (or its end failed).

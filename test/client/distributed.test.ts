@@ -1,4 +1,4 @@
-// Our Client in the distributed search tree, through our server (FLOWS.md §4): three of our clients
+// Our Client in the distributed search tree, through our server (docs/flows.md §4): three of our clients
 // form a branch alpha → bravo → charlie; a search from a fourth client reaches the leaf through the
 // tree and the leaf's reply reaches the searcher over P; duplicates are dropped; a lost parent is
 // replaced; ResetDistributed (sent by the server's core, or earned by naming an offline branch root)

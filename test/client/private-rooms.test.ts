@@ -1,6 +1,6 @@
 // Private rooms and tickers from the client's side, against a live server: an owner, an operator, a
 // member and an outsider; every call that succeeds, and every refusal rejecting with the server's
-// own words (FLOWS.md §7 "Rooms").
+// own words (docs/flows.md §7 "Rooms").
 
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';

@@ -19,7 +19,7 @@ interface Golden {
 
 const stats = (avgSpeed: number, uploads: number, files: number, folders: number) => [
   u32(avgSpeed),
-  // UserStats' upload count travels as 8 bytes (NOTES.md); the listing's uint32 plus a zero word.
+  // UserStats' upload count travels as 8 bytes (docs/interop.md); the listing's uint32 plus a zero word.
   u32(uploads),
   u32(0),
   u32(files),

@@ -1,4 +1,4 @@
-// Every wire variant that NOTES.md and vectors/DIFF.md list, each decoded from bytes built by hand:
+// Every wire variant that docs/interop.md and vectors/DIFF.md list, each decoded from bytes built by hand:
 // the forms Nicotine+, SoulseekQt, Soulseek NS and Museek+ send beside the canonical one.
 
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { decode, encode } from '../../src/protocol/index.ts';
 import { concat, frame32, frame8, hex, raw, strBytes, u16, u32, u64, u8, utf8 } from './bytes.ts';
 
-describe('independent: wire variants real peers send, from hand-built bytes (NOTES.md, DIFF.md)', () => {
+describe('independent: wire variants real peers send, from hand-built bytes (docs/interop.md, DIFF.md)', () => {
   describe('strings', () => {
     test('bytes that are not UTF-8 are read as Windows-1252 (legacy latin-1 paths, DIFF.md 6)', () => {
       // Nicotine+ legacy_client: "Björk" as latin-1.
@@ -72,7 +72,7 @@ describe('independent: wire variants real peers send, from hand-built bytes (NOT
       });
     });
 
-    test('GetRelatedSearches reply as Nicotine+ reads it: (term, score) pairs (DIFF.md 20)', () => {
+    test('GetRelatedSearches reply as Nicotine+ reads it: (term, score) pairs (docs/interop.md)', () => {
       const frame = frame32(153, utf8('q'), u32(2), utf8('björk'), u32(5), utf8('jóga'), u32(3));
       assert.deepEqual(decode('server', 'response', frame), {
         name: 'GetRelatedSearches',
@@ -81,7 +81,7 @@ describe('independent: wire variants real peers send, from hand-built bytes (NOT
       });
     });
 
-    test('GetItemRecommendations reply with the second list Nicotine+ reads (DIFF.md 24)', () => {
+    test('GetItemRecommendations reply with the second list Nicotine+ reads (docs/interop.md)', () => {
       const frame = frame32(111, utf8('jazz'), u32(1), utf8('bebop'), u32(3), u32(1), utf8('polka'), u32(0xffffffff));
       assert.deepEqual(decode('server', 'response', frame), {
         name: 'GetItemRecommendations',
@@ -132,7 +132,7 @@ describe('independent: wire variants real peers send, from hand-built bytes (NOT
       attributes: [{ key: 0, value: 320 }],
     };
 
-    test('zlib at level 4 (Nicotine+, header 78 5e) decodes like level 6 (DIFF.md 1)', () => {
+    test('zlib at level 4 (Nicotine+, header 78 5e) decodes like level 6 (docs/interop.md)', () => {
       const body = concat(utf8('dave'), u32(3), u32(1), file, u8(1), u32(100), u32(0), u32(0));
       const compressed = deflateSync(body, { level: 4 });
       assert.equal(hex(compressed.subarray(0, 2)), '785e');
@@ -197,7 +197,7 @@ describe('independent: wire variants real peers send, from hand-built bytes (NOT
   });
 
   describe('distributed messages', () => {
-    test('DistributedBranchLevel −1 as Nicotine+ sends it (DIFF.md 3)', () => {
+    test('DistributedBranchLevel −1 as Nicotine+ sends it (docs/interop.md)', () => {
       const frame = frame8(4, raw('ffffffff'));
       assert.equal(hex(frame), '0500000004ffffffff');
       assert.deepEqual(decode('distributed', 'both', frame), { name: 'DistributedBranchLevel', level: -1 });

@@ -22,7 +22,7 @@ const vectors = loadVectors();
  * maps the vector's expected fields to ours and says why.
  */
 const deviations: Record<string, (fields: Record<string, unknown>) => Record<string, unknown>> = {
-  // NOTES.md: the level is signed (Nicotine+ sends −1); aioslsk reads the same bytes unsigned.
+  // docs/interop.md: the level is signed (Nicotine+ sends −1); aioslsk reads the same bytes unsigned.
   DistributedBranchLevel: (fields) => ({ ...fields, level: (fields.level as number) | 0 }),
 };
 

@@ -1,5 +1,5 @@
 // A small Soulseek peer for the server tests, built on the protocol library alone: it logs in, listens
-// for peer connections, joins the distributed tree the way FLOWS.md §4 describes, passes searches
+// for peer connections, joins the distributed tree the way docs/flows.md §4 describes, passes searches
 // down its branch and answers matching ones with a PeerSearchReply over a P connection (§2, §3).
 
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';

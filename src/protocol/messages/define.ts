@@ -37,9 +37,9 @@ export interface MessageLimits {
   readonly maxItems: number;
 }
 
-/** What a P-connection message may take unless it says otherwise (Nicotine+'s 1 MiB, NOTES.md). */
+/** What a P-connection message may take unless it says otherwise (Nicotine+'s 1 MiB, docs/interop.md). */
 export const DEFAULT_PEER_FRAME_BYTES = 1 * MiB;
-/** Cap on P-connection frames whose code we do not know (NOTES.md: 16 MiB, as Nicotine+). */
+/** Cap on P-connection frames whose code we do not know (docs/interop.md: 16 MiB, as Nicotine+). */
 export const UNKNOWN_PEER_FRAME_BYTES = 16 * MiB;
 
 const plainLimits = (maxFrameBytes: number): MessageLimits => ({

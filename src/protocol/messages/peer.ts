@@ -104,7 +104,7 @@ export const peerMessages = {
   PeerTransferReply: channelMessage(41, {
     ticket: uint32,
     allowed: bool,
-    /** A uint64 although the listing says uint32 (DIFF.md); may be missing. */
+    /** A uint64 although the listing says uint32 (docs/interop.md); may be missing. */
     filesize: when('allowed', fileSize, { optional: true }),
     reason: when('allowed', string, { equals: false, optional: true }),
   }),
@@ -126,7 +126,7 @@ export const distributedMessages = {
     { status: 'defunct' },
   ),
   DistributedSearchRequest: channelMessage(3, { unknown: uint32, username: string, ticket: uint32, query: string }),
-  /** Signed: a level of -1 has been seen, and means the parent should be dropped (NOTES.md). */
+  /** Signed: a level of -1 has been seen, and means the parent should be dropped (docs/interop.md). */
   DistributedBranchLevel: channelMessage(4, { level: int32 }),
   DistributedBranchRoot: channelMessage(5, { root: string }),
   /** A uint32 in every implementation, although the listing says string. */

@@ -67,7 +67,7 @@ export const chatMessages = {
   }),
   RoomTickerAdded: serverMessage(114, { response: { room: string, username: string, ticker: string } }),
   RoomTickerRemoved: serverMessage(115, { response: { room: string, username: string } }),
-  // MESSAGES.rst lists it as Receive only; clients send it (DIFF.md), so both directions parse.
+  // MESSAGES.rst lists it as Receive only; clients send it (docs/interop.md), so both directions parse.
   SetRoomTicker: serverMessage(116, {
     request: { room: string, ticker: string },
     response: { room: string, ticker: string },
@@ -106,7 +106,7 @@ export const privateRoomMessages = {
     response: { room: string, username: string },
   }),
   PrivateRoomOperatorGranted: serverMessage(145, { response: { room: string } }),
-  // Nicotine+ can also send this one (DIFF.md), so the request layout exists too.
+  // Nicotine+ can also send this one (docs/interop.md), so the request layout exists too.
   PrivateRoomOperatorRevoked: serverMessage(146, { request: { room: string }, response: { room: string } }),
   PrivateRoomOperators: serverMessage(148, { response: { room: string, username: array(string) } }),
 };

@@ -9,7 +9,7 @@ const scoredTerms = array(struct({ term: string, score: uint32 }));
 
 /**
  * GetRelatedSearches reply: MESSAGES.rst and aioslsk send plain strings, Nicotine+ reads
- * (string, uint32 score) pairs (DIFF.md 20). Read the listing's form, fall back to pairs (their
+ * (string, uint32 score) pairs (docs/interop.md). Read the listing's form, fall back to pairs (their
  * scores are dropped), write the listing's form.
  */
 const relatedSearches: Codec<string[]> = arrayCodec(
@@ -49,7 +49,7 @@ export const searchMessages = {
       checksum: uint32,
       unknown: uint8,
     },
-    // The listing ends with a uint8 here too, but no implementation reads or writes it (DIFF.md).
+    // The listing ends with a uint8 here too, but no implementation reads or writes it (docs/interop.md).
     response: {
       username: string,
       ticket: uint32,
@@ -101,7 +101,7 @@ export const interestMessages = {
     response: { item: string, recommendation: strings },
     status: 'defunct',
   }),
-  // MESSAGES.rst lists the interest messages as Receive only; clients send them (DIFF.md).
+  // MESSAGES.rst lists the interest messages as Receive only; clients send them (docs/interop.md).
   AddInterest: serverMessage(51, {
     request: { interest: string },
     response: { interest: string },
@@ -141,7 +141,7 @@ export const interestMessages = {
     response: {
       item: string,
       recommendations: array(recommendation),
-      /** Nicotine+ reads a second list when bytes remain (DIFF.md 24). */
+      /** Nicotine+ reads a second list when bytes remain (docs/interop.md). */
       unrecommendations: optional(array(struct({ unrecommendation: string, score: int32 }))),
     },
     status: 'deprecated',
@@ -164,10 +164,10 @@ export const interestMessages = {
 
 export const privilegeMessages = {
   PrivilegedUsers: serverMessage(69, { response: { users: strings } }),
-  // Listed as Send only, but only ever received (DIFF.md); both parse.
+  // Listed as Send only, but only ever received (docs/interop.md); both parse.
   AddPrivilegedUser: serverMessage(91, { request: { username: string }, response: { username: string } }),
   CheckPrivileges: serverMessage(92, { request: {}, response: { timeLeft: uint32 } }),
-  // The listing says the request carries nothing; every client sends the username (DIFF.md).
+  // The listing says the request carries nothing; every client sends the username (docs/interop.md).
   GetUserPrivileges: serverMessage(122, {
     request: { username: string },
     response: { username: string, privileged: bool },

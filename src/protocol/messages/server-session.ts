@@ -1,5 +1,5 @@
 // Server messages: login, presence, watched users, peer addresses and the deprecated session
-// messages old clients still send. Layouts follow MESSAGES.rst; deviations cite NOTES.md / DIFF.md.
+// messages old clients still send. Layouts follow MESSAGES.rst; deviations cite docs/interop.md.
 
 import { array, bool, codec, ip, optional, string, uint16, uint32, when, type Codec } from '../layout.ts';
 import { userStats } from '../structures.ts';
@@ -27,7 +27,7 @@ export const sessionMessages = {
       result: bool,
       greeting: when('result', string),
       ipAddress: when('result', ip),
-      /** MD5 hex of the password alone (NOTES.md). */
+      /** MD5 hex of the password alone (docs/interop.md). */
       md5Hash: when('result', string),
       privileged: when('result', bool),
       failureReason: when('result', string, { equals: false }),
@@ -50,7 +50,7 @@ export const sessionMessages = {
       ip: ip,
       port: uint32,
       hasObfuscatedPort: optional(uint32),
-      /** A uint16 here, although SetListenPort and ConnectToPeer carry it as a uint32 (NOTES.md). */
+      /** A uint16 here, although SetListenPort and ConnectToPeer carry it as a uint32 (docs/interop.md). */
       obfuscatedPort: optional(uint16),
     },
   }),
@@ -125,7 +125,7 @@ export const sessionMessages = {
   }),
   TunneledMessage: serverMessage(68, {
     request: { username: string, ticket: uint32, code: uint32, message: string },
-    // Nicotine+ reads code before ticket here; the bytes cannot tell the two apart (DIFF.md 21).
+    // Nicotine+ reads code before ticket here; the bytes cannot tell the two apart (docs/interop.md).
     response: { username: string, ticket: uint32, code: uint32, ip: ip, port: uint32, message: string },
     status: 'defunct',
   }),

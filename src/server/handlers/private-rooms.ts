@@ -1,7 +1,7 @@
 // Private rooms: creation, membership, operators, disbanding, the invitation setting.
 //
 // Who receives what ("everyone" = the owner and the members who are online; a private room's
-// joined users are all among them). This follows FLOWS.md §7 and the official server as aioslsk's
+// joined users are all among them). This follows docs/flows.md §7 and the official server as aioslsk's
 // mock server records it, and is what Nicotine+ and aioslsk keep their lists from:
 // - Login: RoomList, then PrivateRoomMembers for each of the user's private rooms, then
 //   PrivateRoomOperators for each (sendRoomList). The same "room list update" goes to whoever's

@@ -7,7 +7,7 @@ export interface Account {
   username: string;
   /** When the account was created (ms since the epoch). */
   createdAt: number;
-  /** Banned users get no Login reply (FLOWS.md §1.3). */
+  /** Banned users get no Login reply (docs/flows.md §1.3). */
   banned: boolean;
   /** Administrators may use the admin commands (a later issue adds them). */
   admin: boolean;
