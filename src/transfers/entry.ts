@@ -6,30 +6,16 @@ import { randomUUID } from 'node:crypto';
 import type { Attempt } from './attempt.ts';
 import type { TransferRow } from './store.ts';
 import type { TransferState } from './states.ts';
-import type { Transfer, TransferDirection } from './types.ts';
+import type { Transfer } from './types.ts';
 
-export interface Entry {
-  id: string;
-  direction: TransferDirection;
-  username: string;
-  filename: string;
-  size: number | undefined;
-  bytes: number;
+/** What an entry keeps of its stored row: every field, with the sizes as numbers to count with. */
+type StoredFields = Omit<TransferRow, 'size' | 'bytes'> & { size: number | undefined; bytes: number };
+
+export interface Entry extends StoredFields {
+  // ---- runtime only
   offset: number;
   speed: number;
-  state: TransferState;
-  reason: string | undefined;
   place: number | undefined;
-  attempts: number;
-  retryAt: number | undefined;
-  localPath: string | undefined;
-  destination: string | undefined;
-  incompletePath: string | undefined;
-  legacy: boolean;
-  createdAt: number;
-  updatedAt: number;
-  finishedAt: number | undefined;
-  // ---- runtime only
   /** The try on its way now, if any; see attempt.ts. */
   attempt: Attempt | undefined;
   /** Queue order (uploads). */
