@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { PeerMessage } from '../protocol/index.ts';
 import { Attempt } from './attempt.ts';
 import { isFinished, rowOf, snapshotOf, type Entry } from './entry.ts';
-import { TransferFailure } from './file-io.ts';
+import { TransferFailure, type StreamControls } from './file-io.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { transition, type TransferState } from './states.ts';
 import type { TransferStore } from './store.ts';
@@ -219,6 +219,21 @@ export class TransferCore {
     e.speed = 0;
     e.startedAt = e.progressAt = now;
     e.startBytes = e.progressBytes = offset;
+  }
+
+  /**
+   * What the attempt's file stream runs under: the speed limit of its direction, the idle timeout,
+   * the attempt's signal, and progress that counts only while the attempt is still the current one.
+   */
+  streamControls(e: Entry, attempt: Attempt): StreamControls {
+    return {
+      limiter: e.direction === 'upload' ? this.uploadLimiter : this.downloadLimiter,
+      idleMs: this.timeouts.idleMs,
+      signal: attempt.signal,
+      onBytes: (bytes) => {
+        if (this.current(e, attempt)) this.progressed(e, bytes);
+      },
+    };
   }
 
   progressed(e: Entry, bytes: number): void {

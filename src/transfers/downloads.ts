@@ -391,12 +391,7 @@ export class Downloads {
         path,
         offset,
         size,
-        limiter: core.downloadLimiter,
-        idleMs: core.timeouts.idleMs,
-        signal: attempt.signal,
-        onBytes: (bytes) => {
-          if (current()) core.progressed(e, bytes);
-        },
+        ...core.streamControls(e, attempt),
       });
       if (!current()) return;
       e.attempts = 0;

@@ -6,30 +6,16 @@ import { randomUUID } from 'node:crypto';
 import type { Attempt } from './attempt.ts';
 import type { TransferRow } from './store.ts';
 import type { TransferState } from './states.ts';
-import type { Transfer, TransferDirection } from './types.ts';
+import type { Transfer } from './types.ts';
 
-export interface Entry {
-  id: string;
-  direction: TransferDirection;
-  username: string;
-  filename: string;
-  size: number | undefined;
-  bytes: number;
+/** What an entry keeps of its stored row: every field, with the sizes as numbers to count with. */
+type StoredFields = Omit<TransferRow, 'size' | 'bytes'> & { size: number | undefined; bytes: number };
+
+export interface Entry extends StoredFields {
+  // ---- runtime only
   offset: number;
   speed: number;
-  state: TransferState;
-  reason: string | undefined;
   place: number | undefined;
-  attempts: number;
-  retryAt: number | undefined;
-  localPath: string | undefined;
-  destination: string | undefined;
-  incompletePath: string | undefined;
-  legacy: boolean;
-  createdAt: number;
-  updatedAt: number;
-  finishedAt: number | undefined;
-  // ---- runtime only
   /** The try on its way now, if any; see attempt.ts. */
   attempt: Attempt | undefined;
   /** Queue order (uploads). */
@@ -113,7 +99,11 @@ export function entryFromRow(row: TransferRow, order: number): Entry {
   });
 }
 
-export function rowOf(e: Entry): TransferRow {
+/** The fields the stored row and the applications' snapshot both carry. */
+type SharedFields = Pick<TransferRow, keyof TransferRow & keyof Transfer>;
+
+/** An entry's shared fields, with the sizes as bigint again. */
+function sharedFields(e: Entry): SharedFields {
   return {
     id: e.id,
     direction: e.direction,
@@ -126,36 +116,24 @@ export function rowOf(e: Entry): TransferRow {
     attempts: e.attempts,
     retryAt: e.retryAt,
     localPath: e.localPath,
-    destination: e.destination,
-    incompletePath: e.incompletePath,
-    legacy: e.legacy,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
     finishedAt: e.finishedAt,
   };
 }
 
+export function rowOf(e: Entry): TransferRow {
+  return { ...sharedFields(e), destination: e.destination, incompletePath: e.incompletePath, legacy: e.legacy };
+}
+
 export function snapshotOf(e: Entry): Transfer {
   const remaining = e.size === undefined ? undefined : e.size - e.bytes;
   return {
-    id: e.id,
-    direction: e.direction,
-    username: e.username,
-    filename: e.filename,
-    size: e.size === undefined ? undefined : BigInt(e.size),
-    bytes: BigInt(e.bytes),
+    ...sharedFields(e),
     offset: BigInt(e.offset),
     speed: e.speed,
     eta: remaining === undefined || e.speed <= 0 ? undefined : remaining / e.speed,
-    state: e.state,
-    reason: e.reason,
     place: e.place,
-    attempts: e.attempts,
-    retryAt: e.retryAt,
-    localPath: e.localPath,
-    createdAt: e.createdAt,
-    updatedAt: e.updatedAt,
-    finishedAt: e.finishedAt,
   };
 }
 

@@ -76,16 +76,20 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export interface SendOptions {
+/** What a file stream runs under, sending or receiving. */
+export interface StreamControls {
+  limiter: TokenBucket;
+  idleMs: number;
+  signal: AbortSignal;
+  /** How far into the file the stream is (offset included): bytes handed to the socket, or bytes we have. */
+  onBytes(position: number): void;
+}
+
+export interface SendOptions extends StreamControls {
   socket: Socket;
   path: string;
   offset: number;
   size: number;
-  limiter: TokenBucket;
-  idleMs: number;
-  signal: AbortSignal;
-  /** Bytes of the file handed to the socket so far (offset included). */
-  onBytes(position: number): void;
 }
 
 /**
@@ -191,18 +195,13 @@ export async function sendFile(options: SendOptions): Promise<void> {
   }
 }
 
-export interface ReceiveOptions {
+export interface ReceiveOptions extends StreamControls {
   socket: Socket;
   /** Bytes of the file that arrived with the handshake. */
   initial: Uint8Array;
   path: string;
   offset: number;
   size: number;
-  limiter: TokenBucket;
-  idleMs: number;
-  signal: AbortSignal;
-  /** Bytes of the file we have so far (offset included). */
-  onBytes(total: number): void;
 }
 
 /**

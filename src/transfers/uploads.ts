@@ -255,12 +255,7 @@ export class Uploads {
           path: source.path,
           offset,
           size,
-          limiter: core.uploadLimiter,
-          idleMs: core.timeouts.idleMs,
-          signal: attempt.signal,
-          onBytes: (bytes) => {
-            if (current()) core.progressed(e, bytes);
-          },
+          ...core.streamControls(e, attempt),
         });
       } catch (error) {
         socket.destroy();

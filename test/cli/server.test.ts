@@ -11,6 +11,7 @@ import { encode } from '../../src/protocol/index.ts';
 import { attemptLogin, ServerChild, type LogLine } from '../server/durability-child.ts';
 import { RawClient, tempDir } from '../server/harness.ts';
 import { expectNotice } from '../server/server-notice.ts';
+import { reportUnplaceableTree, UNPLACEABLE_TREE_SHAPE } from '../server/tree-builder.ts';
 import { HELP_TEXT, NOT_ADMIN } from '../../src/server/admin.ts';
 import { assertExit, runProcess, runSlsk, slskBin, type ProcessResult } from './run-process.ts';
 
@@ -270,15 +271,7 @@ describe('slsk server', { concurrency: true }, () => {
     const server = await startServer(['--data', dataDir, '--config', configFile(dataDir, {})]);
     const clients: RawClient[] = [];
     try {
-      // Four users report their places: a root, two children, and one two levels down that the
-      // server cannot place under either child (no PotentialParents list to tell them apart).
-      for (const [name, level] of [['root', 0], ['left', 1], ['right', 1], ['below', 2]] as const) {
-        const client = await RawClient.login(server.port, name);
-        clients.push(client);
-        client.send({ name: 'BranchRoot', username: 'root' });
-        client.send({ name: 'BranchLevel', level });
-        await client.sync();
-      }
+      await reportUnplaceableTree(server.port, clients);
       // The server rewrites what `status` reads every 2 s: wait for it to show all four, with a deadline.
       const deadline = Date.now() + 20_000;
       let shown: { pid: number; host: string; port: number; online: number; startedAt: string; updatedAt: string; tree: unknown };
@@ -292,14 +285,7 @@ describe('slsk server', { concurrency: true }, () => {
       assert.deepEqual([shown.host, shown.port], ['127.0.0.1', server.port]);
       assert.ok(Number.isInteger(shown.pid) && shown.pid > 0);
       assert.ok(Date.parse(shown.startedAt) <= Date.parse(shown.updatedAt));
-      assert.deepEqual(shown.tree, {
-        participants: 4,
-        branchRoots: 1,
-        depth: 2,
-        notPlaced: 1,
-        largestBranch: 4,
-        childrenPerParent: { max: 2, mean: 2, histogram: [3, 0, 1] },
-      });
+      assert.deepEqual(shown.tree, UNPLACEABLE_TREE_SHAPE);
       const human = await status(false);
       assertExit(human, 0);
       const lines = human.stdout.trimEnd().split('\n');

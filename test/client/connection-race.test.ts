@@ -5,20 +5,11 @@
 // reproduced exactly, not by timing luck.
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '../../src/client/index.ts';
 import { RawClient, startServer, type TestServer } from '../server/harness.ts';
-import { loggedIn, nextEvent } from './helpers.ts';
+import { deadPort, loggedIn, nextEvent } from './helpers.ts';
 import { RawPeer } from './helpers-raw-peer.ts';
-
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 type Order = 'reply written, older closed, newer established' | 'reply written, newer established, older closed' | 'older closed, reply written, newer established';
 

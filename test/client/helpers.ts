@@ -1,6 +1,7 @@
 // Shared helpers for client tests: clients on 127.0.0.1 that do not reconnect, and waiting for an
 // event with a timeout instead of sleeping.
 
+import { createServer } from 'node:net';
 import { Client, type ClientEvents, type ClientOptions } from '../../src/client/index.ts';
 
 export function newClient(options: ClientOptions = {}): Client {
@@ -33,4 +34,13 @@ export function nextEvent<K extends keyof ClientEvents>(
     }, ms);
     client.on(name, listener as never);
   });
+}
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then released): an address whose connections are refused. */
+export async function deadPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }

@@ -10,7 +10,7 @@ import { ServerDisconnectedError, type Client } from '../../src/client/index.ts'
 import type { PeerMessage } from '../../src/protocol/index.ts';
 import { RawClient, startServer, tempDir, WAIT_MS } from '../server/harness.ts';
 import { Recorder } from '../support/recorder.ts';
-import { loggedIn, nextEvent } from './helpers.ts';
+import { deadPort, loggedIn, nextEvent } from './helpers.ts';
 
 /** `promise`, or a failure naming `what` if it has not settled within `ms`. */
 function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
@@ -19,14 +19,6 @@ function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> 
     timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 const isServerDropped = (error: unknown): boolean => error instanceof ServerDisconnectedError && error.code === 'NOT_CONNECTED';

@@ -9,7 +9,7 @@ import { treeShape } from '../../src/server/tree.ts';
 import { EventLog } from './peer-node.ts';
 import { RawClient, startServer } from './harness.ts';
 import { expectNotice } from './server-notice.ts';
-import { buildTree } from './tree-builder.ts';
+import { buildTree, reportUnplaceableTree, UNPLACEABLE_TREE_SHAPE } from './tree-builder.ts';
 
 interface LogLine {
   level: number;
@@ -71,26 +71,8 @@ test('a user whose parent cannot be told apart is counted as not placed, not gue
   const s = await startServer();
   const clients: RawClient[] = [];
   try {
-    const report = async (name: string, root: string, level: number): Promise<void> => {
-      const client = await RawClient.login(s.port, name);
-      clients.push(client);
-      client.send({ name: 'BranchRoot', username: root });
-      client.send({ name: 'BranchLevel', level });
-      await client.sync();
-    };
-    await report('root', 'root', 0);
-    await report('left', 'root', 1);
-    await report('right', 'root', 1);
-    // Two users one level up in its branch and no PotentialParents list to choose between them.
-    await report('below', 'root', 2);
-    assert.deepEqual(treeShape(s.server.core.network), {
-      participants: 4,
-      branchRoots: 1,
-      depth: 2,
-      notPlaced: 1,
-      largestBranch: 4,
-      childrenPerParent: { max: 2, mean: 2, histogram: [3, 0, 1] },
-    });
+    await reportUnplaceableTree(s.port, clients);
+    assert.deepEqual(treeShape(s.server.core.network), UNPLACEABLE_TREE_SHAPE);
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await s.close();

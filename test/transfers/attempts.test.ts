@@ -4,16 +4,12 @@
 // checked against the list of moves written out below by hand.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Client } from '../../src/client/index.ts';
+import { describe, test } from 'node:test';
 import type { PeerMessageOf } from '../../src/protocol/index.ts';
-import { TRANSFER_STATES, TransferStateError, canMove, transition, type TransferManager, type TransferState } from '../../src/transfers/index.ts';
-import { loggedIn } from '../client/helpers.ts';
-import { startServer, tempDir, type TestServer } from '../server/harness.ts';
+import { TRANSFER_STATES, TransferStateError, canMove, transition, type TransferState } from '../../src/transfers/index.ts';
 import { Recorder } from '../support/recorder.ts';
-import { newManager, record, sha256, stateOf, virtual, writeRandomFile } from './helpers.ts';
+import { sha256, stateOf, transferTestbed, virtual, writeRandomFile } from './helpers.ts';
 
 const MiB = 1024 * 1024;
 
@@ -46,34 +42,8 @@ test('the state machine allows exactly the moves listed here, and refuses every 
 });
 
 describe('attempts', () => {
-  let server: TestServer;
-  const roots: string[] = [];
-  const clients: Client[] = [];
-  const managers: TransferManager[] = [];
-
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await Promise.all(managers.map((m) => m.close()));
-    await Promise.all(clients.map((c) => c.close()));
-    await server.close();
-    for (const root of roots) rmSync(root, { recursive: true, force: true });
-  });
-
-  async function side(name: string, options: Parameters<typeof newManager>[2] = {}) {
-    const root = tempDir(`slsk-attempts-${name}-`);
-    roots.push(root);
-    const client = await loggedIn(server.port, name);
-    clients.push(client);
-    const manager = newManager(client, root, options);
-    managers.push(manager);
-    const events = record(manager);
-    await manager.start();
-    const shared = join(root, 'shared');
-    mkdirSync(shared, { recursive: true });
-    return { name, client, manager, events, shared };
-  }
+  const testbed = transferTestbed('attempts');
+  const side = testbed.side;
 
   test("a download cancelled and retried mid-file: the old connection's late close does not touch the new attempt", async () => {
     // One slot: the old upload ends (and says so with PeerUploadFailed) before the new one is offered.
@@ -102,8 +72,7 @@ describe('attempts', () => {
     const up = await side('at-sharer', { retry: { initialDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 } });
     writeRandomFile(join(up.shared, 'a.bin'), 10_000);
     // A downloader that queues the file and then holds on to the offers it gets.
-    const raw = await loggedIn(server.port, 'at-raw');
-    clients.push(raw);
+    const raw = await testbed.client('at-raw');
     const offers = new Recorder<PeerMessageOf<'PeerTransferRequest'>>(20_000);
     raw.on('peerMessage', ({ message }) => {
       if (message.name === 'PeerTransferRequest' && message.direction === 1) offers.push(message);

@@ -4,45 +4,14 @@
 // Real Clients through our server; frames counted as the uploader receives them.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Client } from '../../src/client/index.ts';
+import { describe, test } from 'node:test';
 import { InFlightClosedError, InFlightTimeoutError } from '../../src/net/in-flight.ts';
-import type { TransferManager } from '../../src/transfers/index.ts';
-import { loggedIn } from '../client/helpers.ts';
-import { startServer, tempDir, type TestServer } from '../server/harness.ts';
-import { newManager, record, stateOf, virtual, writeRandomFile } from './helpers.ts';
+import { newManager, stateOf, transferTestbed, virtual, writeRandomFile } from './helpers.ts';
 
 describe('shared in-flight work in transfers', () => {
-  let server: TestServer;
-  const roots: string[] = [];
-  const clients: Client[] = [];
-  const managers: TransferManager[] = [];
-
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await Promise.all(managers.map((m) => m.close()));
-    await Promise.all(clients.map((c) => c.close()));
-    await server.close();
-    for (const root of roots) rmSync(root, { recursive: true, force: true });
-  });
-
-  async function side(name: string, options: Parameters<typeof newManager>[2] = {}) {
-    const root = tempDir(`slsk-inflight-${name}-`);
-    roots.push(root);
-    const client = await loggedIn(server.port, name);
-    clients.push(client);
-    const manager = newManager(client, root, { placeInQueueIntervalMs: 0, ...options });
-    managers.push(manager);
-    const events = record(manager);
-    await manager.start();
-    const shared = join(root, 'shared');
-    mkdirSync(shared, { recursive: true });
-    return { name, client, manager, events, shared };
-  }
+  const testbed = transferTestbed('inflight', { placeInQueueIntervalMs: 0 });
+  const side = testbed.side;
 
   test('two callers asking for a place share one PeerPlaceInQueueRequest; one leaving does not cancel the other', async () => {
     const ignored = new Set<string>();
@@ -72,10 +41,8 @@ describe('shared in-flight work in transfers', () => {
 
   test('whenDone(): shared by its callers, one may detach, and close() settles the rest', async () => {
     const up = await side('wd-up', { uploadSlots: 0 });
-    const downRoot = tempDir('slsk-inflight-wd-down-');
-    roots.push(downRoot);
-    const downClient = await loggedIn(server.port, 'wd-down');
-    clients.push(downClient);
+    const downRoot = testbed.root('slsk-inflight-wd-down-');
+    const downClient = await testbed.client('wd-down');
     const down = newManager(downClient, downRoot);
     await down.start();
     writeRandomFile(join(up.shared, 'b.bin'), 1000);

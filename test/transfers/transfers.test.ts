@@ -5,58 +5,22 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Client } from '../../src/client/index.ts';
+import { describe, test } from 'node:test';
 import { TransferRefusal, type PeerMessageOf } from '../../src/protocol/index.ts';
 import { readExactly } from '../../src/transfers/file-io.ts';
-import { incompletePathFor, type Transfer, type TransferManager, type TransferManagerOptions } from '../../src/transfers/index.ts';
-import { loggedIn } from '../client/helpers.ts';
-import { startServer, tempDir, type TestServer } from '../server/harness.ts';
-import { done, newManager, record, sha256, stateOf, virtual, writeRandomFile, type Recorder, type TransferEvent } from './helpers.ts';
+import { incompletePathFor, type Transfer } from '../../src/transfers/index.ts';
+import { tempDir } from '../server/harness.ts';
+import { done, newManager, record, sha256, stateOf, transferTestbed, virtual, writeRandomFile, type Side } from './helpers.ts';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 
-interface Side {
-  name: string;
-  client: Client;
-  manager: TransferManager;
-  events: Recorder<TransferEvent>;
-  root: string;
-  shared: string;
-}
-
 describe('transfers between two clients', () => {
-  let server: TestServer;
-  const roots: string[] = [];
-  const clients: Client[] = [];
-  const managers: TransferManager[] = [];
-
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await Promise.all(managers.map((m) => m.close()));
-    await Promise.all(clients.map((c) => c.close()));
-    await server.close();
-    for (const root of roots) rmSync(root, { recursive: true, force: true });
-  });
-
-  async function side(name: string, options: Partial<TransferManagerOptions> = {}, root = tempDir(`slsk-transfers-${name}-`)): Promise<Side> {
-    roots.push(root);
-    const client = await loggedIn(server.port, name);
-    clients.push(client);
-    const manager = newManager(client, root, options);
-    managers.push(manager);
-    const events = record(manager);
-    await manager.start();
-    const shared = join(root, 'shared');
-    mkdirSync(shared, { recursive: true });
-    return { name, client, manager, events, root, shared };
-  }
+  const testbed = transferTestbed('transfers');
+  const side = testbed.side;
 
   test('downloads arrive byte-identical (an empty file too), and never overwrite a file', async () => {
     const up = await side('alice');
@@ -220,8 +184,7 @@ describe('transfers between two clients', () => {
 
   test('an old uploader that allows a legacy request at once: we open the F connection and resume', async () => {
     const down = await side('ruth');
-    const old = await loggedIn(server.port, 'sam-old');
-    clients.push(old);
+    const old = await testbed.client('sam-old');
     const data = randomBytes(300_000);
     const requests: PeerMessageOf<'PeerTransferRequest'>[] = [];
     const replies: PeerMessageOf<'PeerTransferReply'>[] = [];
@@ -319,11 +282,9 @@ describe('transfers between two clients', () => {
     await up.manager.close();
 
     // The uploader comes back with a slot and an empty queue; the downloader from its database.
-    const upAgain = newManager(up.client, tempDir('slsk-transfers-leo2-'), { uploadSlots: 1, resolveUpload: async (path) => (path === virtual('later.bin') ? { path: join(up.shared, 'later.bin'), size: 300_000 } : undefined) });
-    managers.push(upAgain);
+    const upAgain = testbed.keep(newManager(up.client, tempDir('slsk-transfers-leo2-'), { uploadSlots: 1, resolveUpload: async (path) => (path === virtual('later.bin') ? { path: join(up.shared, 'later.bin'), size: 300_000 } : undefined) }));
     await upAgain.start();
-    const downAgain = newManager(down.client, downRoot);
-    managers.push(downAgain);
+    const downAgain = testbed.keep(newManager(down.client, downRoot));
     const events = record(downAgain);
     assert.deepEqual(downAgain.list().length, 0, 'nothing before start');
     await downAgain.start();
@@ -334,8 +295,7 @@ describe('transfers between two clients', () => {
   });
 
   test('cancelling a download stops the upload; a peer cannot name a file outside the download folder', async () => {
-    const source = join(tempDir('slsk-transfers-src-'), 'payload.bin');
-    roots.push(dirname(source));
+    const source = join(testbed.root('slsk-transfers-src-'), 'payload.bin');
     writeRandomFile(source, 4 * MiB);
     const up = await side('nina', { speedLimits: { uploadBytesPerSecond: 512 * 1024 }, resolveUpload: () => ({ path: source, size: 4 * MiB }) });
     const down = await side('oscar');

@@ -4,40 +4,23 @@
 // store, a request reads no row and looks at no more entries than that user has queued.
 
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Client } from '../../src/client/index.ts';
 import { TransferRefusal, type PeerMessageOf } from '../../src/protocol/index.ts';
-import { defaultTransferLimits, TransferStore, type TransferManager } from '../../src/transfers/index.ts';
-import { loggedIn } from '../client/helpers.ts';
-import { startServer, tempDir, type TestServer } from '../server/harness.ts';
+import { defaultTransferLimits, TransferStore } from '../../src/transfers/index.ts';
 import { Recorder } from '../support/recorder.ts';
-import { newManager, record, virtual } from './helpers.ts';
+import { newManager, record, transferTestbed, virtual } from './helpers.ts';
 
 const MiB = 1024 * 1024;
 
 describe('the upload queue', () => {
-  let server: TestServer;
-  const roots: string[] = [];
-  const clients: Client[] = [];
-  const managers: TransferManager[] = [];
-
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await Promise.all(managers.map((m) => m.close()));
-    await Promise.all(clients.map((c) => c.close()));
-    await server.close();
-    for (const root of roots) rmSync(root, { recursive: true, force: true });
-  });
+  const testbed = transferTestbed('queue');
 
   /** A downloader that speaks raw peer messages, recording every refusal it receives. */
   async function requester(name: string): Promise<{ client: Client; refusals: Recorder<PeerMessageOf<'PeerTransferQueueFailed'>> }> {
-    const client = await loggedIn(server.port, name);
-    clients.push(client);
+    const client = await testbed.client(name);
     const refusals = new Recorder<PeerMessageOf<'PeerTransferQueueFailed'>>(20_000);
     client.on('peerMessage', ({ message }) => {
       if (message.name === 'PeerTransferQueueFailed') refusals.push(message);
@@ -48,10 +31,8 @@ describe('the upload queue', () => {
   test('per-user limits are on by default: files, then megabytes, refused with the strings real clients compare', async () => {
     assert.ok(defaultTransferLimits.maxQueuedFilesPerUser > 0 && Number.isFinite(defaultTransferLimits.maxQueuedFilesPerUser));
     assert.ok(defaultTransferLimits.maxQueuedMegabytesPerUser > 0 && Number.isFinite(defaultTransferLimits.maxQueuedMegabytesPerUser));
-    const root = tempDir('slsk-queue-up-');
-    roots.push(root);
-    const uploaderClient = await loggedIn(server.port, 'q-sharer');
-    clients.push(uploaderClient);
+    const root = testbed.root('slsk-queue-up-');
+    const uploaderClient = await testbed.client('q-sharer');
     const perFile = 1000;
     const huge = BigInt(defaultTransferLimits.maxQueuedMegabytesPerUser * MiB);
     // Every name resolves; `huge…` files are as big as the whole per-user allowance.
@@ -59,7 +40,7 @@ describe('the upload queue', () => {
       uploadSlots: 0,
       resolveUpload: (path) => ({ path: join(root, 'nothing'), size: path.includes('huge') ? huge : perFile }),
     });
-    managers.push(manager);
+    testbed.keep(manager);
     const events = record(manager);
     await manager.start();
 
@@ -82,10 +63,8 @@ describe('the upload queue', () => {
   });
 
   test('a flood of queue requests cannot pile up: past the per-user file limit in line, each is refused at once', async () => {
-    const root = tempDir('slsk-queue-flood-');
-    roots.push(root);
-    const uploaderClient = await loggedIn(server.port, 'f-sharer');
-    clients.push(uploaderClient);
+    const root = testbed.root('slsk-queue-flood-');
+    const uploaderClient = await testbed.client('f-sharer');
     // The shares answer only when the gate opens: every request waits its turn meanwhile.
     const gate = Promise.withResolvers<void>();
     const manager = newManager(uploaderClient, root, {
@@ -96,7 +75,7 @@ describe('the upload queue', () => {
         return { path: join(root, 'nothing'), size: 1000 };
       },
     });
-    managers.push(manager);
+    testbed.keep(manager);
     const events = record(manager);
     await manager.start();
 
@@ -112,8 +91,7 @@ describe('the upload queue', () => {
   });
 
   test('with 10,000 finished transfers in the store, a queue request reads no row and scans only the user’s live entries', async () => {
-    const root = tempDir('slsk-queue-history-');
-    roots.push(root);
+    const root = testbed.root('slsk-queue-history-');
     const database = join(root, 'transfers.db');
     new TransferStore(database).close();
     const db = new DatabaseSync(database);
@@ -128,10 +106,9 @@ describe('the upload queue', () => {
     db.exec('COMMIT');
     db.close();
 
-    const uploaderClient = await loggedIn(server.port, 'h-sharer');
-    clients.push(uploaderClient);
+    const uploaderClient = await testbed.client('h-sharer');
     const manager = newManager(uploaderClient, root, { uploadSlots: 0, resolveUpload: () => ({ path: join(root, 'nothing'), size: 1000 }) });
-    managers.push(manager);
+    testbed.keep(manager);
     const events = record(manager);
     await manager.start();
 
