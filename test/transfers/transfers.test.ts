@@ -282,7 +282,7 @@ describe('transfers between two clients', () => {
     await up.manager.close();
 
     // The uploader comes back with a slot and an empty queue; the downloader from its database.
-    const upAgain = testbed.keep(newManager(up.client, tempDir('slsk-transfers-leo2-'), { uploadSlots: 1, resolveUpload: async (path) => (path === virtual('later.bin') ? { path: join(up.shared, 'later.bin'), size: 300_000 } : undefined) }));
+    const upAgain = testbed.keep(newManager(up.client, testbed.root('slsk-transfers-leo2-'), { uploadSlots: 1, resolveUpload: async (path) => (path === virtual('later.bin') ? { path: join(up.shared, 'later.bin'), size: 300_000 } : undefined) }));
     await upAgain.start();
     const downAgain = testbed.keep(newManager(down.client, downRoot));
     const events = record(downAgain);
