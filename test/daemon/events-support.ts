@@ -89,12 +89,15 @@ export interface SseMessage {
  */
 export class SseParser {
   readonly messages: SseMessage[] = [];
+  /** Messages parsed so far, kept or not. */
+  count = 0;
+  /** Called for each message; when it returns false the message is not kept (a long run that only checks). */
+  onMessage: ((message: SseMessage) => boolean) | undefined;
   readonly comments: string[] = [];
   retry: number | undefined;
   #buffer = '';
   #data: string[] = [];
   #event = '';
-  #id = '';
   lastEventId = '';
 
   push(text: string): void {
@@ -111,7 +114,11 @@ export class SseParser {
 
   #line(line: string): void {
     if (line === '') {
-      if (this.#data.length > 0) this.messages.push({ id: this.lastEventId, event: this.#event || 'message', data: this.#data.join('\n') });
+      if (this.#data.length > 0) {
+        const message = { id: this.lastEventId, event: this.#event || 'message', data: this.#data.join('\n') };
+        this.count++;
+        if (this.onMessage?.(message) !== false) this.messages.push(message);
+      }
       this.#data = [];
       this.#event = '';
       return;
@@ -126,7 +133,7 @@ export class SseParser {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') this.#data.push(value);
     else if (field === 'event') this.#event = value;
-    else if (field === 'id') this.lastEventId = this.#id = value;
+    else if (field === 'id') this.lastEventId = value;
     else if (field === 'retry') this.retry = Number(value);
   }
 }
