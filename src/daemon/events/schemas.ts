@@ -38,7 +38,11 @@ export const DAEMON_EVENTS = {
     username: Type.Optional(Type.String()),
     reason: Type.Optional(Type.String({ description: 'Why it disconnected, when it did.' })),
   }),
-  /** Results of a running search as they arrive, one or more users' replies per event. */
+  /**
+   * Results of a running search as they arrive, one or more users' replies per event. Publish them
+   * in modest batches (one reply, or what arrived in the last moment): an event larger than a
+   * slow client's queue bound sends that client straight to `resync`.
+   */
   searchResponses: Type.Object({
     searchId: Type.String(),
     responses: Type.Array(SearchResponse),
@@ -111,6 +115,9 @@ export type DaemonEventMap = { [K in keyof typeof DAEMON_EVENTS]: Static<(typeof
 export type DaemonEventType = keyof DaemonEventMap;
 /** What publishers may send: `resync` is written by the stream itself, per client. */
 export type PublishableEventType = Exclude<DaemonEventType, 'resync'>;
+
+/** One event as a client reads it off the stream: `id:`, `event:` and the JSON of `data:`. */
+export type DaemonEvent = { [K in DaemonEventType]: { id: number; event: K; data: DaemonEventMap[K] } }[DaemonEventType];
 
 export const DAEMON_EVENT_TYPES = Object.keys(DAEMON_EVENTS) as DaemonEventType[];
 

@@ -69,5 +69,7 @@ export function serveEventStream(req: IncomingMessage, res: ServerResponse, hub:
     },
   });
   res.once('close', () => subscription.close());
+  // A failed write ends this client's stream only; the hub and the other clients carry on.
+  res.on('error', () => subscription.close());
   return subscription;
 }

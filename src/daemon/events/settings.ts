@@ -24,7 +24,11 @@ export interface EventStreamSettings {
   replayMaxBytes: number;
   /** Per client that reads too slowly: events queued while its socket is full, at most this many… */
   pendingMaxEvents: number;
-  /** …and this many bytes; past either, its queue is dropped and it gets a `resync` once it drains. */
+  /**
+   * …and this many bytes; past either, its queue is dropped and it gets a `resync` once it drains.
+   * Keep both at least the replay bounds: a client resuming from the oldest kept event has the
+   * whole buffer queued for it at once.
+   */
   pendingMaxBytes: number;
   /** Events published with the same coalesce key go out at most this often per key. */
   coalescePerSecond: number;
@@ -42,7 +46,7 @@ export interface EventStreamSettings {
 
 export const DEFAULT_EVENT_STREAM_SETTINGS: Omit<EventStreamSettings, 'firstId'> = {
   replayMaxEvents: 10_000,
-  replayMaxBytes: 8 * 1024 * 1024,
+  replayMaxBytes: 4 * 1024 * 1024,
   pendingMaxEvents: 10_000,
   pendingMaxBytes: 4 * 1024 * 1024,
   coalescePerSecond: 4,
