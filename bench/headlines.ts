@@ -200,4 +200,28 @@ export const BENCHMARKS: readonly Benchmark[] = [
       return { figures, notes: [`median of ${num(o, 'runs')} runs each, load average ${num(o, 'loadAverage')}`] };
     },
   },
+  {
+    name: 'daemon-events',
+    script: script('./daemon-events.ts'),
+    headlines(o) {
+      const clients = num(o, 'clients');
+      const notes: string[] = [];
+      if (!bool(o, 'complete')) notes.push('problem: a client did not get every event');
+      const resyncs = num(o, 'resyncs');
+      if (resyncs > 0) notes.push(`problem: ${count(resyncs)} resync events (a client fell behind by more than its queue)`);
+      return {
+        figures: [
+          {
+            what: `lag to the last of ${clients} clients, ${count(num(o, 'results'))} results`,
+            value: num(o, 'lagMs.max'),
+            unit: 'ms',
+            target: { op: '<', value: num(o, 'targets.lagMs.target'), met: bool(o, 'targets.lagMs.met') },
+          },
+          { what: 'lag p99, every event at every client', value: num(o, 'lagMs.p99'), unit: 'ms' },
+          { what: 'daemon heap growth at peak', value: num(o, 'memory.heapGrowthMiB'), unit: 'MiB' },
+        ],
+        notes,
+      };
+    },
+  },
 ];

@@ -27,7 +27,7 @@ describe('headline figures from each benchmark’s recorded --json output', () =
   it('lists every benchmark, in the order they run', () => {
     assert.deepEqual(
       BENCHMARKS.map((b) => b.name),
-      ['protocol', 'inflate', 'shares', 'transfer', 'server', 'cli'],
+      ['protocol', 'inflate', 'shares', 'transfer', 'server', 'cli', 'daemon-events'],
     );
   });
 
@@ -80,6 +80,24 @@ describe('headline figures from each benchmark’s recorded --json output', () =
       { what: 'the same, × node -e 0', value: 1.45, unit: '', target: { op: '<', value: 3, met: true } },
       { what: 'slowest start from dist (slsk --help)', value: 46.6, unit: 'ms', target: { op: '<', value: 300, met: true } },
       { what: 'the same, × node -e 0', value: 1.56, unit: '', target: { op: '<', value: 3, met: true } },
+    ]);
+  });
+
+  it('daemon-events: the lag to the last client against 1 s, the p99 lag, the daemon heap growth; no notes when nothing went wrong', () => {
+    const result = toResult(bench('daemon-events'), finished(recorded('daemon-events')));
+    assert.deepEqual(result.figures, [
+      { what: 'lag to the last of 10 clients, 10,000 results', value: 76.2, unit: 'ms', target: { op: '<', value: 1000, met: true } },
+      { what: 'lag p99, every event at every client', value: 67.6, unit: 'ms' },
+      { what: 'daemon heap growth at peak', value: 6.2, unit: 'MiB' },
+    ]);
+    assert.deepEqual(result.notes, []);
+  });
+
+  it('daemon-events: a client that missed events or was told to resync is a problem note', () => {
+    const output = { ...JSON.parse(recorded('daemon-events')), complete: false, resyncs: 3 };
+    assert.deepEqual(toResult(bench('daemon-events'), finished(JSON.stringify(output))).notes, [
+      'problem: a client did not get every event',
+      'problem: 3 resync events (a client fell behind by more than its queue)',
     ]);
   });
 
@@ -163,39 +181,42 @@ describe('the summary table', () => {
       [
         'benchmark summary (quick run)',
         '',
-        'benchmark  figure                                               value                 target',
-        '---------  ---------------------------------------------------  --------------------  -----------------  -------',
-        'protocol   small server messages decoded                        1,047,199 msg/s       ≥ 2,000,000 msg/s  NOT MET',
-        'protocol   small server messages encoded                        2,150,834 msg/s',
-        'protocol   search replies (100 results) decoded                 13,823 msg/s',
-        'protocol   decode ratio to a hand-written reader, small server  0.323                 ≥ 0.5              NOT MET',
-        'protocol   decode ratio to a hand-written reader, search reply  0.642                 ≥ 0.5              met',
-        'protocol   decode ratio to a hand-written reader, shares list   2.17                  ≥ 0.5              met',
-        'protocol   decode ratio to a hand-written reader, mixed         0.766                 ≥ 0.5              met',
-        'inflate    longest event-loop stall, search-reply bomb          8 ms                  < 50 ms            met',
-        'inflate    longest event-loop stall, large shares reply         30.8 ms               < 50 ms            met',
-        'shares     scan (2,000 files)                                   5,839 files/s',
-        'shares     rescan, unchanged                                    37,782 files/s',
-        'shares     query p50, 200,000-path index                        0.065 ms',
-        'shares     query p99, 200,000-path index                        1.21 ms               < 5 ms             met',
-        'transfer   download of 128 MiB, slsk-ts                         415 MB/s',
-        'transfer   same bytes, plain socket pair                        477 MB/s',
-        'transfer   ratio slsk-ts ÷ plain                                0.87                  ≥ 0.9              NOT MET',
-        'server     sessions                                             2,000',
-        'server     logins, new accounts                                 876 logins/s',
-        'server     logins, returning (cached password)                  2,546 logins/s',
-        'server     idle memory per 1,000 sessions (RSS)                 25.2 MB',
-        'server     server RSS at 20,000 sessions, extrapolated          611 MB                < 1,500 MB         met',
-        'server     room-message deliveries, interactive (rooms of 50)   194,365 deliveries/s',
-        'server     search fan-out p50 (1,999 recipients)                27.4 ms',
-        'server     search fan-out p99                                   35.9 ms',
-        'cli        node -e 0 (the baseline)                             29.9 ms',
-        'cli        slowest start from source (slsk search --help)       43.4 ms               < 300 ms           met',
-        'cli        the same, × node -e 0                                1.45                  < 3                met',
-        'cli        slowest start from dist (slsk --help)                46.6 ms               < 300 ms           met',
-        'cli        the same, × node -e 0                                1.56                  < 3                met',
-        '---------  ---------------------------------------------------  --------------------  -----------------  -------',
-        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s, cli 7.5 s)',
+        'benchmark      figure                                               value                 target',
+        '-------------  ---------------------------------------------------  --------------------  -----------------  -------',
+        'protocol       small server messages decoded                        1,047,199 msg/s       ≥ 2,000,000 msg/s  NOT MET',
+        'protocol       small server messages encoded                        2,150,834 msg/s',
+        'protocol       search replies (100 results) decoded                 13,823 msg/s',
+        'protocol       decode ratio to a hand-written reader, small server  0.323                 ≥ 0.5              NOT MET',
+        'protocol       decode ratio to a hand-written reader, search reply  0.642                 ≥ 0.5              met',
+        'protocol       decode ratio to a hand-written reader, shares list   2.17                  ≥ 0.5              met',
+        'protocol       decode ratio to a hand-written reader, mixed         0.766                 ≥ 0.5              met',
+        'inflate        longest event-loop stall, search-reply bomb          8 ms                  < 50 ms            met',
+        'inflate        longest event-loop stall, large shares reply         30.8 ms               < 50 ms            met',
+        'shares         scan (2,000 files)                                   5,839 files/s',
+        'shares         rescan, unchanged                                    37,782 files/s',
+        'shares         query p50, 200,000-path index                        0.065 ms',
+        'shares         query p99, 200,000-path index                        1.21 ms               < 5 ms             met',
+        'transfer       download of 128 MiB, slsk-ts                         415 MB/s',
+        'transfer       same bytes, plain socket pair                        477 MB/s',
+        'transfer       ratio slsk-ts ÷ plain                                0.87                  ≥ 0.9              NOT MET',
+        'server         sessions                                             2,000',
+        'server         logins, new accounts                                 876 logins/s',
+        'server         logins, returning (cached password)                  2,546 logins/s',
+        'server         idle memory per 1,000 sessions (RSS)                 25.2 MB',
+        'server         server RSS at 20,000 sessions, extrapolated          611 MB                < 1,500 MB         met',
+        'server         room-message deliveries, interactive (rooms of 50)   194,365 deliveries/s',
+        'server         search fan-out p50 (1,999 recipients)                27.4 ms',
+        'server         search fan-out p99                                   35.9 ms',
+        'cli            node -e 0 (the baseline)                             29.9 ms',
+        'cli            slowest start from source (slsk search --help)       43.4 ms               < 300 ms           met',
+        'cli            the same, × node -e 0                                1.45                  < 3                met',
+        'cli            slowest start from dist (slsk --help)                46.6 ms               < 300 ms           met',
+        'cli            the same, × node -e 0                                1.56                  < 3                met',
+        'daemon-events  lag to the last of 10 clients, 10,000 results        76.2 ms               < 1,000 ms         met',
+        'daemon-events  lag p99, every event at every client                 67.6 ms',
+        'daemon-events  daemon heap growth at peak                           6.2 MiB',
+        '-------------  ---------------------------------------------------  --------------------  -----------------  -------',
+        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s, cli 7.5 s, daemon-events 8.8 s)',
         '',
         'server notes:',
         "  memory: with only 2,000 sessions the per-1,000 figures still carry fixed costs (the scrypt threads' malloc arenas, code compiled during the run); the default run (20,000) gives the representative figure.",
@@ -271,7 +292,7 @@ describe('bench/all.ts', () => {
     const unknownName = await runAll(['--only=protocol,nope']);
     assertExit(unknownName, 2);
     assert.equal(unknownName.stdout, '');
-    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server, cli\nusage: npm run bench/);
+    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server, cli, daemon-events\nusage: npm run bench/);
     const unknownOption = await runAll(['--fast']);
     assertExit(unknownOption, 2);
     assert.match(unknownOption.stderr, /Unknown option '--fast'/);
