@@ -104,7 +104,7 @@ export class CompiledSearchFilter {
 
   constructor(filter: SearchFilter) {
     this.filter = filter;
-    this.hasText = filter.words.length + filter.excludedWords.length + filter.phrases.length + filter.excludedPhrases.length > 0;
+    this.hasText = filter.words.length + filter.suffixes.length + filter.excludedWords.length + filter.phrases.length + filter.excludedPhrases.length > 0;
     this.fileNumbers = FILE_NUMBERS.map((attribute) => ({ attribute, conditions: filter.numbers[attribute] })).filter((entry) => entry.conditions.length > 0);
     this.users = new Set(filter.users);
     this.hiddenUsers = new Set(filter.hiddenUsers);
@@ -155,6 +155,7 @@ export class CompiledSearchFilter {
     const words = wordsOf(path);
     const filter = this.filter;
     for (const word of filter.words) if (!words.includes(word)) return false;
+    for (const suffix of filter.suffixes) if (!words.some((word) => word.endsWith(suffix))) return false;
     for (const word of filter.excludedWords) if (words.includes(word)) return false;
     for (const phrase of filter.phrases) if (!containsSequence(words, phrase)) return false;
     for (const phrase of filter.excludedPhrases) if (containsSequence(words, phrase)) return false;

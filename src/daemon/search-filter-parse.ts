@@ -316,6 +316,13 @@ export function parseSearchFilter(text: string): SearchFilter {
       applyKeyword(filter, token, keyword);
       continue;
     }
+    if (!negated && body.startsWith('*')) {
+      // The Soulseek wildcard, as in searches: `*tles` matches "beatles"; only at the start of a term.
+      const [suffix, ...rest] = wordsOf(body);
+      if (suffix !== undefined) addUnique(filter.suffixes, [suffix]);
+      addUnique(filter.words, rest);
+      continue;
+    }
     addUnique(negated ? filter.excludedWords : filter.words, wordsOf(body));
   }
   return filter;

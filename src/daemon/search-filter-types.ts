@@ -37,6 +37,8 @@ export interface FileTypes {
 export interface SearchFilter {
   /** Folded words that must all occur as whole words in the path (the Soulseek search rule). */
   words: string[];
+  /** Folded word endings (from `*suffix`, the Soulseek wildcard): each must end some word of the path. */
+  suffixes: string[];
   /** Folded words none of which may occur in the path. */
   excludedWords: string[];
   /** Word sequences that must occur, consecutively, in the path's words. */
@@ -84,6 +86,7 @@ export const MAX_FILTER_TERMS = 50;
 export function emptyFilter(): SearchFilter {
   return {
     words: [],
+    suffixes: [],
     excludedWords: [],
     phrases: [],
     excludedPhrases: [],

@@ -5,6 +5,7 @@
 //   words            every word must occur as a whole word in the path (folders and file name),
 //                    case- and accent-insensitive, as in Soulseek searches ("Björk" = "bjork";
 //                    "ac/dc" = the words ac and dc, anywhere)
+//   *tles            a word ending so ("beatles"), the Soulseek wildcard: only at a term's start
 //   -word            no result whose path holds the word ("-ac/dc": holds ac or dc)
 //   "a phrase"       the words in this order, next to each other;  -"a phrase" excludes them
 //   ext:flac         file types, by extension (the path's, else the reply's extension field);
@@ -53,6 +54,7 @@ export type { FilterableFile, FilterableResponse, FilterStats } from './search-f
 /** The syntax, for the UI's help popover and `slsk … --filter --help`. */
 export const FILTER_SYNTAX_HELP = `Filter results: terms separated by spaces; a result must pass every term.
   beatles abbey        words that must all occur in the folder or file name (whole words, any case, any accents)
+  *tles                a word ending so (beatles)
   -live                leave out results holding the word
   "abbey road"         words next to each other in this order;  -"live at" leaves them out
   ext:flac  ext:mp3,ogg   file types (ext:, lossless and lossy together: any of them);  -ext:mp3 leaves it out

@@ -15,6 +15,8 @@ import {
   type NumberConditions,
   type SearchFilter,
 } from '../../src/daemon/search-filter.ts';
+import type { SearchResponse } from '../../src/client/index.ts';
+import { toFileData, toSharedFile } from '../../src/model/files.ts';
 import { mulberry32 } from '../support/seeded-random.ts';
 
 type FilterParts = Partial<Omit<SearchFilter, 'numbers'>> & { numbers?: Partial<NumberConditions> };
@@ -35,6 +37,9 @@ describe('parsing: text → filter', () => {
     ['Björk BJORK', { words: ['bjork'] }],
     ['AC/DC', { words: ['ac', 'dc'] }],
     ['-live -Bootleg', { excludedWords: ['live', 'bootleg'] }],
+    ['*TLES *mix/dj', { suffixes: ['tles', 'mix'], words: ['dj'] }],
+    ['-*live', { excludedWords: ['live'] }],
+    ['a*b', { words: ['a', 'b'] }],
     ['"abbey road"', { phrases: [['abbey', 'road']] }],
     ['-"live at"', { excludedPhrases: [['live', 'at']] }],
     ['"lossless"', { words: ['lossless'] }],
@@ -159,6 +164,10 @@ describe('matching', () => {
     ['pink floyd', response, mp3, true],
     ['PINK time', response, mp3, true],
     ['floy', response, mp3, false],
+    ['*loyd', response, mp3, true],
+    ['*floyd', response, mp3, true],
+    ['*floy', response, mp3, false],
+    ['*ime *oon', response, mp3, true],
     ['bjork joga', response, flac, true],
     ['BJÖRK', response, flac, true],
     ['music', response, flac, true],
@@ -264,6 +273,29 @@ describe('matching', () => {
     assert.deepEqual(filter.matchingFiles({ ...response, files: [mp3, flac, cover, hires] }), [flac, hires]);
     assert.deepEqual(filter.matchingFiles({ ...busy, files: [flac] }), []);
   });
+});
+
+test('the client\'s search responses are filtered as they are, attributes decoded from the wire list', () => {
+  const wire = (filename: string, size: number, audio: { bitrate?: number; duration?: number; sampleRate?: number; bitDepth?: number; vbr?: boolean }) =>
+    toSharedFile(toFileData({ filename, size: BigInt(size), ...audio }), false);
+  const reply: SearchResponse = {
+    username: 'carol',
+    ticket: 7,
+    slotsFree: true,
+    avgSpeed: 5_000_000,
+    queueLength: 0,
+    files: [
+      wire('@@c\\Radiohead\\OK Computer\\01 - Airbag.flac', 30_000_000, { duration: 284, sampleRate: 44_100, bitDepth: 16 }),
+      wire('@@c\\Radiohead\\OK Computer\\01 - Airbag.mp3', 9_000_000, { bitrate: 320, duration: 284, vbr: false }),
+      wire('@@c\\Radiohead\\Kid A\\01 - Everything.flac', 40_000_000, { duration: 251, sampleRate: 96_000, bitDepth: 24 }),
+    ],
+  };
+  const names = (text: string) => compileSearchFilter(text).matchingFiles(reply).map((file) => file.filename.slice(file.filename.lastIndexOf('\\') + 1));
+  assert.deepEqual(names('radiohead lossless'), ['01 - Airbag.flac', '01 - Everything.flac']);
+  assert.deepEqual(names('"ok computer" cbr br:320'), ['01 - Airbag.mp3']);
+  assert.deepEqual(names('sr:>=96k bd:24 len:4:00-4:30'), ['01 - Everything.flac']);
+  assert.deepEqual(names('speed:>1mb queue:0 freeslot -"kid a"'), ['01 - Airbag.flac', '01 - Airbag.mp3']);
+  assert.deepEqual(names('hide:carol'), []);
 });
 
 describe('bounded work', () => {
