@@ -180,6 +180,13 @@ describe('hostile remote paths stay inside', () => {
     assert.equal(inFolder.folders.length, 32);
   });
 
+  test('file names: a device name before spaces and a cut that ends in a dot are made safe too', () => {
+    // "CON .txt" opens the console device on Windows; a name cut to 255 bytes may end in "." (dropped by Windows).
+    assert.equal(localFileName('@@x\\CON .txt'), '_CON .txt');
+    assert.equal(localFileName(`@@x\\${'a'.repeat(254)}.${'b'.repeat(40)}`), 'a'.repeat(254));
+    assert.equal(relativeFor({ remotePath: `M\\${'a'.repeat(254)}.${'b'.repeat(40)}\\x` }), `${'a'.repeat(254)}/x`);
+  });
+
   test('the final check refuses whatever resolves outside, itself included', () => {
     for (const components of [['..'], ['a', '..', '..'], ['/etc'], ['..', 'downloads2']]) {
       assert.throws(() => insideDownloads(ROOT, components), { name: 'DestinationError', code: 'outside-downloads' }, components.join('/'));
