@@ -9,7 +9,8 @@ import { basename, dirname, extname, resolve } from 'node:path';
 
 /** Characters no file system of the three big platforms takes in a name, and control characters. */
 const ILLEGAL = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
-const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(\..*)?$/i;
+const TRAILING = /[. ]+$/;
 const MAX_NAME_BYTES = 255;
 
 /** Cuts `name` to at most `maxBytes` UTF-8 bytes, keeping the extension when it is short. */
@@ -27,15 +28,27 @@ function fitName(name: string, maxBytes: number): string {
 }
 
 /**
+ * One path component made safe on the three big platforms: each character names may not hold
+ * becomes `replacement`, trailing dots and spaces and leading spaces go, a reserved device name
+ * gets a `_` in front, and the result fits in `maxBytes` UTF-8 bytes. undefined when nothing is
+ * left (empty, `.`, `..`, only dots and spaces), so no result is ever a path step of its own.
+ */
+export function safeName(text: string, replacement: '' | '_', maxBytes = MAX_NAME_BYTES): string | undefined {
+  let name = text.replace(ILLEGAL, replacement).replace(TRAILING, '').replace(/^ +/, '');
+  if (name === '') return undefined;
+  if (RESERVED.test(name)) name = `_${name}`;
+  // Cutting can leave a dot or space at the end again.
+  name = fitName(name, maxBytes).replace(TRAILING, '');
+  return name === '' ? undefined : name;
+}
+
+/**
  * The local name for a virtual path: its last backslash-separated component without the
  * characters file names may not hold, trailing dots and spaces, or a reserved device name.
  */
 export function localFileName(virtualPath: string, maxBytes = MAX_NAME_BYTES): string {
   const last = virtualPath.slice(virtualPath.lastIndexOf('\\') + 1);
-  let name = last.replace(ILLEGAL, '').replace(/[. ]+$/, '').replace(/^ +/, '');
-  if (name === '' || /^\.+$/.test(name)) name = 'file';
-  if (RESERVED.test(name)) name = `_${name}`;
-  return fitName(name, maxBytes);
+  return safeName(last, '', maxBytes) ?? 'file';
 }
 
 /** `folder/name`, refusing anything that would not be directly inside `folder`. */
