@@ -43,6 +43,9 @@ test('an unknown route is a 404 JSON body, whatever the credentials', async (t) 
     assert.equal(body['error'], 'not_found');
     assert.match(String(body['message']), /openapi\.json/);
   }
+  const badUrl = await fetch(`${f.url}/api/v1/%E0%A4%A`);
+  assert.equal(badUrl.status, 400);
+  assert.deepEqual(Object.keys((await badUrl.json()) as object).sort(), ['error', 'message'], 'a malformed URL gets our error body too');
   // Trailing slashes are accepted (tools built for slskd send them).
   assert.equal((await fetch(`${f.url}/api/v1/application/`, { headers: { 'x-api-key': KEYS.read } })).status, 200);
 });
