@@ -8,6 +8,8 @@ import { routes, type RouteName } from '../../src/daemon/http/routes.ts';
 import { ROLES, type Access, type RouteDef } from '../../src/daemon/http/route.ts';
 import { fillPath } from '../../src/daemon/client.ts';
 import { startDaemonHttp } from '../../src/daemon/http/server.ts';
+import { ConcurrencyCap, parsePasswordHash, verifyPassword } from '../../src/daemon/http/sessions.ts';
+import { HttpError } from '../../src/daemon/http/errors.ts';
 import { KEYS, MemoryServices, WEB_USER, baseKeys, startFixture, webPasswordHash, type Fixture } from './http-fixture.ts';
 
 const table = Object.entries(routes) as [RouteName, RouteDef][];
@@ -188,4 +190,27 @@ test('auth disabled: allowed on loopback only, where every caller is admin', asy
     startDaemonHttp({ services: new MemoryServices(), auth: { enabled: true, keys: [{ name: 'short', key: 'abc', role: 'read' }] } }),
     /auth\.keys\[0\]\.key is shorter than 16 characters/,
   );
+});
+
+test('password checks are capped: past the cap a login is refused at once, not queued', async () => {
+  const cap = new ConcurrencyCap(2);
+  const hash = parsePasswordHash(await webPasswordHash(), 'test');
+  const refuse = (): HttpError => new HttpError(429, 'too_many_logins', 'Too many logins at once');
+  const checks = [WEB_USER.password, 'wrong', WEB_USER.password].map((password) => cap.run(() => verifyPassword(password, hash), refuse));
+  assert.equal(cap.active, 2, 'the third check never started');
+  const results = await Promise.allSettled(checks);
+  assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as HttpError).status)), [true, false, 429]);
+  assert.equal(cap.active, 0, 'every slot is given back, whether the check passed or failed');
+  assert.equal(await cap.run(() => verifyPassword(WEB_USER.password, hash), refuse), true);
+});
+
+test('a web password hash that is not ours, or would make each login cost a fortune, is refused at start', async () => {
+  const good = await webPasswordHash();
+  const [, , r, p, salt, hash] = good.split('$');
+  for (const bad of ['hunter2', `scrypt$${2 ** 24}$${r}$${p}$${salt}$${hash}`, `scrypt$1000$${r}$${p}$${salt}$${hash}`, `bcrypt$16384$${r}$${p}$${salt}$${hash}`]) {
+    await assert.rejects(
+      startDaemonHttp({ services: new MemoryServices(), auth: { enabled: true, web: { username: 'owner', passwordHash: bad } } }),
+      /auth\.web\.passwordHash is not a scrypt hash .* make one with hashPassword\(\)/,
+    );
+  }
 });

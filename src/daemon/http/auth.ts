@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ROLES, type Access, type AuthContext, type Role } from './route.ts';
 import { forbidden, unauthorized, type HttpError } from './errors.ts';
-import { parsePasswordHash, sha256, SessionStore, type ParsedHash } from './sessions.ts';
+import { ConcurrencyCap, parsePasswordHash, sha256, SessionStore, type ParsedHash } from './sessions.ts';
 
 export interface ApiKeyConfig {
   readonly name: string;
@@ -26,6 +26,8 @@ export interface AuthSettings {
   readonly web?: { readonly username: string; readonly passwordHash: string };
   readonly sessionTtlSeconds?: number;
   readonly maxSessions?: number;
+  /** Password checks allowed at once (scrypt is costly on purpose); more logins get 429. Default 4. */
+  readonly maxConcurrentLogins?: number;
   /** Adds `Secure` to the session cookie: set it when the daemon is served over HTTPS (by a proxy). */
   readonly secureCookie?: boolean;
 }
@@ -77,6 +79,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export class Authenticator {
   readonly enabled: boolean;
   readonly sessions: SessionStore;
+  readonly logins: ConcurrencyCap;
   readonly #keys: readonly Key[];
   readonly #web: { username: string; hash: ParsedHash } | undefined;
   readonly #ttlSeconds: number;
@@ -98,6 +101,7 @@ export class Authenticator {
     this.#web = settings.web === undefined ? undefined : { username: settings.web.username, hash: parsePasswordHash(settings.web.passwordHash, 'auth.web.passwordHash') };
     this.#ttlSeconds = settings.sessionTtlSeconds ?? 7 * 24 * 3600;
     this.#secureCookie = settings.secureCookie ?? false;
+    this.logins = new ConcurrencyCap(settings.maxConcurrentLogins ?? 4);
     this.sessions = new SessionStore({ ttlMs: this.#ttlSeconds * 1000, max: settings.maxSessions ?? 1000, now });
   }
 

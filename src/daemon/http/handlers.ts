@@ -36,7 +36,10 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
     login: async ({ body }) => {
       const web = auth.web;
       const userMatches = web !== undefined && timingSafeEqual(sha256(body.username), sha256(web.username));
-      const passwordMatches = await verifyPassword(body.password, web?.hash ?? DUMMY_HASH);
+      const passwordMatches = await auth.logins.run(
+        () => verifyPassword(body.password, web?.hash ?? DUMMY_HASH),
+        () => new HttpError(429, 'too_many_logins', 'Too many logins at once; try again in a moment'),
+      );
       if (web === undefined) throw unauthorized('No web login is configured (setting auth.web); use an API key instead');
       if (!userMatches || !passwordMatches) throw unauthorized('Wrong username or password');
       const { token, session } = auth.sessions.create(web.username, 'admin');

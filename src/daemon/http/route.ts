@@ -52,6 +52,8 @@ export const ERROR_STATUSES = {
   403: 'The credentials lack the role, or the address is not allowed for this key',
   404: 'Not found',
   413: 'Request body too large',
+  415: 'The body is not JSON (send Content-Type: application/json)',
+  429: 'Too many requests of this kind at once; try again in a moment',
   500: 'Internal error (details are in the daemon log, never in the reply)',
 } as const;
 

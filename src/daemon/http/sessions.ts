@@ -50,6 +50,33 @@ export async function verifyPassword(password: string, stored: ParsedHash): Prom
   return candidate.length === stored.hash.length && timingSafeEqual(candidate, stored.hash);
 }
 
+/**
+ * At most `max` password checks at once: each costs ~16 MiB and tens of milliseconds of scrypt, so a flood
+ * of logins is refused (429) instead of queueing without bound.
+ */
+export class ConcurrencyCap {
+  #active = 0;
+  readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  async run<T>(work: () => Promise<T>, refuse: () => Error): Promise<T> {
+    if (this.#active >= this.max) throw refuse();
+    this.#active++;
+    try {
+      return await work();
+    } finally {
+      this.#active--;
+    }
+  }
+}
+
 export const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 export interface Session {
