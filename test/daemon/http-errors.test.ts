@@ -35,8 +35,9 @@ test('an invalid body is a 400 whose JSON names the field', async (t) => {
 
 test('an unknown route is a 404 JSON body, whatever the credentials', async (t) => {
   const f = await startFixture(t);
-  for (const [method, path] of [['GET', '/api/v1/nope'], ['POST', '/api/v1/application'], ['GET', '/']]) {
-    const response = await fetch(f.url + path!, { method: method!, headers: { 'x-api-key': KEYS.admin } });
+  const cases = [['GET', '/api/v1/nope'], ['POST', '/api/v1/application'], ['GET', '/']] as const;
+  for (const [[method, path], headers] of cases.flatMap((c) => [[c, { 'x-api-key': KEYS.admin }], [c, {}]] as const)) {
+    const response = await fetch(f.url + path, { method, headers });
     assert.equal(response.status, 404, `${method} ${path}`);
     assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
     const body = (await response.json()) as Record<string, unknown>;

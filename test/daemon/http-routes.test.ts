@@ -164,6 +164,25 @@ const cases: Record<RouteName, RouteTestCase> = {
       assert.doesNotMatch(JSON.stringify(json), /-key-0123456789abcdef/);
     },
   },
+  key: {
+    client: async (f) => {
+      const admin = f.client({ apiKey: KEYS.admin });
+      assert.deepEqual(await admin.key({ params: { name: 'writer' } }), { name: 'writer', role: 'write', cidr: [] });
+      // The client encodes the parameter: a slash stays inside the name instead of making a new path segment.
+      await assert.rejects(admin.key({ params: { name: 'home / lidarr?x=1' } }), (e: DaemonApiError) => {
+        assert.deepEqual([e.status, e.code, e.message], [404, 'not_found', "key: 404 No API key named 'home / lidarr?x=1'; GET /api/v1/keys lists them"]);
+        return true;
+      });
+    },
+    raw: async (f) => {
+      const { status, json } = await rawJson(f, 'GET', '/api/v1/keys/boss', { 'x-api-key': KEYS.admin });
+      assert.deepEqual([status, json], [200, { name: 'boss', role: 'admin', cidr: [] }]);
+      const tooLong = await rawJson(f, 'GET', `/api/v1/keys/${'n'.repeat(129)}`, { 'x-api-key': KEYS.admin });
+      assert.deepEqual([tooLong.status, (tooLong.json as { field: string }).field], [400, '/params/name']);
+      const absurd = await rawJson(f, 'GET', `/api/v1/keys/${'n'.repeat(4096)}`, { 'x-api-key': KEYS.admin });
+      assert.deepEqual([absurd.status, (absurd.json as { error: string }).error], [414, 'uri_too_long']);
+    },
+  },
 };
 
 test('every route in the table has a case, and each passes through the typed client and raw fetch', async (t) => {

@@ -56,6 +56,8 @@ export function toHttpError(error: FastifyError): HttpError {
       return new HttpError(413, 'body_too_large', 'The request body is larger than the daemon accepts (setting http.bodyLimit)');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HttpError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HttpError(414, 'uri_too_long', 'A path parameter is longer than any route accepts');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Handlers } from './route.ts';
 import { routes, type Routes } from './routes.ts';
-import { HttpError, unauthorized } from './errors.ts';
+import { HttpError, notFound, unauthorized } from './errors.ts';
 import { sha256, verifyPassword } from './sessions.ts';
 import { redactSecrets } from './redact.ts';
 import { openApiDocument } from './openapi.ts';
@@ -81,5 +81,10 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
     disconnect: async () => ({ status: 200, body: await services.disconnect() }),
     options: async () => ({ status: 200, body: redactSecrets(services.options(), context.secretKeys) as Record<string, unknown> }),
     keys: async () => ({ status: 200, body: [...auth.keys] }),
+    key: async ({ params }) => {
+      const key = auth.keys.find((k) => k.name === params.name);
+      if (key === undefined) throw notFound(`No API key named '${params.name}'; GET /api/v1/keys lists them`);
+      return { status: 200, body: key };
+    },
   };
 }

@@ -147,6 +147,14 @@ export const routes = {
     summary: 'The API keys (names, roles, address ranges; never the secrets)',
     responses: { 200: Type.Array(ApiKeyInfo) },
   }),
+  key: route({
+    method: 'GET',
+    path: '/api/v1/keys/:name',
+    access: 'admin',
+    summary: 'One API key by name (never its secret)',
+    params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }) }),
+    responses: { 200: ApiKeyInfo },
+  }),
 } as const;
 
 export type Routes = typeof routes;

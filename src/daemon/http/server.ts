@@ -15,6 +15,7 @@ import type { DaemonServices } from './services.ts';
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_HTTP_PORT = 5030;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const MAX_PARAM_LENGTH = 2048;
 
 export interface DaemonHttpOptions {
   /** Setting http.host; default 127.0.0.1. */
@@ -62,7 +63,9 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: trusted.length > 0 ? trusted : false,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters are bounded by their schemas (400 naming the field); the router's cap only stops
+    // absurd URLs (414) before they are matched.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Errors Fastify raises before routing (a malformed URL, a bad Content-Type) get our JSON body too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   });
