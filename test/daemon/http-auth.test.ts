@@ -17,7 +17,9 @@ const table = Object.entries(routes) as [RouteName, RouteDef][];
 async function call(f: Fixture | string, def: Pick<RouteDef, 'method' | 'path' | 'body'>, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; json: Record<string, unknown> | undefined; headers: Headers }> {
   const base = typeof f === 'string' ? f : f.url;
   const payload = body ?? (def.body === undefined ? undefined : '{}');
-  const response = await fetch(base + fillPath(def.path, { username: 'someone', id: 'x' }), {
+  // Any value fits each path parameter: the role is checked before the parameters are.
+  const params = Object.fromEntries([...def.path.matchAll(/:(\w+)/g)].map((m) => [m[1], 'sample']));
+  const response = await fetch(base + fillPath(def.path, params), {
     method: def.method,
     headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
     ...(payload === undefined ? {} : { body: payload }),
