@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import { KEYS, startFixture } from './http-fixture.ts';
 import { HttpError } from '../../src/daemon/http/errors.ts';
 import { redactSecrets, REDACTED } from '../../src/daemon/http/redact.ts';
@@ -65,14 +66,18 @@ test('a body over the limit is a 413 JSON body, announced or streamed', async (t
   assert.equal(streamed.status, 413);
 });
 
-test('a handler failure is a 500 without internals; an HttpError keeps its status and code', async (t) => {
-  const f = await startFixture(t);
+test('a handler failure is a 500 without internals (they go to the log); an HttpError keeps its status and code', async (t) => {
+  const lines: string[] = [];
+  const f = await startFixture(t, { logger: pino({ level: 'error' }, { write: (line: string) => void lines.push(line) }) });
   f.services.failConnect = new Error('ECONNREFUSED at /home/owner/secret/path.ts:12');
   const response = await fetch(`${f.url}/api/v1/application/connection`, { method: 'PUT', headers: { 'x-api-key': KEYS.write } });
   assert.equal(response.status, 500);
   const text = await response.text();
   assert.deepEqual(JSON.parse(text), { error: 'internal', message: "The daemon failed to answer this request; its log has the details" });
   assert.doesNotMatch(text, /ECONNREFUSED|secret|\.ts:/);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /"msg":"request failed"/);
+  assert.match(lines[0]!, /ECONNREFUSED at \/home\/owner\/secret\/path\.ts:12/, 'the operator can see what failed');
 
   f.services.failConnect = new HttpError(409, 'not_connected', 'The server refused the login: wrong password (setting soulseek.password)');
   const conflict = await fetch(`${f.url}/api/v1/application/connection`, { method: 'PUT', headers: { 'x-api-key': KEYS.write } });

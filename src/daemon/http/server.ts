@@ -2,7 +2,7 @@
 // TypeBox schemas, replies serialized by the response schemas), auth in onRequest before any body is read,
 // JSON errors everywhere.
 
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { BlockList } from 'node:net';
 import { ErrorBody, type AuthContext, type Handler, type RouteDef } from './route.ts';
 import { routes, type RouteName } from './routes.ts';
@@ -31,7 +31,8 @@ export interface DaemonHttpOptions {
   /** Property names redacted from GET /api/v1/options (default SECRET_OPTION_KEYS). */
   readonly secretKeys?: readonly string[];
   readonly now?: () => number;
-  readonly logger?: boolean;
+  /** The daemon's pino logger; without one the HTTP layer logs nothing. Handler failures (500) are logged here. */
+  readonly logger?: FastifyBaseLogger;
 }
 
 export interface DaemonHttp {
@@ -60,7 +61,7 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
   const handlers = createHandlers({ services: options.services, auth, now, startedAt: now(), ...(options.secretKeys === undefined ? {} : { secretKeys: options.secretKeys }) });
 
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: trusted.length > 0 ? trusted : false,
     // Path parameters are bounded by their schemas (400 naming the field); the router's cap only stops
