@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { routes, type RouteName, type Routes } from '../../src/daemon/http/routes.ts';
 import type { Handler } from '../../src/daemon/http/route.ts';
-import { DaemonApiError } from '../../src/daemon/client.ts';
+import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
 
 interface RouteTestCase {
@@ -26,7 +26,18 @@ const loginBody = `{"username": "owner", "password": "correct horse battery stap
 
 const cases: Record<RouteName, RouteTestCase> = {
   health: {
-    client: async (f) => assert.deepEqual(await f.client().health(), { status: 'ok' }),
+    client: async (f) => {
+      assert.deepEqual(await f.client().health(), { status: 'ok' });
+      // A fetch handed in (a browser's, a test's) is the one used, with the credentials and CSRF header set.
+      const seen: [string, Headers][] = [];
+      const recording: typeof fetch = async (input, init) => {
+        seen.push([String(input), new Headers(init?.headers)]);
+        return fetch(input, init);
+      };
+      const client = createDaemonClient({ baseUrl: `${f.url}/`, token: 'a-token', fetch: recording });
+      assert.deepEqual(await client.health(), { status: 'ok' });
+      assert.deepEqual(seen.map(([url, headers]) => [url, headers.get('authorization'), headers.get('x-requested-with')]), [[`${f.url}/health`, 'Bearer a-token', 'slsk-ts']]);
+    },
     raw: async (f) => assert.deepEqual(await rawJson(f, 'GET', '/health', {}).then((r) => [r.status, r.json]), [200, { status: 'ok' }]),
   },
   openapi: {
