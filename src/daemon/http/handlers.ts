@@ -1,0 +1,90 @@
+// The handlers of the routes in routes.ts. Typed by the table: a missing handler, or a reply that does
+// not match its route's response schema, does not compile.
+
+import { timingSafeEqual } from 'node:crypto';
+import type { Handlers } from './route.ts';
+import { routes, type Routes } from './routes.ts';
+import { HttpError, notFound, unauthorized } from './errors.ts';
+import { sha256, verifyPassword } from './sessions.ts';
+import { redactSecrets } from './redact.ts';
+import { openApiDocument } from './openapi.ts';
+import { docsPage } from './docs-page.ts';
+import type { Authenticator } from './auth.ts';
+import type { DaemonServices } from './services.ts';
+
+export interface HandlerContext {
+  readonly services: DaemonServices;
+  readonly auth: Authenticator;
+  readonly now: () => number;
+  readonly startedAt: number;
+  readonly secretKeys?: readonly string[];
+}
+
+/** Used when no web login is configured, so a wrong username costs the same scrypt time as a wrong password. */
+const DUMMY_HASH = { N: 16384, r: 8, p: 1, salt: Buffer.alloc(16), hash: Buffer.alloc(32) };
+
+export function createHandlers(context: HandlerContext): Handlers<Routes> {
+  const { services, auth, now } = context;
+  const document = openApiDocument(routes, { title: 'slsk-ts daemon API', version: services.version });
+  const page = docsPage(document);
+
+  return {
+    health: async () => ({ status: 200, body: { status: 'ok' } }),
+    openapi: async () => ({ status: 200, body: document }),
+    docs: async () => ({ status: 200, body: page }),
+
+    login: async ({ body }) => {
+      const web = auth.web;
+      const userMatches = web !== undefined && timingSafeEqual(sha256(body.username), sha256(web.username));
+      const passwordMatches = await auth.logins.run(
+        () => verifyPassword(body.password, web?.hash ?? DUMMY_HASH),
+        () => new HttpError(429, 'too_many_logins', 'Too many logins at once; try again in a moment'),
+      );
+      if (web === undefined) throw unauthorized('No web login is configured (setting auth.web); use an API key instead');
+      if (!userMatches || !passwordMatches) throw unauthorized('Wrong username or password');
+      const { token, session } = auth.sessions.create(web.username, 'admin');
+      return {
+        status: 200,
+        headers: { 'set-cookie': auth.sessionCookie(token) },
+        body: {
+          name: session.name,
+          token,
+          tokenType: 'Bearer',
+          issued: Math.floor(session.issuedAt / 1000),
+          expires: Math.floor(session.expiresAt / 1000),
+        },
+      };
+    },
+    session: async ({ auth: who }) => {
+      if (who.kind === 'anonymous' || who.role === null) throw unauthorized('Not logged in');
+      return { status: 200, body: { kind: who.kind, name: who.name, role: who.role } };
+    },
+    logout: async ({ auth: who }) => {
+      if (who.sessionId === null) throw new HttpError(400, 'no_session', 'These credentials are not a session (an API key, or auth is disabled); nothing to log out');
+      auth.sessions.delete(who.sessionId);
+      return { status: 204, body: null, headers: { 'set-cookie': auth.clearedCookie() } };
+    },
+
+    application: async () => {
+      const uptimeMs = Math.max(0, now() - context.startedAt);
+      return {
+        status: 200,
+        body: {
+          version: services.version,
+          startedAt: new Date(context.startedAt).toISOString(),
+          uptimeSeconds: Math.floor(uptimeMs / 1000),
+          server: services.server(),
+        },
+      };
+    },
+    connect: async () => ({ status: 200, body: await services.connect() }),
+    disconnect: async () => ({ status: 200, body: await services.disconnect() }),
+    options: async () => ({ status: 200, body: redactSecrets(services.options(), context.secretKeys) as Record<string, unknown> }),
+    keys: async () => ({ status: 200, body: [...auth.keys] }),
+    key: async ({ params }) => {
+      const key = auth.keys.find((k) => k.name === params.name);
+      if (key === undefined) throw notFound(`No API key named '${params.name}'; GET /api/v1/keys lists them`);
+      return { status: 200, body: key };
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// The daemon's HTTP server: the route table registered on Fastify (validation by its AJV from the
+// TypeBox schemas, replies serialized by the response schemas), auth in onRequest before any body is read,
+// JSON errors everywhere.
+
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { BlockList } from 'node:net';
+import { ErrorBody, type AuthContext, type Handler, type RouteDef } from './route.ts';
+import { routes, type RouteName } from './routes.ts';
+import { Authenticator, addressRange, type AuthSettings } from './auth.ts';
+import { errorHandler, notFoundHandler, HttpError } from './errors.ts';
+import { createHandlers } from './handlers.ts';
+import { DOCS_CSP } from './docs-page.ts';
+import type { DaemonServices } from './services.ts';
+
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
+export const DEFAULT_HTTP_PORT = 5030;
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const MAX_PARAM_LENGTH = 2048;
+
+export interface DaemonHttpOptions {
+  /** Setting http.host; default 127.0.0.1. */
+  readonly host?: string;
+  /** Setting http.port; default 5030; 0 picks a free port. */
+  readonly port?: number;
+  readonly services: DaemonServices;
+  readonly auth: AuthSettings;
+  /** Setting http.trustedProxies: only requests from these addresses may name the client in X-Forwarded-For. */
+  readonly trustedProxies?: readonly string[];
+  /** Setting http.bodyLimit, in bytes; larger bodies get 413. */
+  readonly bodyLimit?: number;
+  /** Property names redacted from GET /api/v1/options (default SECRET_OPTION_KEYS). */
+  readonly secretKeys?: readonly string[];
+  readonly now?: () => number;
+  /** The daemon's pino logger; without one the HTTP layer logs nothing. Handler failures (500) are logged here. */
+  readonly logger?: FastifyBaseLogger;
+}
+
+export interface DaemonHttp {
+  readonly address: string;
+  readonly port: number;
+  /** The base URL clients use, e.g. http://127.0.0.1:5030. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/** Builds the Fastify app without listening (the server and tests share it). */
+export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
+  const host = options.host ?? DEFAULT_HTTP_HOST;
+  if (!options.auth.enabled && !isLoopback(host)) {
+    throw new Error(
+      `Refusing to listen on ${host} with auth disabled (auth.enabled: false): anyone who can reach it could control the daemon. ` +
+        'Enable auth, or set http.host to 127.0.0.1.',
+    );
+  }
+  const trusted = [...(options.trustedProxies ?? [])];
+  trusted.forEach((range, i) => addressRange(new BlockList(), range, `http.trustedProxies[${i}]`));
+  const now = options.now ?? Date.now;
+  const auth = new Authenticator(options.auth, now);
+  const handlers = createHandlers({ services: options.services, auth, now, startedAt: now(), ...(options.secretKeys === undefined ? {} : { secretKeys: options.secretKeys }) });
+
+  const app = Fastify({
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: trusted.length > 0 ? trusted : false,
+    // Path parameters are bounded by their schemas (400 naming the field); the router's cap only stops
+    // absurd URLs (414) before they are matched.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // Errors Fastify raises before routing (a malformed URL, a bad Content-Type) get our JSON body too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  const authOf = new WeakMap<FastifyRequest, AuthContext>();
+  app.addHook('onRequest', async (request) => {
+    const access = (request.routeOptions.config as { access?: RouteDef['access'] }).access;
+    if (access === undefined) return; // no such route: the 404 handler answers
+    const result = auth.authenticate(request, access);
+    if (result instanceof HttpError) throw result;
+    authOf.set(request, result);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', 'no-store');
+  });
+
+  for (const [name, def] of Object.entries(routes) as [RouteName, RouteDef][]) {
+    const handler = handlers[name] as unknown as Handler<RouteDef>;
+    const html = def.produces === 'text/html';
+    const response: Record<string, unknown> = { '4xx': ErrorBody, '5xx': ErrorBody };
+    if (!html) for (const [status, schema] of Object.entries(def.responses)) if (status !== '204') response[status] = schema;
+    app.route({
+      method: def.method,
+      url: def.path,
+      config: { access: def.access },
+      schema: {
+        ...(def.params === undefined ? {} : { params: def.params }),
+        ...(def.query === undefined ? {} : { querystring: def.query }),
+        ...(def.body === undefined ? {} : { body: def.body }),
+        response,
+      },
+      handler: async (request, reply) => {
+        const result = await handler({
+          params: request.params as never,
+          query: request.query as never,
+          body: request.body as never,
+          auth: authOf.get(request) ?? { kind: 'anonymous', role: null, name: null, sessionId: null },
+          ip: request.ip,
+        });
+        for (const [header, value] of Object.entries(result.headers ?? {})) reply.header(header, value);
+        reply.status(result.status);
+        if (html) reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP);
+        return result.status === 204 ? reply.send() : reply.send(result.body);
+      },
+    });
+  }
+  return app;
+}
+
+export async function startDaemonHttp(options: DaemonHttpOptions): Promise<DaemonHttp> {
+  const app = buildDaemonHttp(options);
+  try {
+    await app.listen({ host: options.host ?? DEFAULT_HTTP_HOST, port: options.port ?? DEFAULT_HTTP_PORT });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const bound = app.server.address();
+  if (bound === null || typeof bound === 'string') throw new Error('The HTTP server is not listening on a TCP port');
+  const hostPart = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  return { address: bound.address, port: bound.port, url: `http://${hostPart}:${bound.port}`, close: () => app.close() };
+}

@@ -1,0 +1,17 @@
+// What the HTTP layer needs from the rest of the daemon. The routes' handlers take their data from this
+// interface only, so the API can be built and tested before (and apart from) the real client.
+
+import type { ServerConnection } from './routes.ts';
+
+export interface DaemonServices {
+  /** Reported in GET /api/v1/application. */
+  readonly version: string;
+  /** The Soulseek server connection as it is now. */
+  server(): ServerConnection;
+  /** Connect and log in; resolves with the connection once logged in (or rejects with why not). */
+  connect(): Promise<ServerConnection>;
+  /** Disconnect and stay offline until connect() is called again. */
+  disconnect(): Promise<ServerConnection>;
+  /** The options in effect, secrets included: the route redacts them (see SECRET_OPTION_KEYS). */
+  options(): Readonly<Record<string, unknown>>;
+}
