@@ -36,7 +36,7 @@ describe('folder downloads', () => {
     root = tempDir('slsk-folder-download-');
     server = await startServer();
     const music = join(root, 'sharer', 'music');
-    await writeTree(music, { 'Other/x.mp3': 'x' });
+    await writeTree(music, { 'Other/x.mp3': 'x', 'Singles/a.mp3': 'a'.repeat(500), 'Singles/b.mp3': 'b'.repeat(600) });
     for (const [path, size] of Object.entries(ALBUM)) {
       await writeTree(music, { [`${path}.tmp`]: '' });
       rmSync(join(music, `${path}.tmp`));
@@ -142,6 +142,19 @@ describe('folder downloads', () => {
     ]);
   });
 
+  test('a file already at its destination with the same size is recognised; one of another size is downloaded', async () => {
+    await writeTree(join(transfers.downloadDir, 'Singles'), { 'a.mp3': 'a'.repeat(500), 'b.mp3': 'b'.repeat(599) });
+    const before = queued.length;
+    const group = await downloadFolder(deps, { username: 'sharer', folder: 'Music\\Singles\\' });
+    assert.deepEqual(group.files.map((f) => [f.remotePath, f.status, f.presentAt]), [
+      ['Music\\Singles\\a.mp3', 'already-present', join(transfers.downloadDir, 'Singles', 'a.mp3')],
+      ['Music\\Singles\\b.mp3', 'enqueued', undefined],
+    ]);
+    const summary = await whenFolderDone(transfers, group, { signal: AbortSignal.timeout(30_000) });
+    assert.deepEqual(summary.counts, { 'already-present': 1, completed: 1 });
+    assert.deepEqual(queued.slice(before), ['Music\\Singles\\b.mp3']);
+  });
+
   test('more files than the cap: refused before anything is enqueued', async () => {
     const count = transfers.list().length;
     await assert.rejects(downloadFolder(deps, { username: 'sharer', folder: 'Music\\Album', maxFiles: 2, layout: 'flat' }), (error: unknown) => {
@@ -154,11 +167,8 @@ describe('folder downloads', () => {
   });
 
   test('files deeper than the depth limit are refused, the rest downloaded', async () => {
-    const group = await downloadFolder(deps, { username: 'sharer', folder: 'Music', maxDepth: 1, subfolder: 'depth' });
-    assert.deepEqual(group.files.map((f) => [f.remotePath, f.status]).sort(), [
-      ['Music\\Album\\cover.jpg', 'already-present'],
-      ['Music\\Other\\x.mp3', 'already-present'],
-    ]);
+    const group = await downloadFolder(deps, { username: 'sharer', folder: 'Music\\Album', maxDepth: 0, subfolder: 'depth' });
+    assert.deepEqual(group.files.map((f) => [f.remotePath, f.status]), [['Music\\Album\\cover.jpg', 'already-present']]);
     assert.deepEqual(group.refused.map((r) => [r.remotePath, r.code]).sort(), [
       ['Music\\Album\\CD1\\01.flac', 'too-deep'],
       ['Music\\Album\\CD2\\01.flac', 'too-deep'],
@@ -206,6 +216,16 @@ describe('folder downloads', () => {
       ['Music\\Album\\..\\..\\etc\\passwd', 'not-in-folder'],
     ]);
     assert.deepEqual(folderProgress(transfers, group).counts.completed ?? 0, 0);
+  });
+
+  test('a peer that lists the folder only when asked for it: its files are downloaded, without subfolders; a buddies-only folder says so', async () => {
+    await hostile('folder-only', async () => ({ folders: [], lockedFolders: [] }), (directory) => (directory === 'Music\\Live' ? { name: directory, files: [sharedFile('01.mp3', 10)] } : undefined));
+    const group = await downloadFolder(deps, { username: 'folder-only', folder: 'Music/Live/' });
+    assert.equal(group.source, 'folder-request');
+    assert.deepEqual(group.files.map((f) => [f.remotePath, f.destination, f.status]), [['Music\\Live\\01.mp3', 'Live/01.mp3', 'enqueued']]);
+
+    await hostile('buddies-only', async () => ({ folders: [], lockedFolders: [{ name: 'Music\\Private', files: [sharedFile('x.mp3', 10)] }] }), () => undefined);
+    await assert.rejects(downloadFolder(deps, { username: 'buddies-only', folder: 'Music\\Private' }), { code: 'locked', message: /buddies only: ask them to add you as a buddy/ });
   });
 
   test('a hostile folder reply naming another folder is refused file by file', async () => {
