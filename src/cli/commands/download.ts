@@ -20,9 +20,18 @@ strings; size null until known):
       state "completed" with the file's path, or "failed"/"cancelled" with the user's reason
   {"event": "stopped", "why": "timeout" | "interrupted", "state"}   the last line otherwise`;
 
-const help = `Download one file from a user.
+// Loaded with folder-run.ts only when a folder is downloaded: the help stays here.
+const folderDownloadHelp = `A PATH ending in \\ or / (or --folder) downloads the whole folder with its subfolders: the
+files land under the folder's name in --to (Music\\Album\\CD1\\01.flac → Album/CD1/01.flac), one
+"downloaded" line each on stderr and its path on stdout. Files already there with the same size are
+not fetched again, so the same command after an interruption gets only what is missing.
+With --json: {"event": "folder", "files", "alreadyPresent", "refused"}, then one
+{"event": "file", "filename", "destination", "state", "reason", "path"} per file (state
+"already-present" for those not fetched), then {"event": "summary", "complete", "counts", "stopped"}.`;
 
-Usage: slsk download USER PATH [--to DIR] [--incomplete DIR] [--timeout SECONDS] [options]
+const help = `Download one file, or a whole folder, from a user.
+
+Usage: slsk download USER PATH [--folder] [--to DIR] [--incomplete DIR] [--timeout SECONDS] [options]
 
 Arguments:
   USER        the user who shares the file; must be online
@@ -31,6 +40,7 @@ Arguments:
               the shell); / works too: 'Music/Aphex Twin/01 - Xtal.mp3'
 
 Options:
+  --folder            PATH is a folder: download it with its subfolders (as a PATH ending in \\ or /)
 ${folderHelp}
   --timeout SECONDS   give up after this long in all, waiting in the user's upload queue included
                       (default ${DEFAULT_WAIT_SECONDS}; at most 86400). The partial file stays
@@ -47,22 +57,25 @@ Output: the path of the finished file on stdout.
 --json prints JSON Lines on stdout instead, one per event of the transfer.
 ${downloadEventsHelp}
 
+${folderDownloadHelp}
+
 ${exitHelp('the user is offline or refused the file (its reason is printed), or --timeout ran out', ['130  interrupted with Ctrl-C (the partial file stays, to resume)'])}
 
 Examples:
   slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3'                into the current folder
   slsk download bob 'Music\\Aphex Twin\\01 - Xtal.mp3' --to ~/Music   into ~/Music
   slsk download bob 'Music/big.flac' --timeout 3600                  wait up to an hour in bob's queue
+  slsk download bob 'Music\\Aphex Twin\\' --to ~/Music               the whole folder, into ~/Music/Aphex Twin
   slsk download bob 'Music\\x.mp3' --json | jq -c 'select(.event == "progress") | .percent'
 `;
 
 export const downloadCommand: Command = {
-  usage: 'slsk download USER PATH [--to DIR] [--incomplete DIR] [--timeout SECONDS] [--json]',
+  usage: 'slsk download USER PATH [--folder] [--to DIR] [--incomplete DIR] [--timeout SECONDS] [--json]',
   help,
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, ...FOLDER_OPTIONS, timeout: { type: 'string' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...FOLDER_OPTIONS, timeout: { type: 'string' }, folder: { type: 'boolean' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -77,6 +90,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (extra.length > 0) {
     throw new UsageError(`unexpected argument ${quoted(extra[0]!)}: slsk download takes one USER and one PATH (quote a PATH with spaces)`);
   }
+  // A trailing separator names a folder, as Soulseek clients show folders ('Music\\Album\\').
+  const wholeFolder = values.folder === true || /[\\/]$/.test(typedPath ?? '');
   const folders = downloadFolders(values);
   const waitMs = secondsOption('--timeout', values.timeout, DEFAULT_WAIT_SECONDS);
   const settings = resolveSettings(values, io);
@@ -85,6 +100,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     // have to time out to tell us.
     const view = await serverView(session.client, username, settings.serverText, session.signal);
     if (view.status === 'offline') throw userOffline(username);
+    if (wholeFolder) return (await import('../folder-run.ts')).runFolderDownload(session, { username, folder: filename, folders, waitMs, waitOption: '--timeout', command: 'download' });
     return runDownload(session, { username, filename, folders, waitMs, waitOption: '--timeout', command: 'download' });
   });
 }
