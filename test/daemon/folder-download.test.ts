@@ -36,7 +36,7 @@ describe('folder downloads', () => {
     root = tempDir('slsk-folder-download-');
     server = await startServer();
     const music = join(root, 'sharer', 'music');
-    await writeTree(music, { 'Other/x.mp3': 'x', 'Singles/a.mp3': 'a'.repeat(500), 'Singles/b.mp3': 'b'.repeat(600) });
+    await writeTree(music, { 'Other/x.mp3': 'x', 'Singles/a.mp3': 'a'.repeat(500), 'Singles/b.mp3': 'b'.repeat(600), 'Gone/kept.mp3': 'k', 'Gone/gone.mp3': 'g' });
     for (const [path, size] of Object.entries(ALBUM)) {
       await writeTree(music, { [`${path}.tmp`]: '' });
       rmSync(join(music, `${path}.tmp`));
@@ -153,6 +153,17 @@ describe('folder downloads', () => {
     const summary = await whenFolderDone(transfers, group, { signal: AbortSignal.timeout(30_000) });
     assert.deepEqual(summary.counts, { 'already-present': 1, completed: 1 });
     assert.deepEqual(queued.slice(before), ['Music\\Singles\\b.mp3']);
+  });
+
+  test('a file the sharer refuses fails the group, listed with its reason; the others complete', async () => {
+    // Shared when scanned, deleted since: the sharer answers "File not shared.", a final refusal.
+    rmSync(join(root, 'sharer', 'music', 'Gone', 'gone.mp3'));
+    const group = await downloadFolder(deps, { username: 'sharer', folder: 'Music\\Gone' });
+    const summary = await whenFolderDone(transfers, group, { signal: AbortSignal.timeout(30_000) });
+    assert.equal(summary.finished, true);
+    assert.equal(summary.complete, false);
+    assert.deepEqual(summary.counts, { completed: 1, failed: 1 });
+    assert.deepEqual(summary.failed, [{ remotePath: 'Music\\Gone\\gone.mp3', state: 'failed', reason: 'File not shared.' }]);
   });
 
   test('more files than the cap: refused before anything is enqueued', async () => {
