@@ -152,7 +152,7 @@ export class Searches {
     const { seq } = this.#seqAndStart(id);
     const files = responses.reduce((sum, response) => sum + response.files.length, 0);
     const receivedAt = this.#now();
-    this.#db.transaction(responses.length + files, () => {
+    this.#db.transaction(files, () => {
       for (const response of responses) {
         this.#db.run(
           `INSERT INTO search_responses (search_seq, username, free_slot, upload_speed, queue_length, file_count, files, received_at)
