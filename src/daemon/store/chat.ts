@@ -208,14 +208,21 @@ export class ChatHistory {
     let deleted = 0;
     if (this.#settings.retentionDays > 0) {
       const cutoff = this.#now() - this.#settings.retentionDays * DAY_MS;
+      // room by room through the summary rows: each delete reads only what it removes
       deleted += this.#db.transaction(0, () => {
-        const rooms = this.#db.all('SELECT DISTINCT room FROM room_messages WHERE at < ?', cutoff).map((row) => text(row['room']));
-        const peers = this.#db.all('SELECT DISTINCT peer FROM private_messages WHERE at < ?', cutoff).map((row) => text(row['peer']));
-        const changes =
-          this.#db.run('DELETE FROM room_messages WHERE at < ?', cutoff).changes +
-          this.#db.run('DELETE FROM private_messages WHERE at < ?', cutoff).changes;
-        for (const room of rooms) this.#refreshRoom(room);
-        for (const peer of peers) this.#refreshConversation(peer);
+        let changes = 0;
+        for (const row of this.#db.all('SELECT room FROM chat_rooms')) {
+          const room = text(row['room']);
+          const { changes: gone } = this.#db.run('DELETE FROM room_messages WHERE room = ? AND at < ?', room, cutoff);
+          if (gone > 0) this.#refreshRoom(room);
+          changes += gone;
+        }
+        for (const row of this.#db.all('SELECT peer FROM conversations')) {
+          const peer = text(row['peer']);
+          const { changes: gone } = this.#db.run('DELETE FROM private_messages WHERE peer = ? AND at < ?', peer, cutoff);
+          if (gone > 0) this.#refreshConversation(peer);
+          changes += gone;
+        }
         return changes;
       });
     }

@@ -32,6 +32,8 @@ export type Row = Record<string, SQLOutputValue>;
 export class StoreDatabase {
   readonly db: DatabaseSync;
   readonly stats: TransactionStats = { transactions: 0, maxRowsPerTransaction: 0 };
+  /** Every SQL text prepared so far: a test asks SQLite for the plan of each (no full scans). */
+  readonly preparedSql = new Set<string>();
   readonly #statements: StatementCache;
 
   constructor(path: string, durability: Durability) {
@@ -52,6 +54,7 @@ export class StoreDatabase {
 
   statement(sql: string): StatementSync {
     if (!this.db.isOpen) throw new DaemonStoreError('CLOSED', 'the daemon store is closed; open it again');
+    this.preparedSql.add(sql);
     return this.#statements.get(sql);
   }
 

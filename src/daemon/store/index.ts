@@ -137,9 +137,12 @@ export class DaemonStore {
     return this.#database.stats;
   }
 
-  /** The query plan SQLite would use, one detail line per step (for tests that forbid full scans). */
-  explain(sql: string, ...params: (string | number | null)[]): string[] {
-    return this.#database.all(`EXPLAIN QUERY PLAN ${sql}`, ...params).map((row) => String(row['detail']));
+  /** SQLite's plan for every statement the store has run so far (tests forbid full scans with it). */
+  queryPlans(): { sql: string; plan: string[] }[] {
+    return [...this.#database.preparedSql].map((sql) => ({
+      sql,
+      plan: this.#database.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((row) => String(row['detail'])),
+    }));
   }
 
   close(): void {

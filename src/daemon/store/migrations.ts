@@ -72,7 +72,7 @@ export const DAEMON_MIGRATIONS: readonly Migration[] = [
         own       INTEGER NOT NULL CHECK (own IN (0, 1))
       ) STRICT;
       CREATE INDEX room_messages_by_room ON room_messages (room, id);
-      CREATE INDEX room_messages_by_time ON room_messages (at);
+      CREATE INDEX room_messages_by_room_time ON room_messages (room, at);
       -- one row per room with history: the list of rooms and the per-room bound without a scan
       CREATE TABLE chat_rooms (
         room          TEXT    NOT NULL PRIMARY KEY,
@@ -93,7 +93,7 @@ export const DAEMON_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX private_messages_by_peer ON private_messages (peer, id);
       CREATE INDEX private_messages_unread ON private_messages (peer, id) WHERE read = 0;
-      CREATE INDEX private_messages_by_time ON private_messages (at);
+      CREATE INDEX private_messages_by_peer_time ON private_messages (peer, at);
       -- the server delivers an offline message again until it is acknowledged: store it once
       CREATE UNIQUE INDEX private_messages_by_server_id ON private_messages (peer, server_id) WHERE server_id IS NOT NULL;
       CREATE TABLE conversations (
