@@ -57,8 +57,8 @@ export interface ChatSettings {
 
 export interface Page {
   /** Only messages with a smaller id (the oldest id of the page before); newest when absent. */
-  before?: number;
-  limit?: number;
+  before?: number | undefined;
+  limit?: number | undefined;
 }
 
 const MAX_PAGE = 1000;

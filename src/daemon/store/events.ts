@@ -50,7 +50,7 @@ export class EventsLog {
   }
 
   /** Newest first; pass the last id seen as `before` for the next page. */
-  list(page: { before?: number; limit?: number } = {}): LoggedEvent[] {
+  list(page: { before?: number | undefined; limit?: number | undefined } = {}): LoggedEvent[] {
     return this.#db
       .all('SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?', page.before ?? Number.MAX_SAFE_INTEGER, checkLimit(page.limit ?? 100, MAX_PAGE))
       .map(toEvent);

@@ -118,7 +118,7 @@ export class Searches {
   }
 
   /** Newest first; pass the last record's id as `before` for the next page. */
-  list(options: { limit?: number; before?: string } = {}): SearchRecord[] {
+  list(options: { limit?: number | undefined; before?: string | undefined } = {}): SearchRecord[] {
     const limit = checkLimit(options.limit ?? 100, MAX_PAGE);
     if (options.before === undefined) {
       return this.#db.all('SELECT * FROM searches ORDER BY started_at DESC, seq DESC LIMIT ?', limit).map(toRecord);
@@ -197,7 +197,7 @@ export class Searches {
   }
 
   /** A search's responses in arrival order; pass the last one's `seq` as `after` for the next page. */
-  responses(id: string, options: { limit?: number; after?: number } = {}): StoredResponse[] {
+  responses(id: string, options: { limit?: number | undefined; after?: number | undefined } = {}): StoredResponse[] {
     const { seq } = this.#seqAndStart(id);
     const limit = checkLimit(options.limit ?? 100, MAX_PAGE);
     return this.#db
