@@ -85,7 +85,7 @@ describe('daemon store: chat history', () => {
     assert.equal(store.chat.conversations()[0]!.messageCount, 2);
   });
 
-  test('the sweep drops messages past the age limit and applies a lowered bound', () => {
+  test('the sweep drops messages past the age limit and applies a lowered bound', async () => {
     const handle = fresh({ chatRetentionDays: 30 });
     const { store, clock } = handle;
     store.chat.addRoomMessage({ room: 'old', username: 'u', text: 'ancient' });
@@ -94,14 +94,40 @@ describe('daemon store: chat history', () => {
     clock.now += 31 * DAY;
     for (let i = 0; i < 4; i++) store.chat.addRoomMessage({ room: 'new', username: 'u', text: `n${i}` });
     store.chat.addPrivateMessage({ peer: 'alice', direction: 'in', text: 'recent' });
-    assert.equal(store.sweep().messages, 3);
+    assert.equal((await store.sweep()).messages, 3);
     assert.deepEqual(store.chat.rooms().map((r) => r.room), ['new']);
     assert.deepEqual(store.chat.conversations().map((c) => [c.peer, c.unread, c.messageCount]), [['alice', 1, 1]]);
 
     const lowered = handle.reopen({ chatRetentionDays: 30, maxMessagesPerRoom: 2 });
-    assert.equal(lowered.sweep().messages, 2);
+    assert.equal((await lowered.sweep()).messages, 2);
     assert.deepEqual(lowered.chat.roomMessages('new').map((m) => m.text), ['n3', 'n2']);
     assert.equal(lowered.chat.rooms()[0]!.messageCount, 2);
+  });
+
+  test('the sweep deletes at most sweepBatchRows per transaction, yielding between them', async () => {
+    const { store, clock } = fresh({ chatRetentionDays: 1, sweepBatchRows: 100, maxMessagesPerRoom: 0, maxMessagesPerConversation: 0 });
+    for (let i = 0; i < 450; i++) store.chat.addRoomMessage({ room: 'r', username: 'u', text: `${i}`, at: clock.now - 2 * DAY });
+    for (let i = 0; i < 250; i++) store.chat.addPrivateMessage({ peer: 'p', direction: 'in', text: `${i}`, at: clock.now - 2 * DAY });
+    store.chat.addRoomMessage({ room: 'r', username: 'u', text: 'kept' });
+    store.chat.addPrivateMessage({ peer: 'p', direction: 'in', text: 'kept' });
+    const before = { ...store.transactionStats };
+    assert.equal(before.maxRowsPerTransaction, 1);
+    let turns = 0;
+    let done = false;
+    const spin = (): void => {
+      turns += 1;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    assert.equal((await store.sweep()).messages, 700);
+    done = true;
+    const transactions = store.transactionStats.transactions - before.transactions;
+    assert.equal(store.transactionStats.maxRowsPerTransaction, 100);
+    // 450 → 5 transactions (the last deleting 50), 250 → 3; the bound passes find nothing over 0
+    assert.equal(transactions, 5 + 3 + 2);
+    assert.ok(turns >= 5 + 3 - 2, `the event loop turned between transactions (${turns} turns)`);
+    assert.deepEqual(store.chat.rooms().map((r) => [r.messageCount, r.last.text]), [[1, 'kept']]);
+    assert.deepEqual(store.chat.conversations().map((c) => [c.messageCount, c.unread, c.last.text]), [[1, 1, 'kept']]);
   });
 
   test('every statement the store runs uses an index: no full table scan, no sort', async () => {
@@ -128,14 +154,14 @@ describe('daemon store: chat history', () => {
     store.searches.list({ before: s2.id });
     store.searches.list();
     store.searches.setState(s1.id, 'cancelled');
-    store.searches.delete(s2.id);
+    await store.searches.delete(s2.id);
     const w = store.wishlist.add({ query: 'w' });
     store.wishlist.update(w.id, { enabled: false });
     store.wishlist.list();
     store.wishlist.remove(w.id);
     store.chat.addRoomMessage({ room: 'r', username: 'u', text: 't', at: clock.now - 2 * DAY });
     store.chat.addPrivateMessage({ peer: 'p', direction: 'in', text: 't', at: clock.now - 2 * DAY });
-    store.sweep();
+    await store.sweep();
 
     // A scan is allowed only where what it reads is bounded by a setting, or stops at a LIMIT:
     const allowedScans = new Map([

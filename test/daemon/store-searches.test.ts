@@ -87,8 +87,8 @@ describe('daemon store: searches', () => {
     await store.searches.addResponses(keep.id, [responseOf('a', 1)]);
     await store.searches.addResponses(gone.id, [responseOf('b', 1), responseOf('c', 1)]);
     assert.equal(countRows(dataDir, 'search_responses'), 3);
-    assert.equal(store.searches.delete(gone.id), true);
-    assert.equal(store.searches.delete(gone.id), false);
+    assert.equal(await store.searches.delete(gone.id), true);
+    assert.equal(await store.searches.delete(gone.id), false);
     assert.equal(countRows(dataDir, 'search_responses'), 1);
     assert.throws(() => store.searches.responses(gone.id), /there is no search/);
   });
@@ -104,9 +104,22 @@ describe('daemon store: searches', () => {
     }
     // now = start + 3 days: q0 and q1 (started 3 and 2.5 days ago) are too old; q2 (2 days ago) is not,
     // but only the 3 newest may stay.
-    assert.equal(store.sweep().searches, 3);
+    assert.equal((await store.sweep()).searches, 3);
     assert.deepEqual(store.searches.list().map((s) => s.query), ['q5', 'q4', 'q3']);
     assert.equal(countRows(dataDir, 'search_responses'), 3);
+  });
+
+  test('deleting a search with many responses removes them sweepBatchRows per transaction', async () => {
+    const { store, dataDir } = fresh({ sweepBatchRows: 100 });
+    const search = store.searches.create({ query: 'popular' });
+    await store.searches.addResponses(search.id, Array.from({ length: 350 }, (_, i) => responseOf(`u${i}`, 1)));
+    const before = store.transactionStats.transactions;
+    const maxBefore = store.transactionStats.maxRowsPerTransaction;
+    assert.equal(await store.searches.delete(search.id), true);
+    assert.equal(store.transactionStats.transactions - before, 4, '100 + 100 + 100 + 50');
+    assert.equal(store.transactionStats.maxRowsPerTransaction, Math.max(maxBefore, 100));
+    assert.equal(countRows(dataDir, 'search_responses'), 0);
+    assert.equal(countRows(dataDir, 'searches'), 0);
   });
 
   test('addResponses writes 50,000 files in transactions of at most 1,000 files, yielding between them', async () => {

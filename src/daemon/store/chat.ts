@@ -53,6 +53,8 @@ export interface ChatSettings {
   maxMessagesPerConversation: number;
   /** Messages older than this are swept (0: no age limit). */
   retentionDays: number;
+  /** Rows deleted per transaction by the sweep. */
+  sweepBatchRows: number;
 }
 
 export interface Page {
@@ -203,36 +205,33 @@ export class ChatHistory {
       .map((row) => ({ room: text(row['room']), messageCount: int(row['message_count']), last: toRoomMessage(row) }));
   }
 
-  /** Deletes messages past the age limit, and beyond the per-room/conversation bounds; returns how many. */
-  sweep(): number {
+  /**
+   * Deletes messages past the age limit, and beyond the per-room/conversation bounds (a bound lowered
+   * since they were stored); returns how many. At most `sweepBatchRows` per transaction, yielding
+   * between them: the first sweep after a long time may have a lot to delete.
+   */
+  async sweep(): Promise<number> {
+    const { retentionDays, maxMessagesPerRoom, maxMessagesPerConversation, sweepBatchRows: batch } = this.#settings;
+    const cutoff = this.#now() - retentionDays * DAY_MS;
     let deleted = 0;
-    if (this.#settings.retentionDays > 0) {
-      const cutoff = this.#now() - this.#settings.retentionDays * DAY_MS;
-      // room by room through the summary rows: each delete reads only what it removes
-      deleted += this.#db.transaction(0, () => {
-        let changes = 0;
-        for (const row of this.#db.all('SELECT room FROM chat_rooms')) {
-          const room = text(row['room']);
-          const { changes: gone } = this.#db.run('DELETE FROM room_messages WHERE room = ? AND at < ?', room, cutoff);
-          if (gone > 0) this.#refreshRoom(room);
-          changes += gone;
-        }
-        for (const row of this.#db.all('SELECT peer FROM conversations')) {
-          const peer = text(row['peer']);
-          const { changes: gone } = this.#db.run('DELETE FROM private_messages WHERE peer = ? AND at < ?', peer, cutoff);
-          if (gone > 0) this.#refreshConversation(peer);
-          changes += gone;
-        }
-        return changes;
-      });
+    for (const row of this.#db.all('SELECT room FROM chat_rooms')) {
+      const room = text(row['room']);
+      if (retentionDays > 0) {
+        deleted += await this.#db.inBatches(batch, () =>
+          this.#removeRoomMessages(room, 'SELECT id FROM room_messages WHERE room = ? AND at < ? LIMIT ?', room, cutoff, batch),
+        );
+      }
+      deleted += await this.#db.inBatches(batch, () => this.#trimRoom(room, maxMessagesPerRoom, batch));
     }
-    // a lowered bound applies to what was stored before
-    deleted += this.#db.transaction(0, () => {
-      let changes = 0;
-      for (const row of this.#db.all('SELECT room FROM chat_rooms')) changes += this.#trimRoom(text(row['room']), this.#settings.maxMessagesPerRoom);
-      for (const row of this.#db.all('SELECT peer FROM conversations')) changes += this.#trimConversation(text(row['peer']), this.#settings.maxMessagesPerConversation);
-      return changes;
-    });
+    for (const row of this.#db.all('SELECT peer FROM conversations')) {
+      const peer = text(row['peer']);
+      if (retentionDays > 0) {
+        deleted += await this.#db.inBatches(batch, () =>
+          this.#removePrivateMessages(peer, 'SELECT id, read FROM private_messages WHERE peer = ? AND at < ? LIMIT ?', peer, cutoff, batch),
+        );
+      }
+      deleted += await this.#db.inBatches(batch, () => this.#trimConversation(peer, maxMessagesPerConversation, batch));
+    }
     return deleted;
   }
 
@@ -242,47 +241,49 @@ export class ChatHistory {
     return value.length > max ? { value: value.slice(0, max), truncated: true } : { value, truncated: false };
   }
 
-  #trimRoom(room: string, max: number): number {
+  /** Deletes the oldest messages over `max` (at most `batch` of them). */
+  #trimRoom(room: string, max: number, batch = Number.MAX_SAFE_INTEGER): number {
     if (max <= 0) return 0;
     const count = int(this.#db.get('SELECT message_count FROM chat_rooms WHERE room = ?', room)?.['message_count']);
     if (count <= max) return 0;
-    const { changes } = this.#db.run(
-      'DELETE FROM room_messages WHERE id IN (SELECT id FROM room_messages WHERE room = ? ORDER BY id LIMIT ?)',
-      room, count - max,
-    );
-    // the oldest went: the newest (last_id) stays, and no recount over the room is needed
-    this.#db.run('UPDATE chat_rooms SET message_count = message_count - ? WHERE room = ?', changes, room);
-    return changes;
+    return this.#removeRoomMessages(room, 'SELECT id FROM room_messages WHERE room = ? ORDER BY id LIMIT ?', room, Math.min(count - max, batch));
   }
 
-  #trimConversation(peer: string, max: number): number {
+  #trimConversation(peer: string, max: number, batch = Number.MAX_SAFE_INTEGER): number {
     if (max <= 0) return 0;
     const count = int(this.#db.get('SELECT message_count FROM conversations WHERE peer = ?', peer)?.['message_count']);
     if (count <= max) return 0;
-    const oldest = 'SELECT id, read FROM private_messages WHERE peer = ? ORDER BY id LIMIT ?';
-    const unreadGoing = int(this.#db.get(`SELECT count(*) AS n FROM (${oldest}) WHERE read = 0`, peer, count - max)?.['n']);
-    const { changes } = this.#db.run(`DELETE FROM private_messages WHERE id IN (SELECT id FROM (${oldest}))`, peer, count - max);
+    return this.#removePrivateMessages(peer, 'SELECT id, read FROM private_messages WHERE peer = ? ORDER BY id LIMIT ?', peer, Math.min(count - max, batch));
+  }
+
+  /**
+   * Deletes the room's messages `select` picks (ids) and keeps its summary row right without
+   * recounting the room: the count goes down by what went, the last id is found again through the
+   * index only if it went, and a room left empty loses its row.
+   */
+  #removeRoomMessages(room: string, select: string, ...params: (string | number)[]): number {
+    const { changes } = this.#db.run(`DELETE FROM room_messages WHERE id IN (${select})`, ...params);
+    if (changes === 0) return 0;
     this.#db.run(
-      'UPDATE conversations SET message_count = message_count - ?, unread = max(0, unread - ?) WHERE peer = ?',
-      changes, unreadGoing, peer,
+      `UPDATE chat_rooms SET message_count = message_count - ?,
+         last_id = coalesce((SELECT max(id) FROM room_messages WHERE room = ?), 0) WHERE room = ?`,
+      changes, room, room,
     );
+    this.#db.run('DELETE FROM chat_rooms WHERE room = ? AND message_count <= 0', room);
     return changes;
   }
 
-  /** Recounts a room's summary row after deletes (bounded by the room's own messages, through its index). */
-  #refreshRoom(room: string): void {
-    const row = this.#db.get('SELECT count(*) AS n, max(id) AS last FROM room_messages WHERE room = ?', room);
-    if (int(row?.['n']) === 0) this.#db.run('DELETE FROM chat_rooms WHERE room = ?', room);
-    else this.#db.run('UPDATE chat_rooms SET message_count = ?, last_id = ? WHERE room = ?', int(row?.['n']), int(row?.['last']), room);
-  }
-
-  #refreshConversation(peer: string): void {
-    const row = this.#db.get('SELECT count(*) AS n, max(id) AS last FROM private_messages WHERE peer = ?', peer);
-    if (int(row?.['n']) === 0) {
-      this.#db.run('DELETE FROM conversations WHERE peer = ?', peer);
-      return;
-    }
-    const unread = int(this.#db.get('SELECT count(*) AS n FROM private_messages WHERE peer = ? AND read = 0', peer)?.['n']);
-    this.#db.run('UPDATE conversations SET message_count = ?, last_id = ?, unread = ? WHERE peer = ?', int(row?.['n']), int(row?.['last']), unread, peer);
+  /** The same for a conversation; `select` picks (id, read) so the unread count goes down by the unread that went. */
+  #removePrivateMessages(peer: string, select: string, ...params: (string | number)[]): number {
+    const unreadGoing = int(this.#db.get(`SELECT count(*) AS n FROM (${select}) WHERE read = 0`, ...params)?.['n']);
+    const { changes } = this.#db.run(`DELETE FROM private_messages WHERE id IN (SELECT id FROM (${select}))`, ...params);
+    if (changes === 0) return 0;
+    this.#db.run(
+      `UPDATE conversations SET message_count = message_count - ?, unread = max(0, unread - ?),
+         last_id = coalesce((SELECT max(id) FROM private_messages WHERE peer = ?), 0) WHERE peer = ?`,
+      changes, unreadGoing, peer, peer,
+    );
+    this.#db.run('DELETE FROM conversations WHERE peer = ? AND message_count <= 0', peer);
+    return changes;
   }
 }

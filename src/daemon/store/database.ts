@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { migrate } from '../../storage/migrate.ts';
 import { StatementCache } from '../../storage/statements.ts';
 import { DaemonStoreError } from './errors.ts';
@@ -71,19 +72,36 @@ export class StoreDatabase {
     return this.statement(sql).all(...params);
   }
 
-  /** Runs `body` in one IMMEDIATE transaction; `rows` is what it writes, for the stats. */
-  transaction<T>(rows: number, body: () => T): T {
+  /**
+   * Runs `body` in one IMMEDIATE transaction. `rows` is what it writes (files, for search responses),
+   * or a function of its result when only the body knows, for the stats.
+   */
+  transaction<T>(rows: number | ((result: T) => number), body: () => T): T {
     if (!this.db.isOpen) throw new DaemonStoreError('CLOSED', 'the daemon store is closed; open it again');
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = body();
       this.db.exec('COMMIT');
       this.stats.transactions += 1;
-      this.stats.maxRowsPerTransaction = Math.max(this.stats.maxRowsPerTransaction, rows);
+      this.stats.maxRowsPerTransaction = Math.max(this.stats.maxRowsPerTransaction, typeof rows === 'number' ? rows : rows(result));
       return result;
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
+    }
+  }
+
+  /**
+   * Repeats `step` (one transaction deleting at most `batch` rows, returning how many) until it
+   * deletes fewer than `batch`, yielding to the event loop between steps; returns the total.
+   */
+  async inBatches(batch: number, step: () => number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = this.transaction((changes: number) => changes, step);
+      total += done;
+      if (done < batch) return total;
+      await yieldToLoop();
     }
   }
 

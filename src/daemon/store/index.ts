@@ -34,6 +34,8 @@ export interface DaemonStoreSettings {
   maxWishlistItems: number;
   /** Events kept in the log (a ring). */
   maxEvents: number;
+  /** Rows the retention sweep and a search's deletion remove per transaction (yielding between). */
+  sweepBatchRows: number;
   durability: Durability;
 }
 
@@ -47,6 +49,7 @@ export const DEFAULT_DAEMON_STORE_SETTINGS: Readonly<DaemonStoreSettings> = {
   maxMessageLength: 4000,
   maxWishlistItems: 1000,
   maxEvents: 10_000,
+  sweepBatchRows: 1000,
   durability: 'process',
 };
 
@@ -66,7 +69,7 @@ function checkSettings(settings: DaemonStoreSettings): DaemonStoreSettings {
       throw new DaemonStoreError('BAD_INPUT', `setting ${key} must be a whole number ≥ 0 (0 for no limit)`);
     }
   }
-  for (const key of ['responseBatchFiles', 'maxMessageLength', 'maxWishlistItems', 'maxEvents'] as const) {
+  for (const key of ['responseBatchFiles', 'maxMessageLength', 'maxWishlistItems', 'maxEvents', 'sweepBatchRows'] as const) {
     if (!Number.isSafeInteger(settings[key]) || settings[key] < 1) {
       throw new DaemonStoreError('BAD_INPUT', `setting ${key} must be a whole number ≥ 1`);
     }
@@ -99,12 +102,14 @@ export class DaemonStore {
       batchFiles: settings.responseBatchFiles,
       retentionDays: settings.searchRetentionDays,
       maxSearches: settings.maxSearches,
+      sweepBatchRows: settings.sweepBatchRows,
     };
     const chatSettings: ChatSettings = {
       maxMessageLength: settings.maxMessageLength,
       maxMessagesPerRoom: settings.maxMessagesPerRoom,
       maxMessagesPerConversation: settings.maxMessagesPerConversation,
       retentionDays: settings.chatRetentionDays,
+      sweepBatchRows: settings.sweepBatchRows,
     };
     this.searches = new Searches(database, searchSettings, now);
     this.wishlist = new Wishlist(database, settings.maxWishlistItems, now);
@@ -127,9 +132,14 @@ export class DaemonStore {
     return new DaemonStore(dataDir, settings, database, userLists, now);
   }
 
-  /** Applies the retention settings to searches and chat history; run at start and then periodically. */
-  sweep(): { searches: number; messages: number } {
-    return { searches: this.searches.sweep(), messages: this.chat.sweep() };
+  /**
+   * Applies the retention settings to searches and chat history, in bounded transactions; run it at
+   * start and then periodically (hourly is plenty). Resolves with how many searches and messages went.
+   */
+  async sweep(): Promise<{ searches: number; messages: number }> {
+    const searches = await this.searches.sweep();
+    const messages = await this.chat.sweep();
+    return { searches, messages };
   }
 
   /** Transactions and the biggest one so far: tests and benchmarks bound batch sizes with it. */

@@ -43,6 +43,8 @@ export interface SearchesSettings {
   retentionDays: number;
   /** Newest searches kept by the sweep (0: no count limit). */
   maxSearches: number;
+  /** Rows deleted per transaction when deleting a search's responses. */
+  sweepBatchRows: number;
 }
 
 const MAX_PAGE = 1000;
@@ -205,29 +207,43 @@ export class Searches {
       .map(toResponse);
   }
 
-  /** Deletes a search and its responses; false when there was none. */
-  delete(id: string): boolean {
-    return this.#db.run('DELETE FROM searches WHERE id = ?', id).changes > 0;
+  /**
+   * Deletes a search and its responses; false when there was none. The responses go in batches of
+   * `sweepBatchRows` per transaction (a search may hold tens of thousands), then the search itself.
+   */
+  async delete(id: string): Promise<boolean> {
+    const row = this.#db.get('SELECT seq FROM searches WHERE id = ?', id);
+    if (row === undefined) return false;
+    await this.#deleteSearch(int(row['seq']));
+    return true;
   }
 
   /** Deletes searches past the age limit and beyond the newest `maxSearches`; returns how many. */
-  sweep(): number {
-    let deleted = 0;
-    const { retentionDays, maxSearches } = this.#settings;
+  async sweep(): Promise<number> {
+    const { retentionDays, maxSearches, sweepBatchRows } = this.#settings;
+    const victims: number[] = [];
     if (retentionDays > 0) {
-      deleted += this.#db.run('DELETE FROM searches WHERE started_at < ?', this.#now() - retentionDays * DAY_MS).changes;
+      const cutoff = this.#now() - retentionDays * DAY_MS;
+      victims.push(...this.#db.all('SELECT seq FROM searches WHERE started_at < ?', cutoff).map((row) => int(row['seq'])));
     }
     if (maxSearches > 0) {
       const cut = this.#db.get('SELECT started_at, seq FROM searches ORDER BY started_at DESC, seq DESC LIMIT 1 OFFSET ?', maxSearches - 1);
       if (cut !== undefined) {
-        deleted += this.#db.run(
-          'DELETE FROM searches WHERE (started_at, seq) < (?, ?)',
-          int(cut['started_at']),
-          int(cut['seq']),
-        ).changes;
+        const older = this.#db.all('SELECT seq FROM searches WHERE (started_at, seq) < (?, ?)', int(cut['started_at']), int(cut['seq']));
+        victims.push(...older.map((row) => int(row['seq'])));
       }
     }
-    return deleted;
+    const unique = [...new Set(victims)];
+    for (const seq of unique) await this.#deleteSearch(seq, sweepBatchRows);
+    return unique.length;
+  }
+
+  async #deleteSearch(seq: number, batch = this.#settings.sweepBatchRows): Promise<void> {
+    await this.#db.inBatches(batch, () =>
+      this.#db.run('DELETE FROM search_responses WHERE seq IN (SELECT seq FROM search_responses WHERE search_seq = ? LIMIT ?)', seq, batch).changes,
+    );
+    // a response that arrived meanwhile goes with the search (the FK cascade)
+    this.#db.run('DELETE FROM searches WHERE seq = ?', seq);
   }
 
   #seqAndStart(id: string): { seq: number; startedAt: number } {
