@@ -1,6 +1,6 @@
 // The writer half of store-durability.test.ts: opens the daemon store in the data folder it is given
 // and writes without end — room and private messages, search response batches (sync and chunked),
-// events, wishlist items — printing one line per write *after* the call returned, until killed.
+// buddies with notes, events, wishlist items — printing one line per write *after* the call returned, until killed.
 // stdout is a pipe, which Node writes synchronously on Linux, so a printed line was acknowledged.
 
 import { DaemonStore } from '../../src/daemon/store/index.ts';
@@ -31,6 +31,9 @@ for (let i = 0; ; i++) {
     const names = Array.from({ length: 5 }, (_, j) => `chunked${i}-${j}`);
     await store.searches.addResponses(search.id, names.map((name) => responseOf(name, 10)));
     for (const name of names) ack(`response ${name}`);
+  } else if (pick < 0.85) {
+    store.userLists.addBuddy(`buddy${i}`, { note: `note ${i}` });
+    ack(`buddy buddy${i}`);
   } else if (pick < 0.9) {
     ack(`event ${store.events.add('user-online', { n: i }).id}`);
   } else {

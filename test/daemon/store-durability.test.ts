@@ -93,6 +93,7 @@ describe('daemon store durability', () => {
             const [kind, key] = line.split(' ') as [string, string];
             if (kind === 'response') return !found.responses.has(key);
             if (kind === 'wish') return !found.wish.has(key);
+            if (kind === 'buddy') return store.userLists.buddy(key)?.note !== `note ${key.slice('buddy'.length)}`;
             if (kind === 'room' || kind === 'private' || kind === 'event') return !found[kind].has(Number(key));
             throw new Error(`unexpected line from the writer: ${line}`);
           });

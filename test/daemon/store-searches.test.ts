@@ -46,6 +46,8 @@ describe('daemon store: searches', () => {
     assert.throws(() => store.searches.create({ query: 'x', scope: 'user' }), /a user search needs a target user/);
     assert.throws(() => store.searches.create({ query: 'x', target: 'bob' }), /a network search takes no target/);
     assert.throws(() => store.searches.create({ query: '' }), /query is empty/);
+    assert.throws(() => store.searches.create({ query: 'again', id: search.id }), (error: unknown) => error instanceof DaemonStoreError && error.code === 'EXISTS');
+    assert.throws(() => store.searches.create({ query: 'x', id: 'not-a-uuid' }), /is not a UUID; leave it out to get one/);
     assert.throws(() => store.searches.get('nope'), (error: unknown) => error instanceof DaemonStoreError && error.code === 'NOT_FOUND');
   });
 
@@ -120,6 +122,15 @@ describe('daemon store: searches', () => {
     assert.equal(store.transactionStats.maxRowsPerTransaction, Math.max(maxBefore, 100));
     assert.equal(countRows(dataDir, 'search_responses'), 0);
     assert.equal(countRows(dataDir, 'searches'), 0);
+  });
+
+  test('closing the store while addResponses runs rejects it with a typed error, and what was committed stays', async () => {
+    const handle = fresh({ responseBatchFiles: 10 });
+    const search = handle.store.searches.create({ query: 'q' });
+    const writing = handle.store.searches.addResponses(search.id, Array.from({ length: 10 }, (_, i) => responseOf(`u${i}`, 10)));
+    handle.store.close(); // after the first batch, before the second
+    await assert.rejects(writing, (error: unknown) => error instanceof DaemonStoreError && error.code === 'CLOSED' && /open it again/.test(error.message));
+    assert.equal(handle.reopen().searches.get(search.id).responseCount, 1);
   });
 
   test('addResponses writes 50,000 files in transactions of at most 1,000 files, yielding between them', async () => {

@@ -2,6 +2,7 @@
 
 export type DaemonStoreErrorCode =
   | 'NOT_FOUND'
+  | 'EXISTS'
   | 'BAD_INPUT'
   | 'BAD_TRANSITION'
   | 'FULL'

@@ -48,6 +48,7 @@ export interface SearchesSettings {
 }
 
 const MAX_PAGE = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 86_400_000;
 
 function toRecord(row: Row): SearchRecord {
@@ -100,6 +101,10 @@ export class Searches {
       throw new DaemonStoreError('BAD_INPUT', needsTarget ? `a ${scope} search needs a target ${scope}` : `a ${scope} search takes no target`);
     }
     const id = input.id ?? randomUUID();
+    if (!UUID.test(id)) throw new DaemonStoreError('BAD_INPUT', `search id ${JSON.stringify(id)} is not a UUID; leave it out to get one`);
+    if (this.#db.get('SELECT 1 FROM searches WHERE id = ?', id) !== undefined) {
+      throw new DaemonStoreError('EXISTS', `there is already a search ${id}; use another id or leave it out`);
+    }
     this.#db.run(
       'INSERT INTO searches (id, query, scope, target, filter, state, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       id,
