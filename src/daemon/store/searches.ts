@@ -180,7 +180,9 @@ export class Searches {
 
   /**
    * Writes any number of responses in batches of at most `batchFiles` files (a larger single response
-   * is a batch of its own), yielding to the event loop between batches. Resolves once all are committed.
+   * is a batch of its own), yielding to the event loop between batches. Resolves once all are committed;
+   * rejects with NOT_FOUND if the search is deleted meanwhile, CLOSED if the store closes (the batches
+   * already committed stay).
    */
   async addResponses(id: string, responses: readonly StoredResponseInput[]): Promise<void> {
     let batch: StoredResponseInput[] = [];
