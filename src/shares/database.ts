@@ -4,8 +4,9 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AudioInfo } from '../model/files.ts';
 import { StatementCache } from '../storage/statements.ts';
+import { SNAPSHOT_FORMAT, snapshotFromParts, snapshotParts, type CatalogSnapshot } from './snapshot.ts';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS shares (
@@ -34,6 +35,14 @@ CREATE TABLE IF NOT EXISTS files (
   bit_depth INTEGER,
   UNIQUE (folder_id, name)
 );
+-- The catalog as flat arrays (see snapshot.ts), one row per part; 'format' names the layout.
+CREATE TABLE IF NOT EXISTS snapshot (
+  part TEXT PRIMARY KEY,
+  data BLOB NOT NULL
+);
+${['shares', 'folders', 'files']
+  .flatMap((table) => ['INSERT', 'UPDATE', 'DELETE'].map((event) => `CREATE TRIGGER IF NOT EXISTS ${table}_${event.toLowerCase()}_drops_snapshot AFTER ${event} ON ${table} BEGIN DELETE FROM snapshot; END;`))
+  .join('\n')}
 `;
 
 export interface StoredFolder {
@@ -140,6 +149,42 @@ export class SharesDatabase {
         mtime: Number(row[4]),
         info: infoOf(row[5], row[6], row[7], row[8], row[9]),
       };
+    }
+  }
+
+  // ---- snapshot -----------------------------------------------------------------------------------
+
+  /** Is a snapshot stored (none once anything in shares, folders or files changed since it was written)? */
+  hasSnapshot(): boolean {
+    return this.#statement('SELECT 1 FROM snapshot LIMIT 1').get() !== undefined;
+  }
+
+  /** The stored snapshot; undefined when there is none or it is in another format. */
+  loadSnapshot(): CatalogSnapshot | undefined {
+    const statement = this.#statement('SELECT part, data FROM snapshot');
+    statement.setReturnArrays(true);
+    const parts = new Map<string, Uint8Array>();
+    for (const row of statement.iterate() as Iterable<unknown[]>) {
+      if (typeof row[0] === 'string' && row[1] instanceof Uint8Array) parts.set(row[0], row[1]);
+    }
+    const format = parts.get('format');
+    if (format === undefined || Buffer.from(format).toString('utf8') !== SNAPSHOT_FORMAT) return undefined;
+    return snapshotFromParts(parts);
+  }
+
+  /** Replaces the stored snapshot (committing pending writes first: it must describe committed rows). */
+  saveSnapshot(snapshot: CatalogSnapshot): void {
+    this.flush(true);
+    this.#db.exec('BEGIN');
+    try {
+      this.#statement('DELETE FROM snapshot').run();
+      const insert = this.#statement('INSERT INTO snapshot (part, data) VALUES (?, ?)');
+      insert.run('format', Buffer.from(SNAPSHOT_FORMAT, 'utf8'));
+      for (const [part, data] of snapshotParts(snapshot)) insert.run(part, data);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
     }
   }
 
