@@ -293,7 +293,8 @@ export class Catalog {
   private sizes = new Float64Array(this.capacity);
   private mtimes = new Float64Array(this.capacity);
   private rowIds = new Float64Array(this.capacity);
-  private gens = new Uint32Array(this.capacity);
+  /** Scan generations, only while a scan runs (see releaseScanMarks). */
+  private gens: Uint32Array | undefined;
   private bitrates = new Uint32Array(this.capacity);
   private durations = new Uint32Array(this.capacity);
   private sampleRates = new Uint32Array(this.capacity);
@@ -434,7 +435,7 @@ export class Catalog {
     this.sizes = grow(this.sizes, size);
     this.mtimes = grow(this.mtimes, size);
     this.rowIds = grow(this.rowIds, size);
-    this.gens = grow(this.gens, size);
+    if (this.gens !== undefined) this.gens = grow(this.gens, size);
     this.bitrates = grow(this.bitrates, size);
     this.durations = grow(this.durations, size);
     this.sampleRates = grow(this.sampleRates, size);
@@ -568,11 +569,19 @@ export class Catalog {
   }
 
   fileGen(slot: number): number {
-    return this.gens[slot]!;
+    return this.gens?.[slot] ?? 0;
+  }
+
+  /**
+   * Forgets the files' scan generations (a scan compares them only with its own, so between scans
+   * they are 4 bytes per file kept for nothing; the next scan starts from zeros).
+   */
+  releaseScanMarks(): void {
+    this.gens = undefined;
   }
 
   setFileGen(slot: number, gen: number): void {
-    this.gens[slot] = gen;
+    (this.gens ??= new Uint32Array(this.capacity))[slot] = gen;
   }
 
   virtualPath(slot: number): string {
@@ -620,7 +629,7 @@ export class Catalog {
     for (let slot = 0; slot < this.used; slot++) {
       if (!this.isAlive(slot)) continue;
       const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.fileName(slot), this.sizes[slot]!, this.mtimes[slot]!, this.audioInfo(slot), this.rowIds[slot]!);
-      next.gens[copy] = this.gens[slot]!;
+      if (this.gens !== undefined) next.setFileGen(copy, this.gens[slot]!);
     }
     return next;
   }
@@ -740,7 +749,6 @@ export class Catalog {
     catalog.bitDepths = fit(snapshot.bitDepths);
     catalog.flags = fit(snapshot.flags);
     catalog.nameStarts = fit(snapshot.nameStarts);
-    catalog.gens = new Uint32Array(capacity);
     catalog.fileNext = new Int32Array(capacity);
     catalog.nameBytes = Buffer.from(snapshot.names.buffer, snapshot.names.byteOffset, snapshot.names.byteLength);
     catalog.nameEnd = snapshot.names.byteLength;

@@ -35,15 +35,20 @@ CREATE TABLE IF NOT EXISTS files (
   bit_depth INTEGER,
   UNIQUE (folder_id, name)
 );
--- The catalog as flat arrays (see snapshot.ts), one row per part; 'format' names the layout.
+-- The catalog as flat arrays (see snapshot.ts), each part in chunks; 'format' names the layout.
 CREATE TABLE IF NOT EXISTS snapshot (
-  part TEXT PRIMARY KEY,
-  data BLOB NOT NULL
+  part TEXT NOT NULL,
+  chunk INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (part, chunk)
 );
 ${['shares', 'folders', 'files']
   .flatMap((table) => ['INSERT', 'UPDATE', 'DELETE'].map((event) => `CREATE TRIGGER IF NOT EXISTS ${table}_${event.toLowerCase()}_drops_snapshot AFTER ${event} ON ${table} BEGIN DELETE FROM snapshot; END;`))
   .join('\n')}
 `;
+
+/** Snapshot parts are stored in rows of at most this many bytes. */
+const SNAPSHOT_CHUNK = 1 << 20;
 
 export interface StoredFolder {
   id: number;
@@ -161,11 +166,21 @@ export class SharesDatabase {
 
   /** The stored snapshot; undefined when there is none or it is in another format. */
   loadSnapshot(): CatalogSnapshot | undefined {
-    const statement = this.#statement('SELECT part, data FROM snapshot');
-    statement.setReturnArrays(true);
+    // Each part is allocated once at its full size and filled chunk by chunk: reading it whole
+    // would hold it twice (SQLite's copy and ours) and leave the allocator a big hole.
     const parts = new Map<string, Uint8Array>();
-    for (const row of statement.iterate() as Iterable<unknown[]>) {
-      if (typeof row[0] === 'string' && row[1] instanceof Uint8Array) parts.set(row[0], row[1]);
+    const sizes = this.#statement('SELECT part, sum(length(data)) AS size FROM snapshot GROUP BY part');
+    for (const row of sizes.all()) parts.set(String(row['part']), new Uint8Array(Number(row['size'])));
+    const filled = new Map<string, number>();
+    const chunks = this.#statement('SELECT part, data FROM snapshot ORDER BY part, chunk');
+    chunks.setReturnArrays(true);
+    for (const row of chunks.iterate() as Iterable<unknown[]>) {
+      const part = String(row[0]);
+      const target = parts.get(part);
+      const at = filled.get(part) ?? 0;
+      if (target === undefined || !(row[1] instanceof Uint8Array) || at + row[1].byteLength > target.byteLength) return undefined;
+      target.set(row[1], at);
+      filled.set(part, at + row[1].byteLength);
     }
     const format = parts.get('format');
     if (format === undefined || Buffer.from(format).toString('utf8') !== SNAPSHOT_FORMAT) return undefined;
@@ -178,9 +193,12 @@ export class SharesDatabase {
     this.#db.exec('BEGIN');
     try {
       this.#statement('DELETE FROM snapshot').run();
-      const insert = this.#statement('INSERT INTO snapshot (part, data) VALUES (?, ?)');
-      insert.run('format', Buffer.from(SNAPSHOT_FORMAT, 'utf8'));
-      for (const [part, data] of snapshotParts(snapshot)) insert.run(part, data);
+      const insert = this.#statement('INSERT INTO snapshot (part, chunk, data) VALUES (?, ?, ?)');
+      insert.run('format', 0, Buffer.from(SNAPSHOT_FORMAT, 'utf8'));
+      for (const [part, data] of snapshotParts(snapshot)) {
+        // An empty part still gets its (empty) row: a missing part makes the snapshot unreadable.
+        for (let at = 0, chunk = 0; at < data.byteLength || chunk === 0; at += SNAPSHOT_CHUNK, chunk++) insert.run(part, chunk, data.subarray(at, at + SNAPSHOT_CHUNK));
+      }
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');

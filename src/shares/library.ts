@@ -221,6 +221,7 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
         this.#catalog.compact();
         const catalog = this.#catalog;
         if (catalog.deadSlots() > 50_000 && catalog.deadSlots() > catalog.fileCount()) this.#catalog = catalog.rebuilt();
+        this.#catalog.releaseScanMarks();
         if (!this.#db.hasSnapshot()) this.#saveSnapshot();
         this.#scan = undefined;
       }

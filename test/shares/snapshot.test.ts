@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { Catalog, SharesLibrary, type ShareFolderConfig } from '../../src/shares/index.ts';
@@ -53,7 +54,8 @@ async function tree(t: TestContext): Promise<{ dir: string; folders: ShareFolder
 
 /**
  * Every answer a library gives that the index decides. Search results come in the order files were
- * added: after a rescan that is not a fresh scan's order, so `anyOrder` compares them sorted.
+ * added, which differs between two scans of one tree (a folder's files are stat'ed concurrently) and
+ * after a rescan: `anyOrder` sorts them, for comparing libraries scanned separately.
  */
 function answers(library: SharesLibrary, anyOrder = false): unknown {
   const byName = (a: { filename: string }, b: { filename: string }) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0);
@@ -82,11 +84,13 @@ test('a warm open loads the stored index without splitting any path, and answers
   const first = await SharesLibrary.open({ database, folders });
   await first.scan();
   assert.ok(first.catalog.stats().tokenizedFiles > 0);
+  const scanned = answers(first);
   await first.close();
 
   const warm = await openLibrary(t, { database, folders });
   assert.equal(warm.catalog.stats().tokenizedFiles, 0, 'no path was split into words on a warm open');
-  assert.deepEqual(answers(warm), answers(await fresh(t, dir, folders, 'fresh.db')));
+  assert.deepEqual(answers(warm), scanned, 'the same answers in the same order');
+  assert.deepEqual(answers(warm, true), answers(await fresh(t, dir, folders, 'fresh.db'), true));
   assert.ok((await warm.resolve('Music\\Björk\\Homogenic\\01 - Hunter.wav', { buddy: false })) !== undefined);
   assert.deepEqual(warm.search('hunter').files[0]?.sampleRate, 44100, 'audio attributes come back too');
 
@@ -137,7 +141,7 @@ test('other shares configured: the stored index does not fit, the rows are loade
   const onlyPrivate = [folders[1]!];
   const narrowed = await SharesLibrary.open({ database, folders: onlyPrivate });
   assert.ok(narrowed.catalog.stats().tokenizedFiles > 0, 'dropping a share changed the rows: the index was rebuilt from them');
-  assert.deepEqual(answers(narrowed), answers(await fresh(t, dir, onlyPrivate, 'fresh.db')));
+  assert.deepEqual(answers(narrowed, true), answers(await fresh(t, dir, onlyPrivate, 'fresh.db'), true));
   await narrowed.close();
   const again = await openLibrary(t, { database, folders: onlyPrivate });
   assert.equal(again.catalog.stats().tokenizedFiles, 0);
@@ -254,4 +258,27 @@ test('a catalog loaded from a snapshot grows and shrinks like any other (lists s
     );
   }
   assert.equal(loaded.fileCount(), 20 * 30 + 1 - 30);
+});
+
+test('a part larger than a chunk is stored in several rows and read back whole', async (t) => {
+  const dir = await tempDir(t, 'slsk-snapshot-');
+  const path = join(dir, 'shares.db');
+  const catalog = new Catalog();
+  catalog.addShare('Music', 'everyone');
+  const folder = catalog.addFolder(0, 'Music\\Long names', 1);
+  const files = 30_000;
+  for (let i = 0; i < files; i++) catalog.addFile(folder, `${String(i).padStart(6, '0')} - a rather long file name to fill more than one chunk.flac`, i, i, { bitrate: i % 999 }, i + 1);
+  const snapshot = catalog.snapshot([1]);
+  assert.ok(snapshot.names.byteLength > 2 ** 20, `names: ${snapshot.names.byteLength} bytes`);
+
+  const db = new SharesDatabase(path);
+  t.after(() => db.close());
+  db.saveSnapshot(snapshot);
+  const raw = new DatabaseSync(path, { readOnly: true });
+  const chunks = Number(raw.prepare("SELECT count(*) AS n FROM snapshot WHERE part = 'names'").get()!['n']);
+  const biggest = Number(raw.prepare('SELECT max(length(data)) AS n FROM snapshot').get()!['n']);
+  raw.close();
+  assert.equal(chunks, Math.ceil(snapshot.names.byteLength / 2 ** 20));
+  assert.ok(biggest <= 2 ** 20);
+  assert.deepEqual(db.loadSnapshot(), snapshot);
 });
