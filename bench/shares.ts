@@ -543,7 +543,7 @@ async function runWarm(): Promise<void> {
 
 // ---- run ------------------------------------------------------------------------------------------------
 
-if (WARM || WARM_CHILD || CLEAN) {
+if (WARM || WARM_CHILD || WARM_PRIME || CLEAN) {
   await runWarm();
   process.exit(0);
 }

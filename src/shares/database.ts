@@ -47,8 +47,12 @@ ${['shares', 'folders', 'files']
   .join('\n')}
 `;
 
-/** Snapshot parts are stored in rows of at most this many bytes. */
-const SNAPSHOT_CHUNK = 1 << 20;
+/**
+ * Snapshot parts are stored in rows of at most this many bytes (SQLite refuses values over 1 GB).
+ * Parts are read whole when they fit one row: reading in small rows was measured to cost more
+ * resident memory (every row read is a separate buffer left for the garbage collector).
+ */
+const SNAPSHOT_CHUNK = 256 * 2 ** 20;
 
 export interface StoredFolder {
   id: number;
@@ -88,7 +92,10 @@ export class SharesDatabase {
   #pending = 0;
   #batchStarted = 0;
 
-  constructor(path: string) {
+  readonly #snapshotChunk: number;
+
+  constructor(path: string, options: { snapshotChunkBytes?: number } = {}) {
+    this.#snapshotChunk = options.snapshotChunkBytes ?? SNAPSHOT_CHUNK;
     const db = new DatabaseSync(path, { timeout: 5000, enableForeignKeyConstraints: true });
     try {
       if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
@@ -166,22 +173,18 @@ export class SharesDatabase {
 
   /** The stored snapshot; undefined when there is none or it is in another format. */
   loadSnapshot(): CatalogSnapshot | undefined {
-    // Each part is allocated once at its full size and filled chunk by chunk: reading it whole
-    // would hold it twice (SQLite's copy and ours) and leave the allocator a big hole.
-    const parts = new Map<string, Uint8Array>();
-    const sizes = this.#statement('SELECT part, sum(length(data)) AS size FROM snapshot GROUP BY part');
-    for (const row of sizes.all()) parts.set(String(row['part']), new Uint8Array(Number(row['size'])));
-    const filled = new Map<string, number>();
-    const chunks = this.#statement('SELECT part, data FROM snapshot ORDER BY part, chunk');
-    chunks.setReturnArrays(true);
-    for (const row of chunks.iterate() as Iterable<unknown[]>) {
+    const chunks = new Map<string, Uint8Array[]>();
+    const statement = this.#statement('SELECT part, data FROM snapshot ORDER BY part, chunk');
+    statement.setReturnArrays(true);
+    for (const row of statement.iterate() as Iterable<unknown[]>) {
+      if (!(row[1] instanceof Uint8Array)) return undefined;
       const part = String(row[0]);
-      const target = parts.get(part);
-      const at = filled.get(part) ?? 0;
-      if (target === undefined || !(row[1] instanceof Uint8Array) || at + row[1].byteLength > target.byteLength) return undefined;
-      target.set(row[1], at);
-      filled.set(part, at + row[1].byteLength);
+      const list = chunks.get(part);
+      if (list === undefined) chunks.set(part, [row[1]]);
+      else list.push(row[1]);
     }
+    const parts = new Map<string, Uint8Array>();
+    for (const [part, list] of chunks) parts.set(part, list.length === 1 ? list[0]! : Buffer.concat(list));
     const format = parts.get('format');
     if (format === undefined || Buffer.from(format).toString('utf8') !== SNAPSHOT_FORMAT) return undefined;
     return snapshotFromParts(parts);
@@ -197,7 +200,8 @@ export class SharesDatabase {
       insert.run('format', 0, Buffer.from(SNAPSHOT_FORMAT, 'utf8'));
       for (const [part, data] of snapshotParts(snapshot)) {
         // An empty part still gets its (empty) row: a missing part makes the snapshot unreadable.
-        for (let at = 0, chunk = 0; at < data.byteLength || chunk === 0; at += SNAPSHOT_CHUNK, chunk++) insert.run(part, chunk, data.subarray(at, at + SNAPSHOT_CHUNK));
+        const size = this.#snapshotChunk;
+        for (let at = 0, chunk = 0; at < data.byteLength || chunk === 0; at += size, chunk++) insert.run(part, chunk, data.subarray(at, at + size));
       }
       this.#db.exec('COMMIT');
     } catch (error) {

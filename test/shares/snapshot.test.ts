@@ -271,7 +271,7 @@ test('a part larger than a chunk is stored in several rows and read back whole',
   const snapshot = catalog.snapshot([1]);
   assert.ok(snapshot.names.byteLength > 2 ** 20, `names: ${snapshot.names.byteLength} bytes`);
 
-  const db = new SharesDatabase(path);
+  const db = new SharesDatabase(path, { snapshotChunkBytes: 2 ** 20 });
   t.after(() => db.close());
   db.saveSnapshot(snapshot);
   const raw = new DatabaseSync(path, { readOnly: true });
