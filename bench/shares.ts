@@ -15,7 +15,7 @@
 //    one-folder reply and full browse reply build times. Median of --runs=3.
 //
 //   npm run bench:shares [-- --quick] [-- --json]     (BENCH_QUICK=1 also selects the quick run)
-//   npm run bench:shares -- --warm [--files=N] [--runs=3] [--json]
+//   npm run bench:shares -- --warm [--files=N] [--runs=3] [--json] [--dist: also the compiled build, after npm run build]
 //   npm run bench:shares -- --warm --clean            (removes the cached tree and database)
 
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Catalog, SharesLibrary } from '../src/shares/index.ts';
@@ -41,6 +42,7 @@ const WARM = args.has('--warm');
 const WARM_CHILD = args.has('--warm-child');
 const WARM_PRIME = args.has('--warm-prime');
 const CLEAN = args.has('--clean');
+const DIST = args.has('--dist');
 const option = (name: string, fallback: number): number => {
   const raw = process.argv.find((arg) => arg.startsWith(`--${name}=`));
   return raw === undefined ? fallback : Number(raw.slice(name.length + 3));
@@ -484,6 +486,30 @@ function spawnWarm(flag: string): string {
   return child.stdout;
 }
 
+/**
+ * The same warm open in a process running the compiled build (`npm run build` → dist/), as an
+ * installed package does: no TypeScript loader in memory. Ready time and memory only.
+ */
+function distRun(): { readyMs: number; baselineRssMB: number; rssMB: number; heapMB: number; arrayBuffersMB: number } {
+  const entry = join(import.meta.dirname, '..', 'dist', 'shares', 'index.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'npm run build' first`);
+  const script = `
+    const { SharesLibrary } = await import(${JSON.stringify(pathToFileURL(entry).href)});
+    gc();
+    const baselineRssMB = process.memoryUsage().rss / 2 ** 20;
+    const t = performance.now();
+    const library = await SharesLibrary.open({ database: ${JSON.stringify(warmDatabase)}, folders: ${JSON.stringify(warmFolders)} });
+    const readyMs = performance.now() - t;
+    gc();
+    const usage = process.memoryUsage();
+    if (library.counts().files !== ${WARM_FILES}) throw new Error('wrong file count');
+    await library.close();
+    console.log(JSON.stringify({ readyMs, baselineRssMB, rssMB: usage.rss / 2 ** 20, heapMB: usage.heapUsed / 2 ** 20, arrayBuffersMB: usage.arrayBuffers / 2 ** 20 }));`;
+  const child = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`compiled warm-start child exited with ${child.status ?? child.signal}`);
+  return JSON.parse(child.stdout) as ReturnType<typeof distRun>;
+}
+
 async function runWarm(): Promise<void> {
   if (CLEAN) {
     rmSync(warmCache, { recursive: true, force: true });
@@ -538,6 +564,14 @@ async function runWarm(): Promise<void> {
   log(`  heap used ${summary.heapMB.toFixed(0)} MB, array buffers ${summary.arrayBuffersMB.toFixed(0)} MB`);
   log(`  search p50 ${summary.searchP50Ms.toFixed(3)} ms, p99 ${summary.searchP99Ms.toFixed(3)} ms   target p99 < ${TARGET_P99_MS} ms: ${verdict(summary.searchP99Ms < TARGET_P99_MS)}`);
   log(`  folder reply p50 ${summary.folderP50Ms.toFixed(3)} ms; full browse reply built in ${summary.browseMs.toFixed(0)} ms (RSS then ${summary.browseRssMB.toFixed(0)} MB)`);
+  if (DIST) {
+    const dist = Array.from({ length: WARM_RUNS }, () => distRun());
+    const middle = <T>(values: T[], pick: (value: T) => number) => values.map(pick).sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const rss = middle(dist, (d) => d.rssMB);
+    log(
+      `  compiled build (dist/, as installed): ready ${middle(dist, (d) => d.readyMs).toFixed(0)} ms, RSS ${rss.toFixed(0)} MB (${middle(dist, (d) => d.baselineRssMB).toFixed(0)} MB before opening), heap ${middle(dist, (d) => d.heapMB).toFixed(0)} MB + array buffers ${middle(dist, (d) => d.arrayBuffersMB).toFixed(0)} MB   target < ${TARGET_RSS_MB} MB: ${verdict(rss < TARGET_RSS_MB)}`,
+    );
+  }
   log(`  (npm run bench:shares -- --warm --clean removes the cached tree and database)`);
 }
 
