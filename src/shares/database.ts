@@ -1,10 +1,11 @@
 // SQLite persistence of the shares: one row per share, folder and file, so a restart loads the
 // catalog without rescanning. Writes come in batches inside transactions.
 
+import { randomUUID } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AudioInfo } from '../model/files.ts';
 import { StatementCache } from '../storage/statements.ts';
-import { SNAPSHOT_FORMAT, snapshotFromParts, snapshotParts, type CatalogSnapshot } from './snapshot.ts';
+import { readSnapshotFile, snapshotFromParts, writeSnapshotFile, type CatalogSnapshot, type SnapshotLayout } from './snapshot.ts';
 
 const SCHEMA_VERSION = 2;
 
@@ -35,24 +36,16 @@ CREATE TABLE IF NOT EXISTS files (
   bit_depth INTEGER,
   UNIQUE (folder_id, name)
 );
--- The catalog as flat arrays (see snapshot.ts), each part in chunks; 'format' names the layout.
+-- The catalog snapshot file beside the database (see snapshot.ts): at most one row, the stamp the
+-- file must begin with and where its parts lie. Triggers delete it with any change to the rows.
 CREATE TABLE IF NOT EXISTS snapshot (
-  part TEXT NOT NULL,
-  chunk INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  PRIMARY KEY (part, chunk)
+  stamp TEXT NOT NULL,
+  layout TEXT NOT NULL
 );
 ${['shares', 'folders', 'files']
   .flatMap((table) => ['INSERT', 'UPDATE', 'DELETE'].map((event) => `CREATE TRIGGER IF NOT EXISTS ${table}_${event.toLowerCase()}_drops_snapshot AFTER ${event} ON ${table} BEGIN DELETE FROM snapshot; END;`))
   .join('\n')}
 `;
-
-/**
- * Snapshot parts are stored in rows of at most this many bytes (SQLite refuses values over 1 GB).
- * Parts are read whole when they fit one row: reading in small rows was measured to cost more
- * resident memory (every row read is a separate buffer left for the garbage collector).
- */
-const SNAPSHOT_CHUNK = 256 * 2 ** 20;
 
 export interface StoredFolder {
   id: number;
@@ -92,10 +85,11 @@ export class SharesDatabase {
   #pending = 0;
   #batchStarted = 0;
 
-  readonly #snapshotChunk: number;
+  /** The snapshot file; none for an in-memory database. */
+  readonly #snapshotPath: string | undefined;
 
-  constructor(path: string, options: { snapshotChunkBytes?: number } = {}) {
-    this.#snapshotChunk = options.snapshotChunkBytes ?? SNAPSHOT_CHUNK;
+  constructor(path: string) {
+    this.#snapshotPath = path === ':memory:' ? undefined : `${path}.snapshot`;
     const db = new DatabaseSync(path, { timeout: 5000, enableForeignKeyConstraints: true });
     try {
       if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
@@ -166,48 +160,41 @@ export class SharesDatabase {
 
   // ---- snapshot -----------------------------------------------------------------------------------
 
+  /** Can this database keep a snapshot (not in memory)? */
+  get keepsSnapshots(): boolean {
+    return this.#snapshotPath !== undefined;
+  }
+
   /** Is a snapshot stored (none once anything in shares, folders or files changed since it was written)? */
   hasSnapshot(): boolean {
     return this.#statement('SELECT 1 FROM snapshot LIMIT 1').get() !== undefined;
   }
 
-  /** The stored snapshot; undefined when there is none or it is in another format. */
+  /** The stored snapshot; undefined when there is none, or its file is missing, another one, or in another format. */
   loadSnapshot(): CatalogSnapshot | undefined {
-    const chunks = new Map<string, Uint8Array[]>();
-    const statement = this.#statement('SELECT part, data FROM snapshot ORDER BY part, chunk');
-    statement.setReturnArrays(true);
-    for (const row of statement.iterate() as Iterable<unknown[]>) {
-      if (!(row[1] instanceof Uint8Array)) return undefined;
-      const part = String(row[0]);
-      const list = chunks.get(part);
-      if (list === undefined) chunks.set(part, [row[1]]);
-      else list.push(row[1]);
+    const row = this.#statement('SELECT stamp, layout FROM snapshot LIMIT 1').get();
+    if (row === undefined || this.#snapshotPath === undefined) return undefined;
+    let layout: SnapshotLayout;
+    try {
+      layout = JSON.parse(String(row['layout'])) as SnapshotLayout;
+    } catch {
+      return undefined;
     }
-    const parts = new Map<string, Uint8Array>();
-    for (const [part, list] of chunks) parts.set(part, list.length === 1 ? list[0]! : Buffer.concat(list));
-    const format = parts.get('format');
-    if (format === undefined || Buffer.from(format).toString('utf8') !== SNAPSHOT_FORMAT) return undefined;
-    return snapshotFromParts(parts);
+    const parts = readSnapshotFile(this.#snapshotPath, String(row['stamp']), layout);
+    return parts === undefined ? undefined : snapshotFromParts(parts);
   }
 
-  /** Replaces the stored snapshot (committing pending writes first: it must describe committed rows). */
+  /**
+   * Replaces the stored snapshot (committing pending writes first: it must describe committed
+   * rows). The file is written and synced before the row naming it is committed.
+   */
   saveSnapshot(snapshot: CatalogSnapshot): void {
+    if (this.#snapshotPath === undefined) return;
     this.flush(true);
-    this.#db.exec('BEGIN');
-    try {
-      this.#statement('DELETE FROM snapshot').run();
-      const insert = this.#statement('INSERT INTO snapshot (part, chunk, data) VALUES (?, ?, ?)');
-      insert.run('format', 0, Buffer.from(SNAPSHOT_FORMAT, 'utf8'));
-      for (const [part, data] of snapshotParts(snapshot)) {
-        // An empty part still gets its (empty) row: a missing part makes the snapshot unreadable.
-        const size = this.#snapshotChunk;
-        for (let at = 0, chunk = 0; at < data.byteLength || chunk === 0; at += size, chunk++) insert.run(part, chunk, data.subarray(at, at + size));
-      }
-      this.#db.exec('COMMIT');
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
-    }
+    this.#statement('DELETE FROM snapshot').run();
+    const stamp = randomUUID();
+    const layout = writeSnapshotFile(this.#snapshotPath, stamp, snapshot);
+    this.#statement('INSERT INTO snapshot (stamp, layout) VALUES (?, ?)').run(stamp, JSON.stringify(layout));
   }
 
   // ---- writes (batched) -----------------------------------------------------------------------------

@@ -169,7 +169,7 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
       }
       catalog.compact();
       const library = new SharesLibrary(options, db, catalog, shares);
-      library.#saveSnapshot();
+      if (db.keepsSnapshots) library.#saveSnapshot();
       return library;
     } catch (error) {
       db.close();
@@ -222,7 +222,7 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
         const catalog = this.#catalog;
         if (catalog.deadSlots() > 50_000 && catalog.deadSlots() > catalog.fileCount()) this.#catalog = catalog.rebuilt();
         this.#catalog.releaseScanMarks();
-        if (!this.#db.hasSnapshot()) this.#saveSnapshot();
+        if (this.#db.keepsSnapshots && !this.#db.hasSnapshot()) this.#saveSnapshot();
         this.#scan = undefined;
       }
     };

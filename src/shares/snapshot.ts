@@ -5,6 +5,7 @@
 // transaction as any change to the shares, folders or files tables: a stored snapshot always
 // describes exactly the rows beside it.
 
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 
 export interface CatalogSnapshot {
@@ -94,4 +95,85 @@ export function snapshotFromParts(parts: ReadonlyMap<string, Uint8Array>): Catal
     texts[name] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
   return { ...arrays, ...texts } as CatalogSnapshot;
+}
+
+// ---- the snapshot file ------------------------------------------------------------------------------
+//
+// The parts live in a file beside the database, each at an 8-byte-aligned offset, so a warm start
+// reads every part straight into the one buffer it keeps (a value read through SQLite arrives as an
+// extra copy, and such transient copies of ~100 MB were measured to stay in the process's resident
+// memory). The database row holding the file's stamp and layout is what makes it valid: triggers
+// delete that row with any change to the rows, and a file whose first bytes are not that stamp (an
+// older one, a half-written one) is not read.
+
+/** Where each part lies in the file; stored in the database beside the stamp. */
+export interface SnapshotLayout {
+  format: string;
+  size: number;
+  parts: Record<string, [offset: number, length: number]>;
+}
+
+const STAMP_BYTES = 64;
+const ALIGN = 8;
+
+/** Writes the parts to a temporary file, syncs it and renames it over `path`; returns the layout. */
+export function writeSnapshotFile(path: string, stamp: string, snapshot: CatalogSnapshot): SnapshotLayout {
+  const header = Buffer.alloc(STAMP_BYTES, ' ');
+  if (header.write(stamp, 'utf8') !== Buffer.byteLength(stamp)) throw new RangeError('snapshot stamp too long');
+  const layout: SnapshotLayout = { format: SNAPSHOT_FORMAT, size: 0, parts: {} };
+  const temporary = `${path}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    const writeAll = (bytes: Uint8Array, at: number) => {
+      for (let done = 0; done < bytes.byteLength; ) done += writeSync(fd, bytes, done, bytes.byteLength - done, at + done);
+    };
+    writeAll(header, 0);
+    let at = STAMP_BYTES;
+    for (const [name, bytes] of snapshotParts(snapshot)) {
+      layout.parts[name] = [at, bytes.byteLength];
+      writeAll(bytes, at);
+      at += Math.ceil(bytes.byteLength / ALIGN) * ALIGN;
+    }
+    layout.size = at;
+    ftruncateSync(fd, at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  return layout;
+}
+
+/** The parts, each read into its own buffer; undefined when the file is missing or is not the one stamped. */
+export function readSnapshotFile(path: string, stamp: string, layout: SnapshotLayout): Map<string, Uint8Array> | undefined {
+  if (layout.format !== SNAPSHOT_FORMAT) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (fstatSync(fd).size !== layout.size) return undefined;
+    const readAll = (bytes: Uint8Array, at: number): boolean => {
+      for (let done = 0; done < bytes.byteLength; ) {
+        const read = readSync(fd, bytes, done, bytes.byteLength - done, at + done);
+        if (read === 0) return false;
+        done += read;
+      }
+      return true;
+    };
+    const header = new Uint8Array(STAMP_BYTES);
+    if (!readAll(header, 0) || Buffer.from(header).toString('utf8').trimEnd() !== stamp) return undefined;
+    const parts = new Map<string, Uint8Array>();
+    for (const [name, [offset, length]] of Object.entries(layout.parts)) {
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < STAMP_BYTES || length < 0 || offset + length > layout.size) return undefined;
+      const bytes = new Uint8Array(length);
+      if (!readAll(bytes, offset)) return undefined;
+      parts.set(name, bytes);
+    }
+    return parts;
+  } finally {
+    closeSync(fd);
+  }
 }
