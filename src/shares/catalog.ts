@@ -636,7 +636,8 @@ export class Catalog {
 
   /**
    * The live folders and files, renumbered densely (same order), with the word index: what a warm
-   * start loads instead of the rows. `shareDbIds[i]` is the database id of share i.
+   * start loads instead of the rows. `shareDbIds[i]` is the database id of share i. Its arrays may
+   * be views of the catalog's own: store it before the catalog changes.
    */
   snapshot(shareDbIds: readonly number[]): CatalogSnapshot {
     this.compact();
@@ -651,27 +652,32 @@ export class Catalog {
       nameBytes += (slot + 1 < this.used ? this.nameStarts[slot + 1]! : this.nameEnd) - this.nameStarts[slot]!;
     }
     const files = this.live;
+    // Nothing removed since the last renumbering (the usual case): the columns are written as they
+    // are, through views, instead of copied (a copy of them all would be ~100 MB at 1,000,000 files).
+    const dense = files === this.used && liveFolders.length === this.folderPaths.length;
+    const column = <T extends Uint8Array | Uint32Array | Float64Array>(array: T, Type: new (length: number) => T): T =>
+      (dense ? array.subarray(0, files) : new Type(files)) as T;
     const out: CatalogSnapshot = {
       folderShares: Float64Array.from(liveFolders, (folder) => shareDbIds[this.folderShares[folder]!]!),
       folderPaths: liveFolders.map((folder) => this.folderPaths[folder]!).join('\n'),
       folderRowIds: Float64Array.from(liveFolders, (folder) => this.folderRowIds[folder]!),
-      fileFolders: new Uint32Array(files),
-      sizes: new Float64Array(files),
-      mtimes: new Float64Array(files),
-      rowIds: new Float64Array(files),
-      bitrates: new Uint32Array(files),
-      durations: new Uint32Array(files),
-      sampleRates: new Uint32Array(files),
-      bitDepths: new Uint8Array(files),
-      flags: new Uint8Array(files),
-      names: new Uint8Array(nameBytes),
-      nameStarts: new Uint32Array(files),
+      fileFolders: column(this.fileFolders, Uint32Array),
+      sizes: column(this.sizes, Float64Array),
+      mtimes: column(this.mtimes, Float64Array),
+      rowIds: column(this.rowIds, Float64Array),
+      bitrates: column(this.bitrates, Uint32Array),
+      durations: column(this.durations, Uint32Array),
+      sampleRates: column(this.sampleRates, Uint32Array),
+      bitDepths: column(this.bitDepths, Uint8Array),
+      flags: column(this.flags, Uint8Array),
+      names: dense ? new Uint8Array(this.nameBytes.buffer as ArrayBuffer, this.nameBytes.byteOffset, this.nameEnd) : new Uint8Array(nameBytes),
+      nameStarts: column(this.nameStarts, Uint32Array),
       words: '',
       wordCounts: new Uint32Array(0),
       postings: new Uint32Array(this.postingCount),
     };
     let nameAt = 0;
-    for (let slot = 0; slot < this.used; slot++) {
+    for (let slot = 0; slot < this.used && !dense; slot++) {
       const to = fileMap[slot]!;
       if (to < 0) continue;
       out.fileFolders[to] = folderMap[this.fileFolders[slot]!]!;
