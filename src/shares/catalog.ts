@@ -83,7 +83,7 @@ class Postings {
       return;
     }
     if (this.n === ids.length) {
-      const grown = new Uint32Array(ids.length * 2);
+      const grown = new Uint32Array(grownSize(ids.length));
       grown.set(ids);
       this.ids = grown;
     }
@@ -264,6 +264,13 @@ function grow<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(ar
   return grown;
 }
 
+/**
+ * Arrays double while small; past LARGE_ARRAY elements they grow by an eighth, so a large catalog
+ * (one loaded from a snapshot is sized exactly) that gains a few files does not double its memory.
+ */
+const LARGE_ARRAY = 1 << 16;
+const grownSize = (size: number): number => (size < LARGE_ARRAY ? size * 2 : size + (size >>> 3));
+
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export class Catalog {
@@ -429,7 +436,7 @@ export class Catalog {
 
   private ensureCapacity(): void {
     if (this.used < this.capacity) return;
-    const size = this.capacity * 2;
+    const size = grownSize(this.capacity);
     this.fileFolders = grow(this.fileFolders, size);
     this.fileNext = grow(this.fileNext, size);
     this.sizes = grow(this.sizes, size);
@@ -481,7 +488,7 @@ export class Catalog {
   private appendName(slot: number, name: string): void {
     const bytes = Buffer.byteLength(name);
     if (this.nameEnd + bytes > this.nameBytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.nameEnd + bytes, this.nameBytes.length * 2));
+      const grown = Buffer.allocUnsafe(Math.max(this.nameEnd + bytes, grownSize(this.nameBytes.length)));
       this.nameBytes.copy(grown, 0, 0, this.nameEnd);
       this.nameBytes = grown;
     }
