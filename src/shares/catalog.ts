@@ -796,7 +796,7 @@ export class Catalog {
     return catalog;
   }
 
-  stats(): { files: number; deadSlots: number; folders: number; words: number; postings: number; bitmaps: number; tokenizedFiles: number; nameBytes: number } {
+  stats(): { files: number; deadSlots: number; folders: number; words: number; postings: number; bitmaps: number; tokenizedFiles: number; nameBytes: number; capacity: number; nameCapacity: number } {
     let bitmaps = 0;
     for (const list of this.postings.values()) if (list.bits !== undefined) bitmaps++;
     return {
@@ -808,6 +808,8 @@ export class Catalog {
       bitmaps,
       tokenizedFiles: this.tokenized,
       nameBytes: this.nameEnd,
+      capacity: this.capacity,
+      nameCapacity: this.nameBytes.length,
     };
   }
 

@@ -288,3 +288,24 @@ test('the snapshot file is read only when it is the one the database row names',
   assert.equal(db.loadSnapshot(), undefined, 'no file');
   assert.equal(db.hasSnapshot(), true, 'the row stays until the next save or change; loading just falls back to the rows');
 });
+
+test('a large catalog loaded from a snapshot (sized exactly) grows by an eighth, not double, when files are added', () => {
+  const catalog = new Catalog();
+  catalog.addShare('Music', 'everyone');
+  const files = 100_000;
+  let row = 0;
+  for (let f = 0; f < files / 100; f++) {
+    const folder = catalog.addFolder(0, `Music\\Artist ${f % 50}\\Album ${f}`, f + 1);
+    for (let n = 0; n < 100; n++) catalog.addFile(folder, `${n} - common ${n % 10}.flac`, n, n, {}, ++row);
+  }
+  const loaded = Catalog.fromSnapshot(catalog.snapshot([1]), [{ name: 'Music', visibility: 'everyone', dbId: 1 }])!;
+  const before = loaded.stats();
+  assert.equal(before.capacity, files);
+  const folder = loaded.folderSlot('Music\\Artist 3\\Album 3')!;
+  loaded.addFile(folder, 'one more common.flac', 1, 1, {}, ++row);
+  const after = loaded.stats();
+  assert.equal(after.capacity, files + files / 8);
+  assert.ok(after.nameCapacity <= Math.ceil(before.nameBytes * 1.125) + 64, `names: ${before.nameBytes} → ${after.nameCapacity} bytes`);
+  assert.equal(loaded.search('one more').files.length, 1);
+  assert.equal(loaded.search('common flac', { maxResults: 1e6 }).files.length, files + 1);
+});
