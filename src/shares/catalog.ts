@@ -299,7 +299,6 @@ export class Catalog {
   private fileNext = new Int32Array(this.capacity);
   private sizes = new Float64Array(this.capacity);
   private mtimes = new Float64Array(this.capacity);
-  private rowIds = new Float64Array(this.capacity);
   /** Scan generations, only while a scan runs (see releaseScanMarks). */
   private gens: Uint32Array | undefined;
   private bitrates = new Uint32Array(this.capacity);
@@ -441,7 +440,6 @@ export class Catalog {
     this.fileNext = grow(this.fileNext, size);
     this.sizes = grow(this.sizes, size);
     this.mtimes = grow(this.mtimes, size);
-    this.rowIds = grow(this.rowIds, size);
     if (this.gens !== undefined) this.gens = grow(this.gens, size);
     this.bitrates = grow(this.bitrates, size);
     this.durations = grow(this.durations, size);
@@ -457,15 +455,17 @@ export class Catalog {
     return this.wordCache.words;
   }
 
-  /** Adds a file to a folder; returns its slot. `mtime` and `rowId` are the persistence layer's. */
-  addFile(folder: number, name: string, size: number, mtime: number, info: AudioInfo, rowId = 0): number {
+  /**
+   * Adds a file to a folder; returns its slot. `mtime` is the persistence layer's. (Its row is
+   * found by folder row id and name, so no row id is kept per file.)
+   */
+  addFile(folder: number, name: string, size: number, mtime: number, info: AudioInfo): number {
     this.ensureCapacity();
     const slot = this.used++;
     this.appendName(slot, name);
     this.fileFolders[slot] = folder;
     this.fileNext[slot] = this.folderHeads[folder]!;
     this.folderHeads[folder] = slot;
-    this.rowIds[slot] = rowId;
     this.flags[slot] = ALIVE;
     this.setFile(slot, size, mtime, info);
     this.live++;
@@ -571,10 +571,6 @@ export class Catalog {
     return this.mtimes[slot]!;
   }
 
-  fileRowId(slot: number): number {
-    return this.rowIds[slot]!;
-  }
-
   fileGen(slot: number): number {
     return this.gens?.[slot] ?? 0;
   }
@@ -635,7 +631,7 @@ export class Catalog {
     }
     for (let slot = 0; slot < this.used; slot++) {
       if (!this.isAlive(slot)) continue;
-      const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.fileName(slot), this.sizes[slot]!, this.mtimes[slot]!, this.audioInfo(slot), this.rowIds[slot]!);
+      const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.fileName(slot), this.sizes[slot]!, this.mtimes[slot]!, this.audioInfo(slot));
       if (this.gens !== undefined) next.setFileGen(copy, this.gens[slot]!);
     }
     return next;
@@ -671,7 +667,6 @@ export class Catalog {
       fileFolders: column(this.fileFolders, Uint32Array),
       sizes: column(this.sizes, Float64Array),
       mtimes: column(this.mtimes, Float64Array),
-      rowIds: column(this.rowIds, Float64Array),
       bitrates: column(this.bitrates, Uint32Array),
       durations: column(this.durations, Uint32Array),
       sampleRates: column(this.sampleRates, Uint32Array),
@@ -690,7 +685,6 @@ export class Catalog {
       out.fileFolders[to] = folderMap[this.fileFolders[slot]!]!;
       out.sizes[to] = this.sizes[slot]!;
       out.mtimes[to] = this.mtimes[slot]!;
-      out.rowIds[to] = this.rowIds[slot]!;
       out.bitrates[to] = this.bitrates[slot]!;
       out.durations[to] = this.durations[slot]!;
       out.sampleRates[to] = this.sampleRates[slot]!;
@@ -745,7 +739,7 @@ export class Catalog {
       if (catalog.addFolder(share, path, snapshot.folderRowIds[index]!) !== index) return undefined;
     }
     const files = snapshot.fileFolders.length;
-    const columns = [snapshot.sizes, snapshot.mtimes, snapshot.rowIds, snapshot.bitrates, snapshot.durations, snapshot.sampleRates, snapshot.bitDepths, snapshot.flags, snapshot.nameStarts];
+    const columns = [snapshot.sizes, snapshot.mtimes, snapshot.bitrates, snapshot.durations, snapshot.sampleRates, snapshot.bitDepths, snapshot.flags, snapshot.nameStarts];
     if (columns.some((column) => column.length !== files)) return undefined;
     const capacity = Math.max(1024, files);
     const fit = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T): T => (array.length === capacity ? array : grow(array, capacity));
@@ -755,7 +749,6 @@ export class Catalog {
     catalog.fileFolders = fit(snapshot.fileFolders);
     catalog.sizes = fit(snapshot.sizes);
     catalog.mtimes = fit(snapshot.mtimes);
-    catalog.rowIds = fit(snapshot.rowIds);
     catalog.bitrates = fit(snapshot.bitrates);
     catalog.durations = fit(snapshot.durations);
     catalog.sampleRates = fit(snapshot.sampleRates);

@@ -236,9 +236,10 @@ export class SharesDatabase {
     );
   }
 
-  updateFile(id: number, size: number, mtime: number, info: AudioInfo): void {
+  /** Files are addressed by folder and name (UNIQUE, indexed): the catalog keeps no row id per file. */
+  updateFile(folderId: number, name: string, size: number, mtime: number, info: AudioInfo): void {
     this.#write();
-    this.#statement('UPDATE files SET size = ?, mtime = ?, bitrate = ?, duration = ?, vbr = ?, sample_rate = ?, bit_depth = ? WHERE id = ?').run(
+    this.#statement('UPDATE files SET size = ?, mtime = ?, bitrate = ?, duration = ?, vbr = ?, sample_rate = ?, bit_depth = ? WHERE folder_id = ? AND name = ?').run(
       size,
       mtime,
       info.bitrate ?? null,
@@ -246,13 +247,14 @@ export class SharesDatabase {
       info.vbr === undefined ? null : info.vbr ? 1 : 0,
       info.sampleRate ?? null,
       info.bitDepth ?? null,
-      id,
+      folderId,
+      name,
     );
   }
 
-  removeFile(id: number): void {
+  removeFile(folderId: number, name: string): void {
     this.#write();
-    this.#statement('DELETE FROM files WHERE id = ?').run(id);
+    this.#statement('DELETE FROM files WHERE folder_id = ? AND name = ?').run(folderId, name);
   }
 
   close(): void {

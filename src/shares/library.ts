@@ -164,7 +164,7 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
       for (const file of db.files()) {
         const folder = folders.get(file.folderId);
         if (folder === undefined) continue;
-        catalog.addFile(folder, file.name, file.size, file.mtime, file.info, file.id);
+        catalog.addFile(folder, file.name, file.size, file.mtime, file.info);
         if (++rows % LOAD_YIELD_EVERY === 0) await nextTick();
       }
       catalog.compact();

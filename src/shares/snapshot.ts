@@ -19,7 +19,6 @@ export interface CatalogSnapshot {
   fileFolders: Uint32Array<ArrayBuffer>;
   sizes: Float64Array<ArrayBuffer>;
   mtimes: Float64Array<ArrayBuffer>;
-  rowIds: Float64Array<ArrayBuffer>;
   bitrates: Uint32Array<ArrayBuffer>;
   durations: Uint32Array<ArrayBuffer>;
   sampleRates: Uint32Array<ArrayBuffer>;
@@ -44,7 +43,6 @@ const ARRAYS: Record<Exclude<keyof CatalogSnapshot, 'folderPaths' | 'words'>, Ty
   fileFolders: Uint32Array,
   sizes: Float64Array,
   mtimes: Float64Array,
-  rowIds: Float64Array,
   bitrates: Uint32Array,
   durations: Uint32Array,
   sampleRates: Uint32Array,
@@ -58,7 +56,7 @@ const ARRAYS: Record<Exclude<keyof CatalogSnapshot, 'folderPaths' | 'words'>, Ty
 const TEXTS = ['folderPaths', 'words'] as const;
 
 /** Stored beside the parts: a snapshot in another layout (or byte order) is not read, and gets rebuilt. */
-export const SNAPSHOT_FORMAT = `catalog-snapshot 1 ${endianness()}`;
+export const SNAPSHOT_FORMAT = `catalog-snapshot 2 ${endianness()}`;
 
 /** The parts to store, by name (typed arrays as their bytes, in this machine's byte order). */
 export function snapshotParts(snapshot: CatalogSnapshot): Map<string, Uint8Array> {
