@@ -2,9 +2,12 @@
 // (word → ascending file slots). The SQLite database is only its persistence; searches, browse and
 // folder replies and upload lookups are answered from here.
 //
-// Memory: per file a name string plus ~50 bytes of typed-array columns; per (file, distinct word) a
-// 4-byte posting (8 while a word's list is still short, as a plain array); frequent words (≥ 1 file
-// in 32) also keep a bitmap of one bit per slot. Folder paths are stored once per folder.
+// Memory: no JS object or string per file. Per file its UTF-8 name in one shared buffer plus ~38
+// bytes of typed-array columns; per (file, distinct word) a 4-byte posting (8 while a word's list is
+// still short, as a plain array); frequent words (≥ 1 file in 32) also keep a bitmap of one bit per
+// slot. Folder paths are stored once per folder. At 1,000,000 files that is ~116 MB of array
+// buffers, half of it postings (bench/shares.ts --warm). `snapshot()`/`fromSnapshot()` turn the
+// whole catalog, word index included, into flat arrays and back, for warm starts (snapshot.ts).
 //
 // Search: the query's smallest set (a word's list, or the union of a wildcard's words) drives; every
 // other word is probed by galloping in its list or by a bitmap lookup; when all words have bitmaps

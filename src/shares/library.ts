@@ -123,7 +123,11 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  /** Opens (or creates) the database and loads the index from it; no scanning happens here. */
+  /**
+   * Opens (or creates) the database and loads the index from it; no scanning happens here. A warm
+   * start reads the snapshot stored after the last change (no row read, no path split into words);
+   * otherwise the rows are loaded and a snapshot is stored for next time.
+   */
   static async open(options: SharesLibraryOptions): Promise<SharesLibrary> {
     const configs = validateShares(options.folders);
     const db = new SharesDatabase(options.database);
