@@ -2,7 +2,7 @@
 // (word → ascending file slots). The SQLite database is only its persistence; searches, browse and
 // folder replies and upload lookups are answered from here.
 //
-// Memory: no JS object or string per file. Per file its UTF-8 name in one shared buffer plus ~38
+// Memory: no JS object or string per file. Per file its UTF-8 name in one shared buffer plus 42
 // bytes of typed-array columns; per (file, distinct word) a 4-byte posting (8 while a word's list is
 // still short, as a plain array); frequent words (≥ 1 file in 32) also keep a bitmap of one bit per
 // slot. Folder paths are stored once per folder. At 1,000,000 files that is ~116 MB of array
