@@ -8,11 +8,22 @@
 //    minus the SQLite reading) from seeded "Artist/Album (Year)/NN - Title.ext" paths, and measures
 //    per-query latency (p50/p99/max) of a realistic query mix, plus heap and RSS growth of the index.
 //
+// 3. Warm start (--warm): N real empty files on disk (default 1,000,000: 10,000 folders × 100 files,
+//    created once with sync fs calls and kept under os.tmpdir()/slsk-bench-shares-1m with the SQLite
+//    file they were scanned into). Each run opens the library from that database in a fresh process
+//    and measures: time until it answers searches and browses, RSS and heap then, search p50/p99,
+//    one-folder reply and full browse reply build times. Median of --runs=3.
+//
 //   npm run bench:shares [-- --quick] [-- --json]     (BENCH_QUICK=1 also selects the quick run)
+//   npm run bench:shares -- --warm [--files=N] [--runs=3] [--json] [--dist: also the compiled build, after npm run build]
+//   npm run bench:shares -- --warm --clean            (removes the cached tree and database)
 
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Catalog, SharesLibrary } from '../src/shares/index.ts';
@@ -25,6 +36,21 @@ const SCAN_FILES = QUICK ? 2_000 : 20_000;
 const INDEX_FILES = QUICK ? 200_000 : 1_000_000;
 const QUERIES = QUICK ? 1_000 : 5_000;
 const TARGET_P99_MS = 5;
+// Warm start (issue 12): 1,000,000 real files on disk, scanned once into a cached SQLite file; each
+// measured run opens the library from it in a fresh process.
+const WARM = args.has('--warm');
+const WARM_CHILD = args.has('--warm-child');
+const WARM_PRIME = args.has('--warm-prime');
+const CLEAN = args.has('--clean');
+const DIST = args.has('--dist');
+const option = (name: string, fallback: number): number => {
+  const raw = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  return raw === undefined ? fallback : Number(raw.slice(name.length + 3));
+};
+const WARM_FILES = option('files', 1_000_000);
+const WARM_RUNS = option('runs', 3);
+const TARGET_READY_MS = 3000;
+const TARGET_RSS_MB = 200;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -306,8 +332,255 @@ function benchSearch(): SearchFigures {
   };
 }
 
+// ---- 3. warm start ---------------------------------------------------------------------------------------
+
+const FILES_PER_FOLDER = 100;
+const ARTIST_DIRS = 1000;
+const WARM_EXTENSIONS = ['txt', 'nfo', 'cue', 'log', 'jpg', 'png', 'sfv', 'm3u', 'md5', 'pdf']; // not parsed for audio: empty files stay valid
+const warmCache = join(tmpdir(), WARM_FILES === 1_000_000 ? 'slsk-bench-shares-1m' : `slsk-bench-shares-${WARM_FILES}`);
+const warmRoot = join(warmCache, 'share');
+const warmDatabase = join(warmCache, 'shares.db');
+const warmFolders = [{ path: warmRoot, name: 'Bench' }];
+
+/** The names of folder `index` of the warm tree: the same in every process (seeded per folder). */
+function warmFolder(index: number): { artist: string; album: string; files: string[] } {
+  const r = mulberry32(index + 1);
+  const ra = mulberry32(1_000_000 + (index % ARTIST_DIRS));
+  const words = (random: () => number, count: number) =>
+    Array.from({ length: count }, () => {
+      const list = random() < 0.45 ? COMMON : INVENTED;
+      return capital(list[Math.floor(random() ** 2.5 * list.length)]!);
+    }).join(' ');
+  const artist = ra() < 0.03 ? NON_ASCII[Math.floor(ra() * NON_ASCII.length)]! : words(ra, 1 + Math.floor(ra() * 3));
+  const album = `${words(r, 1 + Math.floor(r() * 4))} (${1960 + Math.floor(r() * 65)})`;
+  const files: string[] = [];
+  for (let n = 1; n <= FILES_PER_FOLDER; n++) {
+    files.push(`${String(n).padStart(3, '0')} - ${words(r, 1 + Math.floor(r() * 4))}.${WARM_EXTENSIONS[Math.floor(r() * WARM_EXTENSIONS.length)]!}`);
+  }
+  return { artist, album, files };
+}
+
+const warmFolderPath = (index: number, folder: ReturnType<typeof warmFolder>): string =>
+  join(warmRoot, `${String(index % ARTIST_DIRS).padStart(4, '0')} ${folder.artist}`, `${folder.album} ${index}`);
+
+function ensureWarmTree(): void {
+  const marker = join(warmCache, 'tree-complete');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === String(WARM_FILES)) return;
+  rmSync(warmCache, { recursive: true, force: true });
+  mkdirSync(warmCache, { recursive: true });
+  const folders = Math.ceil(WARM_FILES / FILES_PER_FOLDER);
+  const t = performance.now();
+  let written = 0;
+  for (let index = 0; index < folders; index++) {
+    const folder = warmFolder(index);
+    const path = warmFolderPath(index, folder);
+    mkdirSync(path, { recursive: true });
+    for (const name of folder.files) {
+      if (written >= WARM_FILES) break;
+      closeSync(openSync(join(path, name), 'w'));
+      written++;
+    }
+    if (index % 500 === 499) process.stdout.write(`\rcreating files: ${written.toLocaleString('en-US')} / ${WARM_FILES.toLocaleString('en-US')}`);
+  }
+  process.stdout.write(`\rcreated ${written.toLocaleString('en-US')} files in ${folders.toLocaleString('en-US')} folders under ${warmRoot} (${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
+  writeFileSync(marker, String(WARM_FILES));
+}
+
+async function ensureWarmDatabase(): Promise<void> {
+  const marker = join(warmCache, 'db-complete');
+  if (existsSync(marker)) return;
+  rmSync(warmDatabase, { force: true });
+  const library = await SharesLibrary.open({ database: warmDatabase, folders: warmFolders, progressIntervalMs: 2000 });
+  library.on('scanProgress', (progress) => process.stdout.write(`\rscanning: ${progress.scannedFiles.toLocaleString('en-US')} files`));
+  const t = performance.now();
+  const summary = await library.scan();
+  await library.close();
+  if (summary.files !== WARM_FILES) throw new Error(`scan found ${summary.files} files, expected ${WARM_FILES}`);
+  process.stdout.write(`\rscanned ${summary.files.toLocaleString('en-US')} files into ${warmDatabase} (${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
+  writeFileSync(marker, '');
+}
+
+interface WarmFigures {
+  readyMs: number;
+  /** The process before opening the library (Node, the loaded modules, TypeScript type stripping). */
+  baselineRssMB: number;
+  rssMB: number;
+  heapMB: number;
+  arrayBuffersMB: number;
+  files: number;
+  searchP50Ms: number;
+  searchP99Ms: number;
+  folderP50Ms: number;
+  browseMs: number;
+  browseRssMB: number;
+}
+
+/** One measured warm start, in this (fresh) process. */
+async function warmChild(): Promise<WarmFigures> {
+  gc();
+  const baselineRssMB = process.memoryUsage().rss / 2 ** 20;
+  const t = performance.now();
+  const library = await SharesLibrary.open({ database: warmDatabase, folders: warmFolders });
+  const readyMs = performance.now() - t;
+  gc();
+  const usage = process.memoryUsage();
+  const files = library.counts().files;
+  if (files !== WARM_FILES) throw new Error(`warm library has ${files} files, expected ${WARM_FILES}`);
+
+  const folders = Math.ceil(WARM_FILES / FILES_PER_FOLDER);
+  const albums: Album[] = [];
+  const virtualFolders: string[] = [];
+  for (let i = 0; i < 2_000; i++) {
+    const index = Math.floor(rand() * folders);
+    const folder = warmFolder(index);
+    albums.push({ artist: folder.artist, title: folder.album, tracks: folder.files.map((name) => name.slice(6, name.lastIndexOf('.'))) });
+    virtualFolders.push(`Bench\\${String(index % ARTIST_DIRS).padStart(4, '0')} ${folder.artist}\\${folder.album} ${index}`);
+  }
+  const time = (run: () => unknown): number => {
+    const start = performance.now();
+    run();
+    return performance.now() - start;
+  };
+  const phrases = ['bootleg', 'preteen'];
+  for (const { query } of makeQueries(albums, 500)) library.search(query, { excludedPhrases: phrases });
+  const searchTimes = makeQueries(albums, QUERIES)
+    .map(({ query }) => time(() => library.search(query, { excludedPhrases: phrases })))
+    .sort((a, b) => a - b);
+  const folderTimes = virtualFolders
+    .map((path) =>
+      time(() => {
+        if (library.folder(path, { buddy: false }) === undefined) throw new Error(`no folder ${path}`);
+      }),
+    )
+    .sort((a, b) => a - b);
+  // The whole browse reply (every folder and file), as a SharesProvider hands it to the client.
+  let browseFolders = 0;
+  const browseMs = time(() => {
+    browseFolders = library.shares({ buddy: false }).folders.length;
+  });
+  const browseRssMB = process.memoryUsage().rss / 2 ** 20;
+  if (browseFolders < folders) throw new Error(`browse reply has ${browseFolders} folders`);
+  await library.close();
+  return {
+    readyMs,
+    baselineRssMB,
+    rssMB: usage.rss / 2 ** 20,
+    heapMB: usage.heapUsed / 2 ** 20,
+    arrayBuffersMB: usage.arrayBuffers / 2 ** 20,
+    files,
+    searchP50Ms: percentile(searchTimes, 0.5),
+    searchP99Ms: percentile(searchTimes, 0.99),
+    folderP50Ms: percentile(folderTimes, 0.5),
+    browseMs,
+    browseRssMB,
+  };
+}
+
+function spawnWarm(flag: string): string {
+  const child = spawnSync(process.execPath, ['--conditions=slsk-ts-source', import.meta.filename, flag, `--files=${WARM_FILES}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 2 ** 20,
+  });
+  if (child.status !== 0) throw new Error(`warm-start child ${flag} exited with ${child.status ?? child.signal}`);
+  return child.stdout;
+}
+
+/**
+ * The same warm open in a process running the compiled build (`npm run build` → dist/), as an
+ * installed package does: no TypeScript loader in memory. Ready time and memory only.
+ */
+function distRun(): { readyMs: number; baselineRssMB: number; rssMB: number; heapMB: number; arrayBuffersMB: number } {
+  const entry = join(import.meta.dirname, '..', 'dist', 'shares', 'index.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'npm run build' first`);
+  const script = `
+    const { SharesLibrary } = await import(${JSON.stringify(pathToFileURL(entry).href)});
+    gc();
+    const baselineRssMB = process.memoryUsage().rss / 2 ** 20;
+    const t = performance.now();
+    const library = await SharesLibrary.open({ database: ${JSON.stringify(warmDatabase)}, folders: ${JSON.stringify(warmFolders)} });
+    const readyMs = performance.now() - t;
+    gc();
+    const usage = process.memoryUsage();
+    if (library.counts().files !== ${WARM_FILES}) throw new Error('wrong file count');
+    await library.close();
+    console.log(JSON.stringify({ readyMs, baselineRssMB, rssMB: usage.rss / 2 ** 20, heapMB: usage.heapUsed / 2 ** 20, arrayBuffersMB: usage.arrayBuffers / 2 ** 20 }));`;
+  const child = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`compiled warm-start child exited with ${child.status ?? child.signal}`);
+  return JSON.parse(child.stdout) as ReturnType<typeof distRun>;
+}
+
+async function runWarm(): Promise<void> {
+  if (CLEAN) {
+    rmSync(warmCache, { recursive: true, force: true });
+    console.log(`removed ${warmCache}`);
+    return;
+  }
+  if (WARM_PRIME) {
+    const library = await SharesLibrary.open({ database: warmDatabase, folders: warmFolders });
+    await library.close();
+    return;
+  }
+  if (WARM_CHILD) {
+    console.log(JSON.stringify(await warmChild()));
+    return;
+  }
+  ensureWarmTree();
+  await ensureWarmDatabase();
+  // One untimed open first: a database written by another version may need its index rebuilt once.
+  spawnWarm('--warm-prime');
+  const runs: WarmFigures[] = [];
+  for (let run = 0; run < WARM_RUNS; run++) {
+    const figures = JSON.parse(spawnWarm('--warm-child')) as WarmFigures;
+    runs.push(figures);
+    if (!JSON_OUTPUT) log(`run ${run + 1}: ready ${figures.readyMs.toFixed(0)} ms, RSS ${figures.rssMB.toFixed(0)} MB (${figures.baselineRssMB.toFixed(0)} MB before opening), heap ${figures.heapMB.toFixed(0)} MB + array buffers ${figures.arrayBuffersMB.toFixed(0)} MB, search p50 ${figures.searchP50Ms.toFixed(3)} / p99 ${figures.searchP99Ms.toFixed(3)} ms, folder reply p50 ${figures.folderP50Ms.toFixed(3)} ms, full browse reply ${figures.browseMs.toFixed(0)} ms (RSS then ${figures.browseRssMB.toFixed(0)} MB)`);
+  }
+  const median = (pick: (figures: WarmFigures) => number): number => {
+    const values = runs.map(pick).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)]!;
+  };
+  const summary = {
+    files: WARM_FILES,
+    runs: runs.length,
+    readyMs: median((f) => f.readyMs),
+    rssMB: median((f) => f.rssMB),
+    baselineRssMB: median((f) => f.baselineRssMB),
+    heapMB: median((f) => f.heapMB),
+    arrayBuffersMB: median((f) => f.arrayBuffersMB),
+    searchP50Ms: median((f) => f.searchP50Ms),
+    searchP99Ms: median((f) => f.searchP99Ms),
+    folderP50Ms: median((f) => f.folderP50Ms),
+    browseMs: median((f) => f.browseMs),
+    browseRssMB: median((f) => f.browseRssMB),
+  };
+  if (JSON_OUTPUT) {
+    console.log(JSON.stringify({ node: process.version, warm: summary, target: { readyMs: TARGET_READY_MS, rssMB: TARGET_RSS_MB } }, null, 2));
+    return;
+  }
+  const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+  log(`Warm start, ${WARM_FILES.toLocaleString('en-US')} real files (${warmCache}), median of ${runs.length} runs:`);
+  log(`  ready (open from SQLite until searches and browses answer): ${summary.readyMs.toFixed(0)} ms   target < ${TARGET_READY_MS} ms: ${verdict(summary.readyMs < TARGET_READY_MS)}`);
+  log(`  RSS after ready: ${summary.rssMB.toFixed(0)} MB   target < ${TARGET_RSS_MB} MB: ${verdict(summary.rssMB < TARGET_RSS_MB)} (before opening: ${summary.baselineRssMB.toFixed(0)} MB)`);
+  log(`  heap used ${summary.heapMB.toFixed(0)} MB, array buffers ${summary.arrayBuffersMB.toFixed(0)} MB`);
+  log(`  search p50 ${summary.searchP50Ms.toFixed(3)} ms, p99 ${summary.searchP99Ms.toFixed(3)} ms   target p99 < ${TARGET_P99_MS} ms: ${verdict(summary.searchP99Ms < TARGET_P99_MS)}`);
+  log(`  folder reply p50 ${summary.folderP50Ms.toFixed(3)} ms; full browse reply built in ${summary.browseMs.toFixed(0)} ms (RSS then ${summary.browseRssMB.toFixed(0)} MB)`);
+  if (DIST) {
+    const dist = Array.from({ length: WARM_RUNS }, () => distRun());
+    const middle = <T>(values: T[], pick: (value: T) => number) => values.map(pick).sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const rss = middle(dist, (d) => d.rssMB);
+    log(
+      `  compiled build (dist/, as installed): ready ${middle(dist, (d) => d.readyMs).toFixed(0)} ms, RSS ${rss.toFixed(0)} MB (${middle(dist, (d) => d.baselineRssMB).toFixed(0)} MB before opening), heap ${middle(dist, (d) => d.heapMB).toFixed(0)} MB + array buffers ${middle(dist, (d) => d.arrayBuffersMB).toFixed(0)} MB   target < ${TARGET_RSS_MB} MB: ${verdict(rss < TARGET_RSS_MB)}`,
+    );
+  }
+  log(`  (npm run bench:shares -- --warm --clean removes the cached tree and database)`);
+}
+
 // ---- run ------------------------------------------------------------------------------------------------
 
+if (WARM || WARM_CHILD || WARM_PRIME || CLEAN) {
+  await runWarm();
+  process.exit(0);
+}
 const scan = await benchScan();
 const search = benchSearch();
 const met = search.p99Ms < TARGET_P99_MS;

@@ -2,9 +2,12 @@
 // (word → ascending file slots). The SQLite database is only its persistence; searches, browse and
 // folder replies and upload lookups are answered from here.
 //
-// Memory: per file a name string plus ~50 bytes of typed-array columns; per (file, distinct word) a
-// 4-byte posting (8 while a word's list is still short, as a plain array); frequent words (≥ 1 file
-// in 32) also keep a bitmap of one bit per slot. Folder paths are stored once per folder.
+// Memory: no JS object or string per file. Per file its UTF-8 name in one shared buffer plus 42
+// bytes of typed-array columns; per (file, distinct word) a 4-byte posting (8 while a word's list is
+// still short, as a plain array); frequent words (≥ 1 file in 32) also keep a bitmap of one bit per
+// slot. Folder paths are stored once per folder. At 1,000,000 files that is ~116 MB of array
+// buffers, half of it postings (bench/shares.ts --warm). `snapshot()`/`fromSnapshot()` turn the
+// whole catalog, word index included, into flat arrays and back, for warm starts (snapshot.ts).
 //
 // Search: the query's smallest set (a word's list, or the union of a wildcard's words) drives; every
 // other word is probed by galloping in its list or by a bitmap lookup; when all words have bitmaps
@@ -17,6 +20,7 @@ import type { AudioInfo, SharedFile } from '../model/files.ts';
 import { encodeAttributes } from '../model/files.ts';
 import type { Folder, OfferedFile } from '../model/shares.ts';
 import { extensionOf } from './metadata.ts';
+import type { CatalogSnapshot } from './snapshot.ts';
 import { parseQuery, reverseWord, wordsOf, type ParsedQuery } from './words.ts';
 
 export type Visibility = 'everyone' | 'buddies' | 'nobody';
@@ -82,7 +86,7 @@ class Postings {
       return;
     }
     if (this.n === ids.length) {
-      const grown = new Uint32Array(ids.length * 2);
+      const grown = new Uint32Array(grownSize(ids.length));
       grown.set(ids);
       this.ids = grown;
     }
@@ -102,7 +106,7 @@ class Postings {
     bits[word]! |= 1 << (id & 31);
   }
 
-  private makeBits(slots: number): void {
+  makeBits(slots: number): void {
     this.bits = new Uint32Array((slots >>> 5) + 1);
     for (let i = 0; i < this.n; i++) this.setBit(this.ids[i]!);
   }
@@ -263,6 +267,13 @@ function grow<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(ar
   return grown;
 }
 
+/**
+ * Arrays double while small; past LARGE_ARRAY elements they grow by an eighth, so a large catalog
+ * (one loaded from a snapshot is sized exactly) that gains a few files does not double its memory.
+ */
+const LARGE_ARRAY = 1 << 16;
+const grownSize = (size: number): number => (size < LARGE_ARRAY ? size * 2 : size + (size >>> 3));
+
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export class Catalog {
@@ -282,13 +293,17 @@ export class Catalog {
   private capacity = 1024;
   private used = 0;
   private live = 0;
-  private names: string[] = [];
+  // Names as UTF-8 in one growing buffer (no string per file); slot s spans nameStarts[s] up to the
+  // next slot's start (or nameEnd for the last).
+  private nameBytes = Buffer.allocUnsafe(64 * 1024);
+  private nameEnd = 0;
+  private nameStarts = new Uint32Array(this.capacity);
   private fileFolders = new Uint32Array(this.capacity);
   private fileNext = new Int32Array(this.capacity);
   private sizes = new Float64Array(this.capacity);
   private mtimes = new Float64Array(this.capacity);
-  private rowIds = new Float64Array(this.capacity);
-  private gens = new Uint32Array(this.capacity);
+  /** Scan generations, only while a scan runs (see releaseScanMarks). */
+  private gens: Uint32Array | undefined;
   private bitrates = new Uint32Array(this.capacity);
   private durations = new Uint32Array(this.capacity);
   private sampleRates = new Uint32Array(this.capacity);
@@ -302,6 +317,8 @@ export class Catalog {
   private readonly dirty = new Set<Postings>();
   private postingCount = 0;
   private wordCache: { folder: number; words: string[] } = { folder: -1, words: [] };
+  /** Files whose path was split into words (a catalog loaded from a snapshot splits none). */
+  private tokenized = 0;
 
   // ---- shares -------------------------------------------------------------------------------------
 
@@ -421,18 +438,18 @@ export class Catalog {
 
   private ensureCapacity(): void {
     if (this.used < this.capacity) return;
-    const size = this.capacity * 2;
+    const size = grownSize(this.capacity);
     this.fileFolders = grow(this.fileFolders, size);
     this.fileNext = grow(this.fileNext, size);
     this.sizes = grow(this.sizes, size);
     this.mtimes = grow(this.mtimes, size);
-    this.rowIds = grow(this.rowIds, size);
-    this.gens = grow(this.gens, size);
+    if (this.gens !== undefined) this.gens = grow(this.gens, size);
     this.bitrates = grow(this.bitrates, size);
     this.durations = grow(this.durations, size);
     this.sampleRates = grow(this.sampleRates, size);
     this.bitDepths = grow(this.bitDepths, size);
     this.flags = grow(this.flags, size);
+    this.nameStarts = grow(this.nameStarts, size);
     this.capacity = size;
   }
 
@@ -441,15 +458,17 @@ export class Catalog {
     return this.wordCache.words;
   }
 
-  /** Adds a file to a folder; returns its slot. `mtime` and `rowId` are the persistence layer's. */
-  addFile(folder: number, name: string, size: number, mtime: number, info: AudioInfo, rowId = 0): number {
+  /**
+   * Adds a file to a folder; returns its slot. `mtime` is the persistence layer's. (Its row is
+   * found by folder row id and name, so no row id is kept per file.)
+   */
+  addFile(folder: number, name: string, size: number, mtime: number, info: AudioInfo): number {
     this.ensureCapacity();
     const slot = this.used++;
-    this.names[slot] = name;
+    this.appendName(slot, name);
     this.fileFolders[slot] = folder;
     this.fileNext[slot] = this.folderHeads[folder]!;
     this.folderHeads[folder] = slot;
-    this.rowIds[slot] = rowId;
     this.flags[slot] = ALIVE;
     this.setFile(slot, size, mtime, info);
     this.live++;
@@ -457,6 +476,7 @@ export class Catalog {
 
     const folderWords = this.folderWords(folder);
     const nameWords = wordsOf(name);
+    this.tokenized++;
     for (let i = 0; i < folderWords.length; i++) {
       const word = folderWords[i]!;
       if (folderWords.indexOf(word) === i) this.post(word, slot);
@@ -466,6 +486,17 @@ export class Catalog {
       if (nameWords.indexOf(word) === i && !folderWords.includes(word)) this.post(word, slot);
     }
     return slot;
+  }
+
+  private appendName(slot: number, name: string): void {
+    const bytes = Buffer.byteLength(name);
+    if (this.nameEnd + bytes > this.nameBytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.nameEnd + bytes, grownSize(this.nameBytes.length)));
+      this.nameBytes.copy(grown, 0, 0, this.nameEnd);
+      this.nameBytes = grown;
+    }
+    this.nameStarts[slot] = this.nameEnd;
+    this.nameEnd += this.nameBytes.write(name, this.nameEnd, 'utf8');
   }
 
   private post(word: string, slot: number): void {
@@ -513,12 +544,11 @@ export class Catalog {
   private dropFile(slot: number): void {
     if ((this.flags[slot]! & ALIVE) === 0) return;
     const folder = this.fileFolders[slot]!;
-    for (const word of new Set([...this.folderWords(folder), ...wordsOf(this.names[slot]!)])) {
+    for (const word of new Set([...this.folderWords(folder), ...wordsOf(this.fileName(slot))])) {
       const list = this.postings.get(word);
       if (list !== undefined) this.dirty.add(list);
     }
     this.flags[slot] = 0;
-    this.names[slot] = '';
     this.live--;
     this.shares[this.folderShares[folder]!]!.files--;
   }
@@ -528,7 +558,8 @@ export class Catalog {
   }
 
   fileName(slot: number): string {
-    return this.names[slot]!;
+    const end = slot + 1 < this.used ? this.nameStarts[slot + 1]! : this.nameEnd;
+    return this.nameBytes.toString('utf8', this.nameStarts[slot]!, end);
   }
 
   fileFolder(slot: number): number {
@@ -543,20 +574,24 @@ export class Catalog {
     return this.mtimes[slot]!;
   }
 
-  fileRowId(slot: number): number {
-    return this.rowIds[slot]!;
+  fileGen(slot: number): number {
+    return this.gens?.[slot] ?? 0;
   }
 
-  fileGen(slot: number): number {
-    return this.gens[slot]!;
+  /**
+   * Forgets the files' scan generations (a scan compares them only with its own, so between scans
+   * they are 4 bytes per file kept for nothing; the next scan starts from zeros).
+   */
+  releaseScanMarks(): void {
+    this.gens = undefined;
   }
 
   setFileGen(slot: number, gen: number): void {
-    this.gens[slot] = gen;
+    (this.gens ??= new Uint32Array(this.capacity))[slot] = gen;
   }
 
   virtualPath(slot: number): string {
-    return `${this.folderPaths[this.fileFolders[slot]!]!}\\${this.names[slot]!}`;
+    return `${this.folderPaths[this.fileFolders[slot]!]!}\\${this.fileName(slot)}`;
   }
 
   audioInfo(slot: number): AudioInfo {
@@ -599,16 +634,179 @@ export class Catalog {
     }
     for (let slot = 0; slot < this.used; slot++) {
       if (!this.isAlive(slot)) continue;
-      const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.names[slot]!, this.sizes[slot]!, this.mtimes[slot]!, this.audioInfo(slot), this.rowIds[slot]!);
-      next.gens[copy] = this.gens[slot]!;
+      const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.fileName(slot), this.sizes[slot]!, this.mtimes[slot]!, this.audioInfo(slot));
+      if (this.gens !== undefined) next.setFileGen(copy, this.gens[slot]!);
     }
     return next;
   }
 
-  stats(): { files: number; deadSlots: number; folders: number; words: number; postings: number; bitmaps: number } {
+  /**
+   * The live folders and files, renumbered densely (same order), with the word index: what a warm
+   * start loads instead of the rows. `shareDbIds[i]` is the database id of share i. Its arrays may
+   * be views of the catalog's own: store it before the catalog changes.
+   */
+  snapshot(shareDbIds: readonly number[]): CatalogSnapshot {
+    this.compact();
+    const liveFolders = [...this.folders()];
+    const folderMap = new Int32Array(this.folderPaths.length).fill(-1);
+    liveFolders.forEach((folder, index) => (folderMap[folder] = index));
+    const fileMap = new Int32Array(this.used).fill(-1);
+    let nameBytes = 0;
+    for (let slot = 0, next = 0; slot < this.used; slot++) {
+      if (!this.isAlive(slot)) continue;
+      fileMap[slot] = next++;
+      nameBytes += (slot + 1 < this.used ? this.nameStarts[slot + 1]! : this.nameEnd) - this.nameStarts[slot]!;
+    }
+    const files = this.live;
+    // Nothing removed since the last renumbering (the usual case): the columns are written as they
+    // are, through views, instead of copied (a copy of them all would be ~100 MB at 1,000,000 files).
+    const dense = files === this.used && liveFolders.length === this.folderPaths.length;
+    const column = <T extends Uint8Array | Uint32Array | Float64Array>(array: T, Type: new (length: number) => T): T =>
+      (dense ? array.subarray(0, files) : new Type(files)) as T;
+    const out: CatalogSnapshot = {
+      folderShares: Float64Array.from(liveFolders, (folder) => shareDbIds[this.folderShares[folder]!]!),
+      folderPaths: liveFolders.map((folder) => this.folderPaths[folder]!).join('\n'),
+      folderRowIds: Float64Array.from(liveFolders, (folder) => this.folderRowIds[folder]!),
+      fileFolders: column(this.fileFolders, Uint32Array),
+      sizes: column(this.sizes, Float64Array),
+      mtimes: column(this.mtimes, Float64Array),
+      bitrates: column(this.bitrates, Uint32Array),
+      durations: column(this.durations, Uint32Array),
+      sampleRates: column(this.sampleRates, Uint32Array),
+      bitDepths: column(this.bitDepths, Uint8Array),
+      flags: column(this.flags, Uint8Array),
+      names: dense ? new Uint8Array(this.nameBytes.buffer as ArrayBuffer, this.nameBytes.byteOffset, this.nameEnd) : new Uint8Array(nameBytes),
+      nameStarts: column(this.nameStarts, Uint32Array),
+      words: '',
+      wordCounts: new Uint32Array(0),
+      postings: new Uint32Array(this.postingCount),
+    };
+    let nameAt = 0;
+    for (let slot = 0; slot < this.used && !dense; slot++) {
+      const to = fileMap[slot]!;
+      if (to < 0) continue;
+      out.fileFolders[to] = folderMap[this.fileFolders[slot]!]!;
+      out.sizes[to] = this.sizes[slot]!;
+      out.mtimes[to] = this.mtimes[slot]!;
+      out.bitrates[to] = this.bitrates[slot]!;
+      out.durations[to] = this.durations[slot]!;
+      out.sampleRates[to] = this.sampleRates[slot]!;
+      out.bitDepths[to] = this.bitDepths[slot]!;
+      out.flags[to] = this.flags[slot]!;
+      out.nameStarts[to] = nameAt;
+      const start = this.nameStarts[slot]!;
+      const end = slot + 1 < this.used ? this.nameStarts[slot + 1]! : this.nameEnd;
+      out.names.set(this.nameBytes.subarray(start, end), nameAt);
+      nameAt += end - start;
+    }
+    const words: string[] = [];
+    const counts: number[] = [];
+    let at = 0;
+    let previous: string | undefined;
+    for (const reversed of this.sortedReversed) {
+      if (reversed === previous) continue;
+      previous = reversed;
+      const word = reverseWord(reversed);
+      const list = this.postings.get(word);
+      if (list === undefined) continue;
+      const start = at;
+      for (let i = 0; i < list.n; i++) {
+        const to = fileMap[list.ids[i]!]!;
+        if (to >= 0) out.postings[at++] = to;
+      }
+      if (at === start) continue;
+      words.push(word);
+      counts.push(at - start);
+    }
+    out.words = words.join('\n');
+    out.wordCounts = Uint32Array.from(counts);
+    out.postings = out.postings.subarray(0, at);
+    return out;
+  }
+
+  /**
+   * A catalog from a snapshot, for shares given in catalog order with their database ids; undefined
+   * when the snapshot does not fit them or is inconsistent (the caller then loads the rows).
+   */
+  static fromSnapshot(snapshot: CatalogSnapshot, shares: readonly { name: string; visibility: Visibility; dbId: number }[]): Catalog | undefined {
+    const catalog = new Catalog();
+    const shareIndex = new Map<number, number>();
+    for (const share of shares) shareIndex.set(share.dbId, catalog.addShare(share.name, share.visibility));
+    const paths = snapshot.folderPaths === '' ? [] : snapshot.folderPaths.split('\n');
+    if (paths.length !== snapshot.folderShares.length || paths.length !== snapshot.folderRowIds.length) return undefined;
+    for (const [index, path] of paths.entries()) {
+      const share = shareIndex.get(snapshot.folderShares[index]!);
+      if (share === undefined) return undefined;
+      const name = shares[share]!.name;
+      if (path !== name && !path.startsWith(`${name}\\`)) return undefined;
+      if (catalog.addFolder(share, path, snapshot.folderRowIds[index]!) !== index) return undefined;
+    }
+    const files = snapshot.fileFolders.length;
+    const columns = [snapshot.sizes, snapshot.mtimes, snapshot.bitrates, snapshot.durations, snapshot.sampleRates, snapshot.bitDepths, snapshot.flags, snapshot.nameStarts];
+    if (columns.some((column) => column.length !== files)) return undefined;
+    const capacity = Math.max(1024, files);
+    const fit = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T): T => (array.length === capacity ? array : grow(array, capacity));
+    catalog.capacity = capacity;
+    catalog.used = files;
+    catalog.live = files;
+    catalog.fileFolders = fit(snapshot.fileFolders);
+    catalog.sizes = fit(snapshot.sizes);
+    catalog.mtimes = fit(snapshot.mtimes);
+    catalog.bitrates = fit(snapshot.bitrates);
+    catalog.durations = fit(snapshot.durations);
+    catalog.sampleRates = fit(snapshot.sampleRates);
+    catalog.bitDepths = fit(snapshot.bitDepths);
+    catalog.flags = fit(snapshot.flags);
+    catalog.nameStarts = fit(snapshot.nameStarts);
+    catalog.fileNext = new Int32Array(capacity);
+    catalog.nameBytes = Buffer.from(snapshot.names.buffer, snapshot.names.byteOffset, snapshot.names.byteLength);
+    catalog.nameEnd = snapshot.names.byteLength;
+    let previousStart = 0;
+    for (let slot = 0; slot < files; slot++) {
+      const folder = catalog.fileFolders[slot]!;
+      const start = catalog.nameStarts[slot]!;
+      if (folder >= paths.length || (catalog.flags[slot]! & ALIVE) === 0 || start < previousStart || start > catalog.nameEnd) return undefined;
+      previousStart = start;
+      catalog.fileNext[slot] = catalog.folderHeads[folder]!;
+      catalog.folderHeads[folder] = slot;
+      catalog.shares[catalog.folderShares[folder]!]!.files++;
+    }
+    const words = snapshot.words === '' ? [] : snapshot.words.split('\n');
+    if (words.length !== snapshot.wordCounts.length) return undefined;
+    let at = 0;
+    for (const [index, word] of words.entries()) {
+      const n = snapshot.wordCounts[index]!;
+      if (n === 0 || at + n > snapshot.postings.length || catalog.postings.has(word)) return undefined;
+      const ids = snapshot.postings.subarray(at, at + n);
+      at += n;
+      for (let i = 0, last = -1; i < n; last = ids[i++]!) if (ids[i]! <= last || ids[i]! >= files) return undefined;
+      const list = new Postings(word);
+      list.ids = ids;
+      list.n = n;
+      if (n >= DENSE_MIN && n * DENSE_RATIO >= files) list.makeBits(files);
+      catalog.postings.set(word, list);
+      catalog.sortedReversed.push(reverseWord(word));
+    }
+    if (at !== snapshot.postings.length) return undefined;
+    catalog.postingCount = at;
+    return catalog;
+  }
+
+  stats(): { files: number; deadSlots: number; folders: number; words: number; postings: number; bitmaps: number; tokenizedFiles: number; nameBytes: number; capacity: number; nameCapacity: number } {
     let bitmaps = 0;
     for (const list of this.postings.values()) if (list.bits !== undefined) bitmaps++;
-    return { files: this.live, deadSlots: this.used - this.live, folders: this.folderBySlot.size, words: this.postings.size, postings: this.postingCount, bitmaps };
+    return {
+      files: this.live,
+      deadSlots: this.used - this.live,
+      folders: this.folderBySlot.size,
+      words: this.postings.size,
+      postings: this.postingCount,
+      bitmaps,
+      tokenizedFiles: this.tokenized,
+      nameBytes: this.nameEnd,
+      capacity: this.capacity,
+      nameCapacity: this.nameBytes.length,
+    };
   }
 
   // ---- lookups ------------------------------------------------------------------------------------
@@ -620,7 +818,7 @@ export class Catalog {
     const folder = this.folderBySlot.get(virtualPath.slice(0, cut));
     if (folder === undefined) return undefined;
     const name = virtualPath.slice(cut + 1);
-    for (const file of this.filesOf(folder)) if (this.names[file] === name) return file;
+    for (const file of this.filesOf(folder)) if (this.fileName(file) === name) return file;
     return undefined;
   }
 
@@ -646,7 +844,7 @@ export class Catalog {
     let found: number | undefined;
     for (const folder of folders) {
       for (const file of this.filesOf(folder)) {
-        if (this.names[file]!.toLowerCase() !== name) continue;
+        if (this.fileName(file).toLowerCase() !== name) continue;
         if (found !== undefined) return undefined;
         found = file;
       }
@@ -658,12 +856,12 @@ export class Catalog {
 
   sharedFile(slot: number, locked: boolean): SharedFile {
     const info = this.audioInfo(slot);
-    const name = this.names[slot]!;
+    const name = this.fileName(slot);
     return { filename: name, size: BigInt(this.sizes[slot]!), extension: extensionOf(name), locked, attributes: encodeAttributes(info), ...info };
   }
 
   offeredFile(slot: number): OfferedFile {
-    const name = this.names[slot]!;
+    const name = this.fileName(slot);
     const file: OfferedFile = { filename: `${this.folderPaths[this.fileFolders[slot]!]!}\\${name}`, size: BigInt(this.sizes[slot]!), extension: extensionOf(name) };
     const flags = this.flags[slot]!;
     if (flags & HAS_BITRATE) file.bitrate = this.bitrates[slot]!;
@@ -676,8 +874,8 @@ export class Catalog {
 
   /** A folder as browse and folder replies carry it: its virtual path, its files by name. */
   folderListing(folder: number, locked: boolean): Folder {
-    const files = [...this.filesOf(folder)].sort((a, b) => compareStrings(this.names[a]!, this.names[b]!));
-    return { name: this.folderPaths[folder]!, files: files.map((file) => this.sharedFile(file, locked)) };
+    const files = [...this.filesOf(folder)].map((slot) => ({ slot, name: this.fileName(slot) })).sort((a, b) => compareStrings(a.name, b.name));
+    return { name: this.folderPaths[folder]!, files: files.map(({ slot }) => this.sharedFile(slot, locked)) };
   }
 
   /** Live folders of the shares `include` accepts, sorted by virtual path. */
@@ -831,7 +1029,7 @@ export class Catalog {
             wildcard.folder = folder;
             wildcard.folderMatches = wordsOf(this.folderPaths[folder]!).some((word) => word.endsWith(wildcard.suffix));
           }
-          found = wildcard.folderMatches || (nameWords ??= wordsOf(this.names[id]!)).some((word) => word.endsWith(wildcard.suffix));
+          found = wildcard.folderMatches || (nameWords ??= wordsOf(this.fileName(id))).some((word) => word.endsWith(wildcard.suffix));
         }
         if (!found) continue candidates;
       }

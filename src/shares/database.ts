@@ -1,11 +1,14 @@
 // SQLite persistence of the shares: one row per share, folder and file, so a restart loads the
-// catalog without rescanning. Writes come in batches inside transactions.
+// catalog without rescanning. Writes come in batches inside transactions. Beside it, the catalog
+// snapshot (snapshot.ts) a warm start loads instead of the rows, valid while its stamp row is there.
 
+import { randomUUID } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AudioInfo } from '../model/files.ts';
 import { StatementCache } from '../storage/statements.ts';
+import { readSnapshotFile, snapshotFromParts, writeSnapshotFile, type CatalogSnapshot, type SnapshotLayout } from './snapshot.ts';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS shares (
@@ -34,6 +37,15 @@ CREATE TABLE IF NOT EXISTS files (
   bit_depth INTEGER,
   UNIQUE (folder_id, name)
 );
+-- The catalog snapshot file beside the database (see snapshot.ts): at most one row, the stamp the
+-- file must begin with and where its parts lie. Triggers delete it with any change to the rows.
+CREATE TABLE IF NOT EXISTS snapshot (
+  stamp TEXT NOT NULL,
+  layout TEXT NOT NULL
+);
+${['shares', 'folders', 'files']
+  .flatMap((table) => ['INSERT', 'UPDATE', 'DELETE'].map((event) => `CREATE TRIGGER IF NOT EXISTS ${table}_${event.toLowerCase()}_drops_snapshot AFTER ${event} ON ${table} BEGIN DELETE FROM snapshot; END;`))
+  .join('\n')}
 `;
 
 export interface StoredFolder {
@@ -74,7 +86,11 @@ export class SharesDatabase {
   #pending = 0;
   #batchStarted = 0;
 
+  /** The snapshot file; none for an in-memory database. */
+  readonly #snapshotPath: string | undefined;
+
   constructor(path: string) {
+    this.#snapshotPath = path === ':memory:' ? undefined : `${path}.snapshot`;
     const db = new DatabaseSync(path, { timeout: 5000, enableForeignKeyConstraints: true });
     try {
       if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
@@ -143,6 +159,45 @@ export class SharesDatabase {
     }
   }
 
+  // ---- snapshot -----------------------------------------------------------------------------------
+
+  /** Can this database keep a snapshot (not in memory)? */
+  get keepsSnapshots(): boolean {
+    return this.#snapshotPath !== undefined;
+  }
+
+  /** Is a snapshot stored (none once anything in shares, folders or files changed since it was written)? */
+  hasSnapshot(): boolean {
+    return this.#statement('SELECT 1 FROM snapshot LIMIT 1').get() !== undefined;
+  }
+
+  /** The stored snapshot; undefined when there is none, or its file is missing, another one, or in another format. */
+  loadSnapshot(): CatalogSnapshot | undefined {
+    const row = this.#statement('SELECT stamp, layout FROM snapshot LIMIT 1').get();
+    if (row === undefined || this.#snapshotPath === undefined) return undefined;
+    let layout: SnapshotLayout;
+    try {
+      layout = JSON.parse(String(row['layout'])) as SnapshotLayout;
+    } catch {
+      return undefined;
+    }
+    const parts = readSnapshotFile(this.#snapshotPath, String(row['stamp']), layout);
+    return parts === undefined ? undefined : snapshotFromParts(parts);
+  }
+
+  /**
+   * Replaces the stored snapshot (committing pending writes first: it must describe committed
+   * rows). The file is written and synced before the row naming it is committed.
+   */
+  saveSnapshot(snapshot: CatalogSnapshot): void {
+    if (this.#snapshotPath === undefined) return;
+    this.flush(true);
+    this.#statement('DELETE FROM snapshot').run();
+    const stamp = randomUUID();
+    const layout = writeSnapshotFile(this.#snapshotPath, stamp, snapshot);
+    this.#statement('INSERT INTO snapshot (stamp, layout) VALUES (?, ?)').run(stamp, JSON.stringify(layout));
+  }
+
   // ---- writes (batched) -----------------------------------------------------------------------------
 
   /** Opens the batch's transaction if none is open and counts one more write. */
@@ -182,9 +237,10 @@ export class SharesDatabase {
     );
   }
 
-  updateFile(id: number, size: number, mtime: number, info: AudioInfo): void {
+  /** Files are addressed by folder and name (UNIQUE, indexed): the catalog keeps no row id per file. */
+  updateFile(folderId: number, name: string, size: number, mtime: number, info: AudioInfo): void {
     this.#write();
-    this.#statement('UPDATE files SET size = ?, mtime = ?, bitrate = ?, duration = ?, vbr = ?, sample_rate = ?, bit_depth = ? WHERE id = ?').run(
+    this.#statement('UPDATE files SET size = ?, mtime = ?, bitrate = ?, duration = ?, vbr = ?, sample_rate = ?, bit_depth = ? WHERE folder_id = ? AND name = ?').run(
       size,
       mtime,
       info.bitrate ?? null,
@@ -192,13 +248,14 @@ export class SharesDatabase {
       info.vbr === undefined ? null : info.vbr ? 1 : 0,
       info.sampleRate ?? null,
       info.bitDepth ?? null,
-      id,
+      folderId,
+      name,
     );
   }
 
-  removeFile(id: number): void {
+  removeFile(folderId: number, name: string): void {
     this.#write();
-    this.#statement('DELETE FROM files WHERE id = ?').run(id);
+    this.#statement('DELETE FROM files WHERE folder_id = ? AND name = ?').run(folderId, name);
   }
 
   close(): void {

@@ -123,7 +123,11 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  /** Opens (or creates) the database and loads the index from it; no scanning happens here. */
+  /**
+   * Opens (or creates) the database and loads the index from it; no scanning happens here. A warm
+   * start reads the snapshot stored after the last change (no row read, no path split into words);
+   * otherwise the rows are loaded and a snapshot is stored for next time.
+   */
   static async open(options: SharesLibraryOptions): Promise<SharesLibrary> {
     const configs = validateShares(options.folders);
     const db = new SharesDatabase(options.database);
@@ -131,8 +135,7 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
       // Shares no longer configured, or now pointing at another folder, lose their rows.
       const stored = new Map(db.shares().map((share) => [share.name, share]));
       const shares: ShareRuntime[] = [];
-      const catalog = new Catalog();
-      for (const config of configs) {
+      for (const [index, config] of configs.entries()) {
         let row = stored.get(config.name);
         stored.delete(config.name);
         if (row !== undefined && row.root !== config.root) {
@@ -140,10 +143,18 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
           row = undefined;
         }
         const dbId = row?.id ?? db.addShare(config.name, config.root);
-        shares.push({ ...config, dbId, index: catalog.addShare(config.name, config.visibility) });
+        shares.push({ ...config, dbId, index });
       }
       for (const row of stored.values()) db.removeShare(row.id);
       db.flush(true);
+
+      // Warm start: the snapshot written after the last change, if it fits these shares.
+      const snapshot = db.loadSnapshot();
+      const warm = snapshot === undefined ? undefined : Catalog.fromSnapshot(snapshot, shares);
+      if (warm !== undefined) return new SharesLibrary(options, db, warm, shares);
+
+      const catalog = new Catalog();
+      for (const share of shares) catalog.addShare(share.name, share.visibility);
 
       const byDbId = new Map(shares.map((share) => [share.dbId, share]));
       const folders = new Map<number, number>();
@@ -157,11 +168,13 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
       for (const file of db.files()) {
         const folder = folders.get(file.folderId);
         if (folder === undefined) continue;
-        catalog.addFile(folder, file.name, file.size, file.mtime, file.info, file.id);
+        catalog.addFile(folder, file.name, file.size, file.mtime, file.info);
         if (++rows % LOAD_YIELD_EVERY === 0) await nextTick();
       }
       catalog.compact();
-      return new SharesLibrary(options, db, catalog, shares);
+      const library = new SharesLibrary(options, db, catalog, shares);
+      if (db.keepsSnapshots) library.#saveSnapshot();
+      return library;
     } catch (error) {
       db.close();
       throw error;
@@ -212,12 +225,26 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
         this.#catalog.compact();
         const catalog = this.#catalog;
         if (catalog.deadSlots() > 50_000 && catalog.deadSlots() > catalog.fileCount()) this.#catalog = catalog.rebuilt();
+        this.#catalog.releaseScanMarks();
+        if (this.#db.keepsSnapshots && !this.#db.hasSnapshot()) this.#saveSnapshot();
         this.#scan = undefined;
       }
     };
     const promise = run();
     this.#scan = { promise, controller };
     return promise;
+  }
+
+  /**
+   * Stores the catalog for the next warm start. A failure (disk full, a blob over SQLite's size
+   * limit) costs only that: the next open loads the rows instead.
+   */
+  #saveSnapshot(): void {
+    try {
+      this.#db.saveSnapshot(this.#catalog.snapshot(this.#shares.map((share) => share.dbId)));
+    } catch (error) {
+      this.emit('warning', new Error('could not store the shares index for a fast restart; the next start reads every file row instead', { cause: error }));
+    }
   }
 
   // ---- search -------------------------------------------------------------------------------------

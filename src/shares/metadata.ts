@@ -3,7 +3,7 @@
 
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { parseBlob, type IFormat } from 'music-metadata';
+import type { IFormat } from 'music-metadata';
 import type { AudioInfo } from '../model/files.ts';
 
 /** Extensions whose files get their audio attributes read. */
@@ -72,6 +72,9 @@ export async function readAudioInfo(path: string): Promise<AudioInfo> {
       type: '',
       slice: (start = 0, end = size) => ({ arrayBuffer: () => read(start, Math.min(end, size)) }),
     };
+    // Loaded on first use: the parser and its dependencies cost ~20 MB of RSS, which a daemon
+    // started from a warm index does not need until a scan finds a new or changed audio file.
+    const { parseBlob } = await import('music-metadata');
     const metadata = await parseBlob(view as unknown as Blob, { duration: false, skipCovers: true, skipPostHeaders: true });
     return audioInfoOf(metadata.format);
   } finally {

@@ -198,7 +198,7 @@ export async function scanShares(context: ScanContext): Promise<ScanSummary> {
           } else {
             const info = await readInfo(name, target, virtualPath);
             if (catalog.isAlive(existing)) {
-              db.updateFile(catalog.fileRowId(existing), size, mtime, info);
+              db.updateFile(catalog.folderRowId(folderSlot), name, size, mtime, info);
               catalog.setFile(existing, size, mtime, info);
             }
             summary.changed++;
@@ -206,7 +206,8 @@ export async function scanShares(context: ScanContext): Promise<ScanSummary> {
         } else {
           const info = await readInfo(name, target, virtualPath);
           if (catalog.folderShare(folderSlot) < 0) return;
-          const slot = catalog.addFile(folderSlot, name, size, mtime, info, db.addFile(catalog.folderRowId(folderSlot), name, size, mtime, info));
+          db.addFile(catalog.folderRowId(folderSlot), name, size, mtime, info);
+          const slot = catalog.addFile(folderSlot, name, size, mtime, info);
           catalog.setFileGen(slot, gen);
           summary.added++;
         }
@@ -225,9 +226,9 @@ export async function scanShares(context: ScanContext): Promise<ScanSummary> {
       signal?.throwIfAborted();
       await Promise.all(batch.map(handle));
 
-      for (const [, file] of known) {
+      for (const [name, file] of known) {
         if (catalog.fileGen(file) === gen || !catalog.isAlive(file)) continue;
-        db.removeFile(catalog.fileRowId(file));
+        db.removeFile(catalog.folderRowId(folder), name);
         catalog.removeFile(file);
         summary.removed++;
       }
