@@ -114,7 +114,8 @@ test('a wrong type or a value out of range names the setting, what it must be an
     `transfers.uploadSlots: must be an integer 0–1000 (from ${file})`,
     'http.port: must be an integer 0–65535 (from --http.port)',
   ]);
-  assert.deepEqual(await problemsOf({ env: { SLSK_DATA: dir, SLSK_HTTP_PORT: '70000', SLSK_AUTH_SECURE_COOKIE: 'maybe' }, cwd: dir }), [
+  // (A data folder without a daemon.yaml: the one in `dir` would be read by default.)
+  assert.deepEqual(await problemsOf({ env: { SLSK_DATA: join(dir, 'empty'), SLSK_HTTP_PORT: '70000', SLSK_AUTH_SECURE_COOKIE: 'maybe' }, cwd: dir }), [
     'http.port: must be an integer 0–65535 (from SLSK_HTTP_PORT)',
     'auth.secureCookie: must be true or false (from SLSK_AUTH_SECURE_COOKIE)',
   ]);
