@@ -5,7 +5,7 @@ import { isAbsolute } from 'node:path';
 import { REDACTED } from '../http/redact.ts';
 import type { DaemonHttpOptions } from '../http/server.ts';
 import type { DaemonConfig } from './schema.ts';
-import { displayPath, isGroup, isPlainObject, ROOT, SETTINGS, suggestion, type Node, type Segment } from './schema-walk.ts';
+import { applyDefaults, displayPath, isGroup, isPlainObject, ROOT, SETTINGS, suggestion, type Node, type Segment } from './schema-walk.ts';
 import { mergeSettings } from './load.ts';
 import { ruleProblems, schemaProblems, Sources } from './validate.ts';
 
@@ -90,12 +90,16 @@ function walkPatch(node: Node, patch: unknown, segments: readonly Segment[], cha
 /** Folders changed at run time must be absolute: there is no config file or working folder to resolve them from. */
 function absolutePaths(config: DaemonConfig, changed: readonly string[]): string[] {
   const problems: string[] = [];
-  if (changed.includes('downloads.folder') && config.downloads.folder !== undefined && !isAbsolute(config.downloads.folder)) {
+  // Only values of the right type: a wrong type is reported by schemaProblems.
+  const folder: unknown = config.downloads.folder;
+  if (changed.includes('downloads.folder') && typeof folder === 'string' && !isAbsolute(folder)) {
     problems.push('downloads.folder: must be an absolute path');
   }
-  if (changed.includes('shares.folders')) {
-    config.shares.folders.forEach((share, i) => {
-      if (!isAbsolute(share.path)) problems.push(`shares.folders[${i}].path: must be an absolute path`);
+  const shares: unknown = config.shares.folders;
+  if (changed.includes('shares.folders') && Array.isArray(shares)) {
+    shares.forEach((share: unknown, i) => {
+      const path = isPlainObject(share) ? share['path'] : undefined;
+      if (typeof path === 'string' && !isAbsolute(path)) problems.push(`shares.folders[${i}].path: must be an absolute path`);
     });
   }
   return problems;
@@ -107,11 +111,11 @@ export function validateConfigPatch<T extends DaemonConfig>(config: T, patch: un
   const problems: string[] = [];
   walkPatch(ROOT, patch, [], changed, problems);
   if (problems.length > 0) return { ok: false, problems };
-  const next = mergeSettings(config, patch) as T;
+  // A record added by the patch (a shared folder, a webhook) gets its defaults as it would from the file.
+  const next = applyDefaults(ROOT, mergeSettings(config, patch)) as T;
   const sources = new Sources();
   for (const path of changed) sources.set(path, PATCH_SOURCE);
-  problems.push(...schemaProblems(next, sources), ...ruleProblems(next, sources));
-  if (problems.length === 0) problems.push(...absolutePaths(next, changed));
+  problems.push(...schemaProblems(next, sources), ...ruleProblems(next, sources), ...absolutePaths(next, changed));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: next, changed };
 }
 
