@@ -124,7 +124,10 @@ test('a wrong type or a value out of range names the setting, what it must be an
 test('unknown names are refused with the nearest known setting, in the file, in records and as flags', async (t) => {
   const dir = await tempDir(t);
   const file = await writeText(dir, 'daemon.yaml', 'htp:\n  port: 1\nhttp:\n  prot: 5030\nport: 1\nauth:\n  keys:\n    - name: a\n      key: 0123456789abcdef\n      rol: read\n');
-  assert.deepEqual(await problemsOf({ configPath: file, env: {}, cwd: dir, argv: ['--http.hots', '0.0.0.0', '--verbose'] }), [
+  // A variable near a setting's name is a typo; other SLSK_ names may belong to something else.
+  const env = { SLSK_HTTP_PROT: '5031', SLSK_SOMETHING_ELSE: 'x', SLSK_CONFIG: '/elsewhere/client.json' };
+  assert.deepEqual(await problemsOf({ configPath: file, env, cwd: dir, argv: ['--http.hots', '0.0.0.0', '--verbose'] }), [
+    "SLSK_HTTP_PROT: not a setting; did you mean SLSK_HTTP_PORT? (SLSK_ + the setting's path in upper snake case, e.g. SLSK_HTTP_PORT)",
     '--http.hots: unknown flag; did you mean --http.host? (every setting has a flag: --group.name VALUE)',
     '--verbose: unknown flag (every setting has a flag: --group.name VALUE)',
     `htp: unknown setting; did you mean http? (from ${file})`,

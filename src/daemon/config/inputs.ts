@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { isPlainObject, nearest, SETTINGS, type Node, type Setting } from './schema-walk.ts';
+import { editDistance, isPlainObject, nearest, SETTINGS, type Node, type Setting } from './schema-walk.ts';
 import type { Source } from './validate.ts';
 
 export type Partial = Record<string, unknown>;
@@ -110,7 +110,26 @@ export function environmentLayer(env: Readonly<Record<string, string | undefined
       sources.set(setting.path, { label: name, base: cwd });
     }
   }
+  problems.push(...misspeltVariables(env));
   return { value, sources, problems };
+}
+
+/** SLSK_ names other tools and the one-shot commands read: never taken for a misspelt setting. */
+const OTHER_VARIABLES = new Set(['SLSK_CONFIG', CONFIG_ENV]);
+
+/**
+ * An SLSK_ variable one or two letters away from a setting's (SLSK_HTTP_PROT) is almost surely a typo that
+ * would otherwise be ignored in silence. Others (SLSK_FOO_BAR) may belong to something else and are left alone.
+ */
+function misspeltVariables(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known = [...BY_ENV.keys(), ...Object.keys(ENV_ALIASES)];
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('SLSK_') || BY_ENV.has(name) || name in ENV_ALIASES || OTHER_VARIABLES.has(name)) continue;
+    const near = known.find((candidate) => editDistance(name, candidate) <= 2);
+    if (near !== undefined) problems.push(`${name}: not a setting; did you mean ${near}? (SLSK_ + the setting's path in upper snake case, e.g. SLSK_HTTP_PORT)`);
+  }
+  return problems;
 }
 
 export interface FlagLayer extends Layer {
