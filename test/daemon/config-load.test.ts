@@ -115,9 +115,13 @@ test('a wrong type or a value out of range names the setting, what it must be an
     'http.port: must be an integer 0–65535 (from --http.port)',
   ]);
   // (A data folder without a daemon.yaml: the one in `dir` would be read by default.)
-  assert.deepEqual(await problemsOf({ env: { SLSK_DATA: join(dir, 'empty'), SLSK_HTTP_PORT: '70000', SLSK_AUTH_SECURE_COOKIE: 'maybe' }, cwd: dir }), [
+  assert.deepEqual(await problemsOf({ env: { SLSK_DATA: join(dir, 'empty'), SLSK_HTTP_PORT: '70000', SLSK_AUTH_SECURE_COOKIE: 'maybe' }, cwd: dir, argv: ['--server', 'host:99999 '] }), [
+    'soulseek.server: must be HOST:PORT, such as server.slsknet.org:2242 (from --server)',
     'http.port: must be an integer 0–65535 (from SLSK_HTTP_PORT)',
     'auth.secureCookie: must be true or false (from SLSK_AUTH_SECURE_COOKIE)',
+  ]);
+  assert.deepEqual(await problemsOf({ env: { SLSK_DATA: join(dir, 'empty'), SLSK_SOULSEEK_SERVER: 'host:99999' }, cwd: dir }), [
+    'soulseek.server: the port 99999 is not 1–65535; write HOST:PORT, such as server.slsknet.org:2242 (from SLSK_SOULSEEK_SERVER)',
   ]);
 });
 

@@ -4,6 +4,7 @@
 
 export { DaemonConfigSchema, LOG_LEVELS, type DaemonConfig, type SettingMeta } from './schema.ts';
 export { SETTINGS, envName, type Setting } from './schema-walk.ts';
+export type { Source, Sources } from './validate.ts';
 export { CONFIG_ENV, CONFIG_FLAG, ENV_ALIASES, FLAG_ALIASES, SHARE_FLAG } from './inputs.ts';
 export { CONFIG_FILE_NAME, DaemonConfigError, loadDaemonConfig, type LoadDaemonConfigOptions, type LoadedDaemonConfig, type ResolvedDaemonConfig } from './load.ts';
 export { RUNTIME_SETTINGS, httpOptionsFromConfig, redactConfig, secretSettingNames, validateConfigPatch, type PatchResult } from './runtime.ts';

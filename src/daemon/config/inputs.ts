@@ -9,10 +9,11 @@ import { parse as parseYaml } from 'yaml';
 import { editDistance, isPlainObject, nearest, SETTINGS, type Node, type Setting } from './schema-walk.ts';
 import type { Source } from './validate.ts';
 
-export type Partial = Record<string, unknown>;
+/** Settings as given by one source: nested groups, only what that source sets. */
+export type SettingsTree = Record<string, unknown>;
 
 export interface Layer {
-  readonly value: Partial;
+  readonly value: SettingsTree;
   /** The source of each setting set, by dotted path. */
   readonly sources: ReadonlyMap<string, Source>;
   readonly problems: readonly string[];
@@ -82,7 +83,7 @@ export function parseText(setting: Setting, text: string, label: string): { valu
   return { value: parseScalar(node, text) };
 }
 
-function setPath(target: Partial, path: string, value: unknown): void {
+function setPath(target: SettingsTree, path: string, value: unknown): void {
   const names = path.split('.');
   let node = target;
   for (const name of names.slice(0, -1)) {
@@ -94,7 +95,7 @@ function setPath(target: Partial, path: string, value: unknown): void {
 
 /** SLSK_* variables named after settings (SLSK_HTTP_PORT for http.port), and the older aliases. */
 export function environmentLayer(env: Readonly<Record<string, string | undefined>>, cwd: string): Layer {
-  const value: Partial = {};
+  const value: SettingsTree = {};
   const sources = new Map<string, Source>();
   const problems: string[] = [];
   const given: [string, Setting][] = [];
@@ -141,7 +142,7 @@ export interface FlagLayer extends Layer {
 
 /** `--http.port 5031`, `--http.port=5031`, a bare boolean flag (`--auth.secureCookie`), the aliases, --share and --config. */
 export function flagLayer(argv: readonly string[], cwd: string): FlagLayer {
-  const value: Partial = {};
+  const value: SettingsTree = {};
   const sources = new Map<string, Source>();
   const problems: string[] = [];
   const shares: string[] = [];

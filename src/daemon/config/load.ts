@@ -76,11 +76,12 @@ export async function loadDaemonConfig(options: LoadDaemonConfigOptions = {}): P
   const namedBy = options.configPath !== undefined ? 'the caller' : flags.configPath !== undefined ? '--config' : CONFIG_ENV;
   const defaultFile = join(dataForFile, CONFIG_FILE_NAME);
   const configFile = named !== undefined ? resolve(cwd, expandHome(named, env)) : existsSync(defaultFile) ? defaultFile : undefined;
+  // A missing file it was told to read is a problem; the default one is read only if it is there.
   const file: Layer = configFile === undefined ? { value: {}, sources: new Map(), problems: [] } : await fileLayer(configFile, named === undefined ? configFile : `${configFile} (named by ${namedBy})`);
-  const fileLabel = configFile;
 
   const sources = new Sources();
-  if (file.source !== undefined) sources.record(file.value, { ...file.source, label: fileLabel ?? file.source.label });
+  // Values from the file are labelled with its path alone, which is what the user recognizes.
+  if (file.source !== undefined && configFile !== undefined) sources.record(file.value, { ...file.source, label: configFile });
   for (const layer of [environment, flags]) for (const [path, source] of layer.sources) sources.set(path, source);
 
   let merged = mergeSettings(mergeSettings(file.value, environment.value), flags.value) as Record<string, unknown>;

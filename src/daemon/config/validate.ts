@@ -135,6 +135,11 @@ export function ruleProblems(config: unknown, sources: Sources): string[] {
   }
   const hash = get(config, 'auth', 'web', 'passwordHash');
   if (typeof hash === 'string' && hash !== '') attempt(['auth', 'web', 'passwordHash'], () => parsePasswordHash(hash, 'auth.web.passwordHash'));
+  const server = get(config, 'soulseek', 'server');
+  const port = typeof server === 'string' ? /:(\d+)$/.exec(server)?.[1] : undefined;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    problems.push(`soulseek.server: the port ${port} is not 1–65535; write HOST:PORT, such as server.slsknet.org:2242${sources.suffix(['soulseek', 'server'])}`);
+  }
   const folders = get(config, 'shares', 'folders');
   const names = new Map<string, number>();
   if (Array.isArray(folders)) {
