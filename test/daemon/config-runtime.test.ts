@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDaemonConfig, redactConfig, secretSettingNames, validateConfigPatch, RUNTIME_SETTINGS, httpOptionsFromConfig } from '../../src/daemon/config/index.ts';
 import { hashPassword } from '../../src/daemon/http/sessions.ts';
+import { Authenticator } from '../../src/daemon/http/auth.ts';
 import { redactSecrets, SECRET_OPTION_KEYS } from '../../src/daemon/http/redact.ts';
 import { startDaemonHttp } from '../../src/daemon/http/server.ts';
 import { MemoryServices } from './http-fixture.ts';
@@ -107,4 +108,18 @@ test('httpOptionsFromConfig starts the HTTP server with the configured auth (a c
   const withKey = await fetch(`${http.url}/api/v1/options`, { headers: { 'x-api-key': '0123456789abcdef-admin' } });
   assert.equal(withKey.status, 200);
   await withKey.body?.cancel();
+});
+
+test("the schema's auth defaults are what the HTTP layer does when a setting is left out", async (t) => {
+  const config = await loaded(t, '');
+  const bare = new Authenticator({ enabled: true }, () => 0);
+  assert.equal(bare.logins.max, config.auth.maxConcurrentLogins);
+  assert.match(bare.sessionCookie('x'), new RegExp(`Max-Age=${config.auth.sessionTtlSeconds}(;|$)`));
+  assert.equal(bare.sessionCookie('x').includes('Secure'), config.auth.secureCookie);
+  const first = bare.sessions.create('a', 'admin');
+  for (let i = 1; i < config.auth.maxSessions; i++) bare.sessions.create('a', 'admin');
+  assert.equal(bare.sessions.size, config.auth.maxSessions);
+  assert.notEqual(bare.sessions.find(first.token), undefined, 'maxSessions sessions fit');
+  bare.sessions.create('a', 'admin');
+  assert.equal(bare.sessions.find(first.token), undefined, 'one more drops the oldest');
 });
