@@ -85,9 +85,11 @@ export async function loadDaemonConfig(options: LoadDaemonConfigOptions = {}): P
   for (const layer of [environment, flags]) for (const [path, source] of layer.sources) sources.set(path, source);
 
   let merged = mergeSettings(mergeSettings(file.value, environment.value), flags.value) as Record<string, unknown>;
-  if (flags.shares.length > 0) {
-    const shares = isPlainObject(merged['shares']) ? merged['shares'] : {};
-    const given = Array.isArray(shares['folders']) ? shares['folders'] : [];
+  const givenShares = isPlainObject(merged['shares']) ? merged['shares'] : {};
+  // (Added only to a list: a wrong value stays for the validator to report.)
+  if (flags.shares.length > 0 && (givenShares['folders'] === undefined || Array.isArray(givenShares['folders']))) {
+    const shares = givenShares;
+    const given = (shares['folders'] ?? []) as unknown[];
     flags.shares.forEach((path, i) => sources.set(`shares.folders[${given.length + i}]`, { label: '--share', base: cwd }));
     merged = { ...merged, shares: { ...shares, folders: [...given, ...flags.shares.map((path) => ({ path }))] } };
   }

@@ -69,6 +69,7 @@ const downloads = group('Where downloads land', {
 });
 
 const transfers = group('Upload slots, queue limits and speed', {
+  // The transfer manager's own default (TransferManagerOptions.uploadSlots); it exports no constant for it.
   uploadSlots: Type.Integer({ minimum: 0, maximum: 1000, default: 2, runtime: true, description: 'Uploads in progress at once' }),
   maxQueuedFilesPerUser: Type.Integer({ minimum: 0, default: defaultTransferLimits.maxQueuedFilesPerUser, runtime: true, description: 'Files one user may have in our upload queue' }),
   maxQueuedMegabytesPerUser: Type.Integer({ minimum: 0, default: defaultTransferLimits.maxQueuedMegabytesPerUser, runtime: true, description: 'MiB one user may have in our upload queue' }),
