@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat, chmod, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AUTH_FILE_NAME, DEFAULT_WEB_USERNAME, TOKEN_FILE_NAME, ensureLocalToken, ensureWebPassword, httpOptionsFromConfig, loadDaemonConfig, withLocalToken } from '../../src/daemon/config/index.ts';
 import { parsePasswordHash, verifyPassword } from '../../src/daemon/http/sessions.ts';
@@ -33,6 +33,8 @@ test('first start makes a strong password, keeps only its scrypt hash (mode 0600
   assert.equal(second.password, undefined);
   assert.deepEqual(second.config.auth.web, stored, 'later starts log in with the stored hash');
   assert.equal(await readFile(file, 'utf8'), text, 'and leave the file as it was');
+  // Written through a temporary file renamed into place: nothing else is left in the folder.
+  assert.deepEqual(await readdir(dir), [AUTH_FILE_NAME]);
 });
 
 test('no password is made when a web login or API keys are configured, or auth is off', async (t) => {
