@@ -1,9 +1,9 @@
 // The folder where the client keeps what outlives a run (the shares index, the upload queue, the
 // buddy and ignore lists), shared by `slsk share`, `slsk buddy` and `slsk ignore` so they agree.
 
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from './command.ts';
+import { defaultDataDir } from '../daemon/config/data-dir.ts';
 
 /** The parseArgs option of every command that reads or writes the data folder. */
 export const DATA_OPTION = { data: { type: 'string' } } as const;
@@ -15,14 +15,8 @@ export const USER_LISTS_FILE = 'user-lists.sqlite';
 export const DATA_HELP = `  --data DIR          the data folder (default: $SLSK_DATA, else $XDG_DATA_HOME/slsk, else
                       ~/.local/share/slsk); slsk share, buddy and ignore use the same one`;
 
-/** $SLSK_DATA, else $XDG_DATA_HOME/slsk, else ~/.local/share/slsk. */
-export function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
-  const own = env['SLSK_DATA'];
-  if (own !== undefined && own !== '') return own;
-  const xdg = env['XDG_DATA_HOME'];
-  const base = xdg !== undefined && xdg !== '' ? xdg : join(env['HOME'] ?? homedir(), '.local', 'share');
-  return join(base, 'slsk');
-}
+/** $SLSK_DATA, else $XDG_DATA_HOME/slsk, else ~/.local/share/slsk: one rule, kept by the daemon's settings. */
+export { defaultDataDir };
 
 /** The data folder from --data or the environment, as an absolute path. */
 export function resolveDataDir(option: string | undefined, env: Readonly<Record<string, string | undefined>>): string {

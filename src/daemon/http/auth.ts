@@ -8,29 +8,21 @@ import type { FastifyRequest } from 'fastify';
 import { ROLES, type Access, type AuthContext, type Role } from './route.ts';
 import { forbidden, unauthorized, type HttpError } from './errors.ts';
 import { ConcurrencyCap, parsePasswordHash, sha256, SessionStore, type ParsedHash } from './sessions.ts';
+import type { DaemonConfig } from '../config/schema.ts';
 
-export interface ApiKeyConfig {
-  readonly name: string;
-  /** The secret itself; only its SHA-256 is kept in memory. */
-  readonly key: string;
-  readonly role: Role;
-  /** Address ranges (`10.0.0.0/8`, `fd00::/8`, or one address) the key works from; absent or empty = any. */
-  readonly cidr?: readonly string[];
-}
+/** One API key, as declared in the settings schema (auth.keys[]); `cidr` absent or empty = any address. */
+export type ApiKeyConfig = Readonly<Omit<DaemonConfig['auth']['keys'][number], 'cidr'>> & { readonly cidr?: readonly string[] };
 
-export interface AuthSettings {
-  /** false lets every caller in as admin: only allowed when listening on loopback. */
-  readonly enabled: boolean;
-  readonly keys?: readonly ApiKeyConfig[];
-  /** The web login; `passwordHash` comes from hashPassword(). */
-  readonly web?: { readonly username: string; readonly passwordHash: string };
-  readonly sessionTtlSeconds?: number;
-  readonly maxSessions?: number;
-  /** Password checks allowed at once (scrypt is costly on purpose); more logins get 429. Default 4. */
-  readonly maxConcurrentLogins?: number;
-  /** Adds `Secure` to the session cookie: set it when the daemon is served over HTTPS (by a proxy). */
-  readonly secureCookie?: boolean;
-}
+/**
+ * The auth settings (declared once, in the settings schema): `enabled` is required, the rest default as
+ * the schema says (sessionTtlSeconds 7 days, maxSessions 1000, maxConcurrentLogins 4, secureCookie false).
+ * `enabled: false` is only allowed on loopback; `web.passwordHash` comes from hashPassword().
+ */
+export type AuthSettings = Readonly<Pick<DaemonConfig['auth'], 'enabled'>> &
+  Readonly<Partial<Omit<DaemonConfig['auth'], 'enabled' | 'keys' | 'web'>>> & {
+    readonly keys?: readonly ApiKeyConfig[];
+    readonly web?: Readonly<NonNullable<DaemonConfig['auth']['web']>> | undefined;
+  };
 
 export const SESSION_COOKIE = 'slsk_session';
 /** State-changing requests authenticated by cookie must carry this header: a cross-site form cannot set it. */
