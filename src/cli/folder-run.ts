@@ -5,8 +5,6 @@
 // stderr gets a line per file as it ends; stdout the path of each file downloaded (or, with
 // --json, JSON Lines: "folder", then one "file" per file, then "summary").
 
-import { existsSync } from 'node:fs';
-import { readdir, rmdir } from 'node:fs/promises';
 import { downloadFolder, FolderDownloadError, folderProgress, whenFolderDone, type FolderDownload } from '../daemon/downloads/index.ts';
 import type { Transfer } from '../transfers/index.ts';
 import { writeOut, type CliIo } from './command.ts';
@@ -14,7 +12,7 @@ import { ClientExit } from './client-options.ts';
 import { CommandFailure, stoppedFailure, type ClientSession } from './client-session.ts';
 import { humanSize, quoted } from './format.ts';
 import { formatJson } from './json.ts';
-import type { DownloadFolders } from './transfer-run.ts';
+import { oneShotDownloads, type DownloadFolders } from './transfer-run.ts';
 import { interruptedExitCode } from './stop-signals.ts';
 
 export interface FolderRunRequest {
@@ -30,18 +28,7 @@ export interface FolderRunRequest {
 /** Resolves to 0 when every file is here, 1 when some failed or the wait ran out, 130 on Ctrl-C. */
 export async function runFolderDownload(session: ClientSession, request: FolderRunRequest): Promise<number> {
   const { client, io, settings, signal } = session;
-  const { TransferManager } = await import('../transfers/index.ts');
-  const tidyIncomplete = request.folders.incompleteIsDefault || !existsSync(request.folders.incomplete);
-  const manager = new TransferManager({
-    client,
-    database: ':memory:',
-    downloadDir: request.folders.to,
-    incompleteDir: request.folders.incomplete,
-    resolveUpload: () => undefined,
-    uploadSlots: 0,
-    retry: { initialDelayMs: 3_000, maxDelayMs: 30_000, maxAttempts: 4 },
-    placeInQueueIntervalMs: 30_000,
-  });
+  const { manager, close } = await oneShotDownloads(session, request.folders);
   manager.on('warning', () => {});
   let writing = Promise.resolve();
   const out = (text: string): void => {
@@ -98,8 +85,7 @@ export async function runFolderDownload(session: ClientSession, request: FolderR
     io.stderr.write(`slsk ${request.command}: ${summary.failed.length} of ${group.files.length} files of ${quoted(group.folder)} could not be downloaded: ${summary.failed.map((f) => `${f.remotePath} (${f.reason ?? f.state})`).join(', ')}\n`);
     return ClientExit.failure;
   } finally {
-    await manager.close();
-    if (tidyIncomplete) await removeIfEmpty(request.folders.incomplete);
+    await close();
   }
 }
 
@@ -115,12 +101,4 @@ function announce(io: CliIo, json: boolean, group: FolderDownload, emit: (event:
   const refused = group.refused.length === 0 ? '' : `, ${group.refused.length} refused`;
   io.stderr.write(`${quoted(group.folder)} from ${group.username}: ${queued} files to download${already}${refused}\n`);
   for (const r of group.refused) io.stderr.write(`refused ${quoted(r.remotePath)}: ${r.reason}\n`);
-}
-
-async function removeIfEmpty(folder: string): Promise<void> {
-  try {
-    if ((await readdir(folder)).length === 0) await rmdir(folder);
-  } catch {
-    // not there, or not empty: leave it
-  }
 }

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Transfer, TransferState } from '../transfers/index.ts';
+import type { Transfer, TransferManager, TransferState } from '../transfers/index.ts';
 import { UsageError, writeOut, type CliIo, type CliOutput } from './command.ts';
 import { ClientExit } from './client-options.ts';
 import { CommandFailure, stoppedFailure, type ClientSession } from './client-session.ts';
@@ -62,24 +62,8 @@ export interface DownloadRequest {
  * stays and the same command resumes it); throws the session's failure when the server is lost.
  */
 export async function runDownload(session: ClientSession, request: DownloadRequest): Promise<number> {
-  const { client, io, settings, signal } = session;
-  const { TransferManager } = await import('../transfers/index.ts');
-  // The default <to>/.incomplete is ours to tidy: removed when a run leaves it empty. A folder
-  // named with --incomplete is removed only if this run made it.
-  const tidyIncomplete = request.folders.incompleteIsDefault || !existsSync(request.folders.incomplete);
-  const manager = new TransferManager({
-    client,
-    // One-shot: nothing to remember between runs. The partial file alone is enough to resume, as its
-    // name comes from the user and the path.
-    database: ':memory:',
-    downloadDir: request.folders.to,
-    incompleteDir: request.folders.incomplete,
-    resolveUpload: () => undefined,
-    uploadSlots: 0,
-    // A person is waiting: retry connection problems a few times soon, rather than ten times over an hour.
-    retry: { initialDelayMs: 3_000, maxDelayMs: 30_000, maxAttempts: 4 },
-    placeInQueueIntervalMs: 30_000,
-  });
+  const { io, settings, signal } = session;
+  const { manager, close } = await oneShotDownloads(session, request.folders);
   const view = new DownloadView(io, settings.json, request);
   const mine = (transfer: Transfer): boolean => transfer.direction === 'download';
   let latest: Transfer | undefined;
@@ -147,15 +131,42 @@ export async function runDownload(session: ClientSession, request: DownloadReque
     clearTimeout(timer);
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     view.stop();
-    await manager.close();
-    if (tidyIncomplete) {
-      try {
-        if ((await readdir(request.folders.incomplete)).length === 0) await rmdir(request.folders.incomplete);
-      } catch {
-        // not there, or not empty: leave it
-      }
-    }
+    await close();
   }
+}
+
+/**
+ * The TransferManager a one-shot download command runs on the session's client, and how to put it
+ * away: `close()` closes it and removes the incomplete folder when this run leaves it empty and it
+ * is ours to tidy (the default <to>/.incomplete, or a folder named with --incomplete that this run
+ * made).
+ */
+export async function oneShotDownloads(session: ClientSession, folders: DownloadFolders): Promise<{ manager: TransferManager; close: () => Promise<void> }> {
+  const { TransferManager } = await import('../transfers/index.ts');
+  const tidyIncomplete = folders.incompleteIsDefault || !existsSync(folders.incomplete);
+  const manager = new TransferManager({
+    client: session.client,
+    // One-shot: nothing to remember between runs. The partial file alone is enough to resume, as its
+    // name comes from the user and the path.
+    database: ':memory:',
+    downloadDir: folders.to,
+    incompleteDir: folders.incomplete,
+    resolveUpload: () => undefined,
+    uploadSlots: 0,
+    // A person is waiting: retry connection problems a few times soon, rather than ten times over an hour.
+    retry: { initialDelayMs: 3_000, maxDelayMs: 30_000, maxAttempts: 4 },
+    placeInQueueIntervalMs: 30_000,
+  });
+  const close = async (): Promise<void> => {
+    await manager.close();
+    if (!tidyIncomplete) return;
+    try {
+      if ((await readdir(folders.incomplete)).length === 0) await rmdir(folders.incomplete);
+    } catch {
+      // not there, or not empty: leave it
+    }
+  };
+  return { manager, close };
 }
 
 /** One line on stderr (with --json too: the reason is also in the last event on stdout). */
