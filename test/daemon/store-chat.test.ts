@@ -3,19 +3,11 @@
 // text cap — and SQLite's own plan for every statement the store ran: no full scan, no sort.
 
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DaemonStoreError } from '../../src/daemon/store/index.ts';
-import { openTestStore, type TestStore } from './store-support.ts';
+import { freshStoreEachTest } from './store-support.ts';
 
-let current: TestStore | undefined;
-function fresh(settings: Parameters<typeof openTestStore>[0] = {}): TestStore {
-  current = openTestStore(settings);
-  return current;
-}
-afterEach(() => {
-  current?.dispose();
-  current = undefined;
-});
+const fresh = freshStoreEachTest();
 
 const DAY = 86_400_000;
 

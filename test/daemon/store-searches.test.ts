@@ -5,19 +5,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DaemonStoreError } from '../../src/daemon/store/index.ts';
-import { audioFile, openTestStore, responseOf, type TestStore } from './store-support.ts';
+import { audioFile, freshStoreEachTest, responseOf } from './store-support.ts';
 
-let current: TestStore | undefined;
-function fresh(settings: Parameters<typeof openTestStore>[0] = {}): TestStore {
-  current = openTestStore(settings);
-  return current;
-}
-afterEach(() => {
-  current?.dispose();
-  current = undefined;
-});
+const fresh = freshStoreEachTest();
 
 /** Rows in a table, read through a connection of its own (what is on disk, not in this store). */
 function countRows(dataDir: string, table: string): number {

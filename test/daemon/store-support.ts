@@ -2,6 +2,7 @@
 // clock the test moves by hand.
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DaemonStore, type DaemonStoreSettings } from '../../src/daemon/store/index.ts';
@@ -59,5 +60,18 @@ export function responseOf(username: string, files: number): StoredResponseInput
     avgSpeed: 1_000_000,
     queueLength: 0,
     files: Array.from({ length: files }, (_, i) => audioFile(`${username} track ${i}`)),
+  };
+}
+
+/** In a test file: each test opens its store with the returned function; it is disposed after the test. */
+export function freshStoreEachTest(): (settings?: Partial<DaemonStoreSettings>) => TestStore {
+  let current: TestStore | undefined;
+  afterEach(() => {
+    current?.dispose();
+    current = undefined;
+  });
+  return (settings = {}) => {
+    current = openTestStore(settings);
+    return current;
   };
 }

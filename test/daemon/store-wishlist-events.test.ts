@@ -4,21 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { TransferStore } from '../../src/transfers/store.ts';
 import { USER_LISTS_FILE } from '../../src/cli/data-dir.ts';
 import { DaemonStore, DaemonStoreError, USER_LISTS_DATABASE_FILE } from '../../src/daemon/store/index.ts';
-import { openTestStore, type TestStore } from './store-support.ts';
+import { freshStoreEachTest } from './store-support.ts';
 
-let current: TestStore | undefined;
-function fresh(settings: Parameters<typeof openTestStore>[0] = {}): TestStore {
-  current = openTestStore(settings);
-  return current;
-}
-afterEach(() => {
-  current?.dispose();
-  current = undefined;
-});
+const fresh = freshStoreEachTest();
 
 describe('daemon store: wishlist', () => {
   test('items are added, updated, listed oldest first across a reopen, and removed', () => {
