@@ -6,17 +6,20 @@
 import { Registry } from './registry.ts';
 import { exposition } from './exposition.ts';
 import { registerProcessMetrics, type ProcessMetrics } from './process.ts';
+import { TRANSFER_STATES, type TransferState } from '../../transfers/states.ts';
+import type { ServerConnection } from '../http/routes.ts';
+import type { TransferDirection } from '../../transfers/types.ts';
 
-export const DIRECTIONS = ['download', 'upload'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
-export const SERVER_STATES = ['disconnected', 'connecting', 'loggedIn', 'disconnecting'] as const;
-export type ServerState = (typeof SERVER_STATES)[number];
+export type Direction = TransferDirection;
+export const DIRECTIONS: readonly Direction[] = ['download', 'upload'];
+export type ServerState = ServerConnection['state'];
+// A Record so that a state added to ServerConnection without a metric value does not compile.
+const SERVER_STATE_KEYS: Record<ServerState, true> = { disconnected: true, connecting: true, loggedIn: true, disconnecting: true };
+export const SERVER_STATES = Object.keys(SERVER_STATE_KEYS) as readonly ServerState[];
 export const SEARCH_SCOPES = ['network', 'room', 'user', 'wishlist'] as const;
 export type SearchScope = (typeof SEARCH_SCOPES)[number];
 export const PEER_CONNECTION_TYPES = ['P', 'F', 'D'] as const;
 export type PeerConnectionType = (typeof PEER_CONNECTION_TYPES)[number];
-export const TRANSFER_STATES = ['queued', 'requesting', 'connecting', 'transferring', 'completed', 'failed', 'cancelled'] as const;
-export type TransferStateName = (typeof TRANSFER_STATES)[number];
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 /** The route label of requests that matched no route (404s for unknown paths). */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -31,7 +34,7 @@ function checked<T extends string>(set: readonly T[], value: T, what: string): T
 
 export interface TransferCount {
   readonly direction: Direction;
-  readonly state: TransferStateName;
+  readonly state: TransferState;
   readonly count: number;
 }
 

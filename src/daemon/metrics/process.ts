@@ -2,8 +2,7 @@
 // Event-loop delay and utilization cover the interval since the previous scrape (the histogram is reset
 // at each scrape), so each scrape answers "how was the loop since you last asked". With two scrapers the
 // intervals are split between them; run one. The monitor's first tick after a reset only restarts its
-// clock, so a stall in the first ~10 ms after a scrape is counted in the next scrape's window only if it
-// is still going on at the second tick.
+// clock, so a stall that ends at that first tick (within ~10 ms of a scrape) is not counted.
 
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Registry } from './registry.ts';
