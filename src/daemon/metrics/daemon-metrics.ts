@@ -89,13 +89,19 @@ export class DaemonMetrics {
   readonly #subscribers = this.registry.gauge({ name: 'slsk_event_subscribers', help: 'Clients subscribed to the event stream' });
   readonly #resyncs = this.registry.counter({ name: 'slsk_event_resyncs_total', help: 'Event-stream subscribers told to resynchronize (they fell too far behind or asked for an event no longer kept)' });
 
-  readonly #httpRequests = this.registry.counter({ name: 'slsk_http_requests_total', help: 'HTTP API requests answered, by route name and status class', labels: ['route', 'status'] });
+  readonly #httpRequests;
   readonly #httpLatency;
 
   /** `routeNames`: the route table's names; requests are labelled with these (or `unmatched`) only. */
   constructor(routeNames: readonly string[]) {
     this.#routeNames = [...routeNames, UNMATCHED_ROUTE];
     const bound = this.#routeNames.length;
+    this.#httpRequests = this.registry.counter({
+      name: 'slsk_http_requests_total',
+      help: 'HTTP API requests answered, by route name and status class',
+      labels: ['route', 'status'],
+      maxSeries: bound * STATUS_CLASSES.length,
+    });
     this.#httpLatency = this.registry.histogram({
       name: 'slsk_http_request_duration_seconds',
       help: 'Time from receiving an HTTP API request to sending the reply, in seconds, by route name',
@@ -193,7 +199,7 @@ export class DaemonMetrics {
   /** One answered HTTP request. `route` is a route table name, or undefined when no route matched. */
   httpRequest(route: string | undefined, statusCode: number, seconds: number): void {
     const name = route !== undefined && this.#routeNames.includes(route) ? route : UNMATCHED_ROUTE;
-    const status = `${Math.min(5, Math.max(1, Math.floor(statusCode / 100)))}xx`;
+    const status = STATUS_CLASSES[Math.min(5, Math.max(1, Math.floor(statusCode / 100))) - 1] as string;
     this.#httpRequests.inc({ route: name, status });
     this.#httpLatency.observe({ route: name }, seconds);
   }
