@@ -106,7 +106,7 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonClient {
       throw new DaemonApiError(response.status, body, name);
     }
     if (response.status === 204) return null;
-    return def.produces === 'text/html' ? response.text() : response.json();
+    return def.produces === undefined || def.produces === 'application/json' ? response.json() : response.text();
   };
   const client: Record<string, (input?: RawInput) => Promise<unknown>> = {};
   for (const [name, def] of Object.entries(routes as Record<string, RouteDef>)) client[name] = (input = {}) => call(name, def, input);

@@ -5,7 +5,8 @@
 import type { TestContext } from 'node:test';
 import { startDaemonHttp, type DaemonHttp, type DaemonHttpOptions } from '../../src/daemon/http/server.ts';
 import type { DaemonServices } from '../../src/daemon/http/services.ts';
-import type { ServerConnection } from '../../src/daemon/http/routes.ts';
+import { routes, type ServerConnection } from '../../src/daemon/http/routes.ts';
+import { DaemonMetrics } from '../../src/daemon/metrics/index.ts';
 import { hashPassword } from '../../src/daemon/http/sessions.ts';
 import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.ts';
 import type { ApiKeyConfig } from '../../src/daemon/http/auth.ts';
@@ -55,6 +56,11 @@ export class MemoryServices implements DaemonServices {
   options(): Record<string, unknown> {
     return this.optionsObject;
   }
+  /** Real metrics, fed by the server's request observer (startFixture passes it). */
+  readonly daemonMetrics = new DaemonMetrics(Object.keys(routes));
+  metrics(): string {
+    return this.daemonMetrics.scrape();
+  }
 }
 
 export interface Fixture {
@@ -70,10 +76,14 @@ export async function startFixture(t: TestContext, overrides: Partial<DaemonHttp
     host: '127.0.0.1',
     port: 0,
     services,
+    metrics: services.daemonMetrics,
     auth: { enabled: true, keys: baseKeys, web: { username: WEB_USER.username, passwordHash: await webPasswordHash() } },
     ...overrides,
   });
-  t.after(() => http.close());
+  t.after(() => {
+    services.daemonMetrics.stop();
+    return http.close();
+  });
   return {
     http,
     url: http.url,

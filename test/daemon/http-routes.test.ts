@@ -40,6 +40,19 @@ const cases: Record<RouteName, RouteTestCase> = {
     },
     raw: async (f) => assert.deepEqual(await rawJson(f, 'GET', '/health', {}).then((r) => [r.status, r.json]), [200, { status: 'ok' }]),
   },
+  metrics: {
+    client: async (f) => {
+      assert.match(await f.client({ apiKey: KEYS.read }).metrics(), /^slsk_server_connected 0$/m);
+      await assert.rejects(f.client().metrics(), (e: DaemonApiError) => e.status === 401);
+    },
+    raw: async (f) => {
+      const response = await fetch(`${f.url}/metrics`, { headers: { authorization: `Bearer ${KEYS.read}` } });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+      assert.match(await response.text(), /^# TYPE slsk_http_requests_total counter$/m);
+      assert.equal((await fetch(`${f.url}/metrics`)).status, 401);
+    },
+  },
   openapi: {
     client: async (f) => {
       const document = await f.client().openapi();

@@ -30,6 +30,7 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
 
   return {
     health: async () => ({ status: 200, body: { status: 'ok' } }),
+    metrics: async () => ({ status: 200, body: services.metrics() }),
     openapi: async () => ({ status: 200, body: document }),
     docs: async () => ({ status: 200, body: page }),
 

@@ -25,8 +25,11 @@ export interface RouteDef {
   readonly query?: TSchema;
   readonly body?: TSchema;
   readonly responses: Responses;
-  /** `text/html` routes send a string as is; everything else is JSON serialized by the response schema. */
-  readonly produces?: 'application/json' | 'text/html';
+  /**
+   * `text/html` and `text/plain` routes send a string as is; everything else is JSON serialized by the
+   * response schema. The only `text/plain` route is /metrics: it is sent as the Prometheus text format 0.0.4.
+   */
+  readonly produces?: 'application/json' | 'text/html' | 'text/plain';
 }
 
 /** Keeps the literal types of a declaration (for the handler and client types) while checking its shape. */

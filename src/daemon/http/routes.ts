@@ -75,6 +75,14 @@ export const routes = {
     summary: 'Liveness: 200 while the HTTP server answers',
     responses: { 200: Type.Object({ status: Type.Literal('ok') }) },
   }),
+  metrics: route({
+    method: 'GET',
+    path: '/metrics',
+    access: 'read',
+    summary: 'Prometheus metrics (text format 0.0.4): transfers, searches, server connection, distributed tree, shares, HTTP, event loop, memory',
+    produces: 'text/plain',
+    responses: { 200: Type.String() },
+  }),
   openapi: route({
     method: 'GET',
     path: '/api/v1/openapi.json',

@@ -17,6 +17,18 @@ export const DEFAULT_HTTP_PORT = 5030;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 2048;
 
+/** Content types of the routes that send a string as is (see RouteDef.produces). */
+const TEXT_CONTENT_TYPES = {
+  'text/html': 'text/html; charset=utf-8',
+  // Prometheus's text exposition format (the only plain-text route is /metrics).
+  'text/plain': 'text/plain; version=0.0.4; charset=utf-8',
+} as const;
+
+/** Told about every answered request (DaemonMetrics implements it); `route` is undefined when none matched. */
+export interface HttpRequestObserver {
+  httpRequest(route: string | undefined, statusCode: number, seconds: number): void;
+}
+
 export interface DaemonHttpOptions {
   /** Setting http.host; default 127.0.0.1. */
   readonly host?: string;
@@ -33,6 +45,8 @@ export interface DaemonHttpOptions {
   readonly now?: () => number;
   /** The daemon's pino logger; without one the HTTP layer logs nothing. Handler failures (500) are logged here. */
   readonly logger?: FastifyBaseLogger;
+  /** Counts requests by route name and status class, and their latency (the daemon's metrics). */
+  readonly metrics?: HttpRequestObserver;
 }
 
 export interface DaemonHttp {
@@ -73,6 +87,14 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
+  const observer = options.metrics;
+  if (observer !== undefined) {
+    app.addHook('onResponse', async (request, reply) => {
+      const route = (request.routeOptions.config as { routeName?: RouteName }).routeName;
+      observer.httpRequest(route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
+
   const authOf = new WeakMap<FastifyRequest, AuthContext>();
   app.addHook('onRequest', async (request) => {
     const access = (request.routeOptions.config as { access?: RouteDef['access'] }).access;
@@ -88,13 +110,13 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
 
   for (const [name, def] of Object.entries(routes) as [RouteName, RouteDef][]) {
     const handler = handlers[name] as unknown as Handler<RouteDef>;
-    const html = def.produces === 'text/html';
+    const text = def.produces === 'text/html' || def.produces === 'text/plain' ? def.produces : undefined;
     const response: Record<string, unknown> = { '4xx': ErrorBody, '5xx': ErrorBody };
-    if (!html) for (const [status, schema] of Object.entries(def.responses)) if (status !== '204') response[status] = schema;
+    if (text === undefined) for (const [status, schema] of Object.entries(def.responses)) if (status !== '204') response[status] = schema;
     app.route({
       method: def.method,
       url: def.path,
-      config: { access: def.access },
+      config: { access: def.access, routeName: name },
       schema: {
         ...(def.params === undefined ? {} : { params: def.params }),
         ...(def.query === undefined ? {} : { querystring: def.query }),
@@ -111,7 +133,8 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
         });
         for (const [header, value] of Object.entries(result.headers ?? {})) reply.header(header, value);
         reply.status(result.status);
-        if (html) reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP);
+        if (text !== undefined) reply.type(TEXT_CONTENT_TYPES[text]);
+        if (text === 'text/html') reply.header('content-security-policy', DOCS_CSP);
         return result.status === 204 ? reply.send() : reply.send(result.body);
       },
     });

@@ -14,4 +14,6 @@ export interface DaemonServices {
   disconnect(): Promise<ServerConnection>;
   /** The options in effect, secrets included: the route redacts them (see SECRET_OPTION_KEYS). */
   options(): Readonly<Record<string, unknown>>;
+  /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */
+  metrics(): string;
 }
