@@ -43,10 +43,10 @@ export function checkWebhookUrl(url: string, index: number): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new WebhookUrlError(`webhooks[${index}].url is not a URL: give an absolute http:// or https:// URL`);
+    throw new WebhookUrlError(`webhooks[${index}].url is not a URL: give an http:// or https:// URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new WebhookUrlError(`webhooks[${index}].url uses ${parsed.protocol}; only http:// and https:// URLs are accepted`);
+    throw new WebhookUrlError(`webhooks[${index}].url uses ${parsed.protocol}, which is not accepted: give an http:// or https:// URL`);
   }
   return parsed;
 }
