@@ -96,7 +96,8 @@ test('a script past its timeout is killed with SIGTERM and logged', async (t) =>
   assert.equal(hooks.stats()[0]?.failed, 1);
 });
 
-test('a script that ignores SIGTERM is killed with SIGKILL after the grace period when the daemon stops', async (t) => {
+// The timeout turns a missing SIGKILL (close() would wait for the script forever) into a failure.
+test('a script that ignores SIGTERM is killed with SIGKILL after the grace period when the daemon stops', { timeout: DEADLINE_MS }, async (t) => {
   const dir = tempDir(t);
   const stubborn = shScript(dir, 'stubborn.sh', `trap '' TERM\ntouch "${join(dir, 'ready')}"\nwhile :; do sleep 1; done`);
   const { hooks, logger } = dispatcher(t, { scripts: [script([stubborn])], killGraceMs: 100, closeTimeoutMs: 0 });
