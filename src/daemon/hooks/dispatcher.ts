@@ -65,6 +65,7 @@ export class HookDispatcher {
   readonly #hooks: Hook[] = [];
   readonly #logger: HookLogger;
   readonly #closeTimeoutMs: number;
+  readonly #stopGraceMs: number;
   readonly #stop = new AbortController();
   #closing: Promise<void> | undefined;
 
@@ -72,6 +73,7 @@ export class HookDispatcher {
   constructor(options: HookDispatcherOptions) {
     this.#logger = options.logger;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.#stopGraceMs = (options.killGraceMs ?? 5000) + 1000;
     const maxQueue = options.maxQueuePerHook ?? 100;
     const signal = this.#stop.signal;
     const webhookSlots = new Slots(options.maxWebhooksInFlight ?? 8);
@@ -115,20 +117,31 @@ export class HookDispatcher {
     return this.#hooks.map((hook) => ({ hook: hook.name, kind: hook.kind, queued: hook.lane.queued, ...hook.lane.counters }));
   }
 
-  /** Lets queued and running deliveries finish for up to closeTimeoutMs, then aborts the rest. */
+  /** Lets queued and running deliveries finish for up to closeTimeoutMs, then aborts the rest; bounded either way. */
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
   }
 
   async #close(): Promise<void> {
-    const drained = Promise.all(this.#hooks.map((hook) => hook.lane.idle()));
-    const bound = new AbortController();
-    const timedOut = sleepFor(this.#closeTimeoutMs, true, { signal: bound.signal }).catch(() => false);
-    const late = await Promise.race([drained.then(() => false), timedOut]);
-    bound.abort();
+    const late = !(await this.#idleWithin(this.#closeTimeoutMs));
     if (late) this.#logger.warn({ closeTimeoutMs: this.#closeTimeoutMs }, `hooks still busy after ${this.#closeTimeoutMs} ms: stopping them`);
     this.#stop.abort(new Error('hooks closed'));
-    await Promise.all(this.#hooks.map((hook) => hook.lane.idle()));
+    // Aborting ends a request at once and a script within its kill grace; past that, stop waiting.
+    if (!(await this.#idleWithin(this.#stopGraceMs))) {
+      this.#logger.error({ stopGraceMs: this.#stopGraceMs }, 'a hook did not stop after being killed; check for scripts stuck in the kernel (e.g. on a dead network mount)');
+    }
+  }
+
+  /** True when every lane went idle within `ms`. */
+  async #idleWithin(ms: number): Promise<boolean> {
+    const bound = new AbortController();
+    const drained = Promise.all(this.#hooks.map((hook) => hook.lane.idle())).then(() => true);
+    const timedOut = sleepFor(ms, false, { signal: bound.signal }).catch(() => false);
+    try {
+      return await Promise.race([drained, timedOut]);
+    } finally {
+      bound.abort();
+    }
   }
 }
