@@ -164,3 +164,22 @@ test('dispatch never throws, even for an event that cannot be written as JSON', 
   assert.equal(logger.lines.at(-1)?.level, 'error');
   assert.equal(hooks.stats()[0]?.queued, 0);
 });
+
+test('backoff doubles up to its cap, jittered between half and all of each step', async (t) => {
+  const receiver = await Receiver.start(Array.from({ length: 6 }, () => ({ status: 502 })));
+  t.after(() => receiver.close());
+  const clock = new InstantClock();
+  const draws = [0, 1, 0.5, 0, 1, 0.5];
+  const { hooks, logger } = dispatcher(t, {
+    webhooks: [webhook(receiver.url, { retries: 6 })],
+    clock,
+    random: () => draws.shift() ?? 0,
+    retryPolicy: { baseDelayMs: 1000, maxDelayMs: 4000 },
+  });
+
+  hooks.dispatch(message);
+  await logger.waitFor(/delivered privateMessage/);
+
+  assert.equal(receiver.requests.length, 7);
+  assert.deepEqual(clock.waits, [500, 2000, 3000, 2000, 4000, 3000]);
+});
