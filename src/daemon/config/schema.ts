@@ -8,6 +8,7 @@ import { defaultRetry, defaultTransferLimits } from '../../transfers/types.ts';
 import { defaultReconnect } from '../../client/options.ts';
 import { ROLES } from '../http/route.ts';
 import { DEFAULT_BODY_LIMIT, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from '../http/server.ts';
+import { HOOK_EVENT_TYPES } from '../hooks/events.ts';
 
 /** What each setting says about itself besides its type (kept in the JSON Schema as extra keywords). */
 export type SettingMeta = {
@@ -27,7 +28,8 @@ const literals = <const T extends string[]>(values: readonly [...T], meta: Setti
 const group = <T extends Record<string, TSchema>>(description: string, properties: T) =>
   Type.Object(properties, { description, additionalProperties: false });
 
-export const EVENT_NAMES_HELP = 'event names as in the event stream (e.g. transfer.completed, search.finished); empty = every event';
+export const EVENT_NAMES_HELP = `Events it hears: ${HOOK_EVENT_TYPES.join(', ')}; empty = every event`;
+const hookEvents = () => Type.Array(Type.Enum(HOOK_EVENT_TYPES), { default: [], description: EVENT_NAMES_HELP });
 
 const soulseek = group('The Soulseek server and how we meet peers', {
   server: Type.String({ default: 'server.slsknet.org:2242', minLength: 1, pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s\\[\\]]+)(:\\d{1,5})?$', expected: 'HOST:PORT, such as server.slsknet.org:2242', description: 'The server, HOST:PORT' }),
@@ -127,7 +129,7 @@ const auth = group('Who may use the API', {
 const webhook = Type.Object(
   {
     url: Type.String({ pattern: '^https?://', expected: 'an http:// or https:// URL', description: 'http(s) URL that receives a POST per event' }),
-    events: Type.Array(Type.String({ minLength: 1 }), { default: [], description: EVENT_NAMES_HELP }),
+    events: hookEvents(),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000, description: 'Give up on one delivery after this long' }),
     retries: Type.Integer({ minimum: 0, maximum: 100, default: 3, description: 'Tries after a failed delivery' }),
     headers: Type.Record(Type.String(), Type.String(), { default: {}, secret: true, description: 'Extra request headers (e.g. Authorization)' }),
@@ -138,7 +140,7 @@ const webhook = Type.Object(
 const script = Type.Object(
   {
     command: Type.Array(Type.String(), { minItems: 1, description: 'Program and its arguments (argv, never a shell line); the event arrives as JSON on stdin' }),
-    events: Type.Array(Type.String({ minLength: 1 }), { default: [], description: EVENT_NAMES_HELP }),
+    events: hookEvents(),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 60_000, description: 'The script is killed after this long' }),
   },
   { additionalProperties: false, description: 'A script run on events' },
