@@ -25,8 +25,12 @@ export interface RouteDef {
   readonly query?: TSchema;
   readonly body?: TSchema;
   readonly responses: Responses;
-  /** `text/html` routes send a string as is; everything else is JSON serialized by the response schema. */
-  readonly produces?: 'application/json' | 'text/html';
+  /**
+   * `text/html` routes send a string as is; `text/event-stream` routes hand the connection to the
+   * event stream (no handler: the server serves them from DaemonServices.events); everything else is
+   * JSON serialized by the response schema.
+   */
+  readonly produces?: 'application/json' | 'text/html' | 'text/event-stream';
 }
 
 /** Keeps the literal types of a declaration (for the handler and client types) while checking its shape. */
@@ -89,8 +93,11 @@ export type HandlerReply<R extends RouteDef> = {
 
 export type Handler<R extends RouteDef> = (request: HandlerRequest<R>) => Promise<HandlerReply<R>>;
 
+/** Routes that stream events rather than answer once: served by the server itself, they have no handler. */
+export type StreamRouteName<T extends RouteTable> = { [K in keyof T]: T[K]['produces'] extends 'text/event-stream' ? K : never }[keyof T];
+
 /** One handler per route name: a missing handler, or one returning the wrong shape, does not compile. */
-export type Handlers<T extends RouteTable> = { readonly [K in keyof T]: Handler<T[K]> };
+export type Handlers<T extends RouteTable> = { readonly [K in keyof T as K extends StreamRouteName<T> ? never : K]: Handler<T[K]> };
 
 /** Fastify path `/a/:b` → OpenAPI/URI template `/a/{b}`. */
 export const templatePath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler, HttpError } from './errors.ts';
 import { createHandlers } from './handlers.ts';
 import { DOCS_CSP } from './docs-page.ts';
 import type { DaemonServices } from './services.ts';
+import { serveEventStream } from '../events/index.ts';
 
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_HTTP_PORT = 5030;
@@ -87,7 +88,21 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
   });
 
   for (const [name, def] of Object.entries(routes) as [RouteName, RouteDef][]) {
-    const handler = handlers[name] as unknown as Handler<RouteDef>;
+    if (def.produces === 'text/event-stream') {
+      app.route({
+        method: def.method,
+        url: def.path,
+        config: { access: def.access },
+        schema: def.query === undefined ? {} : { querystring: def.query },
+        // Authenticated and validated like any route; then the connection is the event stream's.
+        handler: (request, reply) => {
+          reply.hijack();
+          serveEventStream(request.raw, reply.raw, options.services.events);
+        },
+      });
+      continue;
+    }
+    const handler = (handlers as Record<string, unknown>)[name] as Handler<RouteDef>;
     const html = def.produces === 'text/html';
     const response: Record<string, unknown> = { '4xx': ErrorBody, '5xx': ErrorBody };
     if (!html) for (const [status, schema] of Object.entries(def.responses)) if (status !== '204') response[status] = schema;
