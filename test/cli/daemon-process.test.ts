@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startServer, tempDir, type TestServer } from '../server/harness.ts';
@@ -201,4 +202,22 @@ test('slsk daemon: a wrong setting is named and exits 2', async () => {
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /http\.port/);
   assert.equal(result.stdout, '');
+});
+
+test('slsk daemon: a port already taken is a start failure, exit 1, naming the setting to change', async () => {
+  const root = tempDir('slsk-daemon-port-');
+  dirs.push(root);
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (taken.address() as AddressInfo).port;
+    const configFile = join(root, 'daemon.yaml');
+    writeFileSync(configFile, `data:\n  folder: ${join(root, 'data')}\nsoulseek:\n  listenPort: 0\nhttp:\n  port: ${port}\n`);
+    const result = await startDaemon(configFile).exited;
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /could not start: .*EADDRINUSE[\s\S]*http\.port/);
+    assert.doesNotMatch(result.stdout, /"event":"started"/);
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
 });
