@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { Client } from '../../src/client/index.ts';
 import { startServer, tempDir, type TestServer } from '../server/harness.ts';
 import { cleanEnv, removeHomes, SlskChild } from './slsk-child.ts';
 
@@ -173,6 +174,23 @@ test('slsk daemon: first start, API over HTTP with the local token, events, reco
     assert.doesNotMatch(optionsText, new RegExp(SOULSEEK_PASSWORD), 'the Soulseek password is redacted');
     assert.doesNotMatch(optionsText, new RegExp(token), 'the local token is redacted');
     assert.equal((JSON.parse(optionsText) as { soulseek: { username: string } }).soulseek.username, 'daemonuser');
+
+    // A peer on the network sees what the daemon shares (the scan's index answers browses).
+    const peer = new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false });
+    try {
+      await peer.login({ server: `127.0.0.1:${server.port}`, username: 'peer', password: 'peer-pw' });
+      const listing = await peer.browse('daemonuser');
+      assert.deepEqual(listing.folders.flatMap((folder) => folder.files.map((file) => `${folder.name}\\${file.filename}`)), ['Music\\Artist\\song.mp3']);
+    } finally {
+      await peer.close();
+    }
+
+    // The server restarts: the daemon reports the loss and logs in again by itself.
+    const port = server.port;
+    await server.close();
+    await events.waitFor('a reconnecting event', isConnection('reconnecting'));
+    server = await startServer({ port });
+    await events.waitFor('logged in after the restart', isConnection('loggedIn'));
 
     const off = await fetch(`${url}/api/v1/application/connection`, { method: 'DELETE', headers: auth });
     assert.deepEqual(await off.json(), { state: 'disconnected', address: `127.0.0.1:${server.port}`, username: 'daemonuser' });
