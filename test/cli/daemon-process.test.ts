@@ -180,6 +180,10 @@ test('slsk daemon: first start, API over HTTP with the local token, events, reco
     try {
       await peer.login({ server: `127.0.0.1:${server.port}`, username: 'peer', password: 'peer-pw' });
       const listing = await peer.browse('daemonuser');
+      // A private message reaches the stream (it is stored first, in the chat history).
+      peer.sendPrivateMessage('daemonuser', 'hello daemon');
+      const message = await events.waitFor('the private message', (e) => e.event === 'privateMessage');
+      assert.deepEqual([message.data['username'], message.data['direction'], message.data['text']], ['peer', 'in', 'hello daemon']);
       assert.deepEqual(listing.folders.flatMap((folder) => folder.files.map((file) => `${folder.name}\\${file.filename}`)), ['Music\\Artist\\song.mp3']);
     } finally {
       await peer.close();
