@@ -138,6 +138,8 @@ test('slsk daemon: first start, API over HTTP with the local token, events, reco
       `  password: ${SOULSEEK_PASSWORD}`,
       '  listenPort: 0',
       '  reconnectInitialDelayMs: 200',
+      // Tries while the server is down back off; this caps the wait once it is back.
+      '  reconnectMaxDelayMs: 500',
       'data:',
       `  folder: ${data}`,
       'shares:',
