@@ -94,6 +94,11 @@ class EventReader {
   close(): void {
     this.#controller.abort();
   }
+
+  /** Resolves once the daemon has ended the stream. */
+  async ended(): Promise<void> {
+    while (!this.#ended) await new Promise<void>((resolve) => (this.#wake = resolve));
+  }
 }
 
 const isConnection = (state: string) => (e: StreamEvent) => e.event === 'serverConnection' && e.data['state'] === state;
@@ -112,11 +117,18 @@ async function started(child: SlskChild): Promise<{ url: string; firstEventId: n
   return { url: String(first['url']), firstEventId: Number(first['firstEventId']), lines };
 }
 
-async function stopped(child: SlskChild, url: string): Promise<void> {
+/** SIGTERM with an event stream open (it must not hold the stop up): exit 0 within the deadline, port closed. */
+async function stopped(child: SlskChild, url: string, token: string): Promise<void> {
+  const open = await EventReader.open(url, token);
   child.process.kill('SIGTERM');
-  const result = await child.exited;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running ${DEADLINE_MS} ms after SIGTERM\nstdout:\n${child.stdout}\nstderr:\n${child.stderr}`)), DEADLINE_MS);
+  });
+  const result = await Promise.race([child.exited, deadline]).finally(() => clearTimeout(timer));
   assert.equal(result.code, 0, `exit ${result.code} (signal ${result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
   assert.match(result.stdout, /"event":"stopped"/);
+  await open.ended();
   await assert.rejects(fetch(`${url}/health`), 'the port is closed once it exited');
 }
 
@@ -207,12 +219,12 @@ test('slsk daemon: first start, API over HTTP with the local token, events, reco
   } finally {
     events.close();
   }
-  await stopped(child, url);
+  await stopped(child, url, token);
 
   // The second start prints no password: it was shown once.
   const again = startDaemon(configFile);
   const second = await started(again);
-  await stopped(again, second.url);
+  await stopped(again, second.url, token);
   assert.doesNotMatch(again.stdout, /"event":"password"/);
 });
 

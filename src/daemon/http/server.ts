@@ -17,6 +17,8 @@ export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_HTTP_PORT = 5030;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 2048;
+/** How long requests still running when the server closes may take before their connections are cut. */
+const CLOSE_GRACE_MS = 3000;
 
 export interface DaemonHttpOptions {
   /** Setting http.host; default 127.0.0.1. */
@@ -145,5 +147,17 @@ export async function startDaemonHttp(options: DaemonHttpOptions): Promise<Daemo
   const bound = app.server.address();
   if (bound === null || typeof bound === 'string') throw new Error('The HTTP server is not listening on a TCP port');
   const hostPart = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-  return { address: bound.address, port: bound.port, url: `http://${hostPart}:${bound.port}`, close: () => app.close() };
+  const close = async (): Promise<void> => {
+    const closing = app.close();
+    // Keep-alive connections that go idle while closing would hold close() until their timeout
+    // (72 s); requests still running get a grace period, then their connections are cut.
+    app.server.closeIdleConnections();
+    const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+    try {
+      await closing;
+    } finally {
+      clearTimeout(cut);
+    }
+  };
+  return { address: bound.address, port: bound.port, url: `http://${hostPart}:${bound.port}`, close };
 }
