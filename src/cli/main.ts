@@ -70,6 +70,14 @@ export const commands: ReadonlyMap<string, CommandEntry> = new Map<string, Comma
     },
   ],
   [
+    'daemon',
+    {
+      summary: 'Run the always-on client with its HTTP API and live events, until Ctrl-C',
+      example: 'slsk daemon --username alice --share ~/Music',
+      load: async () => (await import('./commands/daemon.ts')).daemonCommand,
+    },
+  ],
+  [
     'info',
     {
       summary: "Show a user's status, statistics and user info (description, slots, queue)",

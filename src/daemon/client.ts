@@ -4,7 +4,7 @@
 
 import type { Static, TSchema } from 'typebox';
 import { routes, type Routes, type RouteName } from './http/routes.ts';
-import type { ErrorBody, RouteDef } from './http/route.ts';
+import type { ErrorBody, RouteDef, StreamRouteName } from './http/route.ts';
 
 export { routes, type RouteName, type Routes };
 
@@ -24,7 +24,8 @@ type Method<R extends RouteDef> = {} extends RouteInput<R>
   ? (input?: RouteInput<R> & CallOptions) => Promise<RouteOutput<R>>
   : (input: RouteInput<R> & CallOptions) => Promise<RouteOutput<R>>;
 
-export type DaemonClient = { readonly [K in RouteName]: Method<Routes[K]> };
+/** One method per route; the event stream is read with EventSource (or fetch), not through a method that resolves once. */
+export type DaemonClient = { readonly [K in Exclude<RouteName, StreamRouteName<Routes>>]: Method<Routes[K]> };
 
 export interface DaemonClientOptions {
   /** e.g. http://127.0.0.1:5030 (no /api/v1: the routes carry their full path). */
@@ -109,6 +110,6 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonClient {
     return def.produces === undefined || def.produces === 'application/json' ? response.json() : response.text();
   };
   const client: Record<string, (input?: RawInput) => Promise<unknown>> = {};
-  for (const [name, def] of Object.entries(routes as Record<string, RouteDef>)) client[name] = (input = {}) => call(name, def, input);
+  for (const [name, def] of Object.entries(routes as Record<string, RouteDef>)) if (def.produces !== 'text/event-stream') client[name] = (input = {}) => call(name, def, input);
   return client as unknown as DaemonClient;
 }

@@ -24,6 +24,11 @@ async function call(f: Fixture | string, def: Pick<RouteDef, 'method' | 'path' |
     headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
     ...(payload === undefined ? {} : { body: payload }),
   });
+  // An event stream never ends by itself: the status and headers are what is checked here.
+  if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    return { status: response.status, json: undefined, headers: response.headers };
+  }
   const text = await response.text();
   const isJson = (response.headers.get('content-type') ?? '').startsWith('application/json');
   return { status: response.status, json: isJson ? (JSON.parse(text) as Record<string, unknown>) : undefined, headers: response.headers };

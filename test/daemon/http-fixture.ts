@@ -5,6 +5,7 @@
 import type { TestContext } from 'node:test';
 import { startDaemonHttp, type DaemonHttp, type DaemonHttpOptions } from '../../src/daemon/http/server.ts';
 import type { DaemonServices } from '../../src/daemon/http/services.ts';
+import { EventHub } from '../../src/daemon/events/index.ts';
 import { routes, type ServerConnection } from '../../src/daemon/http/routes.ts';
 import { DaemonMetrics } from '../../src/daemon/metrics/index.ts';
 import { hashPassword } from '../../src/daemon/http/sessions.ts';
@@ -31,6 +32,7 @@ export const baseKeys: readonly ApiKeyConfig[] = [
 
 export class MemoryServices implements DaemonServices {
   readonly version = '0.1.0-test';
+  readonly events = new EventHub();
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;
   failConnect: Error | undefined;

@@ -172,6 +172,33 @@ const cases: Record<RouteName, RouteTestCase> = {
       });
     },
   },
+  events: {
+    // The typed client has no streaming call: a stream is read with fetch (or EventSource).
+    client: async (f) => {
+      const controller = new AbortController();
+      const response = await fetch(`${f.url}/api/v1/events?types=userStatus`, { headers: { 'x-api-key': KEYS.read }, signal: controller.signal });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+      f.services.events.publish('log', { level: 'info', time: new Date(0).toISOString(), message: 'filtered out' });
+      f.services.events.publish('userStatus', { username: 'bob', status: 'online' });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while (!text.includes('event: userStatus')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      controller.abort();
+      assert.match(text, /event: userStatus\ndata: \{"username":"bob","status":"online"\}/);
+      assert.doesNotMatch(text, /filtered out/);
+    },
+    raw: async (f) => {
+      assert.equal((await rawJson(f, 'GET', '/api/v1/events', {})).status, 401);
+      const bad = await rawJson(f, 'GET', '/api/v1/events?lastEventId=abc', { 'x-api-key': KEYS.read });
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.json), /lastEventId/);
+    },
+  },
   keys: {
     client: async (f) => {
       const keys = await f.client({ apiKey: KEYS.admin }).keys();

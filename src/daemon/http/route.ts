@@ -26,10 +26,12 @@ export interface RouteDef {
   readonly body?: TSchema;
   readonly responses: Responses;
   /**
-   * `text/html` and `text/plain` routes send a string as is; everything else is JSON serialized by the
-   * response schema. The only `text/plain` route is /metrics: it is sent as the Prometheus text format 0.0.4.
+   * `text/html` and `text/plain` routes send a string as is (the only `text/plain` route is /metrics,
+   * sent as the Prometheus text format 0.0.4); `text/event-stream` routes hand the connection to the
+   * event stream (no handler: the server serves them from DaemonServices.events); everything else is
+   * JSON serialized by the response schema.
    */
-  readonly produces?: 'application/json' | 'text/html' | 'text/plain';
+  readonly produces?: 'application/json' | 'text/html' | 'text/plain' | 'text/event-stream';
 }
 
 /** Keeps the literal types of a declaration (for the handler and client types) while checking its shape. */
@@ -92,8 +94,11 @@ export type HandlerReply<R extends RouteDef> = {
 
 export type Handler<R extends RouteDef> = (request: HandlerRequest<R>) => Promise<HandlerReply<R>>;
 
+/** Routes that stream events rather than answer once: served by the server itself, they have no handler. */
+export type StreamRouteName<T extends RouteTable> = { [K in keyof T]: T[K]['produces'] extends 'text/event-stream' ? K : never }[keyof T];
+
 /** One handler per route name: a missing handler, or one returning the wrong shape, does not compile. */
-export type Handlers<T extends RouteTable> = { readonly [K in keyof T]: Handler<T[K]> };
+export type Handlers<T extends RouteTable> = { readonly [K in keyof T as K extends StreamRouteName<T> ? never : K]: Handler<T[K]> };
 
 /** Fastify path `/a/:b` → OpenAPI/URI template `/a/{b}`. */
 export const templatePath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

@@ -155,6 +155,20 @@ export const routes = {
     summary: 'The API keys (names, roles, address ranges; never the secrets)',
     responses: { 200: Type.Array(ApiKeyInfo) },
   }),
+  events: route({
+    method: 'GET',
+    path: '/api/v1/events',
+    access: 'read',
+    summary:
+      'The live events as Server-Sent Events (serverConnection, scanProgress, transferState, transferProgress, privateMessage, roomMessage, userStatus…); ' +
+      'resume with Last-Event-ID (or lastEventId=); a `resync` event means events were missed: reload the state',
+    produces: 'text/event-stream',
+    query: Type.Object({
+      types: Type.Optional(Type.String({ maxLength: 1024, description: 'Only these event types, comma-separated, e.g. transferState,transferProgress' })),
+      lastEventId: Type.Optional(Type.String({ pattern: '^\\d{1,16}$', description: 'Resume after this event id (the Last-Event-ID header wins when both are sent)' })),
+    }),
+    responses: { 200: Type.String({ description: 'text/event-stream: `id:`, `event:` and JSON `data:` lines per event; comment lines as heartbeats' }) },
+  }),
   key: route({
     method: 'GET',
     path: '/api/v1/keys/:name',

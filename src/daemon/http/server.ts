@@ -11,11 +11,14 @@ import { errorHandler, notFoundHandler, HttpError } from './errors.ts';
 import { createHandlers } from './handlers.ts';
 import { DOCS_CSP } from './docs-page.ts';
 import type { DaemonServices } from './services.ts';
+import { serveEventStream } from '../events/index.ts';
 
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_HTTP_PORT = 5030;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 2048;
+/** How long requests still running when the server closes may take before their connections are cut. */
+const CLOSE_GRACE_MS = 3000;
 
 /** Content types of the routes that send a string as is (see RouteDef.produces). */
 const TEXT_CONTENT_TYPES = {
@@ -109,7 +112,21 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
   });
 
   for (const [name, def] of Object.entries(routes) as [RouteName, RouteDef][]) {
-    const handler = handlers[name] as unknown as Handler<RouteDef>;
+    if (def.produces === 'text/event-stream') {
+      app.route({
+        method: def.method,
+        url: def.path,
+        config: { access: def.access, routeName: name },
+        schema: def.query === undefined ? {} : { querystring: def.query },
+        // Authenticated and validated like any route; then the connection is the event stream's.
+        handler: (request, reply) => {
+          reply.hijack();
+          serveEventStream(request.raw, reply.raw, options.services.events);
+        },
+      });
+      continue;
+    }
+    const handler = (handlers as Record<string, unknown>)[name] as Handler<RouteDef>;
     const text = def.produces === 'text/html' || def.produces === 'text/plain' ? def.produces : undefined;
     const response: Record<string, unknown> = { '4xx': ErrorBody, '5xx': ErrorBody };
     if (text === undefined) for (const [status, schema] of Object.entries(def.responses)) if (status !== '204') response[status] = schema;
@@ -153,5 +170,17 @@ export async function startDaemonHttp(options: DaemonHttpOptions): Promise<Daemo
   const bound = app.server.address();
   if (bound === null || typeof bound === 'string') throw new Error('The HTTP server is not listening on a TCP port');
   const hostPart = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-  return { address: bound.address, port: bound.port, url: `http://${hostPart}:${bound.port}`, close: () => app.close() };
+  const close = async (): Promise<void> => {
+    const closing = app.close();
+    // Keep-alive connections that go idle while closing would hold close() until their timeout
+    // (72 s); requests still running get a grace period, then their connections are cut.
+    app.server.closeIdleConnections();
+    const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+    try {
+      await closing;
+    } finally {
+      clearTimeout(cut);
+    }
+  };
+  return { address: bound.address, port: bound.port, url: `http://${hostPart}:${bound.port}`, close };
 }

@@ -1,6 +1,7 @@
 // What the HTTP layer needs from the rest of the daemon. The routes' handlers take their data from this
 // interface only, so the API can be built and tested before (and apart from) the real client.
 
+import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 
 export interface DaemonServices {
@@ -12,6 +13,8 @@ export interface DaemonServices {
   connect(): Promise<ServerConnection>;
   /** Disconnect and stay offline until connect() is called again. */
   disconnect(): Promise<ServerConnection>;
+  /** The live events GET /api/v1/events streams. */
+  readonly events: EventHub;
   /** The options in effect, secrets included: the route redacts them (see SECRET_OPTION_KEYS). */
   options(): Readonly<Record<string, unknown>>;
   /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */

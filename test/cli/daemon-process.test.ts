@@ -1,0 +1,265 @@
+// `slsk daemon` as a real child process against our own Soulseek server, driven over HTTP only: the
+// machine-readable first line gives its address, the first start prints the password once, the local
+// token reads the API, the event stream reports the login and the shares scan, DELETE/PUT of the
+// connection log out and in again, and SIGTERM stops it with exit 0 and the port closed.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Client } from '../../src/client/index.ts';
+import { startServer, tempDir, type TestServer } from '../server/harness.ts';
+import { cleanEnv, removeHomes, SlskChild } from './slsk-child.ts';
+
+const DEADLINE_MS = 20_000;
+const SOULSEEK_PASSWORD = 'soulseek-pw-never-shown';
+const dirs: string[] = [];
+const children: SlskChild[] = [];
+let server: TestServer | undefined;
+after(async () => {
+  for (const child of children) child.kill();
+  await server?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  removeHomes();
+});
+
+interface StreamEvent {
+  id: number;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads an SSE response into events; waitFor resolves with the first new event matching, or fails at its deadline. */
+class EventReader {
+  readonly events: StreamEvent[] = [];
+  readonly #controller = new AbortController();
+  #buffer = '';
+  #seen = 0;
+  #wake: (() => void) | undefined;
+  #ended = false;
+
+  static async open(url: string, token: string, lastEventId?: number): Promise<EventReader> {
+    const reader = new EventReader();
+    const query = lastEventId === undefined ? '' : `?lastEventId=${lastEventId}`;
+    const response = await fetch(`${url}/api/v1/events${query}`, { headers: { authorization: `Bearer ${token}` }, signal: reader.#controller.signal });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    reader.#pump(response.body!.pipeThrough(new TextDecoderStream()).getReader()).catch(() => {});
+    return reader;
+  }
+
+  async #pump(stream: ReadableStreamDefaultReader<string>): Promise<void> {
+    try {
+      for (;;) {
+        const { value, done } = await stream.read();
+        if (done) break;
+        this.#buffer += value;
+        let end;
+        while ((end = this.#buffer.indexOf('\n\n')) >= 0) {
+          const frame = this.#buffer.slice(0, end);
+          this.#buffer = this.#buffer.slice(end + 2);
+          const fields = Object.fromEntries(frame.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+          if (fields['event'] !== undefined) this.events.push({ id: Number(fields['id']), event: fields['event'], data: JSON.parse(fields['data'] ?? '{}') as Record<string, unknown> });
+        }
+        this.#wake?.();
+      }
+    } finally {
+      this.#ended = true;
+      this.#wake?.();
+    }
+  }
+
+  /** The next event (after those already taken by waitFor) for which `match` holds. */
+  async waitFor(what: string, match: (event: StreamEvent) => boolean): Promise<StreamEvent> {
+    const deadline = Date.now() + DEADLINE_MS;
+    for (;;) {
+      while (this.#seen < this.events.length) {
+        const event = this.events[this.#seen++]!;
+        if (match(event)) return event;
+      }
+      if (this.#ended) throw new Error(`the stream ended before ${what}; events: ${JSON.stringify(this.events)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${what} within ${DEADLINE_MS} ms; events: ${JSON.stringify(this.events)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  close(): void {
+    this.#controller.abort();
+  }
+
+  /** Resolves once the daemon has ended the stream. */
+  async ended(): Promise<void> {
+    while (!this.#ended) await new Promise<void>((resolve) => (this.#wake = resolve));
+  }
+}
+
+const isConnection = (state: string) => (e: StreamEvent) => e.event === 'serverConnection' && e.data['state'] === state;
+
+function startDaemon(configFile: string): SlskChild {
+  const child = new SlskChild(['daemon', '--config', configFile, '--json'], cleanEnv(), 60_000);
+  children.push(child);
+  return child;
+}
+
+async function started(child: SlskChild): Promise<{ url: string; firstEventId: number; lines: Record<string, unknown>[] }> {
+  await child.waitFor(/"event":"started"[^\n]*\n/, 'stdout', DEADLINE_MS);
+  const lines = child.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const first = lines[0]!;
+  assert.equal(first['event'], 'started', 'the first line says where the API is');
+  return { url: String(first['url']), firstEventId: Number(first['firstEventId']), lines };
+}
+
+/** SIGTERM with an event stream open (it must not hold the stop up): exit 0 within the deadline, port closed. */
+async function stopped(child: SlskChild, url: string, token: string): Promise<void> {
+  const open = await EventReader.open(url, token);
+  child.process.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running ${DEADLINE_MS} ms after SIGTERM\nstdout:\n${child.stdout}\nstderr:\n${child.stderr}`)), DEADLINE_MS);
+  });
+  const result = await Promise.race([child.exited, deadline]).finally(() => clearTimeout(timer));
+  assert.equal(result.code, 0, `exit ${result.code} (signal ${result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+  assert.match(result.stdout, /"event":"stopped"/);
+  await open.ended();
+  await assert.rejects(fetch(`${url}/health`), 'the port is closed once it exited');
+}
+
+test('slsk daemon: first start, API over HTTP with the local token, events, reconnect, SIGTERM', { timeout: 120_000 }, async () => {
+  server = await startServer();
+  const root = tempDir('slsk-daemon-');
+  dirs.push(root);
+  const data = join(root, 'data');
+  const music = join(root, 'Music', 'Artist');
+  mkdirSync(music, { recursive: true });
+  writeFileSync(join(music, 'song.mp3'), Buffer.alloc(4096, 1));
+  const configFile = join(root, 'daemon.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'soulseek:',
+      `  server: 127.0.0.1:${server.port}`,
+      '  username: daemonuser',
+      `  password: ${SOULSEEK_PASSWORD}`,
+      '  listenPort: 0',
+      '  reconnectInitialDelayMs: 200',
+      // Tries while the server is down back off; this caps the wait once it is back.
+      '  reconnectMaxDelayMs: 500',
+      'data:',
+      `  folder: ${data}`,
+      'shares:',
+      '  folders:',
+      `    - path: ${join(root, 'Music')}`,
+      'http:',
+      '  port: 0',
+      '',
+    ].join('\n'),
+  );
+
+  const child = startDaemon(configFile);
+  const { url, firstEventId, lines } = await started(child);
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const password = await child.waitFor(/"event":"password"[^\n]*"password":"([^"]+)"/, 'stdout', DEADLINE_MS);
+  assert.ok(password[1]!.length >= 20, 'a first-start password is printed');
+  assert.ok(lines.length >= 1);
+
+  assert.deepEqual(await (await fetch(`${url}/health`)).json(), { status: 'ok' });
+  const token = readFileSync(join(data, 'daemon.token'), 'utf8').trim();
+  const auth = { authorization: `Bearer ${token}` };
+  assert.equal((await fetch(`${url}/api/v1/application`)).status, 401, 'the API needs credentials');
+
+  // Everything since the start: the login and the scan happen while the daemon prints its first line.
+  const events = await EventReader.open(url, token, firstEventId - 1);
+  try {
+    await events.waitFor('a logged-in serverConnection event', isConnection('loggedIn'));
+    await events.waitFor('scanProgress done', (e) => e.event === 'scanProgress' && e.data['state'] === 'done' && e.data['files'] === 1);
+
+    const application = (await (await fetch(`${url}/api/v1/application`, { headers: auth })).json()) as { server: Record<string, unknown> };
+    assert.deepEqual(application.server, { state: 'loggedIn', address: `127.0.0.1:${server.port}`, username: 'daemonuser' });
+
+    const optionsText = await (await fetch(`${url}/api/v1/options`, { headers: auth })).text();
+    assert.doesNotMatch(optionsText, new RegExp(SOULSEEK_PASSWORD), 'the Soulseek password is redacted');
+    assert.doesNotMatch(optionsText, new RegExp(token), 'the local token is redacted');
+    assert.equal((JSON.parse(optionsText) as { soulseek: { username: string } }).soulseek.username, 'daemonuser');
+
+    // Prometheus metrics from the running daemon: the server connection, and no metrics without a key.
+    assert.equal((await fetch(`${url}/metrics`)).status, 401);
+    const scrape = await (await fetch(`${url}/metrics`, { headers: auth })).text();
+    assert.match(scrape, /^slsk_server_connected 1$/m);
+    assert.match(scrape, /^slsk_process_memory_bytes\{kind="rss"\} \d+/m);
+
+    // A peer on the network sees what the daemon shares (the scan's index answers browses).
+    const peer = new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false });
+    try {
+      await peer.login({ server: `127.0.0.1:${server.port}`, username: 'peer', password: 'peer-pw' });
+      const listing = await peer.browse('daemonuser');
+      // A private message reaches the stream (it is stored first, in the chat history).
+      peer.sendPrivateMessage('daemonuser', 'hello daemon');
+      const message = await events.waitFor('the private message', (e) => e.event === 'privateMessage');
+      assert.deepEqual([message.data['username'], message.data['direction'], message.data['text']], ['peer', 'in', 'hello daemon']);
+      assert.deepEqual(listing.folders.flatMap((folder) => folder.files.map((file) => `${folder.name}\\${file.filename}`)), ['Music\\Artist\\song.mp3']);
+    } finally {
+      await peer.close();
+    }
+
+    // The server restarts: the daemon reports the loss and logs in again by itself.
+    const port = server.port;
+    await server.close();
+    await events.waitFor('a reconnecting event', isConnection('reconnecting'));
+    server = await startServer({ port });
+    await events.waitFor('logged in after the restart', isConnection('loggedIn'));
+
+    const off = await fetch(`${url}/api/v1/application/connection`, { method: 'DELETE', headers: auth });
+    assert.deepEqual(await off.json(), { state: 'disconnected', address: `127.0.0.1:${server.port}`, username: 'daemonuser' });
+    await events.waitFor('a disconnected event', isConnection('disconnected'));
+    const on = await fetch(`${url}/api/v1/application/connection`, { method: 'PUT', headers: auth });
+    assert.equal(((await on.json()) as { state: string }).state, 'loggedIn');
+    await events.waitFor('logged in again', isConnection('loggedIn'));
+  } finally {
+    events.close();
+  }
+  await stopped(child, url, token);
+
+  // The second start prints no password: it was shown once.
+  const again = startDaemon(configFile);
+  const second = await started(again);
+  await stopped(again, second.url, token);
+  assert.doesNotMatch(again.stdout, /"event":"password"/);
+});
+
+test('slsk daemon: a wrong setting is named and exits 2', async () => {
+  const root = tempDir('slsk-daemon-bad-');
+  dirs.push(root);
+  const configFile = join(root, 'daemon.yaml');
+  writeFileSync(configFile, `data:\n  folder: ${join(root, 'data')}\nhttp:\n  port: lots\n`);
+  const child = startDaemon(configFile);
+  const result = await child.exited;
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /http\.port/);
+  assert.equal(result.stdout, '');
+});
+
+test('slsk daemon: a port already taken is a start failure, exit 1, naming the setting to change', async () => {
+  const root = tempDir('slsk-daemon-port-');
+  dirs.push(root);
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (taken.address() as AddressInfo).port;
+    const configFile = join(root, 'daemon.yaml');
+    writeFileSync(configFile, `data:\n  folder: ${join(root, 'data')}\nsoulseek:\n  listenPort: 0\nhttp:\n  port: ${port}\n`);
+    const result = await startDaemon(configFile).exited;
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /could not start: .*EADDRINUSE[\s\S]*http\.port/);
+    assert.doesNotMatch(result.stdout, /"event":"started"/);
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
+});
