@@ -14,6 +14,7 @@ import type { ResolvedDaemonConfig } from './config/index.ts';
 import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { publishChat, publishTransfers } from './daemon-events.ts';
 import { DaemonShares } from './daemon-shares.ts';
+import { DaemonSearches } from './searches.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
@@ -177,7 +178,18 @@ export class Daemon {
       });
       undo.push(() => shares.close());
 
+      const searches = new DaemonSearches({
+        client,
+        searches: store.searches,
+        hub,
+        buddies: () => store.userLists.buddyNames(),
+        defaultTimeoutMs: config.searches.timeoutSeconds * 1000,
+        defaultMaxResults: config.searches.maxResults,
+      });
+      undo.push(() => searches.close());
+
       const services: DaemonServices = {
+        searches,
         metrics: () => metrics.scrape(),
         version: options.version,
         events: hub,
@@ -202,7 +214,7 @@ export class Daemon {
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, library, manager, shares, http, sweepTimer, metrics }, options);
+      return new Daemon({ hub, store, client, link, library, manager, shares, searches, http, sweepTimer, metrics }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -222,6 +234,7 @@ export class Daemon {
     // Open event streams would keep the HTTP server from closing: end them first.
     parts.hub.close();
     await bounded('closing the HTTP server', () => parts.http.close(), STOP_STEP_MS, warn);
+    parts.searches.close();
     await bounded('stopping the shares scan', () => parts.shares.close(), STOP_STEP_MS, warn);
     await bounded('closing the transfers', () => parts.manager.close(), STOP_STEP_MS, warn);
     parts.link.close();
@@ -240,6 +253,7 @@ interface Parts {
   readonly library: SharesLibrary;
   readonly manager: TransferManager;
   readonly shares: DaemonShares;
+  readonly searches: DaemonSearches;
   readonly http: DaemonHttp;
   readonly sweepTimer: NodeJS.Timeout;
   readonly metrics: DaemonMetrics;

@@ -11,6 +11,7 @@ import { DaemonMetrics } from '../../src/daemon/metrics/index.ts';
 import { hashPassword } from '../../src/daemon/http/sessions.ts';
 import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.ts';
 import type { ApiKeyConfig } from '../../src/daemon/http/auth.ts';
+import { MemorySearches } from './memory-searches.ts';
 
 export const KEYS = {
   read: 'read-key-0123456789abcdef',
@@ -33,6 +34,7 @@ export const baseKeys: readonly ApiKeyConfig[] = [
 export class MemoryServices implements DaemonServices {
   readonly version = '0.1.0-test';
   readonly events = new EventHub();
+  readonly searches = new MemorySearches();
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;
   failConnect: Error | undefined;

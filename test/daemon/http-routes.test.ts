@@ -8,6 +8,7 @@ import { routes, type RouteName, type Routes } from '../../src/daemon/http/route
 import type { Handler } from '../../src/daemon/http/route.ts';
 import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
+import { searchCases } from './http-routes-search-cases.ts';
 
 interface RouteTestCase {
   /** Calls the route with the typed client and checks what comes back. */
@@ -234,6 +235,7 @@ const cases: Record<RouteName, RouteTestCase> = {
       assert.deepEqual([absurd.status, (absurd.json as { error: string }).error], [414, 'uri_too_long']);
     },
   },
+  ...searchCases,
 };
 
 test('every route in the table has a case, and each passes through the typed client and raw fetch', async (t) => {

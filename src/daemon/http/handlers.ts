@@ -11,6 +11,7 @@ import { openApiDocument } from './openapi.ts';
 import { docsPage } from './docs-page.ts';
 import type { Authenticator } from './auth.ts';
 import type { DaemonServices } from './services.ts';
+import { searchHandlers } from './search-handlers.ts';
 
 export interface HandlerContext {
   readonly services: DaemonServices;
@@ -87,5 +88,6 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
       if (key === undefined) throw notFound(`No API key named '${params.name}'; GET /api/v1/keys lists them`);
       return { status: 200, body: key };
     },
+    ...searchHandlers(services.searches),
   };
 }

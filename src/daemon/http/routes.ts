@@ -4,6 +4,7 @@
 
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
+import { searchRoutes } from './search-routes.ts';
 
 export const ServerConnection = Type.Object(
   {
@@ -177,6 +178,7 @@ export const routes = {
     params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }) }),
     responses: { 200: ApiKeyInfo },
   }),
+  ...searchRoutes,
 } as const;
 
 export type Routes = typeof routes;

@@ -3,6 +3,22 @@
 
 import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
+import type { StartSearchInput } from '../searches.ts';
+import type { SearchRecord, StoredResponse } from '../store/index.ts';
+
+/**
+ * The searches (DaemonSearches over the store). Errors: FilterParseError (bad filter), DaemonStoreError
+ * NOT_FOUND / BAD_INPUT, SearchBusyError (too many running), the client's NotConnectedError.
+ */
+export interface SearchService {
+  start(input: StartSearchInput): SearchRecord;
+  list(page: { limit?: number | undefined; before?: string | undefined }): SearchRecord[];
+  get(id: string): SearchRecord;
+  responses(id: string, page: { limit?: number | undefined; after?: number | undefined }): StoredResponse[];
+  stop(id: string): SearchRecord;
+  /** false when there was no such search. */
+  delete(id: string): Promise<boolean>;
+}
 
 export interface DaemonServices {
   /** Reported in GET /api/v1/application. */
@@ -19,4 +35,5 @@ export interface DaemonServices {
   options(): Readonly<Record<string, unknown>>;
   /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */
   metrics(): string;
+  readonly searches: SearchService;
 }
