@@ -11,6 +11,7 @@ import { after, test } from 'node:test';
 import { Client } from '../../src/client/index.ts';
 import { startServer, tempDir, type TestServer } from '../server/harness.ts';
 import { cleanEnv, removeHomes, SlskChild } from './slsk-child.ts';
+import { EventReader, type StreamEvent } from './sse-reader.ts';
 
 const DEADLINE_MS = 20_000;
 const SOULSEEK_PASSWORD = 'soulseek-pw-never-shown';
@@ -23,83 +24,6 @@ after(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   removeHomes();
 });
-
-interface StreamEvent {
-  id: number;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads an SSE response into events; waitFor resolves with the first new event matching, or fails at its deadline. */
-class EventReader {
-  readonly events: StreamEvent[] = [];
-  readonly #controller = new AbortController();
-  #buffer = '';
-  #seen = 0;
-  #wake: (() => void) | undefined;
-  #ended = false;
-
-  static async open(url: string, token: string, lastEventId?: number): Promise<EventReader> {
-    const reader = new EventReader();
-    const query = lastEventId === undefined ? '' : `?lastEventId=${lastEventId}`;
-    const response = await fetch(`${url}/api/v1/events${query}`, { headers: { authorization: `Bearer ${token}` }, signal: reader.#controller.signal });
-    assert.equal(response.status, 200);
-    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
-    reader.#pump(response.body!.pipeThrough(new TextDecoderStream()).getReader()).catch(() => {});
-    return reader;
-  }
-
-  async #pump(stream: ReadableStreamDefaultReader<string>): Promise<void> {
-    try {
-      for (;;) {
-        const { value, done } = await stream.read();
-        if (done) break;
-        this.#buffer += value;
-        let end;
-        while ((end = this.#buffer.indexOf('\n\n')) >= 0) {
-          const frame = this.#buffer.slice(0, end);
-          this.#buffer = this.#buffer.slice(end + 2);
-          const fields = Object.fromEntries(frame.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
-          if (fields['event'] !== undefined) this.events.push({ id: Number(fields['id']), event: fields['event'], data: JSON.parse(fields['data'] ?? '{}') as Record<string, unknown> });
-        }
-        this.#wake?.();
-      }
-    } finally {
-      this.#ended = true;
-      this.#wake?.();
-    }
-  }
-
-  /** The next event (after those already taken by waitFor) for which `match` holds. */
-  async waitFor(what: string, match: (event: StreamEvent) => boolean): Promise<StreamEvent> {
-    const deadline = Date.now() + DEADLINE_MS;
-    for (;;) {
-      while (this.#seen < this.events.length) {
-        const event = this.events[this.#seen++]!;
-        if (match(event)) return event;
-      }
-      if (this.#ended) throw new Error(`the stream ended before ${what}; events: ${JSON.stringify(this.events)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${DEADLINE_MS} ms; events: ${JSON.stringify(this.events)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  close(): void {
-    this.#controller.abort();
-  }
-
-  /** Resolves once the daemon has ended the stream. */
-  async ended(): Promise<void> {
-    while (!this.#ended) await new Promise<void>((resolve) => (this.#wake = resolve));
-  }
-}
 
 const isConnection = (state: string) => (e: StreamEvent) => e.event === 'serverConnection' && e.data['state'] === state;
 
@@ -178,8 +102,8 @@ test('slsk daemon: first start, API over HTTP with the local token, events, reco
   // Everything since the start: the login and the scan happen while the daemon prints its first line.
   const events = await EventReader.open(url, token, firstEventId - 1);
   try {
-    await events.waitFor('a logged-in serverConnection event', isConnection('loggedIn'));
-    await events.waitFor('scanProgress done', (e) => e.event === 'scanProgress' && e.data['state'] === 'done' && e.data['files'] === 1);
+    await events.waitForAny('a logged-in serverConnection event', isConnection('loggedIn'));
+    await events.waitForAny('scanProgress done', (e) => e.event === 'scanProgress' && e.data['state'] === 'done' && e.data['files'] === 1);
 
     const application = (await (await fetch(`${url}/api/v1/application`, { headers: auth })).json()) as { server: Record<string, unknown> };
     assert.deepEqual(application.server, { state: 'loggedIn', address: `127.0.0.1:${server.port}`, username: 'daemonuser' });
