@@ -1,0 +1,114 @@
+// DaemonSearches with real parts: our server on 127.0.0.1, a library Client searching, sharing peers
+// answering, a real store in a temp dir and the event hub. Covers what the HTTP tests do not reach: the
+// cap on kept files (after the filter), the bound on running searches, buddies searches, and a search
+// started while offline.
+
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { Client, NotConnectedError } from '../../src/client/index.ts';
+import { EventHub } from '../../src/daemon/events/index.ts';
+import { DaemonSearches, SearchBusyError } from '../../src/daemon/searches.ts';
+import { DaemonStore } from '../../src/daemon/store/index.ts';
+import { startServer, tempDir } from '../server/harness.ts';
+
+const DEADLINE_MS = 15_000;
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The hub's events as a test sees them; `next` waits (with a deadline) for one matching. */
+function recorder(hub: EventHub): { events: { event: string; data: Record<string, unknown> }[]; next: (what: string, match: (e: { event: string; data: Record<string, unknown> }) => boolean) => Promise<void> } {
+  const events: { event: string; data: Record<string, unknown> }[] = [];
+  let wake: (() => void) | undefined;
+  hub.subscribe({
+    write: (chunk) => {
+      for (const [, event, data] of chunk.matchAll(/event: (\w+)\ndata: (.*)\n/g)) events.push({ event: event!, data: JSON.parse(data!) as Record<string, unknown> });
+      wake?.();
+      return true;
+    },
+    onDrain: () => {},
+  });
+  const next = async (what: string, match: (e: { event: string; data: Record<string, unknown> }) => boolean): Promise<void> => {
+    const deadline = Date.now() + DEADLINE_MS;
+    while (!events.some(match)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${what} within ${DEADLINE_MS} ms: ${JSON.stringify(events)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  };
+  return { events, next };
+}
+
+const file = (name: string, extension: string) => ({ filename: `@@music\\${name}.${extension}`, size: 1000n, extension });
+
+test('DaemonSearches: filter before the cap, bounded running searches, buddies, offline', { timeout: 60_000 }, async () => {
+  const server = await startServer();
+  const dir = tempDir('slsk-daemon-searches-');
+  dirs.push(dir);
+  const store = DaemonStore.open(dir);
+  const hub = new EventHub();
+  const me = new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false });
+  const peers = ['bob', 'carol'].map((name) => ({ name, client: new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false }), asked: 0 }));
+  let buddies: string[] = [];
+  const searches = new DaemonSearches({ client: me, searches: store.searches, hub, buddies: () => buddies, maxConcurrent: 1, defaultTimeoutMs: 30_000 });
+  try {
+    // Offline: the client refuses, the record is kept as errored so the failure is visible.
+    assert.throws(() => searches.start({ query: 'anything' }), NotConnectedError);
+    assert.deepEqual(store.searches.list().map((s) => s.state), ['errored']);
+    assert.equal(searches.runningCount, 0);
+
+    for (const peer of peers) {
+      peer.client.setSearchResponder(() => {
+        peer.asked++;
+        return { files: [file(`${peer.name} a`, 'flac'), file(`${peer.name} b`, 'mp3'), file(`${peer.name} c`, 'flac')], slotsFree: true, avgSpeed: 10, queueLength: 0 };
+      });
+      await peer.client.login({ server: `127.0.0.1:${server.port}`, username: peer.name, password: 'pw' });
+    }
+    await me.login({ server: `127.0.0.1:${server.port}`, username: 'me', password: 'pw' });
+    const { events, next } = recorder(hub);
+
+    // Three FLACs wanted of the 4 FLACs and 2 MP3s offered: the MP3s never count toward the cap.
+    const capped = searches.start({ query: 'songs', filter: 'ext:flac', maxResults: 3 });
+    assert.throws(() => searches.start({ query: 'second' }), SearchBusyError, 'one running search at most');
+    await next('the capped search completing', (e) => e.event === 'searchState' && e.data['searchId'] === capped.id && e.data['state'] === 'completed');
+    const record = store.searches.get(capped.id);
+    assert.deepEqual([record.state, record.fileCount], ['completed', 3]);
+    const kept = store.searches.responses(capped.id).flatMap((r) => r.files.map((f) => f.extension));
+    assert.deepEqual(kept, ['flac', 'flac', 'flac']);
+    const published = events.filter((e) => e.event === 'searchResponses' && e.data['searchId'] === capped.id);
+    assert.equal(published.flatMap((e) => (e.data['responses'] as { files: unknown[] }[]).flatMap((r) => r.files)).length, 3, 'what is published is what is kept');
+    assert.equal(searches.runningCount, 0);
+
+    // Buddies: one user search per buddy, only they are asked.
+    buddies = ['carol'];
+    const askedBefore = peers.map((p) => p.asked);
+    const buddySearch = searches.start({ query: 'songs', scope: 'buddies', maxResults: 3 });
+    await next('the buddies search completing', (e) => e.event === 'searchState' && e.data['searchId'] === buddySearch.id && e.data['state'] === 'completed');
+    assert.deepEqual(peers.map((p, i) => p.asked - askedBefore[i]!), [0, 1]);
+    assert.deepEqual([...new Set(store.searches.responses(buddySearch.id).map((r) => r.username))], ['carol']);
+    assert.equal(store.searches.get(buddySearch.id).scope, 'buddies');
+
+    // Stopped while running: cancelled, announced as stopped; deleting removes it with its responses.
+    const stopped = searches.start({ query: 'nothing matches this', filter: 'ext:ogg' });
+    searches.stop(stopped.id);
+    await next('the stopped search', (e) => e.event === 'searchState' && e.data['searchId'] === stopped.id && e.data['state'] === 'stopped');
+    assert.equal(store.searches.get(stopped.id).state, 'cancelled');
+    assert.equal(await searches.delete(stopped.id), true);
+    assert.equal(await searches.delete(stopped.id), false);
+  } finally {
+    searches.close();
+    await me.close();
+    for (const peer of peers) await peer.client.close();
+    hub.close();
+    store.close();
+    await server.close();
+  }
+});
