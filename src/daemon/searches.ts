@@ -10,7 +10,7 @@ import type { EventHub } from './events/index.ts';
 import type { Searches, SearchRecord, StoredResponse, StoredResponseInput } from './store/searches.ts';
 import type { SearchService } from './http/services.ts';
 import { DaemonStoreError } from './store/errors.ts';
-import type { SearchScope, SearchState } from './store/search-state.ts';
+import { isFinished, type SearchScope, type SearchState } from './store/search-state.ts';
 
 /**
  * Running searches at once. Each one holds a ticket on the server, a set of peer connections and a
@@ -94,6 +94,19 @@ export class DaemonSearches implements SearchService {
 
   constructor(options: DaemonSearchesOptions) {
     this.#options = options;
+    this.#endLeftovers();
+  }
+
+  /** Searches a previous run left unfinished (it crashed or was killed) can never end now: errored. */
+  #endLeftovers(): void {
+    const store = this.#options.searches;
+    let before: string | undefined;
+    for (;;) {
+      const page = store.list({ limit: 1000, before });
+      for (const record of page) if (!isFinished(record.state)) store.setState(record.id, 'errored');
+      if (page.length < 1000) return;
+      before = page[page.length - 1]!.id;
+    }
   }
 
   get runningCount(): number {

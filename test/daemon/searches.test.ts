@@ -54,6 +54,9 @@ test('DaemonSearches: filter before the cap, bounded running searches, buddies, 
   const dir = tempDir('slsk-daemon-searches-');
   dirs.push(dir);
   const store = DaemonStore.open(dir);
+  // left unfinished by a run that was killed: ended as errored when the service starts
+  const leftover = store.searches.create({ query: 'from the last run' });
+  store.searches.setState(leftover.id, 'in-progress');
   const hub = new EventHub();
   const me = new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false });
   const peers = ['bob', 'carol'].map((name) => ({ name, client: new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false }), asked: 0 }));
@@ -61,8 +64,9 @@ test('DaemonSearches: filter before the cap, bounded running searches, buddies, 
   const searches = new DaemonSearches({ client: me, searches: store.searches, hub, buddies: () => buddies, maxConcurrent: 1, defaultTimeoutMs: 30_000 });
   try {
     // Offline: the client refuses, the record is kept as errored so the failure is visible.
+    assert.equal(store.searches.get(leftover.id).state, 'errored');
     assert.throws(() => searches.start({ query: 'anything' }), NotConnectedError);
-    assert.deepEqual(store.searches.list().map((s) => s.state), ['errored']);
+    assert.deepEqual(store.searches.list().map((s) => s.state), ['errored', 'errored']);
     assert.equal(searches.runningCount, 0);
 
     for (const peer of peers) {
