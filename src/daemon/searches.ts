@@ -88,6 +88,33 @@ export function fileJson(file: SharedFile): { filename: string; size: number; ex
   };
 }
 
+type EventResponse = { username: string; hasFreeUploadSlot: boolean; uploadSpeed: number; queueLength: number; files: ReturnType<typeof fileJson>[] };
+
+/**
+ * The batch as `searchResponses` payloads of at most SEARCH_BATCH_FILES files each: one user's reply
+ * larger than that is split across events, so no event outgrows a slow reader's queue bound.
+ */
+export function eventBatches(batch: readonly StoredResponseInput[]): EventResponse[][] {
+  const events: EventResponse[][] = [];
+  let current: EventResponse[] = [];
+  let files = 0;
+  for (const response of batch) {
+    for (let start = 0; start < response.files.length; ) {
+      if (files === SEARCH_BATCH_FILES) {
+        events.push(current);
+        current = [];
+        files = 0;
+      }
+      const slice = response.files.slice(start, start + SEARCH_BATCH_FILES - files);
+      start += slice.length;
+      files += slice.length;
+      current.push({ username: response.username, hasFreeUploadSlot: response.slotsFree, uploadSpeed: response.avgSpeed, queueLength: response.queueLength, files: slice.map(fileJson) });
+    }
+  }
+  if (current.length > 0) events.push(current);
+  return events;
+}
+
 export class DaemonSearches implements SearchService {
   readonly #options: DaemonSearchesOptions;
   readonly #running = new Map<string, Running>();
@@ -130,7 +157,9 @@ export class DaemonSearches implements SearchService {
     if (scope === 'buddies' && buddies.length === 0) throw new DaemonStoreError('BAD_INPUT', 'you have no buddies to search; add one first or search the network');
     const store = this.#options.searches;
     const record = store.create({ query: input.query, scope, filter: filterText, ...(input.target === undefined ? {} : { target: input.target }) });
-    const maxResults = input.maxResults ?? this.#options.defaultMaxResults ?? 1000;
+    // the setting (searches.maxResults) is the most any search keeps; a request may ask for fewer
+    const ceiling = this.#options.defaultMaxResults ?? 1000;
+    const maxResults = Math.min(input.maxResults ?? ceiling, ceiling);
     const timeoutMs = input.timeoutMs ?? this.#options.defaultTimeoutMs;
     // The client caps the files it collects before our filter sees them: with a filter, leave room for
     // the files it will drop (still bounded, as is the timeout).
@@ -230,7 +259,7 @@ export class DaemonSearches implements SearchService {
     if (batch.length === 0 || !this.#running.has(running.id)) return;
     running.pending = [];
     running.pendingFiles = 0;
-    // the batch is bounded (≈ SEARCH_BATCH_FILES, or one reply): one transaction, one event
+    // the batch is bounded (≈ SEARCH_BATCH_FILES, or one reply): one transaction
     try {
       this.#options.searches.addResponseBatch(running.id, batch);
     } catch (error) {
@@ -238,10 +267,7 @@ export class DaemonSearches implements SearchService {
       if (error instanceof DaemonStoreError) return;
       throw error;
     }
-    this.#options.hub.publish('searchResponses', {
-      searchId: running.id,
-      responses: batch.map((r) => ({ username: r.username, hasFreeUploadSlot: r.slotsFree, uploadSpeed: r.avgSpeed, queueLength: r.queueLength, files: r.files.map(fileJson) })),
-    });
+    for (const responses of eventBatches(batch)) this.#options.hub.publish('searchResponses', { searchId: running.id, responses });
   }
 
   #finish(running: Running): void {

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { Client, NotConnectedError } from '../../src/client/index.ts';
 import { EventHub } from '../../src/daemon/events/index.ts';
-import { DaemonSearches, SearchBusyError } from '../../src/daemon/searches.ts';
+import { DaemonSearches, SEARCH_BATCH_FILES, SearchBusyError } from '../../src/daemon/searches.ts';
 import { DaemonStore } from '../../src/daemon/store/index.ts';
 import { startServer, tempDir } from '../server/harness.ts';
 
@@ -70,8 +70,9 @@ test('DaemonSearches: filter before the cap, bounded running searches, buddies, 
     assert.equal(searches.runningCount, 0);
 
     for (const peer of peers) {
-      peer.client.setSearchResponder(() => {
+      peer.client.setSearchResponder((search) => {
         peer.asked++;
+        if (search.query === 'many') return { files: Array.from({ length: 450 }, (_, i) => file(`many ${i}`, 'flac')), slotsFree: true, avgSpeed: 10, queueLength: 0 };
         return { files: [file(`${peer.name} a`, 'flac'), file(`${peer.name} b`, 'mp3'), file(`${peer.name} c`, 'flac')], slotsFree: true, avgSpeed: 10, queueLength: 0 };
       });
       await peer.client.login({ server: `127.0.0.1:${server.port}`, username: peer.name, password: 'pw' });
@@ -99,6 +100,13 @@ test('DaemonSearches: filter before the cap, bounded running searches, buddies, 
     assert.deepEqual(peers.map((p, i) => p.asked - askedBefore[i]!), [0, 1]);
     assert.deepEqual([...new Set(store.searches.responses(buddySearch.id).map((r) => r.username))], ['carol']);
     assert.equal(store.searches.get(buddySearch.id).scope, 'buddies');
+
+    // One reply of 450 files: stored whole, published as events of at most SEARCH_BATCH_FILES files.
+    const many = searches.start({ query: 'many', scope: 'user', target: 'bob', maxResults: 450 });
+    await next('the big search completing', (e) => e.event === 'searchState' && e.data['searchId'] === many.id && e.data['state'] === 'completed');
+    assert.deepEqual(store.searches.responses(many.id).map((r) => [r.username, r.files.length]), [['bob', 450]]);
+    const sizes = events.filter((e) => e.event === 'searchResponses' && e.data['searchId'] === many.id).map((e) => (e.data['responses'] as { files: unknown[] }[]).reduce((n, r) => n + r.files.length, 0));
+    assert.deepEqual(sizes, [SEARCH_BATCH_FILES, SEARCH_BATCH_FILES, 50]);
 
     // Stopped while running: cancelled, announced as stopped; deleting removes it with its responses.
     const stopped = searches.start({ query: 'nothing matches this', filter: 'ext:ogg' });
