@@ -101,6 +101,12 @@ test('DaemonSearches: filter before the cap, bounded running searches, buddies, 
     assert.deepEqual([...new Set(store.searches.responses(buddySearch.id).map((r) => r.username))], ['carol']);
     assert.equal(store.searches.get(buddySearch.id).scope, 'buddies');
 
+    // The setting searches.maxResults is a ceiling: a request asking for more keeps that many.
+    const strict = new DaemonSearches({ client: me, searches: store.searches, hub, buddies: () => [], defaultMaxResults: 2 });
+    const ceiling = strict.start({ query: 'songs', scope: 'user', target: 'carol', maxResults: 100 });
+    await next('the ceiling search completing', (e) => e.event === 'searchState' && e.data['searchId'] === ceiling.id && e.data['state'] === 'completed');
+    assert.equal(store.searches.get(ceiling.id).fileCount, 2);
+
     // One reply of 450 files: stored whole, published as events of at most SEARCH_BATCH_FILES files.
     const many = searches.start({ query: 'many', scope: 'user', target: 'bob', maxResults: 450 });
     await next('the big search completing', (e) => e.event === 'searchState' && e.data['searchId'] === many.id && e.data['state'] === 'completed');
