@@ -48,9 +48,13 @@ export interface DaemonSearchesOptions {
   readonly client: SearchStarter;
   readonly searches: Searches;
   readonly hub: EventHub;
+  /** The buddy list, for `buddies` searches. */
   readonly buddies: () => readonly string[];
+  /** A search's timeout unless it names its own (setting searches.timeoutSeconds; else the client's). */
   readonly defaultTimeoutMs?: number;
+  /** Files a search keeps unless it asks for fewer, and the most any may ask for (setting searches.maxResults). */
   readonly defaultMaxResults?: number;
+  /** Running searches at once (default MAX_CONCURRENT_SEARCHES). */
   readonly maxConcurrent?: number;
 }
 
