@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Client } from '../../src/client/index.ts';
 import { startServer, tempDir, type TestServer } from '../server/harness.ts';
-import { cleanEnv, removeHomes, SlskChild } from './slsk-child.ts';
+import { removeHomes, type SlskChild } from './slsk-child.ts';
+import { daemonConfigYaml, daemonStarted as started, startDaemon as startDaemonChild } from './daemon-child.ts';
 import { EventReader, type StreamEvent } from './sse-reader.ts';
 
 const DEADLINE_MS = 20_000;
@@ -27,19 +28,7 @@ after(async () => {
 
 const isConnection = (state: string) => (e: StreamEvent) => e.event === 'serverConnection' && e.data['state'] === state;
 
-function startDaemon(configFile: string): SlskChild {
-  const child = new SlskChild(['daemon', '--config', configFile, '--json'], cleanEnv(), 60_000);
-  children.push(child);
-  return child;
-}
-
-async function started(child: SlskChild): Promise<{ url: string; firstEventId: number; lines: Record<string, unknown>[] }> {
-  await child.waitFor(/"event":"started"[^\n]*\n/, 'stdout', DEADLINE_MS);
-  const lines = child.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-  const first = lines[0]!;
-  assert.equal(first['event'], 'started', 'the first line says where the API is');
-  return { url: String(first['url']), firstEventId: Number(first['firstEventId']), lines };
-}
+const startDaemon = (configFile: string): SlskChild => startDaemonChild(configFile, children);
 
 /** SIGTERM with an event stream open (it must not hold the stop up): exit 0 within the deadline, port closed. */
 async function stopped(child: SlskChild, url: string, token: string): Promise<void> {
@@ -67,24 +56,14 @@ test('slsk daemon: first start, API over HTTP with the local token, events, reco
   const configFile = join(root, 'daemon.yaml');
   writeFileSync(
     configFile,
-    [
-      'soulseek:',
-      `  server: 127.0.0.1:${server.port}`,
-      '  username: daemonuser',
-      `  password: ${SOULSEEK_PASSWORD}`,
-      '  listenPort: 0',
-      '  reconnectInitialDelayMs: 200',
-      // Tries while the server is down back off; this caps the wait once it is back.
-      '  reconnectMaxDelayMs: 500',
-      'data:',
-      `  folder: ${data}`,
-      'shares:',
-      '  folders:',
-      `    - path: ${join(root, 'Music')}`,
-      'http:',
-      '  port: 0',
-      '',
-    ].join('\n'),
+    daemonConfigYaml({
+      serverPort: server.port,
+      password: SOULSEEK_PASSWORD,
+      data,
+      music: join(root, 'Music'),
+      // Tries while the server is down back off; the maximum caps the wait once it is back.
+      soulseekExtra: ['  reconnectInitialDelayMs: 200', '  reconnectMaxDelayMs: 500'],
+    }),
   );
 
   const child = startDaemon(configFile);

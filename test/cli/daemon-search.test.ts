@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Client } from '../../src/client/index.ts';
 import { startServer, tempDir, type TestServer } from '../server/harness.ts';
-import { cleanEnv, removeHomes, SlskChild } from './slsk-child.ts';
+import { removeHomes, type SlskChild } from './slsk-child.ts';
+import { daemonConfigYaml, daemonStarted, startDaemon } from './daemon-child.ts';
 import { EventReader } from './sse-reader.ts';
 
-const DEADLINE_MS = 20_000;
 const dirs: string[] = [];
 const children: SlskChild[] = [];
 let server: TestServer | undefined;
@@ -30,24 +30,7 @@ test('slsk daemon: a search over HTTP streams filtered responses as events, page
   const data = join(root, 'data');
   mkdirSync(join(root, 'Music'), { recursive: true });
   const configFile = join(root, 'daemon.yaml');
-  writeFileSync(
-    configFile,
-    [
-      'soulseek:',
-      `  server: 127.0.0.1:${server.port}`,
-      '  username: daemonuser',
-      '  password: daemon-pw',
-      '  listenPort: 0',
-      'data:',
-      `  folder: ${data}`,
-      'shares:',
-      '  folders:',
-      `    - path: ${join(root, 'Music')}`,
-      'http:',
-      '  port: 0',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(configFile, daemonConfigYaml({ serverPort: server.port, password: 'daemon-pw', data, music: join(root, 'Music') }));
 
   const peer = new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false });
   const asked: string[] = [];
@@ -64,10 +47,8 @@ test('slsk daemon: a search over HTTP streams filtered responses as events, page
     };
   });
 
-  const child = new SlskChild(['daemon', '--config', configFile, '--json'], cleanEnv(), 60_000);
-  children.push(child);
-  await child.waitFor(/"event":"started"[^\n]*\n/, 'stdout', DEADLINE_MS);
-  const first = JSON.parse(child.stdout.split('\n')[0]!) as { url: string; firstEventId: number };
+  const child = startDaemon(configFile, children);
+  const first = await daemonStarted(child);
   const url = first.url;
   const token = readFileSync(join(data, 'daemon.token'), 'utf8').trim();
   const auth = { authorization: `Bearer ${token}` };
