@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DaemonStoreError } from '../../src/daemon/store/index.ts';
-import { freshStoreEachTest } from './store-support.ts';
+import { freshStoreEachTest, turnsDuring } from './store-support.ts';
 
 const fresh = freshStoreEachTest();
 
@@ -104,15 +104,8 @@ describe('daemon store: chat history', () => {
     store.chat.addPrivateMessage({ peer: 'p', direction: 'in', text: 'kept' });
     const before = { ...store.transactionStats };
     assert.equal(before.maxRowsPerTransaction, 1);
-    let turns = 0;
-    let done = false;
-    const spin = (): void => {
-      turns += 1;
-      if (!done) setImmediate(spin);
-    };
-    setImmediate(spin);
-    assert.equal((await store.sweep()).messages, 700);
-    done = true;
+    const { result: swept, turns } = await turnsDuring(() => store.sweep());
+    assert.equal(swept.messages, 700);
     const transactions = store.transactionStats.transactions - before.transactions;
     assert.equal(store.transactionStats.maxRowsPerTransaction, 100);
     // 450 → 5 transactions (the last deleting 50), 250 → 3; the bound passes find nothing over 0

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, test } from 'node:test';
 import { DaemonStoreError } from '../../src/daemon/store/index.ts';
-import { audioFile, freshStoreEachTest, responseOf } from './store-support.ts';
+import { audioFile, freshStoreEachTest, responseOf, turnsDuring } from './store-support.ts';
 
 const fresh = freshStoreEachTest();
 
@@ -130,15 +130,7 @@ describe('daemon store: searches', () => {
     const search = store.searches.create({ query: 'everything' });
     const responses = Array.from({ length: 5000 }, (_, i) => responseOf(`user${i}`, 10));
     const before = { ...store.transactionStats };
-    let turns = 0;
-    let done = false;
-    const spin = (): void => {
-      turns += 1;
-      if (!done) setImmediate(spin);
-    };
-    setImmediate(spin);
-    await store.searches.addResponses(search.id, responses);
-    done = true;
+    const { turns } = await turnsDuring(() => store.searches.addResponses(search.id, responses));
     const transactions = store.transactionStats.transactions - before.transactions;
     assert.equal(transactions, 50, 'one transaction per 1,000 files');
     assert.equal(store.transactionStats.maxRowsPerTransaction, 1000);

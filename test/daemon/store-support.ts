@@ -75,3 +75,19 @@ export function freshStoreEachTest(): (settings?: Partial<DaemonStoreSettings>) 
     return current;
   };
 }
+
+/** Runs `work` and counts the event loop's turns meanwhile: a bound on how long it held the loop at once. */
+export async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let done = false;
+  const spin = (): void => {
+    turns += 1;
+    if (!done) setImmediate(spin);
+  };
+  setImmediate(spin);
+  try {
+    return { result: await work(), turns };
+  } finally {
+    done = true;
+  }
+}
