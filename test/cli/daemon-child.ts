@@ -2,7 +2,10 @@
 // first JSON line that says where its API is.
 
 import assert from 'node:assert/strict';
-import { cleanEnv, SlskChild } from './slsk-child.ts';
+import { rmSync } from 'node:fs';
+import { after } from 'node:test';
+import { startServer, tempDir, type TestServer } from '../server/harness.ts';
+import { cleanEnv, removeHomes, SlskChild } from './slsk-child.ts';
 
 const DEADLINE_MS = 20_000;
 
@@ -51,4 +54,38 @@ export async function daemonStarted(child: SlskChild): Promise<{ url: string; fi
   const first = lines[0]!;
   assert.equal(first['event'], 'started', 'the first line says where the API is');
   return { url: String(first['url']), firstEventId: Number(first['firstEventId']), lines };
+}
+
+/** What a daemon test file starts, put away after its tests: children killed, the server closed, folders removed. */
+export interface DaemonTestbed {
+  readonly children: SlskChild[];
+  /** Our Soulseek server; the one started last is closed after the tests. */
+  startServer(options?: Parameters<typeof startServer>[0]): Promise<TestServer>;
+  /** A temporary folder, removed after the tests. */
+  tempDir(prefix: string): string;
+}
+
+/** Registers the clean-up in the calling test file. */
+export function daemonTestbed(): DaemonTestbed {
+  const children: SlskChild[] = [];
+  const dirs: string[] = [];
+  let server: TestServer | undefined;
+  after(async () => {
+    for (const child of children) child.kill();
+    await server?.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    removeHomes();
+  });
+  return {
+    children,
+    async startServer(options) {
+      server = await startServer(options);
+      return server;
+    },
+    tempDir(prefix) {
+      const dir = tempDir(prefix);
+      dirs.push(dir);
+      return dir;
+    },
+  };
 }

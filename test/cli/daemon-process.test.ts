@@ -4,27 +4,21 @@
 // connection log out and in again, and SIGTERM stops it with exit 0 and the port closed.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from '../../src/client/index.ts';
-import { startServer, tempDir, type TestServer } from '../server/harness.ts';
-import { removeHomes, type SlskChild } from './slsk-child.ts';
-import { daemonConfigYaml, daemonStarted as started, startDaemon as startDaemonChild } from './daemon-child.ts';
+import type { TestServer } from '../server/harness.ts';
+import type { SlskChild } from './slsk-child.ts';
+import { daemonConfigYaml, daemonStarted as started, daemonTestbed, startDaemon as startDaemonChild } from './daemon-child.ts';
 import { EventReader, type StreamEvent } from './sse-reader.ts';
 
 const DEADLINE_MS = 20_000;
 const SOULSEEK_PASSWORD = 'soulseek-pw-never-shown';
-const dirs: string[] = [];
-const children: SlskChild[] = [];
+const bed = daemonTestbed();
+const children = bed.children;
 let server: TestServer | undefined;
-after(async () => {
-  for (const child of children) child.kill();
-  await server?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  removeHomes();
-});
 
 const isConnection = (state: string) => (e: StreamEvent) => e.event === 'serverConnection' && e.data['state'] === state;
 
@@ -46,9 +40,8 @@ async function stopped(child: SlskChild, url: string, token: string): Promise<vo
 }
 
 test('slsk daemon: first start, API over HTTP with the local token, events, reconnect, SIGTERM', { timeout: 120_000 }, async () => {
-  server = await startServer();
-  const root = tempDir('slsk-daemon-');
-  dirs.push(root);
+  server = await bed.startServer();
+  const root = bed.tempDir('slsk-daemon-');
   const data = join(root, 'data');
   const music = join(root, 'Music', 'Artist');
   mkdirSync(music, { recursive: true });
@@ -116,7 +109,7 @@ test('slsk daemon: first start, API over HTTP with the local token, events, reco
     const port = server.port;
     await server.close();
     await events.waitFor('a reconnecting event', isConnection('reconnecting'));
-    server = await startServer({ port });
+    server = await bed.startServer({ port });
     await events.waitFor('logged in after the restart', isConnection('loggedIn'));
 
     const off = await fetch(`${url}/api/v1/application/connection`, { method: 'DELETE', headers: auth });
@@ -138,8 +131,7 @@ test('slsk daemon: first start, API over HTTP with the local token, events, reco
 });
 
 test('slsk daemon: a wrong setting is named and exits 2', async () => {
-  const root = tempDir('slsk-daemon-bad-');
-  dirs.push(root);
+  const root = bed.tempDir('slsk-daemon-bad-');
   const configFile = join(root, 'daemon.yaml');
   writeFileSync(configFile, `data:\n  folder: ${join(root, 'data')}\nhttp:\n  port: lots\n`);
   const child = startDaemon(configFile);
@@ -150,8 +142,7 @@ test('slsk daemon: a wrong setting is named and exits 2', async () => {
 });
 
 test('slsk daemon: a port already taken is a start failure, exit 1, naming the setting to change', async () => {
-  const root = tempDir('slsk-daemon-port-');
-  dirs.push(root);
+  const root = bed.tempDir('slsk-daemon-port-');
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   try {

@@ -4,29 +4,21 @@
 // published, GET pages the kept responses, stop ends it and DELETE removes it.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from '../../src/client/index.ts';
-import { startServer, tempDir, type TestServer } from '../server/harness.ts';
-import { removeHomes, type SlskChild } from './slsk-child.ts';
-import { daemonConfigYaml, daemonStarted, startDaemon } from './daemon-child.ts';
+import type { TestServer } from '../server/harness.ts';
+import { daemonConfigYaml, daemonStarted, daemonTestbed, startDaemon } from './daemon-child.ts';
 import { EventReader } from './sse-reader.ts';
 
-const dirs: string[] = [];
-const children: SlskChild[] = [];
+const bed = daemonTestbed();
+const children = bed.children;
 let server: TestServer | undefined;
-after(async () => {
-  for (const child of children) child.kill();
-  await server?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  removeHomes();
-});
 
 test('slsk daemon: a search over HTTP streams filtered responses as events, pages them, stops and deletes', { timeout: 120_000 }, async () => {
-  server = await startServer();
-  const root = tempDir('slsk-daemon-search-');
-  dirs.push(root);
+  server = await bed.startServer();
+  const root = bed.tempDir('slsk-daemon-search-');
   const data = join(root, 'data');
   mkdirSync(join(root, 'Music'), { recursive: true });
   const configFile = join(root, 'daemon.yaml');
