@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ALBUM_DIR, API_KEYS, call, ok, startSlskdBed, until, type SlskdBed } from './slskd-support.ts';
+import { ALBUM_DIR, API_KEYS, INTRO_SIZE, OUTRO_SIZE, call, ok, startSlskdBed, until, type SlskdBed } from './slskd-support.ts';
 
 let bed: SlskdBed;
 before(async () => {
@@ -86,11 +86,15 @@ test("soularr's flow: search, poll, read responses, list the folder, enqueue, po
   const response = responses[0]!;
   assert.equal(response.username, 'peer');
   assert.deepEqual(response.files.map((f) => [f.filename, f.size]).sort(), [
-    [`${ALBUM_DIR}\\01 - Intro.mp3`, 48_000],
-    [`${ALBUM_DIR}\\02 - Outro.mp3`, 36_000],
+    [`${ALBUM_DIR}\\01 - Intro.mp3`, INTRO_SIZE],
+    [`${ALBUM_DIR}\\02 - Outro.flac`, OUTRO_SIZE],
   ]);
-  // soularr tests `"bitRate" in file`: a file that reports none must not carry the key at all
-  assert.ok(response.files.every((f) => !('bitRate' in f) && !('sampleRate' in f) && !('bitDepth' in f)));
+  // soularr reads bitRate / sampleRate / bitDepth and tests `"bitRate" in file`: what a file does not report is absent
+  const quality = (f: ResponseJson['files'][number]): unknown[] => ['bitRate', 'sampleRate', 'bitDepth'].map((key) => (key in f ? f[key as 'bitRate'] : 'absent'));
+  assert.deepEqual(response.files.map(quality).sort(), [
+    [320, 'absent', 'absent'],
+    ['absent', 44100, 16],
+  ]);
   assert.equal((await call(bed, 'DELETE', `/api/v0/searches/${searchId}`)).status, 204);
 
   // the candidate folder: file_dir = filename.rsplit("\\", 1)[0]
@@ -101,7 +105,7 @@ test("soularr's flow: search, poll, read responses, list the folder, enqueue, po
   const directories = await ok<DirectoryJson[]>(call(bed, 'POST', '/api/v0/users/peer/directory', { body: JSON.stringify({ directory: fileDir }) }));
   const directory = directories[0]!;
   assert.equal(directory.fileCount, 2);
-  assert.deepEqual(directory.files.map((f) => f.filename).sort(), ['01 - Intro.mp3', '02 - Outro.mp3'], 'bare names');
+  assert.deepEqual(directory.files.map((f) => f.filename).sort(), ['01 - Intro.mp3', '02 - Outro.flac'], 'bare names');
 
   // soularr rebuilds the full path and POSTs the whole file objects (code, extension, attributes…)
   const wanted = directory.files.map((file) => ({ ...file, filename: `${fileDir}\\${file.filename}` }));
@@ -145,7 +149,7 @@ test("soularr's flow: search, poll, read responses, list the folder, enqueue, po
   assert.deepEqual([removed.state, removed.removed], ['Completed, Succeeded', true], 'a removed transfer is still found by id');
   assert.equal((await call(bed, 'DELETE', '/api/v0/transfers/downloads/all/completed')).status, 204);
   // the files stay on disk
-  assert.equal(readFileSync(join(bed.downloads, 'Album', '01 - Intro.mp3')).length, 48_000);
+  assert.equal(readFileSync(join(bed.downloads, 'Album', '01 - Intro.mp3')).length, INTRO_SIZE);
 });
 
 test('the version satisfies soularr and the Lidarr plugin refuses cleanly (below 0.26.0); auth errors are 401 and 403', async () => {

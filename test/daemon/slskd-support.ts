@@ -14,12 +14,15 @@ import { SharesLibrary } from '../../src/shares/index.ts';
 import type { TransferManager } from '../../src/transfers/index.ts';
 import { loggedIn } from '../client/helpers.ts';
 import { startServer, tempDir, type TestServer } from '../server/harness.ts';
-import { newManager, writeRandomFile } from '../transfers/helpers.ts';
+import { newManager } from '../transfers/helpers.ts';
+import { flac, mp3Cbr } from '../shares/audio.ts';
 
 export const API_KEYS = { write: 'soularr-key-0123456789abcdef', read: 'reader-key-0123456789abcdef' } as const;
 export const WEB = { username: 'owner', password: 'correct horse battery staple' } as const;
-/** The peer's shared files, relative to its share "Music" (virtual paths Music\Artist\Album\…). */
-export const ALBUM_FILES = { 'Artist/Album/01 - Intro.mp3': 48_000, 'Artist/Album/02 - Outro.mp3': 36_000 } as const;
+/** The peer's shared files, real audio (so the search results and listings carry attributes), relative to its share "Music". */
+export const ALBUM_FILES: Readonly<Record<string, Buffer>> = { 'Artist/Album/01 - Intro.mp3': mp3Cbr(2, 320), 'Artist/Album/02 - Outro.flac': flac(3) };
+export const INTRO_SIZE = ALBUM_FILES['Artist/Album/01 - Intro.mp3']!.length;
+export const OUTRO_SIZE = ALBUM_FILES['Artist/Album/02 - Outro.flac']!.length;
 export const ALBUM_DIR = 'Music\\Artist\\Album';
 const DEADLINE_MS = 20_000;
 
@@ -51,9 +54,9 @@ export async function startSlskdBed(): Promise<SlskdBed> {
   const root = tempDir('slsk-slskd-');
   const server = await startServer();
   const music = join(root, 'peer', 'music');
-  for (const [path, size] of Object.entries(ALBUM_FILES)) {
+  for (const [path, bytes] of Object.entries(ALBUM_FILES)) {
     mkdirSync(join(music, path, '..'), { recursive: true });
-    writeRandomFile(join(music, path), size);
+    writeFileSync(join(music, path), bytes);
   }
   const library = await SharesLibrary.open({ database: join(root, 'peer', 'shares.db'), folders: [{ path: music, name: 'Music' }] });
   await library.scan();

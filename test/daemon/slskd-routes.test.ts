@@ -1,0 +1,361 @@
+// Every route of slskd's /api/v0 table over real HTTP, against the real daemon (in-process, a real
+// server and a sharing peer): requests and expected replies are JSON written by hand here from slskd's
+// reference (field names, enum strings, statuses), never built by our code. The cases are a Record
+// keyed by route name: a v0 route added without a case does not compile. Then the role matrix over
+// the whole v0 table.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { slskdRoutes, type SlskdRouteName } from '../../src/daemon/slskd/index.ts';
+import type { RouteDef } from '../../src/daemon/http/route.ts';
+import { ALBUM_DIR, API_KEYS, INTRO_SIZE, OUTRO_SIZE, WEB, call, ok, startSlskdBed, until, type SlskdBed } from './slskd-support.ts';
+
+let bed: SlskdBed;
+before(async () => {
+  bed = await startSlskdBed();
+});
+after(() => bed.close());
+
+type Json = Record<string, unknown>;
+const INTRO = `${ALBUM_DIR}\\01 - Intro.mp3`;
+const OUTRO = `${ALBUM_DIR}\\02 - Outro.flac`;
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * A finished search, made through the route: "intro" matches one file of the peer's, and a fileLimit
+ * of 1 ends the search as that file arrives however long it takes (no timeout to race).
+ */
+async function finishedSearch(id: string): Promise<Json> {
+  await ok(call(bed, 'POST', '/api/v0/searches', { body: `{"id": "${id}", "searchText": "intro", "searchTimeout": 60000, "fileLimit": 1}` }));
+  return until(`search ${id} to complete`, async () => {
+    const search = await ok<Json>(call(bed, 'GET', `/api/v0/searches/${id}`));
+    return search['isComplete'] === true ? search : undefined;
+  });
+}
+
+async function downloadState(id: string): Promise<string> {
+  return (await ok<Json>(call(bed, 'GET', `/api/v0/transfers/downloads/peer/${id}`)))['state'] as string;
+}
+
+/** Enqueues one of the peer's files while the peer serves no uploads, so it waits in the peer's queue. */
+async function queuedRemotely(filename: string): Promise<string> {
+  bed.peerTransfers.setUploadSlots(0);
+  const reply = await ok<{ enqueued: Json[] }>(call(bed, 'POST', '/api/v0/transfers/downloads/peer', { body: `[{"filename": ${JSON.stringify(filename)}}]` }), 201);
+  const id = reply.enqueued[0]!['id'] as string;
+  await until(`${id} queued remotely`, async () => ((await downloadState(id)) === 'Queued, Remotely' ? true : undefined));
+  return id;
+}
+
+const cases: Record<SlskdRouteName, () => Promise<void>> = {
+  v0Version: async () => {
+    const reply = await call(bed, 'GET', '/api/v0/application/version');
+    assert.deepEqual([reply.status, reply.text, reply.headers.get('content-type')], [200, '"0.24.5"', 'application/json; charset=utf-8']);
+  },
+  v0Application: async () => {
+    const app = await ok<Json>(call(bed, 'GET', '/api/v0/application/'));
+    assert.deepEqual(app['version'], { full: '0.24.5 (0.24.5)', current: '0.24.5', isCanary: false, isDevelopment: false });
+    assert.deepEqual(app['server'], {
+      address: `127.0.0.1:${bed.server.port}`,
+      state: 'Connected, LoggedIn',
+      isConnected: true,
+      isConnecting: false,
+      isLoggedIn: true,
+      isLoggingIn: false,
+      isTransitioning: false,
+    });
+    assert.deepEqual(app['user'], { username: 'daemonuser' });
+  },
+  v0Server: async () => {
+    const server = await ok<Json>(call(bed, 'GET', '/api/v0/server'));
+    assert.deepEqual([server['state'], server['isLoggedIn']], ['Connected, LoggedIn', true]);
+  },
+  v0Options: async () => {
+    const options = await ok<Json>(call(bed, 'GET', '/api/v0/options/'));
+    assert.deepEqual(options, {
+      directories: { downloads: bed.downloads, incomplete: bed.daemon.config.downloads.incompleteFolder },
+      soulseek: { username: 'daemonuser' },
+      remoteFileManagement: false,
+      transfers: { download: { destination: { permissions: { mode: '' } } } },
+    });
+    assert.ok(!JSON.stringify(options).includes('daemon-pw'), 'no secret in the options');
+  },
+  v0Login: async () => {
+    const login = await ok<Json>(call(bed, 'POST', '/api/v0/session', { key: null, body: `{"username": "owner", "password": "${WEB.password}"}` }));
+    assert.deepEqual(Object.keys(login).sort(), ['expires', 'issued', 'name', 'notBefore', 'token', 'tokenType']);
+    assert.deepEqual([login['name'], login['tokenType'], login['notBefore']], ['owner', 'Bearer', login['issued']]);
+    assert.ok((login['expires'] as number) > (login['issued'] as number));
+    // slskd-python-api then sends the token as Bearer
+    const session = await call(bed, 'GET', '/api/v0/session', { key: null, headers: { authorization: `Bearer ${String(login['token'])}` } });
+    assert.deepEqual([session.status, session.text], [200, '']);
+    assert.equal((await call(bed, 'POST', '/api/v0/session', { key: null, body: '{"username": "owner", "password": "wrong"}' })).status, 401);
+    assert.equal((await call(bed, 'POST', '/api/v0/session', { key: null, body: '{"username": "  ", "password": "x"}' })).status, 400, 'blank username');
+    assert.equal((await call(bed, 'POST', '/api/v0/session', { key: null, body: '{"password": "x"}' })).status, 400, 'missing username');
+  },
+  v0Session: async () => {
+    const reply = await call(bed, 'GET', '/api/v0/session', { key: API_KEYS.read });
+    assert.deepEqual([reply.status, reply.text], [200, '']);
+    assert.equal((await call(bed, 'GET', '/api/v0/session', { key: null })).status, 401);
+  },
+  v0SessionEnabled: async () => {
+    const reply = await call(bed, 'GET', '/api/v0/session/enabled', { key: null });
+    assert.deepEqual([reply.status, reply.text], [200, 'true']);
+  },
+  v0StartSearch: async () => {
+    const id = '6f1c2d3e-0a1b-11ef-9a2b-0242ac120002';
+    const search = await ok<Json>(call(bed, 'POST', '/api/v0/searches', { body: `{"id": "${id.toUpperCase()}", "searchText": "outro", "searchTimeout": 1000, "filterResponses": false}` }));
+    assert.deepEqual(
+      { ...search, startedAt: 'x', token: 'x' },
+      { fileCount: 0, id, isComplete: false, lockedFileCount: 0, responseCount: 0, responses: [], searchText: 'outro', startedAt: 'x', state: 'InProgress', token: 'x' },
+    );
+    assert.ok(Number.isInteger(search['token']));
+    assert.equal((await call(bed, 'POST', '/api/v0/searches', { body: `{"id": "${id}", "searchText": "outro"}` })).status, 409, 'an id in use');
+    assert.equal((await call(bed, 'POST', '/api/v0/searches', { body: '{"searchText": "   "}' })).status, 400, 'blank searchText');
+    assert.equal((await call(bed, 'POST', '/api/v0/searches', { body: '{"searchTimeout": 1000}' })).status, 400, 'no searchText');
+    // LP sends no id: one is made and returned
+    const made = await ok<Json>(call(bed, 'POST', '/api/v0/searches/', { body: '{"searchText": "nothing matches this", "searchTimeout": 1000, "filterResponses": true}' }));
+    assert.match(String(made['id']), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  },
+  v0Searches: async () => {
+    const id = 'a1a1a1a1-0000-4000-8000-000000000001';
+    await finishedSearch(id);
+    const all = await ok<Json[]>(call(bed, 'GET', '/api/v0/searches'));
+    const mine = all.find((s) => s['id'] === id);
+    assert.deepEqual([mine?.['state'], mine?.['responseCount'], mine?.['responses']], ['Completed, FileLimitReached', 1, []]);
+  },
+  v0Search: async () => {
+    const id = 'a1a1a1a1-0000-4000-8000-000000000002';
+    await finishedSearch(id);
+    for (const flag of ['true', 'True']) {
+      const search = await ok<Json>(call(bed, 'GET', `/api/v0/searches/${id}/?includeResponses=${flag}`));
+      assert.deepEqual([search['state'], search['isComplete'], search['fileCount']], ['Completed, FileLimitReached', true, 1]);
+      const responses = search['responses'] as Json[];
+      assert.equal(responses.length, 1);
+      assert.deepEqual({ ...responses[0], token: 0 }, {
+        fileCount: 1,
+        files: [{ bitRate: 320, code: 1, extension: 'mp3', filename: INTRO, isVariableBitRate: false, length: 2, size: INTRO_SIZE, isLocked: false }],
+        hasFreeUploadSlot: true,
+        lockedFileCount: 0,
+        lockedFiles: [],
+        queueLength: 0,
+        token: 0,
+        uploadSpeed: 250_000,
+        username: 'peer',
+      });
+      assert.equal(responses[0]!['token'], search['token']);
+    }
+    assert.deepEqual((await ok<Json>(call(bed, 'GET', `/api/v0/searches/${id}?includeResponses=false`)))['responses'], []);
+    assert.equal((await call(bed, 'GET', `/api/v0/searches/${UNKNOWN_ID}`)).status, 404);
+    assert.equal((await call(bed, 'GET', '/api/v0/searches/not-a-guid')).status, 400);
+    assert.equal((await call(bed, 'GET', `/api/v0/searches/${id}?includeResponses=yes`)).status, 400);
+  },
+  v0SearchResponses: async () => {
+    const id = 'a1a1a1a1-0000-4000-8000-000000000003';
+    await finishedSearch(id);
+    const responses = await ok<Json[]>(call(bed, 'GET', `/api/v0/searches/${id}/responses`));
+    assert.deepEqual(responses.map((r) => [r['username'], (r['files'] as Json[]).map((f) => f['filename'])]), [['peer', [INTRO]]]);
+    assert.equal((await call(bed, 'GET', `/api/v0/searches/${UNKNOWN_ID}/responses`)).status, 404);
+  },
+  v0StopSearch: async () => {
+    const id = 'a1a1a1a1-0000-4000-8000-000000000004';
+    await ok(call(bed, 'POST', '/api/v0/searches', { body: `{"id": "${id}", "searchText": "nothing at all here", "searchTimeout": 600000}` }));
+    assert.equal((await call(bed, 'PUT', `/api/v0/searches/${id}`)).status, 200);
+    const stopped = await until('the stopped search', async () => {
+      const search = await ok<Json>(call(bed, 'GET', `/api/v0/searches/${id}`));
+      return search['isComplete'] === true ? search : undefined;
+    });
+    assert.equal(stopped['state'], 'Completed, Cancelled');
+    assert.equal((await call(bed, 'PUT', `/api/v0/searches/${UNKNOWN_ID}`)).status, 404);
+  },
+  v0DeleteSearch: async () => {
+    const id = 'a1a1a1a1-0000-4000-8000-000000000005';
+    await finishedSearch(id);
+    const reply = await call(bed, 'DELETE', `/api/v0/searches/${id}`);
+    assert.deepEqual([reply.status, reply.text], [204, '']);
+    assert.equal((await call(bed, 'GET', `/api/v0/searches/${id}`)).status, 404);
+    assert.equal((await call(bed, 'DELETE', `/api/v0/searches/${id}`)).status, 404);
+  },
+  v0UserDirectory: async () => {
+    const directories = await ok<Json[]>(call(bed, 'POST', '/api/v0/users/peer/directory', { body: `{"directory": ${JSON.stringify(ALBUM_DIR)}}` }));
+    assert.equal(directories.length, 1, 'an array of one directory');
+    const directory = directories[0]!;
+    assert.deepEqual([directory['name'], directory['fileCount']], [ALBUM_DIR, 2]);
+    assert.deepEqual(
+      (directory['files'] as Json[]).sort((a, b) => String(a['filename']).localeCompare(String(b['filename']))),
+      [
+        {
+          attributeCount: 3,
+          attributes: [{ type: 'BitRate', value: 320 }, { type: 'Length', value: 2 }, { type: 'VariableBitRate', value: 0 }],
+          bitRate: 320,
+          code: 1,
+          extension: 'mp3',
+          filename: '01 - Intro.mp3',
+          isVariableBitRate: false,
+          length: 2,
+          size: INTRO_SIZE,
+        },
+        {
+          attributeCount: 3,
+          attributes: [{ type: 'Length', value: 3 }, { type: 'SampleRate', value: 44100 }, { type: 'BitDepth', value: 16 }],
+          bitDepth: 16,
+          code: 1,
+          extension: 'flac',
+          filename: '02 - Outro.flac',
+          length: 3,
+          sampleRate: 44100,
+          size: OUTRO_SIZE,
+        },
+      ],
+    );
+    assert.equal((await call(bed, 'POST', '/api/v0/users/peer/directory', { body: '{"directory": ""}' })).status, 400);
+    assert.equal((await call(bed, 'POST', '/api/v0/users/nobody-here/directory', { body: `{"directory": ${JSON.stringify(ALBUM_DIR)}}` })).status, 404, 'an offline user');
+  },
+  v0UserBrowse: async () => {
+    const browse = await ok<Json>(call(bed, 'GET', '/api/v0/users/peer/browse'));
+    const directories = browse['directories'] as Json[];
+    assert.deepEqual([browse['directoryCount'], browse['lockedDirectoryCount'], browse['lockedDirectories']], [directories.length, 0, []]);
+    const album = directories.find((d) => d['name'] === ALBUM_DIR);
+    assert.deepEqual(((album?.['files'] as Json[] | undefined) ?? []).map((f) => f['filename']).sort(), ['01 - Intro.mp3', '02 - Outro.flac']);
+  },
+  v0UserInfo: async () => {
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/users/peer/info')), {
+      description: 'a test peer',
+      hasFreeUploadSlot: true,
+      hasPicture: false,
+      queueLength: 0,
+      uploadSlots: 2,
+    });
+  },
+  v0UserStatus: async () => {
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/users/peer/status')), { isPrivileged: false, presence: 'Online', username: 'peer' });
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/users/nobody-here/status')), { isPrivileged: false, presence: 'Offline', username: 'nobody-here' });
+  },
+  v0UserEndpoint: async () => {
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/users/peer/endpoint')), { addressFamily: 'InterNetwork', address: '127.0.0.1', port: bed.peer.listenPort });
+    assert.equal((await call(bed, 'GET', '/api/v0/users/nobody-here/endpoint')).status, 404);
+  },
+  v0Enqueue: async () => {
+    const reply = await call(bed, 'POST', '/api/v0/transfers/downloads/peer', {
+      body: `[{"filename": ${JSON.stringify(OUTRO)}, "size": ${OUTRO_SIZE}, "code": 1, "extension": "flac", "attributes": [{"type": "Length", "value": 3}], "sampleRate": 44100}]`,
+    });
+    assert.equal(reply.status, 201, reply.text);
+    const body = reply.json as { enqueued: Json[]; failed: Json[] };
+    assert.deepEqual(body.failed, []);
+    assert.deepEqual([body.enqueued.length, body.enqueued[0]!['username'], body.enqueued[0]!['filename'], body.enqueued[0]!['direction'], body.enqueued[0]!['size']], [1, 'peer', OUTRO, 'Download', OUTRO_SIZE]);
+    const id = body.enqueued[0]!['id'] as string;
+    await until('the outro to succeed', async () => ((await downloadState(id)) === 'Completed, Succeeded' ? true : undefined));
+    // the same file while one is on its way is skipped (in failed), still 201
+    const first = await ok<{ enqueued: Json[] }>(call(bed, 'POST', '/api/v0/transfers/downloads/peer', { body: `[{"filename": ${JSON.stringify(INTRO)}}]` }), 201);
+    const again = await ok<{ enqueued: Json[]; failed: Json[] }>(call(bed, 'POST', '/api/v0/transfers/downloads/peer', { body: `[{"filename": ${JSON.stringify(INTRO)}}]` }), 201);
+    assert.deepEqual([first.enqueued.length, again.enqueued.length, again.failed.map((f) => f['filename'])], [1, 0, [INTRO]]);
+    await until('the intro to succeed', async () => ((await downloadState(first.enqueued[0]!['id'] as string)) === 'Completed, Succeeded' ? true : undefined));
+    assert.equal((await call(bed, 'POST', '/api/v0/transfers/downloads/peer', { body: '[]' })).status, 400, 'an empty list');
+    assert.equal((await call(bed, 'POST', '/api/v0/transfers/downloads/peer', { body: '[{"size": 1}]' })).status, 400, 'no filename');
+  },
+  v0Downloads: async () => {
+    const groups = await ok<Json[]>(call(bed, 'GET', '/api/v0/transfers/downloads/?includeRemoved=False'));
+    const peer = groups.find((g) => g['username'] === 'peer');
+    const album = (peer?.['directories'] as Json[] | undefined)?.find((d) => d['directory'] === ALBUM_DIR);
+    assert.ok(album !== undefined, JSON.stringify(groups));
+    const files = album['files'] as Json[];
+    assert.equal(album['fileCount'], files.length);
+    const done = files.find((f) => f['filename'] === OUTRO && f['state'] === 'Completed, Succeeded');
+    assert.ok(done !== undefined);
+    assert.deepEqual(
+      { ...done, id: 'x', requestedAt: 'x', enqueuedAt: 'x', endedAt: 'x', averageSpeed: 0 },
+      {
+        id: 'x',
+        username: 'peer',
+        direction: 'Download',
+        filename: OUTRO,
+        size: OUTRO_SIZE,
+        startOffset: 0,
+        state: 'Completed, Succeeded',
+        requestedAt: 'x',
+        enqueuedAt: 'x',
+        endedAt: 'x',
+        bytesTransferred: OUTRO_SIZE,
+        averageSpeed: 0,
+        bytesRemaining: 0,
+        percentComplete: 100,
+        attempts: 0,
+        removed: false,
+      },
+    );
+    for (const field of ['requestedAt', 'enqueuedAt', 'endedAt']) assert.match(String(done[field]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/, field);
+  },
+  v0UserDownloads: async () => {
+    const group = await ok<Json>(call(bed, 'GET', '/api/v0/transfers/downloads/peer/'));
+    assert.equal(group['username'], 'peer');
+    assert.ok((group['directories'] as Json[]).some((d) => d['directory'] === ALBUM_DIR));
+    assert.equal((await call(bed, 'GET', '/api/v0/transfers/downloads/nobody-here')).status, 404);
+  },
+  v0Download: async () => {
+    const group = await ok<{ directories: { files: Json[] }[] }>(call(bed, 'GET', '/api/v0/transfers/downloads/peer'));
+    const any = group.directories[0]!.files[0]!;
+    // looked up by id alone: the username in the path is not checked
+    assert.deepEqual(await ok(call(bed, 'GET', `/api/v0/transfers/downloads/someone-else/${String(any['id']).toUpperCase()}`)), any);
+    assert.equal((await call(bed, 'GET', `/api/v0/transfers/downloads/peer/${UNKNOWN_ID}`)).status, 404);
+    assert.equal((await call(bed, 'GET', '/api/v0/transfers/downloads/peer/not-a-guid')).status, 400);
+  },
+  v0DownloadPosition: async () => {
+    const id = await queuedRemotely(INTRO);
+    try {
+      const position = await call(bed, 'GET', `/api/v0/transfers/downloads/peer/${id}/position`);
+      assert.equal(position.status, 200, position.text);
+      assert.ok(Number.isInteger(position.json) && (position.json as number) >= 0, position.text);
+    } finally {
+      await call(bed, 'DELETE', `/api/v0/transfers/downloads/peer/${id}?remove=true`);
+      bed.peerTransfers.setUploadSlots(2);
+    }
+    assert.equal((await call(bed, 'GET', `/api/v0/transfers/downloads/peer/${UNKNOWN_ID}/position`)).status, 404);
+  },
+  v0CancelDownload: async () => {
+    const id = await queuedRemotely(OUTRO);
+    bed.peerTransfers.setUploadSlots(2);
+    const cancel = await call(bed, 'DELETE', `/api/v0/transfers/downloads/peer/${id}?remove=false`);
+    assert.deepEqual([cancel.status, cancel.text], [204, '']);
+    const cancelled = await ok<Json>(call(bed, 'GET', `/api/v0/transfers/downloads/peer/${id}`));
+    assert.deepEqual([cancelled['state'], cancelled['removed'], cancelled['exception']], ['Completed, Cancelled', false, 'Cancelled']);
+    assert.equal((await call(bed, 'DELETE', `/api/v0/transfers/downloads/peer/${id}?remove=TRUE`)).status, 204);
+    const listed = await ok<Json[]>(call(bed, 'GET', '/api/v0/transfers/downloads'));
+    assert.ok(!JSON.stringify(listed).includes(id), 'removed: not listed');
+    const withRemoved = await ok<Json[]>(call(bed, 'GET', '/api/v0/transfers/downloads?includeRemoved=true'));
+    assert.ok(JSON.stringify(withRemoved).includes(id), 'listed with includeRemoved');
+    assert.deepEqual((await ok<Json>(call(bed, 'GET', `/api/v0/transfers/downloads/peer/${id}`)))['removed'], true);
+    assert.equal((await call(bed, 'DELETE', `/api/v0/transfers/downloads/peer/${UNKNOWN_ID}`)).status, 404);
+    assert.equal((await call(bed, 'DELETE', '/api/v0/transfers/downloads/peer/not-a-guid')).status, 400);
+  },
+  v0ClearCompletedDownloads: async () => {
+    assert.ok((await ok<Json[]>(call(bed, 'GET', '/api/v0/transfers/downloads'))).length > 0, 'finished downloads to clear');
+    const reply = await call(bed, 'DELETE', '/api/v0/transfers/downloads/all/completed');
+    assert.deepEqual([reply.status, reply.text], [204, '']);
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/transfers/downloads')), []);
+  },
+  v0Uploads: async () => {
+    // the daemon has uploaded nothing; the peer's uploads are the peer's
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/transfers/uploads/?includeRemoved=False')), []);
+  },
+};
+
+test('every /api/v0 route answers as slskd does (JSON written by hand from the reference)', { timeout: 180_000 }, async (t) => {
+  for (const [name, run] of Object.entries(cases)) await t.test(name, run);
+});
+
+const sampleBody: Partial<Record<SlskdRouteName, string>> = { v0Enqueue: '[{"filename": "x\\\\y"}]' };
+
+test('the v0 routes use the daemon\'s auth: 401 without or with a wrong key, 403 for a read key on a change', async () => {
+  const table = Object.entries(slskdRoutes) as [SlskdRouteName, RouteDef][];
+  const publicRoutes = table.filter(([, def]) => def.access === 'public').map(([name]) => name).sort();
+  assert.deepEqual(publicRoutes, ['v0Login', 'v0SessionEnabled']);
+  for (const [name, def] of table) {
+    const path = def.path.replace(':username', 'peer').replace(':id', UNKNOWN_ID);
+    const body = def.body === undefined ? undefined : (sampleBody[name] ?? '{}');
+    const as = (key: string | null) => call(bed, def.method, path, { key, ...(body === undefined ? {} : { body }) });
+    if (def.access === 'public') continue;
+    assert.equal((await as(null)).status, 401, `${name} without a key`);
+    assert.equal((await as('not-a-key-of-this-daemon')).status, 401, `${name} with a wrong key`);
+    const expected = def.method === 'GET' ? 'read' : def.path.endsWith('/directory') ? 'read' : 'write';
+    assert.equal(def.access, expected, `${name}: GETs (and the folder listing) read, changes write`);
+    if (def.access === 'write') assert.equal((await as(API_KEYS.read)).status, 403, `${name} with a read key`);
+  }
+});
