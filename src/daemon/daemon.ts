@@ -204,6 +204,7 @@ export class Daemon {
         searches,
         transfers: manager,
         client,
+        chat: store.chat,
         server: () => link.snapshot(),
         downloadsDir: config.downloads.folder,
         incompleteDir: config.downloads.incompleteFolder,

@@ -5,9 +5,12 @@
 // the whole v0 table.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { slskdRoutes, type SlskdRouteName } from '../../src/daemon/slskd/index.ts';
 import type { RouteDef } from '../../src/daemon/http/route.ts';
+import { nextEvent } from '../client/helpers.ts';
 import { ALBUM_DIR, API_KEYS, INTRO_SIZE, OUTRO_SIZE, WEB, call, ok, startSlskdBed, until, type SlskdBed } from './slskd-support.ts';
 
 let bed: SlskdBed;
@@ -335,20 +338,132 @@ const cases: Record<SlskdRouteName, () => Promise<void>> = {
     // the daemon has uploaded nothing; the peer's uploads are the peer's
     assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/transfers/uploads/?includeRemoved=False')), []);
   },
+
+  v0Conversations: async () => {
+    bed.peer.sendPrivateMessage('daemonuser', 'hello daemon');
+    const list = await until('the conversation with peer', async () => {
+      const conversations = await ok<Json[]>(call(bed, 'GET', '/api/v0/conversations?includeInactive=False&unAcknowledgedOnly=True'));
+      return conversations.some((c) => c['username'] === 'peer') ? conversations : undefined;
+    });
+    assert.deepEqual(list.find((c) => c['username'] === 'peer'), { username: 'peer', isActive: true, unAcknowledgedMessageCount: 1, hasUnAcknowledgedMessages: true });
+  },
+  v0Conversation: async () => {
+    const conversation = await ok<Json>(call(bed, 'GET', '/api/v0/conversations/peer?includeMessages=true'));
+    const messages = conversation['messages'] as Json[];
+    assert.deepEqual({ ...conversation, messages: undefined }, { username: 'peer', isActive: true, unAcknowledgedMessageCount: 1, hasUnAcknowledgedMessages: true, messages: undefined });
+    assert.deepEqual({ ...messages.at(-1), id: 0, timestamp: 'x' }, { timestamp: 'x', id: 0, username: 'peer', direction: 'In', message: 'hello daemon', isAcknowledged: false, wasReplayed: false });
+    assert.ok(!('messages' in (await ok<Json>(call(bed, 'GET', '/api/v0/conversations/peer?includeMessages=False')))));
+    assert.equal((await call(bed, 'GET', '/api/v0/conversations/nobody-here')).status, 404);
+  },
+  v0ConversationMessages: async () => {
+    const messages = await ok<Json[]>(call(bed, 'GET', '/api/v0/conversations/peer/messages'));
+    assert.deepEqual(messages.map((m) => [m['direction'], m['message']]), [['In', 'hello daemon']]);
+    assert.match(String(messages[0]!['timestamp']), /\.\d{7}Z$/);
+  },
+  v0SendMessage: async () => {
+    const received = nextEvent(bed.peer, 'privateMessage', (m) => m.from === 'daemonuser');
+    const reply = await call(bed, 'POST', '/api/v0/conversations/peer', { body: '"hello peer"' });
+    assert.deepEqual([reply.status, reply.text], [201, '']);
+    assert.equal((await received).text, 'hello peer');
+    const messages = await ok<Json[]>(call(bed, 'GET', '/api/v0/conversations/peer/messages'));
+    assert.deepEqual(messages.map((m) => [m['direction'], m['username'], m['message']]), [['In', 'peer', 'hello daemon'], ['Out', 'daemonuser', 'hello peer']]);
+    assert.equal((await call(bed, 'POST', '/api/v0/conversations/peer', { body: '{"message": "not a string"}' })).status, 400);
+  },
+  v0Acknowledge: async () => {
+    bed.peer.sendPrivateMessage('daemonuser', 'second');
+    const second = await until('the second message', async () => (await ok<Json[]>(call(bed, 'GET', '/api/v0/conversations/peer/messages'))).find((m) => m['message'] === 'second'));
+    const first = (await ok<Json[]>(call(bed, 'GET', '/api/v0/conversations/peer/messages')))[0]!;
+    assert.equal((await call(bed, 'PUT', `/api/v0/conversations/peer/${String(first['id'])}`)).status, 200);
+    const after = await ok<Json[]>(call(bed, 'GET', '/api/v0/conversations/peer/messages'));
+    assert.deepEqual(after.map((m) => [m['message'], m['isAcknowledged']]), [['hello daemon', true], ['hello peer', true], ['second', false]]);
+    assert.equal(second['isAcknowledged'], false);
+    assert.equal((await call(bed, 'PUT', '/api/v0/conversations/peer/999999')).status, 404);
+  },
+  v0AcknowledgeAll: async () => {
+    assert.equal((await call(bed, 'PUT', '/api/v0/conversations/peer')).status, 200);
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/conversations?unAcknowledgedOnly=true')), []);
+  },
+
+  v0JoinRoom: async () => {
+    const room = await ok<Json>(call(bed, 'POST', '/api/v0/rooms/joined', { body: '"lounge"' }), 201);
+    assert.deepEqual([room['name'], room['isPrivate']], ['lounge', false]);
+    const me = (room['users'] as Json[]).find((u) => u['username'] === 'daemonuser');
+    assert.deepEqual(me === undefined ? undefined : Object.keys(me).sort(), ['averageSpeed', 'directoryCount', 'fileCount', 'slotsFree', 'status', 'uploadCount', 'username']);
+  },
+  v0JoinedRooms: async () => {
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/rooms/joined')), ['lounge']);
+  },
+  v0AvailableRooms: async () => {
+    const rooms = await ok<Json[]>(call(bed, 'GET', '/api/v0/rooms/available'));
+    assert.deepEqual(rooms.find((r) => r['name'] === 'lounge'), { name: 'lounge', userCount: 1, isPrivate: false, isOwned: false, isModerated: false });
+  },
+  v0SayInRoom: async () => {
+    await bed.peer.joinRoom('lounge');
+    const heard = nextEvent(bed.peer, 'roomMessage', (m) => m.room === 'lounge' && m.username === 'daemonuser');
+    const reply = await call(bed, 'POST', '/api/v0/rooms/joined/lounge/messages', { body: '"hi room"' });
+    assert.deepEqual([reply.status, reply.text], [201, '']);
+    assert.equal((await heard).text, 'hi room');
+    assert.equal((await call(bed, 'POST', '/api/v0/rooms/joined/elsewhere/messages', { body: '"hi"' })).status, 404, 'a room not joined');
+  },
+  v0RoomMessages: async () => {
+    bed.peer.sayInRoom('lounge', 'hi daemon');
+    const messages = await until('the peer in the room', async () => {
+      const list = await ok<Json[]>(call(bed, 'GET', '/api/v0/rooms/joined/lounge/messages'));
+      return list.some((m) => m['username'] === 'peer') ? list : undefined;
+    });
+    assert.deepEqual(
+      messages.map((m) => ({ ...m, timestamp: 'x' })),
+      [
+        { timestamp: 'x', username: 'daemonuser', message: 'hi room', roomName: 'lounge' },
+        { timestamp: 'x', username: 'peer', message: 'hi daemon', roomName: 'lounge' },
+      ],
+    );
+  },
+  v0JoinedRoom: async () => {
+    const room = await ok<Json>(call(bed, 'GET', '/api/v0/rooms/joined/lounge'));
+    assert.deepEqual([room['name'], room['isPrivate'], (room['messages'] as Json[]).length], ['lounge', false, 2]);
+    assert.equal((await call(bed, 'GET', '/api/v0/rooms/joined/elsewhere')).status, 404);
+  },
+  v0LeaveRoom: async () => {
+    const reply = await call(bed, 'DELETE', '/api/v0/rooms/joined/lounge');
+    assert.deepEqual([reply.status, reply.text], [204, '']);
+    assert.deepEqual(await ok(call(bed, 'GET', '/api/v0/rooms/joined')), []);
+    assert.equal((await call(bed, 'DELETE', '/api/v0/rooms/joined/lounge')).status, 404);
+  },
+
+  v0DownloadedDirectory: async () => {
+    // slskd-python-api's b64encode adds a newline, sent as %0A; LP sends the remote path, which is not a local folder
+    const album = await ok<Json>(call(bed, 'GET', `/api/v0/files/downloads/directories/${encodeURIComponent('QWxidW0=\n')}`));
+    assert.deepEqual([album['name'], album['fullName'], album['attributes'], album['directories']], ['Album', join(bed.downloads, 'Album'), 'Directory', []]);
+    assert.deepEqual(
+      (album['files'] as Json[]).map((f) => [f['name'], f['length'], f['attributes']]).sort(),
+      [['01 - Intro.mp3', INTRO_SIZE, 'Normal'], ['02 - Outro.flac', OUTRO_SIZE, 'Normal']],
+    );
+    const root = await ok<Json>(call(bed, 'GET', `/api/v0/files/downloads/directories/${encodeURIComponent(Buffer.from('.').toString('base64'))}?recursive=True`));
+    assert.ok((root['directories'] as Json[]).some((d) => d['name'] === 'Album' && (d['files'] as Json[]).length === 2));
+    const remote = encodeURIComponent(Buffer.from(ALBUM_DIR).toString('base64'));
+    assert.equal((await call(bed, 'GET', `/api/v0/files/downloads/directories/${remote}`)).status, 404);
+    const outside = encodeURIComponent(Buffer.from('../..').toString('base64'));
+    assert.equal((await call(bed, 'GET', `/api/v0/files/downloads/directories/${outside}`)).status, 403);
+  },
+  v0DeleteDownloadedDirectory: async () => {
+    assert.equal((await call(bed, 'DELETE', `/api/v0/files/downloads/directories/${encodeURIComponent('QWxidW0=')}`)).status, 403);
+    assert.equal(readFileSync(join(bed.downloads, 'Album', '01 - Intro.mp3')).length, INTRO_SIZE, 'nothing deleted');
+  },
 };
 
 test('every /api/v0 route answers as slskd does (JSON written by hand from the reference)', { timeout: 180_000 }, async (t) => {
   for (const [name, run] of Object.entries(cases)) await t.test(name, run);
 });
 
-const sampleBody: Partial<Record<SlskdRouteName, string>> = { v0Enqueue: '[{"filename": "x\\\\y"}]' };
+const sampleBody: Partial<Record<SlskdRouteName, string>> = { v0Enqueue: '[{"filename": "x\\\\y"}]', v0SendMessage: '"hi"', v0JoinRoom: '"lounge"', v0SayInRoom: '"hi"' };
 
 test('the v0 routes use the daemon\'s auth: 401 without or with a wrong key, 403 for a read key on a change', async () => {
   const table = Object.entries(slskdRoutes) as [SlskdRouteName, RouteDef][];
   const publicRoutes = table.filter(([, def]) => def.access === 'public').map(([name]) => name).sort();
   assert.deepEqual(publicRoutes, ['v0Login', 'v0SessionEnabled']);
   for (const [name, def] of table) {
-    const path = def.path.replace(':username', 'peer').replace(':id', UNKNOWN_ID);
+    const path = def.path.replace(':username', 'peer').replace(':id', def.path.startsWith('/api/v0/conversations') ? '1' : UNKNOWN_ID).replace(':roomName', 'lounge').replace(':base64SubdirectoryName', 'QWxidW0=');
     const body = def.body === undefined ? undefined : (sampleBody[name] ?? '{}');
     const as = (key: string | null) => call(bed, def.method, path, { key, ...(body === undefined ? {} : { body }) });
     if (def.access === 'public') continue;

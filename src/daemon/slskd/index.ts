@@ -9,6 +9,8 @@ import { appHandlers } from './app-handlers.ts';
 import { searchHandlers } from './search-handlers.ts';
 import { userHandlers } from './user-handlers.ts';
 import { transferHandlers } from './transfer-handlers.ts';
+import { chatHandlers } from './chat-handlers.ts';
+import { fileHandlers } from './files-handlers.ts';
 import type { SlskdDeps } from './deps.ts';
 
 export { slskdRoutes, type SlskdRoutes, type SlskdRouteName } from './routes.ts';
@@ -17,7 +19,7 @@ export type { SlskdDeps } from './deps.ts';
 
 export function slskdApi(deps: SlskdDeps): ExtraRoutes {
   // Built once: the searches' and transfers' handlers keep a little state (file limits, removed transfers).
-  const shared = { ...searchHandlers(deps), ...userHandlers(deps), ...transferHandlers(deps) };
+  const shared = { ...searchHandlers(deps), ...userHandlers(deps), ...transferHandlers(deps), ...chatHandlers(deps), ...fileHandlers(deps) };
   return {
     routes: slskdRoutes,
     handlers: (auth) => {

@@ -30,6 +30,7 @@ import {
   UserStatus,
   UserTransfers,
 } from './schemas.ts';
+import { Conversation, FilesystemDirectory, MessageText, PrivateMessage, Room, RoomInfo, RoomMessage, RoomName } from './chat-schemas.ts';
 
 const V0 = '/api/v0';
 
@@ -122,6 +123,69 @@ export const slskdRoutes = {
     summary: 'Uploads grouped by user and folder',
     query: Type.Object({ includeRemoved: Type.Optional(QueryBool) }),
     responses: { 200: Type.Array(UserTransfers) },
+  }),
+
+  v0Conversations: route({
+    method: 'GET',
+    path: `${V0}/conversations`,
+    access: 'read',
+    summary: 'Private conversations, the most recent first',
+    query: Type.Object({ includeInactive: Type.Optional(QueryBool), unAcknowledgedOnly: Type.Optional(QueryBool) }),
+    responses: { 200: Type.Array(Conversation) },
+  }),
+  v0Conversation: route({
+    method: 'GET',
+    path: `${V0}/conversations/:username`,
+    access: 'read',
+    summary: 'One conversation, with its messages unless includeMessages=false',
+    params: UserParams,
+    query: Type.Object({ includeMessages: Type.Optional(QueryBool) }),
+    responses: { 200: Conversation },
+  }),
+  v0ConversationMessages: route({ method: 'GET', path: `${V0}/conversations/:username/messages`, access: 'read', summary: "A conversation's messages, oldest first", params: UserParams, responses: { 200: Type.Array(PrivateMessage) } }),
+  v0SendMessage: route({ method: 'POST', path: `${V0}/conversations/:username`, access: 'write', summary: 'Send a private message (the body is a JSON string)', params: UserParams, body: MessageText, responses: { 201: Type.Unknown({ description: 'No body' }) } }),
+  v0AcknowledgeAll: route({ method: 'PUT', path: `${V0}/conversations/:username`, access: 'write', summary: "Mark a conversation's messages read", params: UserParams, responses: { 200: Type.Unknown({ description: 'No body' }) } }),
+  v0Acknowledge: route({
+    method: 'PUT',
+    path: `${V0}/conversations/:username/:id`,
+    access: 'write',
+    summary: 'Mark the messages read up to this one',
+    params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 256 }), id: Type.Integer({ minimum: 0 }) }),
+    responses: { 200: Type.Unknown({ description: 'No body' }) },
+  }),
+
+  v0AvailableRooms: route({ method: 'GET', path: `${V0}/rooms/available`, access: 'read', summary: "The server's room list", responses: { 200: Type.Array(RoomInfo) } }),
+  v0JoinedRooms: route({ method: 'GET', path: `${V0}/rooms/joined`, access: 'read', summary: 'The names of the rooms joined', responses: { 200: Type.Array(Type.String()) } }),
+  v0JoinRoom: route({ method: 'POST', path: `${V0}/rooms/joined`, access: 'write', summary: 'Join a room (the body is its name as a JSON string)', body: RoomName, responses: { 201: Room } }),
+  v0JoinedRoom: route({ method: 'GET', path: `${V0}/rooms/joined/:roomName`, access: 'read', summary: 'A joined room and its recent messages', params: Type.Object({ roomName: RoomName }), responses: { 200: Room } }),
+  v0LeaveRoom: route({ method: 'DELETE', path: `${V0}/rooms/joined/:roomName`, access: 'write', summary: 'Leave a room', params: Type.Object({ roomName: RoomName }), responses: { 204: Type.Null() } }),
+  v0RoomMessages: route({ method: 'GET', path: `${V0}/rooms/joined/:roomName/messages`, access: 'read', summary: "A joined room's recent messages, oldest first", params: Type.Object({ roomName: RoomName }), responses: { 200: Type.Array(RoomMessage) } }),
+  v0SayInRoom: route({
+    method: 'POST',
+    path: `${V0}/rooms/joined/:roomName/messages`,
+    access: 'write',
+    summary: 'Say something in a joined room (the body is a JSON string)',
+    params: Type.Object({ roomName: RoomName }),
+    body: MessageText,
+    responses: { 201: Type.Unknown({ description: 'No body' }) },
+  }),
+
+  v0DownloadedDirectory: route({
+    method: 'GET',
+    path: `${V0}/files/downloads/directories/:base64SubdirectoryName`,
+    access: 'read',
+    summary: 'A folder under the downloads folder (its path relative to it, base64), its files and, with recursive=true, its subfolders',
+    params: Type.Object({ base64SubdirectoryName: Type.String({ minLength: 1, maxLength: 8192 }) }),
+    query: Type.Object({ recursive: Type.Optional(QueryBool) }),
+    responses: { 200: FilesystemDirectory },
+  }),
+  v0DeleteDownloadedDirectory: route({
+    method: 'DELETE',
+    path: `${V0}/files/downloads/directories/:base64SubdirectoryName`,
+    access: 'write',
+    summary: 'Refused (403): remote file management is off, as remoteFileManagement in GET /options says',
+    params: Type.Object({ base64SubdirectoryName: Type.String({ minLength: 1, maxLength: 8192 }) }),
+    responses: { 204: Type.Null() },
   }),
 } as const;
 
