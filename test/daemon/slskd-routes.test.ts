@@ -46,6 +46,8 @@ async function queuedRemotely(filename: string): Promise<string> {
   const reply = await ok<{ enqueued: Json[] }>(call(bed, 'POST', '/api/v0/transfers/downloads/peer', { body: `[{"filename": ${JSON.stringify(filename)}}]` }), 201);
   const id = reply.enqueued[0]!['id'] as string;
   await until(`${id} queued remotely`, async () => ((await downloadState(id)) === 'Queued, Remotely' ? true : undefined));
+  // sent is not yet queued: the peer looks the file up before it queues it (and answers place requests)
+  await until(`${filename} in the peer's upload queue`, async () => (bed.peerTransfers.uploadQueue().some((t) => t.filename === filename) ? true : undefined));
   return id;
 }
 
