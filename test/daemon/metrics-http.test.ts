@@ -105,7 +105,7 @@ test('GET /metrics: read role, the 0.0.4 content type, and a scrape that parses 
     { direction: 'upload', state: 'queued', count: 5 },
   ]);
   m.collectSpeed(() => ({ download: 1500.5, upload: 0 }));
-  m.collectQueue(() => ({ uploadQueueLength: 5, bestPlaceInQueue: 12 }));
+  m.collectQueue(() => ({ uploadQueueLength: 5, downloadQueueLength: 4, bestPlaceInQueue: 12 }));
   m.collectDistributed(() => ({ level: 2, branchRoot: false, children: 3, parentConnected: true }));
   m.collectShares(() => ({ files: 1234, folders: 56, scanning: false, lastScanSeconds: 4.25 }));
   m.collectPeerConnections(() => ({ P: 7, F: 1, D: 3 }));
