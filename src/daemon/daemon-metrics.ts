@@ -9,7 +9,7 @@ import type { DaemonMetrics, Direction } from './metrics/index.ts';
 
 export interface MetricSources {
   readonly client: Pick<Client, 'distributedStatus' | 'username'>;
-  readonly manager: Pick<TransferManager, 'list'>;
+  readonly manager: Pick<TransferManager, 'list' | 'on'>;
   readonly hooks: Pick<HookDispatcher, 'stats'>;
 }
 
@@ -47,4 +47,19 @@ export function collectDaemonMetrics(metrics: DaemonMetrics, sources: MetricSour
     };
   });
   metrics.collectHooks(() => hooks.stats());
+  countTransferBytes(manager, metrics);
+}
+
+/**
+ * slsk_transfer_bytes_total from the progress events: each adds what moved since the transfer's last
+ * one (a resumed transfer starts from its offset). One entry per live transfer, dropped when it is done.
+ */
+export function countTransferBytes(manager: Pick<TransferManager, 'on'>, metrics: Pick<DaemonMetrics, 'transferBytes'>): void {
+  const last = new Map<string, bigint>();
+  manager.on('transferProgress', (transfer) => {
+    const before = last.get(transfer.id) ?? transfer.offset;
+    if (transfer.bytes > before) metrics.transferBytes(transfer.direction, Number(transfer.bytes - before));
+    last.set(transfer.id, transfer.bytes);
+  });
+  manager.on('transferDone', (transfer) => last.delete(transfer.id));
 }

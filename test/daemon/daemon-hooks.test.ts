@@ -137,6 +137,8 @@ test('hooks hear private messages, mentions, users coming online and finished do
     assert.match(scrape, /^slsk_hook_deliveries_total\{kind="script",outcome="delivered"\} 1$/m);
     assert.match(scrape, /^slsk_hook_deliveries_total\{kind="webhook",outcome="failed"\} 0$/m);
     assert.match(scrape, /^slsk_hook_queue_length\{kind="webhook"\} 0$/m);
+    // the download's bytes, from its progress events
+    assert.match(scrape, /^slsk_transfer_bytes_total\{direction="download"\} 40000$/m);
     // scraping again does not count them twice
     assert.match(metrics.scrape(), /^slsk_hook_deliveries_total\{kind="script",outcome="delivered"\} 1$/m);
   } finally {
