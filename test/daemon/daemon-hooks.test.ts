@@ -182,7 +182,7 @@ test('folderComplete: sent once every file is final, counting the files got, at 
     id: 'g1',
     username: 'alice',
     folder: 'Music\\Album',
-    layout: 'folder',
+    layout: 'album',
     subfolder: '',
     source: 'browse',
     files: [
