@@ -9,7 +9,7 @@
 // A run: idle → searching (its search is running) → picking (search ended; auto-download only) → idle.
 // An item has at most one run at a time; asking again while it runs returns that run.
 
-import type { Client } from '../client/index.ts';
+import type { Client, ClientEvents } from '../client/index.ts';
 import type { TransferManager } from '../transfers/index.ts';
 import type { EventHub } from './events/index.ts';
 import type { DaemonSearches } from './searches.ts';
@@ -66,8 +66,8 @@ export class DaemonWishlist {
   #intervalMs: number;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
-  readonly #onServerMessage = (message: { name: string; interval?: number }): void => {
-    if (message.name === 'WishlistInterval' && message.interval !== undefined) this.setInterval(Math.max(1, message.interval) * 1000);
+  readonly #onServerMessage = (...[message]: ClientEvents['serverMessage']): void => {
+    if (message.name === 'WishlistInterval') this.setInterval(Math.max(1, message.interval) * 1000);
   };
 
   constructor(options: DaemonWishlistOptions) {

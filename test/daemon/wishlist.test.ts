@@ -15,6 +15,9 @@ import { DaemonStore } from '../../src/daemon/store/index.ts';
 import { DaemonWishlist, DEFAULT_WISHLIST_INTERVAL_MS } from '../../src/daemon/wishlist.ts';
 import { startServer, tempDir } from '../server/harness.ts';
 import { newManager } from '../transfers/helpers.ts';
+import { nextEvent } from '../client/helpers.ts';
+import { bestNewMatch, knownDownloads } from '../../src/daemon/wishlist-pick.ts';
+import type { StoredResponse } from '../../src/daemon/store/index.ts';
 
 const DEADLINE_MS = 20_000;
 const dirs: string[] = [];
@@ -95,9 +98,11 @@ test('DaemonWishlist: timer at the server interval, best new match downloaded, n
       });
       await peer.login({ server: `127.0.0.1:${server.port}`, username: sharer.name, password: 'pw' });
     }
+    const announced = nextEvent(me, 'serverMessage', (m) => m.name === 'WishlistInterval', DEADLINE_MS);
     await me.login({ server: `127.0.0.1:${server.port}`, username: 'me', password: 'pw' });
     await manager.start();
-    // The server announced its interval at login; the timer follows it.
+    // The server announces its interval after login; the timer follows it.
+    await announced;
     assert.equal(wishlist.intervalMs, 1000);
 
     // Run now: a network search with the item's filter; asking again while it runs returns the same run.
@@ -142,4 +147,30 @@ test('DaemonWishlist: timer at the server interval, best new match downloaded, n
     store.close();
     await server.close();
   }
+});
+
+test('bestNewMatch: locked files skipped; a cancelled download blocks only its exact (user, path)', () => {
+  const response = (username: string, slotsFree: boolean, avgSpeed: number, files: { filename: string; size: bigint; locked?: boolean }[]): StoredResponse => ({
+    seq: 1,
+    receivedAt: 0,
+    username,
+    slotsFree,
+    avgSpeed,
+    queueLength: 0,
+    files: files.map((f) => ({ filename: f.filename, size: f.size, extension: 'flac', locked: f.locked ?? false, attributes: [] })),
+  });
+  const responses = [
+    response('locked', true, 9e9, [{ filename: 'a\\x.flac', size: 1n, locked: true }]),
+    response('alice', true, 100, [{ filename: 'a\\song.flac', size: 5n }]),
+    response('bob', true, 50, [{ filename: 'b\\Song.FLAC', size: 5n }]),
+  ];
+  assert.equal(bestNewMatch(responses, knownDownloads([]))?.username, 'alice', 'the locked offer is skipped despite its speed');
+  // alice's file was cancelled: that exact pair is not asked again, but the same song from bob is still new
+  const cancelled = knownDownloads([{ direction: 'download', username: 'alice', filename: 'a\\song.flac', size: 5n, state: 'cancelled' }]);
+  assert.equal(bestNewMatch(responses, cancelled)?.username, 'bob');
+  // completed: the same name and size from anyone counts as had
+  const had = knownDownloads([{ direction: 'download', username: 'alice', filename: 'a\\song.flac', size: 5n, state: 'completed' }]);
+  assert.equal(bestNewMatch(responses, had), undefined);
+  // an upload of the same file is not a download
+  assert.equal(bestNewMatch(responses, knownDownloads([{ direction: 'upload', username: 'alice', filename: 'a\\song.flac', size: 5n, state: 'completed' }]))?.username, 'alice');
 });
