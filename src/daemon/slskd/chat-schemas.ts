@@ -42,33 +42,3 @@ export const Room = Type.Object({ name: Type.String(), isPrivate: Type.Boolean()
 /** POST bodies that are a bare JSON string (a message, a room name), as slskd takes them. */
 export const MessageText = Type.String({ minLength: 1, maxLength: 4096, pattern: '\\S' });
 export const RoomName = Type.String({ minLength: 1, maxLength: 256 });
-
-export const FilesystemFile = Type.Object({
-  name: Type.String(),
-  fullName: Type.String(),
-  length: Type.Number(),
-  attributes: Type.String(),
-  createdAt: DateText,
-  modifiedAt: DateText,
-});
-
-export interface FilesystemDirectoryJson {
-  name: string;
-  fullName: string;
-  attributes: string;
-  createdAt: string;
-  modifiedAt: string;
-  files: { name: string; fullName: string; length: number; attributes: string; createdAt: string; modifiedAt: string }[];
-  directories: FilesystemDirectoryJson[];
-}
-
-/** A folder under the downloads folder; `directories` holds the same shape again (recursive=true). */
-export const FilesystemDirectory = Type.Object({
-  name: Type.String(),
-  fullName: Type.String(),
-  attributes: Type.String(),
-  createdAt: DateText,
-  modifiedAt: DateText,
-  files: Type.Array(FilesystemFile),
-  directories: Type.Array(Type.Unknown({ description: 'FilesystemDirectory' })),
-});

@@ -8,7 +8,7 @@ import { join, relative, resolve, sep, basename } from 'node:path';
 import type { Handlers } from '../http/route.ts';
 import { forbidden, HttpError, notFound } from '../http/errors.ts';
 import type { SlskdRoutes } from './routes.ts';
-import type { FilesystemDirectoryJson } from './chat-schemas.ts';
+import type { FilesystemDirectoryJson } from './schemas.ts';
 import { dotnetDate, queryBool } from './format.ts';
 import type { SlskdDeps } from './deps.ts';
 

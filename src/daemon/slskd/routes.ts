@@ -13,6 +13,7 @@ import {
   DirectoryRequest,
   EnqueueReply,
   EnqueueRequest,
+  FilesystemDirectory,
   Options,
   QueryBool,
   Search,
@@ -30,7 +31,7 @@ import {
   UserStatus,
   UserTransfers,
 } from './schemas.ts';
-import { Conversation, FilesystemDirectory, MessageText, PrivateMessage, Room, RoomInfo, RoomMessage, RoomName } from './chat-schemas.ts';
+import { Conversation, MessageText, PrivateMessage, Room, RoomInfo, RoomMessage, RoomName } from './chat-schemas.ts';
 
 const V0 = '/api/v0';
 

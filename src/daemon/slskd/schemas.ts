@@ -206,3 +206,35 @@ export const EnqueueReply = Type.Object({
 export const TransferParams = Type.Object({ username: Username, id: Guid });
 export const UserParams = Type.Object({ username: Username });
 export const SearchParams = Type.Object({ id: Guid });
+
+// ---- downloaded files ---------------------------------------------------------------------------
+
+export const FilesystemFile = Type.Object({
+  name: Type.String(),
+  fullName: Type.String(),
+  length: Type.Number(),
+  attributes: Type.String(),
+  createdAt: DateText,
+  modifiedAt: DateText,
+});
+
+export interface FilesystemDirectoryJson {
+  name: string;
+  fullName: string;
+  attributes: string;
+  createdAt: string;
+  modifiedAt: string;
+  files: { name: string; fullName: string; length: number; attributes: string; createdAt: string; modifiedAt: string }[];
+  directories: FilesystemDirectoryJson[];
+}
+
+/** A folder under the downloads folder; `directories` holds the same shape again (recursive=true). */
+export const FilesystemDirectory = Type.Object({
+  name: Type.String(),
+  fullName: Type.String(),
+  attributes: Type.String(),
+  createdAt: DateText,
+  modifiedAt: DateText,
+  files: Type.Array(FilesystemFile),
+  directories: Type.Array(Type.Unknown({ description: 'FilesystemDirectory' })),
+});
