@@ -15,6 +15,7 @@ import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { publishChat, publishTransfers } from './daemon-events.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
+import { DaemonTransfers } from './transfers/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
@@ -148,8 +149,12 @@ export class Daemon {
       publishTransfers(manager, hub);
       metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
+      // Subscribed before start(): what start() resumes is seen; load() then reads the rest once.
+      const daemonTransfers = new DaemonTransfers({ manager, client, folders: store.folders, hub, downloadsDir: config.downloads.folder, layout: () => config.downloads.layout });
+      undo.push(() => daemonTransfers.close());
       await manager.start();
       undo.push(() => manager.close());
+      daemonTransfers.load();
       publishChat(client, store, hub);
 
       const link = new DaemonServerLink(
@@ -190,6 +195,7 @@ export class Daemon {
 
       const services: DaemonServices = {
         searches,
+        transfers: daemonTransfers,
         metrics: () => metrics.scrape(),
         version: options.version,
         events: hub,
