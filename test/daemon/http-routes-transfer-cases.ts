@@ -60,6 +60,9 @@ export const transferCases: Record<keyof typeof transferRoutes, RouteTestCase> =
       const upload = list.users[0]!.folders[0]!.transfers[0]!;
       assert.deepEqual(Object.keys(upload).sort(), ['attempts', 'bytesTransferred', 'createdAt', 'direction', 'filename', 'folder', 'id', 'reason', 'size', 'speed', 'state', 'updatedAt', 'username']);
       assert.deepEqual([upload['direction'], upload['state'], upload['reason'], upload['size'], upload['folder']], ['upload', 'failed', 'Cancelled', 10, 'Shared']);
+      // limit=1: the album (two transfers) does not fit and shows its totals only; the single fits.
+      const capped = (await rawJson(f, 'GET', '/api/v1/transfers?direction=download&limit=1', read)).json as { truncated: boolean; users: { folders: { folder: string; transfers?: unknown[] }[] }[] };
+      assert.deepEqual([capped.truncated, capped.users[0]!.folders.map((g) => [g.folder, g.transfers?.length])], [true, [['Music\\Album', undefined], ['Singles', 1]]]);
       const bad = await rawJson(f, 'GET', '/api/v1/transfers?state=queued,lost', read);
       assert.deepEqual([bad.status, (bad.json as { field: string }).field], [400, '/query/state']);
     },
@@ -214,7 +217,7 @@ export const transferCases: Record<keyof typeof transferRoutes, RouteTestCase> =
       const { up } = seeded(f);
       assert.deepEqual([(await rawJson(f, 'DELETE', `/api/v1/transfers/${up.id}`, writeNoBody)).status], [204]);
       const after = (await rawJson(f, 'GET', '/api/v1/transfers?direction=upload', read)).json;
-      assert.deepEqual(after, { totals: { files: 0, bytes: 0, bytesTransferred: 0, speed: 0, states: {} }, users: [] });
+      assert.deepEqual(after, { totals: { files: 0, bytes: 0, bytesTransferred: 0, speed: 0, states: {} }, truncated: false, users: [] });
     },
   },
   clearTransfers: {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TransferIndex } from '../../src/daemon/transfers/index.ts';
+import { DEFAULT_LIST_LIMIT, TransferIndex } from '../../src/daemon/transfers/index.ts';
 import type { Transfer, TransferState } from '../../src/transfers/index.ts';
 
 const USERS = 100;
@@ -69,6 +69,14 @@ test('10,000 transfers: a progress event costs one visit, a summary read none, a
   }
   assert.deepEqual({ ...summary.totals, states: { ...summary.totals.states } }, sum);
 
+  // A reply carries at most `limit` transfers (whole groups); the others show their totals only.
+  const capped = index.list({});
+  const listedCount = capped.users.flatMap((u) => u.folders).reduce((n, g) => n + (g.transfers?.length ?? 0), 0);
+  assert.ok(capped.truncated && listedCount <= DEFAULT_LIST_LIMIT && listedCount > DEFAULT_LIST_LIMIT - FILES, String(listedCount));
+  assert.equal(capped.users.flatMap((u) => u.folders).length, USERS * FOLDERS * 2, 'every group is there, with its totals');
+  const whole = index.list({ limit: 10_000 });
+  assert.deepEqual([whole.truncated, whole.users.flatMap((u) => u.folders).reduce((n, g) => n + g.transfers!.length, 0)], [false, 10_000]);
+
   const filtered = { ...index.costs };
   const one = index.list({ username: 'user42', state: 'queued,completed' });
   assert.equal(index.costs.transfersVisited - filtered.transfersVisited, FOLDERS * FILES + one.totals.files, "the user's transfers, then the ones listed");
@@ -107,5 +115,5 @@ test("a folder download's transfers make one group; it is reported finished once
   for (const t of files) index.delete(t.id);
   assert.deepEqual(emptied, ['g1']);
   assert.equal(index.hasFolder('g1'), false);
-  assert.deepEqual(index.list({}), { totals: { files: 0, bytes: 0, bytesTransferred: 0, speed: 0, states: {} }, users: [] });
+  assert.deepEqual(index.list({}), { totals: { files: 0, bytes: 0, bytesTransferred: 0, speed: 0, states: {} }, truncated: false, users: [] });
 });

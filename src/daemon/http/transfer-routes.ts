@@ -74,7 +74,14 @@ export const TransferUserGroup = Type.Object(
   { title: 'TransferUserGroup' },
 );
 
-export const TransferList = Type.Object({ totals: TransferTotals, users: Type.Array(TransferUserGroup) }, { title: 'TransferList' });
+export const TransferList = Type.Object(
+  {
+    totals: TransferTotals,
+    truncated: Type.Boolean({ description: 'Some groups were left without their transfers (over `limit`): filter, or ask with a larger limit' }),
+    users: Type.Array(TransferUserGroup),
+  },
+  { title: 'TransferList' },
+);
 export type TransferList = Static<typeof TransferList>;
 
 export const TransferListQuery = Type.Object({
@@ -82,6 +89,7 @@ export const TransferListQuery = Type.Object({
   username: Type.Optional(Username),
   state: Type.Optional(Type.String({ pattern: STATE_LIST, maxLength: 200, description: 'Only these states, comma-separated, e.g. queued,transferring' })),
   summary: Type.Optional(Type.Boolean({ description: 'Totals only, without the transfers of each folder' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Most transfers listed (default 1000); a group is listed whole or with its totals only' })),
 });
 export type TransferListQuery = Static<typeof TransferListQuery>;
 

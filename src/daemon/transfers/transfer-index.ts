@@ -60,6 +60,10 @@ function addInto(into: Totals, from: Totals): void {
   for (const [state, count] of from.states) into.states.set(state, (into.states.get(state) ?? 0) + count);
 }
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** The list's order: downloads before uploads, then by user, then by folder. */
+const byListOrder = (a: TransferGroup, b: TransferGroup): number => compare(a.direction, b.direction) || compare(a.username, b.username) || compare(a.folder, b.folder);
+
 export interface TransferGroup {
   readonly key: string;
   readonly direction: TransferDirection;
@@ -69,6 +73,8 @@ export interface TransferGroup {
   /** By id, in the order they joined (creation order for the ones seen being added). */
   readonly members: Map<string, Transfer>;
   readonly totals: Totals;
+  /** totals as JSON, made again only after they change (a summary read of unchanged groups builds nothing). */
+  json: TransferTotals | undefined;
 }
 
 /** A folder download as the index knows it: the group its files are shown in. */
@@ -77,6 +83,9 @@ export interface FolderRef {
   readonly username: string;
   readonly folder: string;
 }
+
+/** Transfers one list reply carries unless `limit` says otherwise: a 10,000-transfer reply is megabytes of JSON. */
+export const DEFAULT_LIST_LIMIT = 1000;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -123,6 +132,10 @@ export class TransferIndex {
   onFolderEmptied: (folderId: string) => void = () => {};
   readonly #finishedFolders = new Set<string>();
   readonly #folderGroups = new Map<string, TransferGroup>();
+  /** Groups by username: one user's list does not look at everyone's groups. */
+  readonly #byUser = new Map<string, Set<TransferGroup>>();
+  /** Every group in list order (direction, user, folder); made again only when a group comes or goes. */
+  #sorted: TransferGroup[] | undefined;
 
   get size(): number {
     return this.#items.size;
@@ -147,8 +160,12 @@ export class TransferIndex {
     const key = `${t.direction}\u0000${t.username}\u0000${ref === undefined ? 'p' : `f${ref.id}`}\u0000${folder}`;
     let group = this.#groups.get(key);
     if (group === undefined) {
-      group = { key, direction: t.direction, username: t.username, folder, folderId: ref?.id, members: new Map(), totals: newTotals() };
+      group = { key, direction: t.direction, username: t.username, folder, folderId: ref?.id, members: new Map(), totals: newTotals(), json: undefined };
       this.#groups.set(key, group);
+      this.#sorted = undefined;
+      let mine = this.#byUser.get(t.username);
+      if (mine === undefined) this.#byUser.set(t.username, (mine = new Set()));
+      mine.add(group);
       if (ref !== undefined) this.#folderGroups.set(ref.id, group);
     }
     return group;
@@ -159,6 +176,7 @@ export class TransferIndex {
     this.costs.transfersVisited += 1;
     const old = this.#items.get(t.id);
     if (old !== undefined) {
+      old.group.json = undefined;
       apply(old.group.totals, old.transfer, -1);
       old.group.members.set(t.id, t);
       apply(old.group.totals, t, 1);
@@ -168,6 +186,7 @@ export class TransferIndex {
     }
     const group = this.#groupFor(t);
     group.members.set(t.id, t);
+    group.json = undefined;
     apply(group.totals, t, 1);
     this.#items.set(t.id, { transfer: t, group });
     this.#checkFolder(group);
@@ -184,11 +203,16 @@ export class TransferIndex {
     this.costs.transfersVisited += 1;
     this.#items.delete(id);
     item.group.members.delete(id);
+    item.group.json = undefined;
     apply(item.group.totals, item.transfer, -1);
     this.#folderOf.delete(id);
     const folderId = item.group.folderId;
     if (item.group.members.size === 0) {
       this.#groups.delete(item.group.key);
+      this.#sorted = undefined;
+      const mine = this.#byUser.get(item.group.username);
+      mine?.delete(item.group);
+      if (mine?.size === 0) this.#byUser.delete(item.group.username);
       if (folderId !== undefined) {
         this.#finishedFolders.delete(folderId);
         this.#folderGroups.delete(folderId);
@@ -240,14 +264,22 @@ export class TransferIndex {
   }
 
   #matchingGroups(filter: { direction?: TransferDirection | undefined; username?: string | undefined }): TransferGroup[] {
+    const candidates = filter.username === undefined ? this.#inOrder() : [...(this.#byUser.get(filter.username) ?? [])].sort(byListOrder);
+    if (filter.direction === undefined) {
+      this.costs.groupsVisited += candidates.length;
+      return candidates;
+    }
     const out: TransferGroup[] = [];
-    for (const group of this.#groups.values()) {
+    for (const group of candidates) {
       this.costs.groupsVisited += 1;
-      if (filter.direction !== undefined && group.direction !== filter.direction) continue;
-      if (filter.username !== undefined && group.username !== filter.username) continue;
-      out.push(group);
+      if (group.direction === filter.direction) out.push(group);
     }
     return out;
+  }
+
+  #inOrder(): TransferGroup[] {
+    this.#sorted ??= [...this.#groups.values()].sort(byListOrder);
+    return this.#sorted;
   }
 
   /**
@@ -256,10 +288,10 @@ export class TransferIndex {
    */
   list(query: TransferListQuery): TransferList {
     const states = query.state === undefined ? undefined : new Set(query.state.split(',') as TransferState[]);
-    const groups = this.#matchingGroups(query).sort(
-      (a, b) => (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : 0) || (a.username < b.username ? -1 : a.username > b.username ? 1 : 0) || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0),
-    );
+    const groups = this.#matchingGroups(query);
     const all = newTotals();
+    let budget = query.limit ?? DEFAULT_LIST_LIMIT;
+    let truncated = false;
     const users: TransferList['users'] = [];
     let user: { group: TransferList['users'][number]; totals: Totals } | undefined;
     for (const group of groups) {
@@ -285,18 +317,24 @@ export class TransferIndex {
       addInto(all, totals);
       let transfers: TransferJson[] | undefined;
       if (query.summary !== true) {
-        const list = members ?? [...group.members.values()];
-        this.costs.transfersVisited += list.length;
-        transfers = list.map((t) => transferJson(t, group.folderId));
+        const count = members?.length ?? group.members.size;
+        // A group is listed whole or not at all: past the limit, the rest show their totals only.
+        if (count > budget) truncated = true;
+        else {
+          budget -= count;
+          const list = members ?? [...group.members.values()];
+          this.costs.transfersVisited += list.length;
+          transfers = list.map((t) => transferJson(t, group.folderId));
+        }
       }
       user.group.folders.push({
         folder: group.folder,
         ...(group.folderId === undefined ? {} : { folderId: group.folderId }),
-        totals: totalsJson(totals),
+        totals: members === undefined ? (group.json ??= totalsJson(totals)) : totalsJson(totals),
         ...(transfers === undefined ? {} : { transfers }),
       });
     }
     if (user !== undefined) user.group.totals = totalsJson(user.totals);
-    return { totals: totalsJson(all), users };
+    return { totals: totalsJson(all), truncated, users };
   }
 }
