@@ -137,6 +137,9 @@ describe('the daemon transfer service', () => {
     await refused({ username: 'sharer', files: [{ filename: 'Music\\Folder\\' }] }, '/body/files/0/filename');
     for (const subfolder of ['../up', '/etc', 'C:\\Windows', 'c:evil', 'a/../../b', '\\\\server\\share']) await refused({ username: 'sharer', files: [{ filename: 'Music\\x.mp3' }], subfolder }, '/body/subfolder');
     await assert.rejects(client.enqueueFolder({ body: { username: 'sharer', folder: 'Music\\Album', subfolder: '..' } }), (e: DaemonApiError) => e.status === 400 && e.field === '/body/subfolder');
+    for (const folder of ['Music\\..\\..', '../Music', 'Music\\Al\u0000bum']) {
+      await assert.rejects(client.enqueueFolder({ body: { username: 'sharer', folder } }), (e: DaemonApiError) => e.status === 400 && e.field === '/body/folder', folder);
+    }
     assert.equal(transfers.index.size, before, 'nothing was enqueued');
     // What a peer may legitimately share (a drive letter, a leading slash) is cleaned, never followed out.
     for (const filename of ['C:\\Users\\me\\..hidden\\x.mp3', '/etc/passwd', '\\\\server\\share\\x.mp3', 'D:x.mp3']) {

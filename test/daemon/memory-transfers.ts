@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { FolderDownloadError, type FolderDownload, type FolderFile } from '../../src/daemon/downloads/index.ts';
 import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from '../../src/daemon/http/transfer-routes.ts';
 import type { TransferService } from '../../src/daemon/http/services.ts';
-import { folderJson, isFinal, noTransfer, planDownloads, TransferIndex, TransferRequestError } from '../../src/daemon/transfers/index.ts';
+import { checkRemoteFolder, folderJson, isFinal, noTransfer, planDownloads, TransferIndex, TransferRequestError } from '../../src/daemon/transfers/index.ts';
 import { destinationFor } from '../../src/transfers/destination.ts';
 import type { Transfer } from '../../src/transfers/index.ts';
 
@@ -79,6 +79,7 @@ export class MemoryTransfers implements TransferService {
   }
 
   async enqueueFolder(request: EnqueueFolder): Promise<FolderDownloadJson> {
+    checkRemoteFolder(request.folder, '/body/folder');
     const folder = request.folder.replace(/[\\/]+$/, '').replaceAll('/', '\\');
     const listed = this.remoteFolders.get(request.username)?.get(folder);
     if (listed === undefined) throw new FolderDownloadError('not-shared', `${request.username} shares no folder ${JSON.stringify(folder)}`);

@@ -16,7 +16,7 @@ import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownlo
 import type { TransferService } from '../http/services.ts';
 import type { FolderDownloads } from '../store/folder-downloads.ts';
 import { noTransfer, TransferRequestError } from './errors.ts';
-import { planDownloads } from './enqueue.ts';
+import { checkRemoteFolder, planDownloads } from './enqueue.ts';
 import { TransferIndex, type TransferGroup } from './transfer-index.ts';
 
 /** Folder listings (browse round trips) running at once; more get 429 until one ends. */
@@ -126,6 +126,7 @@ export class DaemonTransfers implements TransferService {
   }
 
   async enqueueFolder(request: EnqueueFolder): Promise<FolderDownloadJson> {
+    checkRemoteFolder(request.folder, '/body/folder');
     if (this.#listings >= MAX_FOLDER_LISTINGS) {
       throw new TransferRequestError('busy', `${MAX_FOLDER_LISTINGS} folders are being listed already; try again when one is enqueued`);
     }

@@ -29,12 +29,17 @@ export interface PlannedDownload {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const DOTS = /^[. ]*\.[. ]*$/;
 
-/** Refuses a remote path our caller could not have got from a peer's listing. */
-function checkRemotePath(filename: string, field: string): void {
-  if (CONTROL.test(filename)) throw new TransferRequestError('bad-input', `${field}: a file name cannot hold NUL or control characters`, { field });
-  if (filename.split(/[\\/]/).some((component) => DOTS.test(component))) {
-    throw new TransferRequestError('bad-input', `${field}: a "." or ".." in the path is not a shared file's path; copy the path from a search result or a browse`, { field });
+/** Refuses a remote folder our caller could not have got from a peer's listing (NUL, control characters, "." or ".."). */
+export function checkRemoteFolder(path: string, field: string): void {
+  if (CONTROL.test(path)) throw new TransferRequestError('bad-input', `${field}: a remote path cannot hold NUL or control characters`, { field });
+  if (path.split(/[\\/]/).some((component) => DOTS.test(component))) {
+    throw new TransferRequestError('bad-input', `${field}: a "." or ".." in the path is not a shared path; copy it from a search result or a browse`, { field });
   }
+}
+
+/** Refuses a remote file path our caller could not have got from a peer's listing. */
+function checkRemotePath(filename: string, field: string): void {
+  checkRemoteFolder(filename, field);
   if (safeName(filename.slice(filename.lastIndexOf('\\') + 1), '') === undefined) {
     throw new TransferRequestError('bad-input', `${field}: the path names a folder, not a file; download a folder with POST /api/v1/transfers/folders`, { field });
   }
