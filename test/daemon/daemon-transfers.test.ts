@@ -85,7 +85,10 @@ describe('the daemon transfer service', () => {
     const served = bed.keep(newManager(sharer, join(sharerRoot, 'served'), { resolveUpload: (path) => library.resolve(path, { buddy: false }) }));
     await served.start();
     slowpoke = await bed.side('slowpoke', { uploadSlots: 0 });
-    for (const name of ['x.mp3', 'y.mp3']) writeRandomFile(join(slowpoke.shared, name), 1000);
+    for (const name of ['x.mp3', 'y.mp3', 'z1.mp3', 'z2.mp3']) writeRandomFile(join(slowpoke.shared, name), 1000);
+    // Its shares listing (for a folder download) holds the z files only.
+    const listed = (name: string) => ({ filename: name, size: 1000n, extension: 'mp3', locked: false, attributes: [] });
+    slowpoke.client.setSharesProvider({ shares: async () => ({ folders: [{ name: '@@share', files: [listed('z1.mp3'), listed('z2.mp3')] }], lockedFolders: [] }), folder: () => undefined });
     downloaderClient = await bed.client('downloader');
     root = bed.root('slsk-daemon-transfers-downloader-');
     open();
@@ -184,6 +187,24 @@ describe('the daemon transfer service', () => {
     assert.equal(manager.get(y), undefined, 'gone from the manager too');
     const list = await client.transfers({ query: { username: 'slowpoke' } });
     assert.deepEqual(list.users[0]!.folders.map((g) => g.transfers!.map((tr) => [tr.id, tr.state === 'requesting' ? 'queued' : tr.state])), [[[x, 'queued']]]);
+  });
+
+  test('a folder download is cancelled as one, then removed as one (transfers, group rows)', async (t) => {
+    const client = await api(t);
+    const group = await client.enqueueFolder({ body: { username: 'slowpoke', folder: '@@share' } });
+    const ids = group.files.map((f) => f.transferId!);
+    assert.deepEqual(group.files.map((f) => f.remotePath), ['@@share\\z1.mp3', '@@share\\z2.mp3']);
+    for (const id of ids) await managerEvents.wait((e) => e.event === 'transferState' && e.transfer.id === id && e.transfer.state === 'queued', `${id} queued with slowpoke`);
+    const from = events.mark();
+    const cancelled = await client.cancelFolder({ params: { id: group.id } });
+    assert.deepEqual([cancelled.finished, cancelled.complete, cancelled.counts], [true, false, { cancelled: 2 }]);
+    const done = await events.wait((e) => e.event === 'folderDone' && e.data.id === group.id, 'folderDone', from);
+    assert.deepEqual(done.data, { id: group.id, username: 'slowpoke', folder: '@@share', complete: false, counts: { cancelled: 2 } });
+    assert.ok(store.folders.all().some((g) => g.id === group.id));
+    await client.removeFolder({ params: { id: group.id } });
+    for (const id of ids) assert.equal(manager.get(id), undefined);
+    await assert.rejects(client.folderDownload({ params: { id: group.id } }), (e: DaemonApiError) => e.status === 404);
+    assert.ok(!store.folders.all().some((g) => g.id === group.id), 'the group rows are gone');
   });
 
   test('after a restart the folder is still one group with its progress, and reads never scan the history', async (t) => {

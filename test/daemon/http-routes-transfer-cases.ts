@@ -165,6 +165,35 @@ export const transferCases: Record<keyof typeof transferRoutes, RouteTestCase> =
       assert.deepEqual([status, (json as { error: string }).error], [404, 'not_found']);
     },
   },
+  cancelFolder: {
+    client: async (f) => {
+      f.services.transfers.remoteFolders.set('erin', new Map([['F', [{ remotePath: 'F\\1.mp3', size: 1n }, { remotePath: 'F\\2.mp3', size: 2n }]]]));
+      const group = await f.client({ apiKey: KEYS.write }).enqueueFolder({ body: { username: 'erin', folder: 'F' } });
+      f.services.transfers.index.put({ ...f.services.transfers.index.get(group.files[0]!.transferId!)!, state: 'completed' });
+      const cancelled = await f.client({ apiKey: KEYS.write }).cancelFolder({ params: { id: group.id } });
+      assert.deepEqual([cancelled.finished, cancelled.complete, cancelled.counts], [true, false, { completed: 1, cancelled: 1 }], 'the completed file stays completed');
+    },
+    raw: async (f) => {
+      const { status, json } = await rawJson(f, 'PUT', `/api/v1/transfers/folders/${UNKNOWN}/cancel`, writeNoBody);
+      assert.deepEqual([status, (json as { error: string }).error], [404, 'not_found']);
+    },
+  },
+  removeFolder: {
+    client: async (f) => {
+      f.services.transfers.remoteFolders.set('erin', new Map([['F', [{ remotePath: 'F\\1.mp3', size: 1n }]]]));
+      const { a1 } = seeded(f);
+      const api = f.client({ apiKey: KEYS.write });
+      const group = await api.enqueueFolder({ body: { username: 'erin', folder: 'F' } });
+      assert.equal(await api.removeFolder({ params: { id: group.id } }), null);
+      await assert.rejects(api.folderDownload({ params: { id: group.id } }), (e: DaemonApiError) => e.status === 404);
+      await assert.rejects(api.transfer({ params: { id: group.files[0]!.transferId! } }), (e: DaemonApiError) => e.status === 404);
+      assert.equal((await api.transfer({ params: { id: a1.id } })).id, a1.id, 'other transfers stay');
+    },
+    raw: async (f) => {
+      const { status } = await rawJson(f, 'DELETE', `/api/v1/transfers/folders/${UNKNOWN}`, writeNoBody);
+      assert.equal(status, 404);
+    },
+  },
   cancelTransfer: {
     client: async (f) => {
       const { a2, single } = seeded(f);

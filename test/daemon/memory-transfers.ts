@@ -101,6 +101,20 @@ export class MemoryTransfers implements TransferService {
     return folderJson(group, (transferId) => this.index.get(transferId));
   }
 
+  cancelFolder(id: string): FolderDownloadJson {
+    const group = this.#groups.get(id);
+    if (group === undefined) throw new TransferRequestError('not-found', `There is no folder download ${id}`);
+    for (const file of group.files) if (file.transferId !== undefined && this.index.get(file.transferId) !== undefined) this.cancel(file.transferId);
+    return this.folder(id);
+  }
+
+  async removeFolder(id: string): Promise<void> {
+    const group = this.#groups.get(id);
+    if (group === undefined) throw new TransferRequestError('not-found', `There is no folder download ${id}`);
+    for (const file of group.files) if (file.transferId !== undefined && this.index.get(file.transferId) !== undefined) await this.remove(file.transferId);
+    this.#groups.delete(id);
+  }
+
   cancel(id: string): TransferJson {
     const transfer = this.index.get(id);
     if (transfer === undefined) throw noTransfer(id);

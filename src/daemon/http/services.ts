@@ -32,6 +32,8 @@ export interface TransferService {
   enqueue(request: EnqueueDownloads): TransferJson[];
   enqueueFolder(request: EnqueueFolder): Promise<FolderDownloadJson>;
   folder(id: string): FolderDownloadJson;
+  cancelFolder(id: string): FolderDownloadJson;
+  removeFolder(id: string): Promise<void>;
   cancel(id: string): TransferJson;
   retry(id: string): TransferJson;
   place(id: string): Promise<TransferJson>;

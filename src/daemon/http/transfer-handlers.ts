@@ -72,6 +72,11 @@ export function transferHandlers(transfers: TransferService): Handlers<typeof tr
     enqueueDownloads: async ({ body }) => ({ status: 201, body: { transfers: await mapped(() => transfers.enqueue(body)) } }),
     enqueueFolder: async ({ body }) => ({ status: 201, body: await mapped(() => transfers.enqueueFolder(body)) }),
     folderDownload: async ({ params }) => ({ status: 200, body: await mapped(() => transfers.folder(params.id)) }),
+    cancelFolder: async ({ params }) => ({ status: 200, body: await mapped(() => transfers.cancelFolder(params.id)) }),
+    removeFolder: async ({ params }) => {
+      await mapped(() => transfers.removeFolder(params.id));
+      return { status: 204, body: null };
+    },
     cancelTransfer: async ({ params }) => ({ status: 200, body: await mapped(() => transfers.cancel(params.id)) }),
     retryTransfer: async ({ params }) => ({ status: 200, body: await mapped(() => transfers.retry(params.id)) }),
     transferPlace: async ({ params }) => ({ status: 200, body: await mapped(() => transfers.place(params.id)) }),

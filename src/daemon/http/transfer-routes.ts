@@ -201,6 +201,22 @@ export const transferRoutes = {
     params: FolderId,
     responses: { 200: FolderDownloadJson },
   }),
+  cancelFolder: route({
+    method: 'PUT',
+    path: '/api/v1/transfers/folders/:id/cancel',
+    access: 'write',
+    summary: 'Cancel every unfinished transfer of a folder download; returns the folder',
+    params: FolderId,
+    responses: { 200: FolderDownloadJson },
+  }),
+  removeFolder: route({
+    method: 'DELETE',
+    path: '/api/v1/transfers/folders/:id',
+    access: 'write',
+    summary: "Cancel and forget every transfer of a folder download, and the folder (partial files are deleted; finished files stay on disk)",
+    params: FolderId,
+    responses: { 204: Type.Null() },
+  }),
   cancelTransfer: route({
     method: 'PUT',
     path: '/api/v1/transfers/:id/cancel',

@@ -17,7 +17,7 @@ import type { TransferService } from '../http/services.ts';
 import type { FolderDownloads } from '../store/folder-downloads.ts';
 import { noTransfer, TransferRequestError } from './errors.ts';
 import { checkRemoteFolder, planDownloads } from './enqueue.ts';
-import { TransferIndex, type TransferGroup } from './transfer-index.ts';
+import { isFinal, TransferIndex, type TransferGroup } from './transfer-index.ts';
 
 /** Folder listings (browse round trips) running at once; more get 429 until one ends. */
 export const MAX_FOLDER_LISTINGS = 4;
@@ -39,6 +39,7 @@ export interface DaemonTransfersOptions {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const transferIds = (group: FolderDownload): string[] => group.files.flatMap((f) => (f.transferId === undefined ? [] : [f.transferId]));
 
 /** A folder download and its files' states as the API shows them. */
 export function folderJson(group: FolderDownload, get: (id: string) => Transfer | undefined): FolderDownloadJson {
@@ -93,7 +94,7 @@ export class DaemonTransfers implements TransferService {
   load(): void {
     for (const group of this.#options.folders.all()) {
       this.#groups.set(group.id, group);
-      this.index.assignFolder(group, group.files.flatMap((f) => (f.transferId === undefined ? [] : [f.transferId])));
+      this.index.assignFolder(group, transferIds(group));
     }
     for (const transfer of this.#options.manager.list()) this.index.seed(transfer);
     // A group whose transfers were all removed while we were not looking has nothing left to show.
@@ -140,7 +141,7 @@ export class DaemonTransfers implements TransferService {
     } finally {
       this.#listings -= 1;
     }
-    const ids = group.files.flatMap((f) => (f.transferId === undefined ? [] : [f.transferId]));
+    const ids = transferIds(group);
     // Every file already on disk: nothing to follow, nothing to keep.
     if (ids.length > 0) {
       this.#options.folders.add(group);
@@ -150,10 +151,30 @@ export class DaemonTransfers implements TransferService {
     return folderJson(group, (id) => this.index.get(id));
   }
 
-  folder(id: string): FolderDownloadJson {
+  #group(id: string): FolderDownload {
     const group = this.#groups.get(id);
     if (group === undefined) throw new TransferRequestError('not-found', `There is no folder download ${id}; GET /api/v1/transfers lists the folder groups (folderId)`);
-    return folderJson(group, (transferId) => this.index.get(transferId));
+    return group;
+  }
+
+  folder(id: string): FolderDownloadJson {
+    return folderJson(this.#group(id), (transferId) => this.index.get(transferId));
+  }
+
+  cancelFolder(id: string): FolderDownloadJson {
+    const group = this.#group(id);
+    for (const transferId of transferIds(group)) {
+      const transfer = this.index.get(transferId);
+      if (transfer !== undefined && !isFinal(transfer)) this.#options.manager.cancel(transferId);
+    }
+    return this.folder(id);
+  }
+
+  async removeFolder(id: string): Promise<void> {
+    const group = this.#group(id);
+    for (const transferId of transferIds(group)) if (this.index.get(transferId) !== undefined) await this.remove(transferId);
+    // Its last transfer going forgot it already, unless none was left.
+    this.#forgetFolder(id);
   }
 
   cancel(id: string): TransferJson {
