@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
 import { transferRoutes } from './transfer-routes.ts';
+import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
   {
@@ -181,6 +182,7 @@ export const routes = {
   }),
   ...searchRoutes,
   ...transferRoutes,
+  ...wishlistRoutes,
 } as const;
 
 export type Routes = typeof routes;

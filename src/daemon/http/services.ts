@@ -4,7 +4,8 @@
 import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 import type { StartSearchInput } from '../searches.ts';
-import type { SearchRecord, StoredResponse } from '../store/index.ts';
+import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
+import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
 import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from './transfer-routes.ts';
 
 /**
@@ -42,6 +43,19 @@ export interface TransferService {
   clear(query: ClearTransfersQuery): Promise<number>;
 }
 
+/**
+ * The wishlist (DaemonWishlist over the store). Errors: FilterParseError (bad filter), DaemonStoreError
+ * NOT_FOUND / BAD_INPUT / FULL; runNow also SearchBusyError and the client's NotConnectedError.
+ */
+export interface WishlistService {
+  list(): WishlistItem[];
+  add(input: WishlistInput): WishlistItem;
+  update(id: string, changes: WishlistUpdate): WishlistItem;
+  /** false when there was no such item. */
+  remove(id: string): boolean;
+  runNow(id: string): WishlistRun;
+}
+
 export interface DaemonServices {
   /** Reported in GET /api/v1/application. */
   readonly version: string;
@@ -59,4 +73,5 @@ export interface DaemonServices {
   metrics(): string;
   readonly searches: SearchService;
   readonly transfers: TransferService;
+  readonly wishlist: WishlistService;
 }
