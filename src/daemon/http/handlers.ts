@@ -11,6 +11,7 @@ import { docsPage } from './docs-page.ts';
 import type { Authenticator } from './auth.ts';
 import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
+import { transferHandlers } from './transfer-handlers.ts';
 import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
@@ -78,6 +79,7 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
       return { status: 200, body: key };
     },
     ...searchHandlers(services.searches),
+    ...transferHandlers(services.transfers),
     ...wishlistHandlers(services.wishlist),
   };
 }
