@@ -16,7 +16,7 @@ import { publishChat, publishTransfers } from './daemon-events.ts';
 import { feedClientHooks, feedTransferHooks, folderCompleteEvent, hookLogger } from './daemon-hooks.ts';
 import { collectDaemonMetrics } from './daemon-metrics.ts';
 import { HookDispatcher } from './hooks/index.ts';
-import { DaemonWishlist } from './wishlist.ts';
+import { DaemonWishlist, type WishlistTransfers } from './wishlist.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
 import { DaemonTransfers } from './transfers/index.ts';
@@ -217,7 +217,16 @@ export class Daemon {
       });
       undo.push(() => searches.close());
 
-      const wishlist = new DaemonWishlist({ items: store.wishlist, searches, transfers: manager, client, hub, warn: (message) => note({ kind: 'warning', message }) });
+      // What the wishlist finds lands where downloads.layout says and shows in the transfer list like any download.
+      const wishlistTransfers: WishlistTransfers = {
+        list: (filter) => manager.list(filter),
+        download: (username, filename, downloadOptions) => {
+          const size = downloadOptions?.size;
+          const [queued] = daemonTransfers.enqueue({ username, files: [{ filename, ...(size === undefined ? {} : { size: Number(size) }) }] });
+          return manager.get(queued!.id)!;
+        },
+      };
+      const wishlist = new DaemonWishlist({ items: store.wishlist, searches, transfers: wishlistTransfers, client, hub, warn: (message) => note({ kind: 'warning', message }) });
       undo.push(() => wishlist.close());
       collectDaemonMetrics(metrics, { client, manager, hooks });
 
