@@ -5,6 +5,8 @@
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
+import { shareRoutes } from './share-routes.ts';
+import { optionsRoutes } from './options-routes.ts';
 
 export const ServerConnection = Type.Object(
   {
@@ -179,6 +181,8 @@ export const routes = {
     responses: { 200: ApiKeyInfo },
   }),
   ...searchRoutes,
+  ...shareRoutes,
+  ...optionsRoutes,
 } as const;
 
 export type Routes = typeof routes;
