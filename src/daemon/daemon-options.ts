@@ -6,30 +6,9 @@
 
 import { persistSettings } from './config/persist.ts';
 import { validateConfigPatch, type ResolvedDaemonConfig } from './config/index.ts';
+import { OptionsPatchError, type OptionsApplied, type OptionsCheck, type OptionsProblem } from './options-problems.ts';
 
-/** One problem with a change: the setting it is about (a dotted path) and what is wrong. */
-export interface OptionsProblem {
-  readonly setting: string;
-  readonly message: string;
-}
-
-export type OptionsCheck = { readonly ok: true; readonly changed: readonly string[] } | { readonly ok: false; readonly problems: readonly OptionsProblem[] };
-
-export interface OptionsApplied {
-  readonly changed: readonly string[];
-  /** The file the change was written to; undefined when writing failed (see persistError). */
-  readonly persistedTo: string | undefined;
-  readonly persistError: string | undefined;
-}
-
-export class OptionsPatchError extends Error {
-  override readonly name = 'OptionsPatchError';
-  readonly problems: readonly OptionsProblem[];
-  constructor(problems: readonly OptionsProblem[]) {
-    super(problems.map((problem) => `${problem.setting}: ${problem.message}`).join('; '));
-    this.problems = problems;
-  }
-}
+export { OptionsPatchError, type OptionsApplied, type OptionsCheck, type OptionsProblem };
 
 /** How one setting (a dotted path) takes effect live. */
 export type Applier = (config: ResolvedDaemonConfig) => void | Promise<void>;

@@ -6,7 +6,7 @@ import type { optionsRoutes } from './options-routes.ts';
 import { HttpError } from './errors.ts';
 import { redactSecrets } from './redact.ts';
 import type { DaemonServices } from './services.ts';
-import { OptionsPatchError } from '../daemon-options.ts';
+import { OptionsPatchError } from '../options-problems.ts';
 
 /** The JSON pointer of a setting in the request body: shares.folders[0].path → /body/shares/folders/0/path. */
 const fieldOf = (setting: string): string => `/body/${setting.replace(/\[(\d+)\]/g, '.$1').split('.').join('/')}`;

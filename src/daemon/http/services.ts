@@ -7,7 +7,7 @@ import type { StartSearchInput } from '../searches.ts';
 import type { SearchRecord, StoredResponse } from '../store/index.ts';
 import type { ScanStatus, Viewer } from '../daemon-shares.ts';
 import type { ListedFolder, SearchResult, ShareTotals } from '../../shares/index.ts';
-import type { OptionsApplied, OptionsCheck } from '../daemon-options.ts';
+import type { OptionsApplied, OptionsCheck } from '../options-problems.ts';
 import type { LogLine, LogPage } from '../logs.ts';
 
 /**
