@@ -87,6 +87,11 @@ export class Daemon {
     this.#note = parts.note;
   }
 
+  /** The shares: their index, scans and watcher. */
+  get shares(): DaemonShares {
+    return this.#parts.shares;
+  }
+
   /** The API's base URL, e.g. http://127.0.0.1:5030. */
   get url(): string {
     return this.#parts.http.url;
