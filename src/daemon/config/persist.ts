@@ -6,7 +6,7 @@
 
 import { readFile, rename, stat, writeFile, unlink } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isScalar, parseDocument } from 'yaml';
 import { isPlainObject } from './schema-walk.ts';
 
 const valueAt = (config: unknown, segments: readonly string[]): unknown =>
@@ -34,7 +34,13 @@ export function editedSettingsText(file: string, text: string, config: unknown, 
   const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) throw new Error(`it is not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
   if (!isPlainObject(document.toJS())) document.contents = document.createNode({}) as typeof document.contents;
-  for (const segments of paths) document.setIn(segments, document.createNode(valueAt(config, segments)));
+  for (const segments of paths) {
+    const value = valueAt(config, segments);
+    const existing: unknown = document.getIn(segments, true);
+    // A value replacing a value keeps its node, and so the comment beside it.
+    if (isScalar(existing) && (value === null || typeof value !== 'object')) existing.value = value;
+    else document.setIn(segments, document.createNode(value));
+  }
   return document.toString();
 }
 
