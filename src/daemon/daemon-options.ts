@@ -79,7 +79,9 @@ export class DaemonOptions {
       } catch (error) {
         // The settings shown go back; what earlier appliers changed stays (each applier is all or nothing).
         this.#config = previous;
-        throw error;
+        // A value the schema allows but the part refuses (a share name that cannot be a virtual path…).
+        const message = `could not be applied: ${error instanceof Error ? error.message : String(error)}`;
+        throw new OptionsPatchError(result.changed.map((setting) => ({ setting, message })));
       }
       try {
         await persistSettings(this.#file, result.config, result.changed);

@@ -51,6 +51,8 @@ export interface DaemonSharesOptions {
   readonly library: SharesLibrary;
   /** Opens the index for other folders (a runtime change of shares.folders or shares.ignore). */
   readonly reopen?: (settings: SharesSettings) => Promise<SharesLibrary>;
+  /** What `library` was opened with: reopened if other folders cannot be. */
+  readonly settings?: SharesSettings;
   readonly client: Client;
   readonly lists: UserLists;
   readonly manager: TransferManager;
@@ -87,6 +89,7 @@ export class DaemonShares {
   #reconfiguring: Promise<void> = Promise.resolve();
   #started = false;
   #replacing = false;
+  #settings: SharesSettings | undefined;
 
   constructor(options: DaemonSharesOptions) {
     this.#options = options;
@@ -95,6 +98,7 @@ export class DaemonShares {
     this.#intervalMinutes = options.rescanIntervalMinutes;
     this.#watch = options.watch ?? false;
     this.#uploadSlots = options.uploadSlots;
+    this.#settings = options.settings;
     this.#listen(options.library);
   }
 
@@ -179,8 +183,8 @@ export class DaemonShares {
 
   /**
    * Shares other folders (or ignores other names): the running scan is stopped, the index reopened for
-   * the new folders (rows of shares no longer configured are dropped) and rescanned. A failure to reopen
-   * leaves the old index answering from memory (but no longer scanned) until a later change succeeds.
+   * the new folders (rows of shares no longer configured are dropped) and rescanned. When the new folders
+   * cannot be opened the old ones are reopened, and the call rejects with why.
    */
   reconfigure(settings: SharesSettings): Promise<void> {
     const run = async (): Promise<void> => {
@@ -198,7 +202,16 @@ export class DaemonShares {
       } finally {
         this.#replacing = false;
       }
-      const next = await reopen(settings);
+      let next: SharesLibrary;
+      let failure: unknown;
+      try {
+        next = await reopen(settings);
+        this.#settings = settings;
+      } catch (error) {
+        if (this.#settings === undefined) throw error;
+        failure = error;
+        next = await reopen(this.#settings);
+      }
       this.#library = next;
       this.#listen(next);
       if (this.#served) this.#serve(true);
@@ -206,6 +219,7 @@ export class DaemonShares {
         this.rescan('reconfigure');
         this.#watchFolders();
       }
+      if (failure !== undefined) throw failure;
     };
     const done = this.#reconfiguring.then(run);
     this.#reconfiguring = done.catch(() => {});

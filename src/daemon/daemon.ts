@@ -133,7 +133,8 @@ export class Daemon {
 
       const openShares = (settings: SharesSettings): Promise<SharesLibrary> =>
         SharesLibrary.open({ database: join(dataDir, SHARES_DATABASE_FILE), folders: settings.folders, ignore: settings.ignore });
-      const library = await openShares(sharesSettings(config));
+      const initialShares = sharesSettings(config);
+      const library = await openShares(initialShares);
       undo.push(() => library.close());
 
       const soulseek = config.soulseek;
@@ -189,6 +190,7 @@ export class Daemon {
       shares = new DaemonShares({
         library,
         reopen: openShares,
+        settings: initialShares,
         client,
         lists: store.userLists,
         manager,

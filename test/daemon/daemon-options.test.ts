@@ -57,6 +57,17 @@ test('a PATCH of the options applies at once, keeps the YAML comments, survives 
   ]);
   assert.equal(shares.scan.last?.reason, 'reconfigure');
   assert.deepEqual((await first.api.searchShares({ query: { q: 'one', as: 'buddy' } })).files.map((f) => f.filename), ['Extra\\b one.txt']);
+
+  // Folders the schema allows but the index refuses (a share name that cannot be a virtual path): 400,
+  // the old folders reopened and still shared, nothing written.
+  const saved = await readFile(configFile, 'utf8');
+  await assert.rejects(
+    first.api.patchOptions({ body: { shares: { folders: [{ path: music, name: 'C:' }] } } }),
+    (e: DaemonApiError) => e.status === 400 && e.field === '/body/shares/folders' && /invalid share name/.test(e.message),
+  );
+  await first.daemon.shares.idle();
+  assert.deepEqual((await first.api.shares()).folders.map((f) => [f.name, f.files]), [['Music', 1], ['Extra', 2]]);
+  assert.equal(await readFile(configFile, 'utf8'), saved);
   await first.stop();
 
   // After a restart the file says what the API set.
