@@ -61,6 +61,8 @@ export interface DaemonSharesOptions {
   readonly rescanIntervalMinutes: number;
   /** Rescan when files in the shared folders change. */
   readonly watch?: boolean;
+  /** Folders inside shares whose changes do not call for a rescan (the data folder, partial downloads). */
+  readonly watchIgnore?: readonly string[];
   /** The watcher's debounce (tests shorten it). */
   readonly watchQuietMs?: number;
   readonly now?: () => number;
@@ -250,6 +252,7 @@ export class DaemonShares {
     this.#watcher = new ShareWatcher({
       roots: this.#library.totals().map((share) => share.root),
       ...(this.#options.watchQuietMs === undefined ? {} : { quietMs: this.#options.watchQuietMs }),
+      ignore: this.#options.watchIgnore ?? [],
       onChange: () => {
         if (this.rescan('change').joined) this.#again = true;
       },

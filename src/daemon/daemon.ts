@@ -198,6 +198,7 @@ export class Daemon {
         uploadSlots: transfers.uploadSlots,
         rescanIntervalMinutes: config.shares.rescanIntervalMinutes,
         watch: config.shares.watch,
+        watchIgnore: [dataDir, config.downloads.incompleteFolder],
         ...(options.watchQuietMs === undefined ? {} : { watchQuietMs: options.watchQuietMs }),
         onScanned: (summary) => note({ kind: 'scanned', summary }),
         onScanFailed: (error) => note({ kind: 'scanFailed', message: error.message }),

@@ -3,7 +3,8 @@
 // change, so a folder that never settles (a download landing in it) is still rescanned. The cost of a
 // burst is bounded whatever its size: each event only moves a timer; nothing is queued per event.
 
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
+import { join, relative, isAbsolute } from 'node:path';
 
 export interface ShareWatcherOptions {
   readonly roots: readonly string[];
@@ -11,6 +12,11 @@ export interface ShareWatcherOptions {
   readonly quietMs?: number;
   /** Longest wait from the first change of a burst (default 30 s). */
   readonly maxWaitMs?: number;
+  /**
+   * Folders whose changes are not ours to rescan for, though inside a share: the daemon's data folder
+   * (the index itself is written there: rescanning for that would never end) and partial downloads.
+   */
+  readonly ignore?: readonly string[];
   readonly onChange: () => void;
   /** A root that cannot be watched (gone, or the system's watch limit reached): the others still are. */
   readonly onError: (root: string, error: Error) => void;
@@ -26,14 +32,22 @@ export class ShareWatcher {
   /** When the current burst began (Date.now()), undefined while quiet. */
   #burstStart: number | undefined;
   #closed = false;
+  #ignoredEvents = 0;
 
   constructor(options: ShareWatcherOptions) {
     this.#options = options;
     for (const root of options.roots) {
       try {
-        const watcher = watch(root, { recursive: true, persistent: false }, () => this.#changed());
+        // A recursive watch of a missing folder fails silently: look first.
+        if (!statSync(root).isDirectory()) throw new Error('not a folder');
+        const watcher = watch(root, { recursive: true, persistent: false }, (_event, name) => {
+          if (name !== null && this.#ignored(join(root, name))) this.#ignoredEvents++;
+          else this.#changed();
+        });
         watcher.on('error', (error) => {
           watcher.close();
+          const at = this.#watchers.indexOf(watcher);
+          if (at >= 0) this.#watchers.splice(at, 1);
           options.onError(root, error);
         });
         this.#watchers.push(watcher);
@@ -46,6 +60,18 @@ export class ShareWatcher {
   /** How many roots are being watched. */
   get watching(): number {
     return this.#watchers.length;
+  }
+
+  /** Changes seen in ignored folders, for tests. */
+  get ignoredEvents(): number {
+    return this.#ignoredEvents;
+  }
+
+  #ignored(path: string): boolean {
+    return (this.#options.ignore ?? []).some((folder) => {
+      const rel = relative(folder, path);
+      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    });
   }
 
   #changed(): void {
