@@ -15,6 +15,7 @@ import { MemorySearches } from './memory-searches.ts';
 import { MemoryShares, memoryOptions } from './memory-shares.ts';
 import { LogRing } from '../../src/daemon/logs.ts';
 import { rm } from 'node:fs/promises';
+import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
   read: 'read-key-0123456789abcdef',
@@ -45,6 +46,7 @@ export class MemoryServices implements DaemonServices {
   readonly appliedSettings = this.#settings.applied;
   readonly settingsFile = this.#settings.file;
   readonly logs = new LogRing({ capacity: 5, level: 'debug' });
+  readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;
   failConnect: Error | undefined;

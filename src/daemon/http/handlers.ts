@@ -14,6 +14,7 @@ import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
 import { shareHandlers } from './share-handlers.ts';
 import { optionsHandlers } from './options-handlers.ts';
+import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
   readonly services: DaemonServices;
@@ -93,5 +94,6 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
     ...searchHandlers(services.searches),
     ...shareHandlers(services.shares),
     ...optionsHandlers(services, context.secretKeys),
+    ...wishlistHandlers(services.wishlist),
   };
 }

@@ -4,11 +4,12 @@
 import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 import type { StartSearchInput } from '../searches.ts';
-import type { SearchRecord, StoredResponse } from '../store/index.ts';
 import type { ScanStatus, Viewer } from '../daemon-shares.ts';
 import type { ListedFolder, SearchResult, ShareTotals } from '../../shares/index.ts';
 import type { OptionsApplied, OptionsCheck } from '../options-problems.ts';
 import type { LogLine, LogPage } from '../logs.ts';
+import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
+import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
 
 /**
  * The searches (DaemonSearches over the store). Errors: FilterParseError (bad filter), DaemonStoreError
@@ -45,6 +46,19 @@ export interface LogService {
   list(page: LogPage): LogLine[];
 }
 
+/**
+ * The wishlist (DaemonWishlist over the store). Errors: FilterParseError (bad filter), DaemonStoreError
+ * NOT_FOUND / BAD_INPUT / FULL; runNow also SearchBusyError and the client's NotConnectedError.
+ */
+export interface WishlistService {
+  list(): WishlistItem[];
+  add(input: WishlistInput): WishlistItem;
+  update(id: string, changes: WishlistUpdate): WishlistItem;
+  /** false when there was no such item. */
+  remove(id: string): boolean;
+  runNow(id: string): WishlistRun;
+}
+
 export interface DaemonServices {
   /** Reported in GET /api/v1/application. */
   readonly version: string;
@@ -64,4 +78,5 @@ export interface DaemonServices {
   readonly shares: SharesService;
   readonly settings: OptionsService;
   readonly logs: LogService;
+  readonly wishlist: WishlistService;
 }
