@@ -131,7 +131,8 @@ export class DaemonShares {
   /** Starts a scan, or joins the one running; `joined` says which. */
   rescan(reason: ScanReason = 'request'): { joined: boolean } {
     if (this.#stop.signal.aborted) return { joined: false };
-    if (this.#scanning !== undefined) return { joined: true };
+    // While the index is being replaced, the scan that follows the replacement is the one to join.
+    if (this.#scanning !== undefined || this.#replacing) return { joined: true };
     this.#scanning = this.#scan(reason);
     return { joined: false };
   }
@@ -200,21 +201,21 @@ export class DaemonShares {
       // The new index may not be opened on the same database while the old one still writes to it:
       // closing stops its scan, which ends as `failed` (its replacement follows at once).
       this.#replacing = true;
-      try {
-        await this.#library.close();
-        await this.#scanning;
-      } finally {
-        this.#replacing = false;
-      }
       let next: SharesLibrary;
       let failure: unknown;
       try {
-        next = await reopen(settings);
-        this.#settings = settings;
-      } catch (error) {
-        if (this.#settings === undefined) throw error;
-        failure = error;
-        next = await reopen(this.#settings);
+        await this.#library.close();
+        await this.#scanning;
+        try {
+          next = await reopen(settings);
+          this.#settings = settings;
+        } catch (error) {
+          if (this.#settings === undefined) throw error;
+          failure = error;
+          next = await reopen(this.#settings);
+        }
+      } finally {
+        this.#replacing = false;
       }
       this.#library = next;
       this.#listen(next);
