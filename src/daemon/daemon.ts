@@ -21,12 +21,14 @@ import { HookDispatcher } from './hooks/index.ts';
 import { DaemonWishlist } from './wishlist.ts';
 import { DaemonShares, type SharesSettings } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
+import { DaemonTransfers } from './transfers/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
 import { SECRET_OPTION_KEYS, startDaemonHttp, type DaemonHttp, type DaemonServices } from './http/index.ts';
 import { DaemonServerLink, type ConnectionEvent } from './server-link.ts';
 import { DaemonStore } from './store/index.ts';
+import { slskdApi, slskdRoutes } from './slskd/index.ts';
 
 export const SHARES_DATABASE_FILE = 'shares.sqlite';
 /** The retention sweep of searches and chat history runs at start and then this often. */
@@ -132,7 +134,7 @@ export class Daemon {
       });
       undo.push(() => store.close());
       undo.push(() => hub.close());
-      const metrics = new DaemonMetrics(Object.keys(routes));
+      const metrics = new DaemonMetrics([...Object.keys(routes), ...Object.keys(slskdRoutes)]);
       undo.push(() => metrics.stop());
 
       const openShares = (settings: SharesSettings): Promise<SharesLibrary> =>
@@ -174,8 +176,12 @@ export class Daemon {
       publishTransfers(manager, hub);
       metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
+      // Subscribed before start(): what start() resumes is seen; load() then reads the rest once.
+      const daemonTransfers = new DaemonTransfers({ manager, client, folders: store.folders, hub, downloadsDir: config.downloads.folder, layout: () => config.downloads.layout });
+      undo.push(() => daemonTransfers.close());
       await manager.start();
       undo.push(() => manager.close());
+      daemonTransfers.load();
       publishChat(client, store, hub);
 
       // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
@@ -241,6 +247,7 @@ export class Daemon {
 
       const services: DaemonServices = {
         searches,
+        transfers: daemonTransfers,
         wishlist,
         metrics: () => metrics.scrape(),
         version: options.version,
@@ -253,7 +260,18 @@ export class Daemon {
         settings,
         logs,
       };
-      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()] });
+      // slskd's /api/v0, so tools built for slskd (soularr, slskd-api, the Lidarr plugins) work unchanged.
+      const slskd = slskdApi({
+        searches,
+        transfers: manager,
+        client,
+        chat: store.chat,
+        server: () => link.snapshot(),
+        downloadsDir: config.downloads.folder,
+        incompleteDir: config.downloads.incompleteFolder,
+        username: soulseek.username,
+      });
+      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()], extraRoutes: [slskd] });
 
       const sweep = (): void => {
         store.sweep().catch((error: unknown) => note({ kind: 'warning', message: `the retention sweep failed: ${error instanceof Error ? error.message : String(error)}` }));

@@ -15,6 +15,7 @@ import { MemorySearches } from './memory-searches.ts';
 import { MemoryShares, memoryOptions } from './memory-shares.ts';
 import { LogRing } from '../../src/daemon/logs.ts';
 import { rm } from 'node:fs/promises';
+import { MemoryTransfers } from './memory-transfers.ts';
 import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
@@ -46,6 +47,7 @@ export class MemoryServices implements DaemonServices {
   readonly appliedSettings = this.#settings.applied;
   readonly settingsFile = this.#settings.file;
   readonly logs = new LogRing({ capacity: 5, level: 'debug' });
+  readonly transfers = new MemoryTransfers();
   readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;

@@ -7,6 +7,7 @@ import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
 import { shareRoutes } from './share-routes.ts';
 import { optionsRoutes } from './options-routes.ts';
+import { transferRoutes } from './transfer-routes.ts';
 import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
@@ -184,6 +185,7 @@ export const routes = {
   ...searchRoutes,
   ...shareRoutes,
   ...optionsRoutes,
+  ...transferRoutes,
   ...wishlistRoutes,
 } as const;
 

@@ -10,6 +10,7 @@ import type { OptionsApplied, OptionsCheck } from '../options-problems.ts';
 import type { LogLine, LogPage } from '../logs.ts';
 import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
 import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
+import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from './transfer-routes.ts';
 
 /**
  * The searches (DaemonSearches over the store). Errors: FilterParseError (bad filter), DaemonStoreError
@@ -47,6 +48,27 @@ export interface LogService {
 }
 
 /**
+ * The transfers (DaemonTransfers over the TransferManager). Errors: TransferRequestError (not-found,
+ * bad-input with the field, not-queued, busy, peer-timeout), FolderDownloadError (the folder could
+ * not be listed), DestinationError (a bad subfolder or layout).
+ */
+export interface TransferService {
+  list(query: TransferListQuery): TransferList;
+  get(id: string): TransferJson;
+  enqueue(request: EnqueueDownloads): TransferJson[];
+  enqueueFolder(request: EnqueueFolder): Promise<FolderDownloadJson>;
+  folder(id: string): FolderDownloadJson;
+  cancelFolder(id: string): FolderDownloadJson;
+  removeFolder(id: string): Promise<void>;
+  cancel(id: string): TransferJson;
+  retry(id: string): TransferJson;
+  place(id: string): Promise<TransferJson>;
+  remove(id: string): Promise<void>;
+  /** How many were removed. */
+  clear(query: ClearTransfersQuery): Promise<number>;
+}
+
+/**
  * The wishlist (DaemonWishlist over the store). Errors: FilterParseError (bad filter), DaemonStoreError
  * NOT_FOUND / BAD_INPUT / FULL; runNow also SearchBusyError and the client's NotConnectedError.
  */
@@ -78,5 +100,6 @@ export interface DaemonServices {
   readonly shares: SharesService;
   readonly settings: OptionsService;
   readonly logs: LogService;
+  readonly transfers: TransferService;
   readonly wishlist: WishlistService;
 }
