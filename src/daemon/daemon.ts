@@ -15,6 +15,7 @@ import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { publishChat, publishTransfers } from './daemon-events.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
+import { DaemonUsers } from './users/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
@@ -187,9 +188,12 @@ export class Daemon {
         defaultMaxResults: config.searches.maxResults,
       });
       undo.push(() => searches.close());
+      const users = new DaemonUsers({ client, lists: store.userLists, hub });
+      undo.push(() => users.close());
 
       const services: DaemonServices = {
         searches,
+        users,
         metrics: () => metrics.scrape(),
         version: options.version,
         events: hub,
@@ -214,7 +218,7 @@ export class Daemon {
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, library, manager, shares, searches, http, sweepTimer, metrics }, options);
+      return new Daemon({ hub, store, client, link, library, manager, shares, searches, users, http, sweepTimer, metrics }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -235,6 +239,7 @@ export class Daemon {
     parts.hub.close();
     await bounded('closing the HTTP server', () => parts.http.close(), STOP_STEP_MS, warn);
     parts.searches.close();
+    parts.users.close();
     await bounded('stopping the shares scan', () => parts.shares.close(), STOP_STEP_MS, warn);
     await bounded('closing the transfers', () => parts.manager.close(), STOP_STEP_MS, warn);
     parts.link.close();
@@ -254,6 +259,7 @@ interface Parts {
   readonly manager: TransferManager;
   readonly shares: DaemonShares;
   readonly searches: DaemonSearches;
+  readonly users: DaemonUsers;
   readonly http: DaemonHttp;
   readonly sweepTimer: NodeJS.Timeout;
   readonly metrics: DaemonMetrics;

@@ -29,6 +29,7 @@ const SAMPLES: { [K in DaemonEventType]: DaemonEventMap[K] } = {
   roomMessage: { room: 'jazz', username: 'bob', text: 'hello', time },
   privateMessage: { id: 3, username: 'bob', direction: 'out', text: 'hi', time },
   userStatus: { username: 'bob', status: 'online', privileged: false },
+  browseProgress: { username: 'alice', state: 'received', folders: 12, files: 340 },
   scanProgress: { state: 'scanning', folders: 3, files: 120 },
   log: { level: 'warn', time, message: 'slow disk' },
   resync: { reason: 'overflow' },

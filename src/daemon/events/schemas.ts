@@ -89,6 +89,14 @@ export const DAEMON_EVENTS = {
     status: Type.Enum(['offline', 'away', 'online']),
     privileged: Type.Optional(Type.Boolean()),
   }),
+  /** A browse of a user's shares: asked, then received (with its size) or failed (with why). */
+  browseProgress: Type.Object({
+    username: Type.String(),
+    state: Type.Enum(['requested', 'received', 'failed']),
+    folders: Type.Optional(Type.Number({ minimum: 0 })),
+    files: Type.Optional(Type.Number({ minimum: 0 })),
+    error: Type.Optional(Type.String()),
+  }),
   /** The shares scan, coalesced (key `scanProgress`) like transfer progress. */
   scanProgress: Type.Object({
     state: Type.Enum(['scanning', 'done', 'failed']),

@@ -5,6 +5,8 @@
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
+import { userRoutes } from './user-routes.ts';
+import { socialRoutes } from './social-routes.ts';
 
 export const ServerConnection = Type.Object(
   {
@@ -179,6 +181,8 @@ export const routes = {
     responses: { 200: ApiKeyInfo },
   }),
   ...searchRoutes,
+  ...userRoutes,
+  ...socialRoutes,
 } as const;
 
 export type Routes = typeof routes;
