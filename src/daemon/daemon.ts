@@ -188,7 +188,7 @@ export class Daemon {
         defaultMaxResults: config.searches.maxResults,
       });
       undo.push(() => searches.close());
-      const users = new DaemonUsers({ client, lists: store.userLists, hub });
+      const users = new DaemonUsers({ client, lists: store.userLists, interests: store.interests, hub });
       undo.push(() => users.close());
 
       const services: DaemonServices = {

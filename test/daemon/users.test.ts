@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { NotConnectedError, PeerUnreachableError, TimeoutError, UserLists, type Client } from '../../src/client/index.ts';
+import { NotConnectedError, PeerUnreachableError, TimeoutError, type Client } from '../../src/client/index.ts';
 import { EventHub } from '../../src/daemon/events/index.ts';
+import { DaemonStore } from '../../src/daemon/store/index.ts';
 import { BrowseCache, DaemonUsers, UserServiceError } from '../../src/daemon/users/index.ts';
 import { loggedIn, newClient, nextEvent } from '../client/helpers.ts';
 import { startServer } from '../server/harness.ts';
@@ -69,18 +70,19 @@ async function setup(t: TestContext, options: { browse?: ConstructorParameters<t
   const alice = await loggedIn(server.port, 'alice');
   t.after(() => alice.close());
   alice.setSharesProvider(library.sharesProvider(() => false));
-  const lists = UserLists.open(join(dir, 'user-lists.sqlite'));
-  t.after(() => lists.close());
+  const store = DaemonStore.open(join(dir, 'data'));
+  t.after(() => store.close());
+  const lists = store.userLists;
   const hub = new EventHub();
   t.after(() => hub.close());
   const me = newClient(options.peerReplyMs === undefined ? {} : { timeouts: { peerReplyMs: options.peerReplyMs } });
   t.after(() => me.close());
   me.setUserLists(lists);
-  const users = new DaemonUsers({ client: me, lists, hub, ...(options.browse === undefined ? {} : { browse: options.browse }) });
+  const users = new DaemonUsers({ client: me, lists, interests: store.interests, hub, ...(options.browse === undefined ? {} : { browse: options.browse }) });
   t.after(() => users.close());
   const events = recorder(hub);
   const login = (): Promise<unknown> => me.login({ server: `127.0.0.1:${server.port}`, username: 'me', password: 'pw' });
-  return { server, alice, me, lists, hub, users, events, login };
+  return { server, alice, me, lists, store, hub, users, events, login };
 }
 
 test('browse: callers at once share one request, the listing is kept, refresh asks again, progress is published', { timeout: 60_000 }, async (t) => {
@@ -199,7 +201,7 @@ test('buddies and watched users: status from the AddUser reply, then changes; no
 });
 
 test('interests: ours are told to the server; recommendations, similar users and a user\'s interests come from it', { timeout: 60_000 }, async (t) => {
-  const { alice, users, login } = await setup(t);
+  const { alice, me, users, login, store, hub, server } = await setup(t);
   alice.addInterest('jazz');
   alice.addInterest('bebop');
   alice.addHatedInterest('noise');
@@ -215,8 +217,20 @@ test('interests: ours are told to the server; recommendations, similar users and
   const global = await users.globalRecommendations();
   assert.ok(global.recommendations.some((r) => r.item === 'jazz'));
   assert.deepEqual(users.removeInterest('hated', 'polka'), { liked: ['jazz'], hated: [] });
-  // bounded: a full list refuses new items
-  const tight = new DaemonUsers({ client: alice, lists: UserLists.open(':memory:'), hub: new EventHub(), maxInterests: 2 });
-  t.after(() => tight.close());
-  assert.throws(() => tight.addInterest('liked', 'swing'), (e: UserServiceError) => e.code === 'LIMIT');
+  users.addInterest('hated', 'polka');
+  users.addInterest('liked', 'polka');
+  assert.deepEqual(store.interests.list(), { liked: ['jazz', 'polka'], hated: [] }, 'kept, moved between lists');
+
+  // A restarted daemon: the kept lists go to its client, which tells the server at login.
+  users.close();
+  await me.close();
+  const again = newClient();
+  t.after(() => again.close());
+  const restarted = new DaemonUsers({ client: again, lists: store.userLists, interests: store.interests, hub, maxInterests: 2 });
+  t.after(() => restarted.close());
+  assert.deepEqual(restarted.interests(), { liked: ['jazz', 'polka'], hated: [] });
+  assert.throws(() => restarted.addInterest('liked', 'swing'), (e: UserServiceError) => e.code === 'LIMIT', 'bounded: a full list refuses new items');
+  await again.login({ server: `127.0.0.1:${server.port}`, username: 'me', password: 'pw' });
+  // asked on the same connection, after the lists it sent at login
+  assert.deepEqual(await again.userInterests('me'), { username: 'me', liked: ['jazz', 'polka'], hated: [] });
 });

@@ -8,7 +8,7 @@ import { Presence, Username } from './user-routes.ts';
 
 /** As UserLists stores them (MAX_BUDDY_NOTE_LENGTH). */
 export const MAX_NOTE_LENGTH = 1000;
-/** Interests are short words or names; the bound keeps a request (and what we tell the server) small. */
+/** As the store keeps them (store/interests.ts MAX_INTEREST_LENGTH; this file imports only typebox). */
 export const MAX_INTEREST_LENGTH = 200;
 
 const BuddyParams = Type.Object({ username: Username });

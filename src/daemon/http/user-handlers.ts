@@ -10,6 +10,7 @@ import { fileJson } from '../searches.ts';
 import { UserServiceError, type BuddyView, type CachedListing, type UserService } from '../users/index.ts';
 import { ClientError, NotConnectedError, PeerUnreachableError, TimeoutError, UserListError, type Folder, type IgnoredUser, type UserInfo } from '../../client/index.ts';
 import { InFlightTimeoutError } from '../../net/in-flight.ts';
+import { DaemonStoreError } from '../store/errors.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const statusPath = (username: string): string => `GET /api/v1/users/${encodeURIComponent(username)}/status`;
@@ -75,6 +76,10 @@ function httpError(error: unknown, username: string | undefined): unknown {
     if (error.code === 'BAD_NAME') return new HttpError(400, 'bad_username', error.message, { field: '/params/username' });
     if (error.code === 'BAD_NOTE') return new HttpError(400, 'validation', error.message, { field: '/body/note' });
     if (error.code === 'LIST_FULL') return new HttpError(409, 'list_full', error.message);
+  }
+  if (error instanceof DaemonStoreError) {
+    if (error.code === 'FULL') return new HttpError(409, 'limit_reached', error.message);
+    if (error.code === 'BAD_INPUT') return new HttpError(400, 'validation', error.message);
   }
   if (error instanceof NotConnectedError) {
     return new HttpError(409, 'not_connected', 'Not logged in to the Soulseek server; connect first (PUT /api/v1/application/connection) or wait for the reconnect');

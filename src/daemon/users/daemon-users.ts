@@ -8,6 +8,7 @@
 import { NotConnectedError, type Client, type IgnoredUser, type Presence, type UserLists, type UserListChange } from '../../client/index.ts';
 import type { ServerResponse } from '../../protocol/index.ts';
 import type { EventHub } from '../events/index.ts';
+import { MAX_INTERESTS_PER_LIST, type InterestsStore } from '../store/index.ts';
 import { BrowseCache, type BrowseCacheOptions, type CachedListing } from './browse-cache.ts';
 import { UserServiceError } from './errors.ts';
 import type { BuddyView, InterestKind, UserService } from './user-service.ts';
@@ -15,11 +16,15 @@ import type { BuddyView, InterestKind, UserService } from './user-service.ts';
 /** Users watched on request (buddies are watched too, bounded by the buddy list's own cap). */
 export const MAX_WATCHED = 1000;
 /** Items per interest list: what we send the server at every login stays small. */
-export const MAX_INTERESTS = 500;
+export const MAX_INTERESTS = MAX_INTERESTS_PER_LIST;
+
+/** Where our interests are kept (the store's InterestsStore), so a restart tells the server the same lists. */
+export type InterestLists = Pick<InterestsStore, 'list' | 'add' | 'remove'>;
 
 export interface DaemonUsersOptions {
   readonly client: Client;
   readonly lists: UserLists;
+  readonly interests: InterestLists;
   readonly hub: EventHub;
   readonly browse?: Omit<BrowseCacheOptions, 'fetch' | 'onProgress'>;
   readonly maxWatched?: number;
@@ -34,6 +39,7 @@ interface Heard {
 export class DaemonUsers implements UserService {
   readonly #client: Client;
   readonly #lists: UserLists;
+  readonly #interests: InterestLists;
   readonly #hub: EventHub;
   readonly #browses: BrowseCache;
   readonly #maxWatched: number;
@@ -45,6 +51,11 @@ export class DaemonUsers implements UserService {
   constructor(options: DaemonUsersOptions) {
     this.#client = options.client;
     this.#lists = options.lists;
+    this.#interests = options.interests;
+    // The client tells the server at login (and at once if logged in already).
+    const kept = this.#interests.list();
+    for (const item of kept.liked) this.#client.addInterest(item);
+    for (const item of kept.hated) this.#client.addHatedInterest(item);
     this.#hub = options.hub;
     this.#maxWatched = options.maxWatched ?? MAX_WATCHED;
     this.#maxInterests = options.maxInterests ?? MAX_INTERESTS;
@@ -172,6 +183,8 @@ export class DaemonUsers implements UserService {
     if (!current.includes(item) && current.length >= this.#maxInterests) {
       throw new UserServiceError('LIMIT', `the ${kind} list holds ${this.#maxInterests} items already; remove one first`);
     }
+    // Kept first: what the client tells the server is what a restart will tell it again.
+    this.#interests.add(kind, item);
     if (kind === 'liked') this.#client.addInterest(item);
     else this.#client.addHatedInterest(item);
     return this.interests();
@@ -179,6 +192,7 @@ export class DaemonUsers implements UserService {
 
   removeInterest(kind: InterestKind, item: string): { liked: string[]; hated: string[] } {
     if (!this.interests()[kind].includes(item)) throw new UserServiceError('NOT_FOUND', `${JSON.stringify(item)} is not in the ${kind} list; GET /api/v1/interests lists them`);
+    this.#interests.remove(kind, item);
     if (kind === 'liked') this.#client.removeInterest(item);
     else this.#client.removeHatedInterest(item);
     return this.interests();
