@@ -5,6 +5,7 @@
 // userStatus events, offline and silent peers, interests and recommendations from the server.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { NotConnectedError, PeerUnreachableError, TimeoutError, type Client } from '../../src/client/index.ts';
@@ -98,7 +99,8 @@ test('browse: callers at once share one request, the listing is kept, refresh as
   assert.deepEqual([a.folders, a.files], [3, 3]);
   const folder = a.listing.folders.find((f) => f.name.endsWith('Coltrane'));
   assert.deepEqual(folder?.files.map((f) => [f.filename, Number(f.size)]), [['01 Giant Steps.mp3', 300], ['02 Cousin Mary.mp3', 200]]);
-  const progress = events.events.filter((e) => e.event === 'browseProgress').map((e) => e.data);
+  // (a listing this small arrives in one read: no `receiving` in between; the big one below has them)
+  const progress = events.events.filter((e) => e.event === 'browseProgress' && e.data['state'] !== 'receiving').map((e) => e.data);
   assert.deepEqual(progress, [{ username: 'alice', state: 'requested' }, { username: 'alice', state: 'received', folders: 3, files: 3 }]);
 
   assert.equal(await users.browse('alice', {}), a, 'kept: not asked again');
@@ -150,6 +152,33 @@ test('browse: a caller giving up does not cancel the others; the cache is bounde
   const failed = await events.next('a failed browse', (e) => e.event === 'browseProgress' && e.data['username'] === 'silent' && e.data['state'] === 'failed');
   assert.match(String(failed.data['error']), /timed out/);
   assert.equal(users.browseCache.running, 0, 'the failed browse is not left running');
+});
+
+test('browse: a big listing reports its bytes while it arrives, before it is received', { timeout: 60_000 }, async (t) => {
+  const { server, users, events, login } = await setup(t);
+  await login();
+  // Random names: a listing zlib cannot shrink below many socket reads.
+  const files = Array.from({ length: 20_000 }, (_, i) => ({ filename: `${randomBytes(16).toString('hex')} ${i}.mp3`, size: 1000n, extension: 'mp3', locked: false, attributes: [] }));
+  const big = await loggedIn(server.port, 'big');
+  t.after(() => big.close());
+  big.setSharesProvider({ shares: async () => ({ folders: [{ name: 'Big', files }], lockedFolders: [] }), folder: async () => undefined });
+
+  const listing = await users.browse('big', {});
+  assert.equal(listing.files, 20_000);
+  await events.next('the received state', (e) => e.event === 'browseProgress' && e.data['username'] === 'big' && e.data['state'] === 'received');
+  const states = events.events.filter((e) => e.event === 'browseProgress' && e.data['username'] === 'big').map((e) => e.data);
+  assert.equal(states[0]?.['state'], 'requested');
+  assert.equal(states.at(-1)?.['state'], 'received');
+  const receiving = states.filter((e) => e['state'] === 'receiving');
+  assert.ok(receiving.length >= 1, JSON.stringify(states.map((e) => e['state'])));
+  const size = receiving[0]!['bytes'] as number;
+  assert.ok(size > 100_000, `the listing was ${size} bytes on the wire`);
+  for (const event of receiving) {
+    assert.equal(event['bytes'], size);
+    assert.ok((event['bytesReceived'] as number) > 0 && (event['bytesReceived'] as number) < size);
+  }
+  const counts = receiving.map((e) => e['bytesReceived'] as number);
+  assert.deepEqual(counts, [...counts].sort((a, b) => a - b), 'bytes only grow');
 });
 
 test('users: info, status, stats, address; offline and unknown users are told apart', { timeout: 60_000 }, async (t) => {

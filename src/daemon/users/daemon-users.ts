@@ -4,6 +4,8 @@
 // GetUserStatus and are published as userStatus events (publishChat does that for every status the
 // client hears); the first status of each, in the AddUser reply, is published here. What we last
 // heard is kept for the buddy list, only for users we watch, and forgotten when we disconnect.
+// Browses publish browseProgress: requested, receiving (the client's byte counts, coalesced per
+// user), then received or failed.
 
 import { NotConnectedError, type Client, type IgnoredUser, type Presence, type UserLists, type UserListChange } from '../../client/index.ts';
 import type { ServerResponse } from '../../protocol/index.ts';
@@ -30,6 +32,8 @@ export interface DaemonUsersOptions {
   readonly maxWatched?: number;
   readonly maxInterests?: number;
 }
+
+const progressKey = (username: string): string => `browseProgress:${username}`;
 
 interface Heard {
   status: Presence;
@@ -62,8 +66,13 @@ export class DaemonUsers implements UserService {
     this.#browses = new BrowseCache({
       ...options.browse,
       fetch: (username, signal) => this.#client.browse(username, { signal }),
-      onProgress: (progress) => this.#hub.publish('browseProgress', progress),
+      onProgress: (progress) => {
+        // The last byte count goes out before the end it leads to.
+        this.#hub.flush(progressKey(progress.username));
+        this.#hub.publish('browseProgress', progress);
+      },
     });
+    this.#client.on('browseProgress', this.#onBrowseBytes);
     this.#client.on('userStatus', this.#onStatus);
     this.#client.on('serverMessage', this.#onServerMessage);
     this.#client.on('disconnected', this.#onDisconnected);
@@ -71,6 +80,7 @@ export class DaemonUsers implements UserService {
   }
 
   close(): void {
+    this.#client.off('browseProgress', this.#onBrowseBytes);
     this.#client.off('userStatus', this.#onStatus);
     this.#client.off('serverMessage', this.#onServerMessage);
     this.#client.off('disconnected', this.#onDisconnected);
@@ -227,6 +237,10 @@ export class DaemonUsers implements UserService {
   #requireLogin(what: string): void {
     if (!this.#client.loggedIn) throw new NotConnectedError(what);
   }
+
+  readonly #onBrowseBytes = ({ username, bytesReceived, bytes }: { username: string; bytesReceived: number; bytes: number }): void => {
+    this.#hub.publish('browseProgress', { username, state: 'receiving', bytesReceived, bytes }, { coalesceKey: progressKey(username) });
+  };
 
   readonly #onStatus = (event: { username: string; status: Presence; privileged: boolean }): void => {
     if (this.#tracked(event.username)) this.#heard.set(event.username, { status: event.status, privileged: event.privileged });
