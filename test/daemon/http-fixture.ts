@@ -13,6 +13,7 @@ import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.t
 import type { ApiKeyConfig } from '../../src/daemon/http/auth.ts';
 import { MemorySearches } from './memory-searches.ts';
 import { MemoryUsers } from './memory-users.ts';
+import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
   read: 'read-key-0123456789abcdef',
@@ -37,6 +38,7 @@ export class MemoryServices implements DaemonServices {
   readonly events = new EventHub();
   readonly searches = new MemorySearches();
   readonly users = new MemoryUsers();
+  readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;
   failConnect: Error | undefined;

@@ -10,6 +10,7 @@ import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
 import { searchCases } from './http-routes-search-cases.ts';
 import { userCases } from './http-routes-user-cases.ts';
+import { wishlistCases } from './http-routes-wishlist-cases.ts';
 
 interface RouteTestCase {
   /** Calls the route with the typed client and checks what comes back. */
@@ -238,6 +239,7 @@ const cases: Record<RouteName, RouteTestCase> = {
   },
   ...searchCases,
   ...userCases,
+  ...wishlistCases,
 };
 
 test('every route in the table has a case, and each passes through the typed client and raw fetch', async (t) => {

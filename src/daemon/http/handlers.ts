@@ -13,6 +13,7 @@ import type { Authenticator } from './auth.ts';
 import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
 import { userHandlers } from './user-handlers.ts';
+import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
   readonly services: DaemonServices;
@@ -91,5 +92,6 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
     },
     ...searchHandlers(services.searches),
     ...userHandlers(services.users),
+    ...wishlistHandlers(services.wishlist),
   };
 }
