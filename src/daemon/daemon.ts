@@ -26,6 +26,7 @@ import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
 import { SECRET_OPTION_KEYS, startDaemonHttp, type DaemonHttp, type DaemonServices } from './http/index.ts';
 import { DaemonServerLink, type ConnectionEvent } from './server-link.ts';
 import { DaemonStore } from './store/index.ts';
+import { slskdApi, slskdRoutes } from './slskd/index.ts';
 
 export const SHARES_DATABASE_FILE = 'shares.sqlite';
 /** The retention sweep of searches and chat history runs at start and then this often. */
@@ -113,7 +114,7 @@ export class Daemon {
       undo.push(() => store.close());
       const hub = new EventHub();
       undo.push(() => hub.close());
-      const metrics = new DaemonMetrics(Object.keys(routes));
+      const metrics = new DaemonMetrics([...Object.keys(routes), ...Object.keys(slskdRoutes)]);
       undo.push(() => metrics.stop());
 
       const library = await SharesLibrary.open({
@@ -219,7 +220,18 @@ export class Daemon {
         disconnect: () => link.disconnect(),
         options: () => config,
       };
-      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()] });
+      // slskd's /api/v0, so tools built for slskd (soularr, slskd-api, the Lidarr plugins) work unchanged.
+      const slskd = slskdApi({
+        searches,
+        transfers: manager,
+        client,
+        chat: store.chat,
+        server: () => link.snapshot(),
+        downloadsDir: config.downloads.folder,
+        incompleteDir: config.downloads.incompleteFolder,
+        username: soulseek.username,
+      });
+      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()], extraRoutes: [slskd] });
 
       const sweep = (): void => {
         store.sweep().catch((error: unknown) => note({ kind: 'warning', message: `the retention sweep failed: ${error instanceof Error ? error.message : String(error)}` }));
