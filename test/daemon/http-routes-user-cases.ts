@@ -340,4 +340,21 @@ export const userCases: Record<keyof typeof userRoutes | keyof typeof socialRout
     },
     raw: async (f) => assert.deepEqual(await rawJson(f, 'GET', '/api/v1/similar-users', read), { status: 200, json: [] }),
   },
+  itemRecommendations: {
+    client: async (f) => {
+      assert.deepEqual(await f.client({ apiKey: KEYS.read }).itemRecommendations({ params: { item: 'jazz' } }), { recommendations: [{ item: 'coltrane', score: 1 }], unrecommendations: [] });
+    },
+    raw: async (f) => {
+      assert.deepEqual(await rawJson(f, 'GET', '/api/v1/items/polka/recommendations', read), { status: 200, json: { recommendations: [], unrecommendations: [] } });
+      assert.equal((await rawJson(f, 'GET', `/api/v1/items/${'x'.repeat(201)}/recommendations`, read)).status, 400);
+    },
+  },
+  itemSimilarUsers: {
+    client: async (f) => assert.deepEqual(await f.client({ apiKey: KEYS.read }).itemSimilarUsers({ params: { item: 'coltrane' } }), ['alice']),
+    raw: async (f) => {
+      assert.deepEqual(await rawJson(f, 'GET', '/api/v1/items/free%20jazz/similar-users', read), { status: 200, json: [] });
+      f.services.users.loggedIn = false;
+      assert.equal((await rawJson(f, 'GET', '/api/v1/items/jazz/similar-users', read)).status, 409);
+    },
+  },
 };

@@ -172,6 +172,17 @@ export class MemoryUsers implements UserService {
     const all = [...scores].map(([item, score]) => ({ item, score }));
     return { recommendations: all.filter((r) => r.score > 0), unrecommendations: all.filter((r) => r.score < 0) };
   }
+  async itemRecommendations(item: string): Promise<{ recommendations: { item: string; score: number }[]; unrecommendations: { item: string; score: number }[] }> {
+    this.#server();
+    // What users who like `item` also like.
+    const scores = new Map<string, number>();
+    for (const user of this.known.values()) if (user.liked.includes(item)) for (const other of user.liked) if (other !== item) scores.set(other, (scores.get(other) ?? 0) + 1);
+    return { recommendations: [...scores].map(([name, score]) => ({ item: name, score })), unrecommendations: [] };
+  }
+  async itemSimilarUsers(item: string): Promise<string[]> {
+    this.#server();
+    return [...this.known.values()].filter((user) => user.liked.includes(item)).map((user) => user.info.username);
+  }
   async similarUsers(): Promise<{ username: string; rating: number }[]> {
     this.#server();
     return [...this.known.values()]

@@ -243,6 +243,8 @@ test('interests: ours are told to the server; recommendations, similar users and
   assert.deepEqual(similar.map((u) => u.username), ['alice']);
   const recommended = await users.recommendations();
   assert.ok(recommended.recommendations.some((r) => r.item === 'bebop'), JSON.stringify(recommended));
+  assert.deepEqual(await users.itemSimilarUsers('bebop'), ['alice']);
+  assert.ok((await users.itemRecommendations('bebop')).recommendations.some((r) => r.item === 'jazz'));
   const global = await users.globalRecommendations();
   assert.ok(global.recommendations.some((r) => r.item === 'jazz'));
   assert.deepEqual(users.removeInterest('hated', 'polka'), { liked: ['jazz'], hated: [] });

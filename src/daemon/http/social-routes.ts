@@ -38,9 +38,11 @@ export const RecommendationsJson = Type.Object(
 
 export const SimilarUserJson = Type.Object({ username: Type.String(), rating: Type.Number({ description: 'How much its taste overlaps ours, as the server rates it' }) }, { title: 'SimilarUser' });
 
+const Item = Type.String({ minLength: 1, maxLength: MAX_INTEREST_LENGTH, description: 'The item, e.g. jazz' });
+
 const InterestParams = Type.Object({
   kind: Type.Union([Type.Literal('liked'), Type.Literal('hated')]),
-  item: Type.String({ minLength: 1, maxLength: MAX_INTEREST_LENGTH, description: 'The item, e.g. jazz' }),
+  item: Item,
 });
 
 export const socialRoutes = {
@@ -143,5 +145,21 @@ export const socialRoutes = {
     access: 'read',
     summary: 'Users whose interests overlap ours',
     responses: { 200: Type.Array(SimilarUserJson) },
+  }),
+  itemRecommendations: route({
+    method: 'GET',
+    path: '/api/v1/items/:item/recommendations',
+    access: 'read',
+    summary: 'What users who like an item also like (from the server)',
+    params: Type.Object({ item: Item }),
+    responses: { 200: RecommendationsJson },
+  }),
+  itemSimilarUsers: route({
+    method: 'GET',
+    path: '/api/v1/items/:item/similar-users',
+    access: 'read',
+    summary: 'Users who like an item (from the server)',
+    params: Type.Object({ item: Item }),
+    responses: { 200: Type.Array(Type.String()) },
   }),
 } as const;

@@ -152,5 +152,7 @@ export function userHandlers(users: UserService): Handlers<typeof userRoutes & t
     recommendations: async () => ({ status: 200, body: await mapped(undefined, () => users.recommendations()) }),
     globalRecommendations: async () => ({ status: 200, body: await mapped(undefined, () => users.globalRecommendations()) }),
     similarUsers: async () => ({ status: 200, body: await mapped(undefined, () => users.similarUsers()) }),
+    itemRecommendations: async ({ params }) => ({ status: 200, body: await mapped(undefined, () => users.itemRecommendations(params.item)) }),
+    itemSimilarUsers: async ({ params }) => ({ status: 200, body: await mapped(undefined, () => users.itemSimilarUsers(params.item)) }),
   };
 }

@@ -220,6 +220,14 @@ export class DaemonUsers implements UserService {
     return this.#client.similarUsers();
   }
 
+  itemRecommendations(item: string): ReturnType<UserService['itemRecommendations']> {
+    return this.#client.itemRecommendations(item);
+  }
+
+  itemSimilarUsers(item: string): ReturnType<UserService['itemSimilarUsers']> {
+    return this.#client.itemSimilarUsers(item);
+  }
+
   // ---- status -------------------------------------------------------------------------------------
 
   #view(username: string): BuddyView | undefined {

@@ -56,4 +56,7 @@ export interface UserService {
   recommendations(): Promise<Recommendations>;
   globalRecommendations(): Promise<Recommendations>;
   similarUsers(): Promise<SimilarUser[]>;
+  itemRecommendations(item: string): Promise<Recommendations>;
+  /** Usernames. */
+  itemSimilarUsers(item: string): Promise<string[]>;
 }
