@@ -19,6 +19,7 @@ import { HookDispatcher } from './hooks/index.ts';
 import { DaemonWishlist } from './wishlist.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
+import { DaemonTransfers } from './transfers/index.ts';
 import { DaemonUsers } from './users/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
@@ -154,8 +155,12 @@ export class Daemon {
       publishTransfers(manager, hub);
       metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
+      // Subscribed before start(): what start() resumes is seen; load() then reads the rest once.
+      const daemonTransfers = new DaemonTransfers({ manager, client, folders: store.folders, hub, downloadsDir: config.downloads.folder, layout: () => config.downloads.layout });
+      undo.push(() => daemonTransfers.close());
       await manager.start();
       undo.push(() => manager.close());
+      daemonTransfers.load();
       publishChat(client, store, hub);
 
       // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
@@ -210,6 +215,7 @@ export class Daemon {
 
       const services: DaemonServices = {
         searches,
+        transfers: daemonTransfers,
         users,
         wishlist,
         metrics: () => metrics.scrape(),

@@ -12,6 +12,7 @@ import { hashPassword } from '../../src/daemon/http/sessions.ts';
 import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.ts';
 import type { ApiKeyConfig } from '../../src/daemon/http/auth.ts';
 import { MemorySearches } from './memory-searches.ts';
+import { MemoryTransfers } from './memory-transfers.ts';
 import { MemoryUsers } from './memory-users.ts';
 import { MemoryWishlist } from './memory-wishlist.ts';
 
@@ -37,6 +38,7 @@ export class MemoryServices implements DaemonServices {
   readonly version = '0.1.0-test';
   readonly events = new EventHub();
   readonly searches = new MemorySearches();
+  readonly transfers = new MemoryTransfers();
   readonly users = new MemoryUsers();
   readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };

@@ -9,6 +9,7 @@ import type { Handler } from '../../src/daemon/http/route.ts';
 import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
 import { searchCases } from './http-routes-search-cases.ts';
+import { transferCases } from './http-routes-transfer-cases.ts';
 import { userCases } from './http-routes-user-cases.ts';
 import { wishlistCases } from './http-routes-wishlist-cases.ts';
 
@@ -238,6 +239,7 @@ const cases: Record<RouteName, RouteTestCase> = {
     },
   },
   ...searchCases,
+  ...transferCases,
   ...userCases,
   ...wishlistCases,
 };

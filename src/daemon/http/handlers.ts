@@ -11,6 +11,7 @@ import { docsPage } from './docs-page.ts';
 import type { Authenticator } from './auth.ts';
 import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
+import { transferHandlers } from './transfer-handlers.ts';
 import { userHandlers } from './user-handlers.ts';
 import { wishlistHandlers } from './wishlist-handlers.ts';
 
@@ -79,6 +80,7 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
       return { status: 200, body: key };
     },
     ...searchHandlers(services.searches),
+    ...transferHandlers(services.transfers),
     ...userHandlers(services.users),
     ...wishlistHandlers(services.wishlist),
   };

@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
+import { transferRoutes } from './transfer-routes.ts';
 import { userRoutes } from './user-routes.ts';
 import { socialRoutes } from './social-routes.ts';
 import { wishlistRoutes } from './wishlist-routes.ts';
@@ -182,6 +183,7 @@ export const routes = {
     responses: { 200: ApiKeyInfo },
   }),
   ...searchRoutes,
+  ...transferRoutes,
   ...userRoutes,
   ...socialRoutes,
   ...wishlistRoutes,

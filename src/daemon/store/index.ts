@@ -10,6 +10,7 @@ import { ChatHistory, type ChatSettings } from './chat.ts';
 import { StoreDatabase, type Durability, type TransactionStats } from './database.ts';
 import { DaemonStoreError } from './errors.ts';
 import { EventsLog } from './events.ts';
+import { FolderDownloads } from './folder-downloads.ts';
 import { InterestsStore, MAX_INTERESTS_PER_LIST } from './interests.ts';
 import { Searches, type SearchesSettings } from './searches.ts';
 import { Wishlist } from './wishlist.ts';
@@ -88,6 +89,8 @@ export class DaemonStore {
   readonly wishlist: Wishlist;
   readonly chat: ChatHistory;
   readonly events: EventsLog;
+  /** Folder downloads: which transfers make one folder group (the daemon's transfer list). */
+  readonly folders: FolderDownloads;
   readonly userLists: UserLists;
   /** Our liked and hated items, told to the server at every login. */
   readonly interests: InterestsStore;
@@ -118,6 +121,7 @@ export class DaemonStore {
     this.wishlist = new Wishlist(database, settings.maxWishlistItems, now);
     this.chat = new ChatHistory(database, chatSettings, now);
     this.events = new EventsLog(database, settings.maxEvents, now);
+    this.folders = new FolderDownloads(database);
     this.interests = new InterestsStore(database, MAX_INTERESTS_PER_LIST, now);
   }
 
@@ -173,4 +177,4 @@ export type { Conversation, MessageDirection, Page, PrivateMessage, RoomHistory,
 export type { WishlistChanges, WishlistItem } from './wishlist.ts';
 export { MAX_INTEREST_LENGTH, MAX_INTERESTS_PER_LIST, type InterestKind, type InterestsStore } from './interests.ts';
 export { LOGGED_EVENT_KINDS, type LoggedEvent, type LoggedEventKind } from './events.ts';
-export type { Searches, ChatHistory, Wishlist, EventsLog };
+export type { Searches, ChatHistory, Wishlist, EventsLog, FolderDownloads };
