@@ -13,10 +13,10 @@ import { TransferManager, type Transfer } from '../transfers/index.ts';
 import type { ResolvedDaemonConfig } from './config/index.ts';
 import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { publishChat, publishTransfers } from './daemon-events.ts';
-import { feedClientHooks, feedTransferHooks, hookLogger } from './daemon-hooks.ts';
+import { feedClientHooks, feedTransferHooks, folderCompleteEvent, hookLogger } from './daemon-hooks.ts';
 import { collectDaemonMetrics } from './daemon-metrics.ts';
 import { HookDispatcher } from './hooks/index.ts';
-import { DaemonWishlist } from './wishlist.ts';
+import { DaemonWishlist, type WishlistTransfers } from './wishlist.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
 import { DaemonTransfers } from './transfers/index.ts';
@@ -156,16 +156,27 @@ export class Daemon {
       metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
       // Subscribed before start(): what start() resumes is seen; load() then reads the rest once.
-      const daemonTransfers = new DaemonTransfers({ manager, client, folders: store.folders, hub, downloadsDir: config.downloads.folder, layout: () => config.downloads.layout });
+      // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
+      const hooks = new HookDispatcher({ webhooks: config.webhooks, scripts: config.scripts, logger: hookLogger((message) => note({ kind: 'warning', message })) });
+      undo.push(() => hooks.close());
+      const daemonTransfers = new DaemonTransfers({
+        manager,
+        client,
+        folders: store.folders,
+        hub,
+        downloadsDir: config.downloads.folder,
+        layout: () => config.downloads.layout,
+        onFolderDone: (folder, summary) => {
+          const done = folderCompleteEvent(folder, summary, config.downloads.folder);
+          if (done !== undefined) hooks.dispatch(done);
+        },
+      });
       undo.push(() => daemonTransfers.close());
       await manager.start();
       undo.push(() => manager.close());
       daemonTransfers.load();
       publishChat(client, store, hub);
 
-      // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
-      const hooks = new HookDispatcher({ webhooks: config.webhooks, scripts: config.scripts, logger: hookLogger((message) => note({ kind: 'warning', message })) });
-      undo.push(() => hooks.close());
       feedClientHooks(client, hooks);
       feedTransferHooks(manager, hooks);
 
@@ -209,7 +220,16 @@ export class Daemon {
       const users = new DaemonUsers({ client, lists: store.userLists, interests: store.interests, hub });
       undo.push(() => users.close());
 
-      const wishlist = new DaemonWishlist({ items: store.wishlist, searches, transfers: manager, client, hub, warn: (message) => note({ kind: 'warning', message }) });
+      // What the wishlist finds lands where downloads.layout says and shows in the transfer list like any download.
+      const wishlistTransfers: WishlistTransfers = {
+        list: (filter) => manager.list(filter),
+        download: (username, filename, downloadOptions) => {
+          const size = downloadOptions?.size;
+          const [queued] = daemonTransfers.enqueue({ username, files: [{ filename, ...(size === undefined ? {} : { size: Number(size) }) }] });
+          return manager.get(queued!.id)!;
+        },
+      };
+      const wishlist = new DaemonWishlist({ items: store.wishlist, searches, transfers: wishlistTransfers, client, hub, warn: (message) => note({ kind: 'warning', message }) });
       undo.push(() => wishlist.close());
       collectDaemonMetrics(metrics, { client, manager, hooks });
 
