@@ -22,6 +22,7 @@ import { DaemonWishlist, type WishlistTransfers } from './wishlist.ts';
 import { DaemonShares, type SharesSettings } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
 import { DaemonTransfers } from './transfers/index.ts';
+import { DaemonUsers } from './users/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
@@ -245,6 +246,8 @@ export class Daemon {
         observer: { started: (scope) => metrics.searchStarted(scope), response: () => metrics.searchResponse() },
       });
       undo.push(() => searches.close());
+      const users = new DaemonUsers({ client, lists: store.userLists, interests: store.interests, hub });
+      undo.push(() => users.close());
 
       // What the wishlist finds lands where downloads.layout says and shows in the transfer list like any download.
       const wishlistTransfers: WishlistTransfers = {
@@ -268,6 +271,7 @@ export class Daemon {
       const services: DaemonServices = {
         searches,
         transfers: daemonTransfers,
+        users,
         wishlist,
         metrics: () => metrics.scrape(),
         version: options.version,
@@ -308,7 +312,7 @@ export class Daemon {
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, manager, shares: daemonShares, searches, wishlist, hooks, http, sweepTimer, metrics, logs, note }, options);
+      return new Daemon({ hub, store, client, link, manager, shares: daemonShares, searches, users, wishlist, hooks, http, sweepTimer, metrics, logs, note }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -330,6 +334,7 @@ export class Daemon {
     await bounded('closing the HTTP server', () => parts.http.close(), STOP_STEP_MS, warn);
     parts.wishlist.close();
     parts.searches.close();
+    parts.users.close();
     await bounded('stopping the shares scan', () => parts.shares.close(), STOP_STEP_MS, warn);
     await bounded('closing the transfers', () => parts.manager.close(), STOP_STEP_MS, warn);
     // After the transfers: a download completing as they stop still reaches its hooks.
@@ -350,6 +355,7 @@ interface Parts {
   readonly manager: TransferManager;
   readonly shares: DaemonShares;
   readonly searches: DaemonSearches;
+  readonly users: DaemonUsers;
   readonly wishlist: DaemonWishlist;
   readonly hooks: HookDispatcher;
   readonly http: DaemonHttp;

@@ -16,6 +16,7 @@ import { MemoryShares, memoryOptions } from './memory-shares.ts';
 import { LogRing } from '../../src/daemon/logs.ts';
 import { rm } from 'node:fs/promises';
 import { MemoryTransfers } from './memory-transfers.ts';
+import { MemoryUsers } from './memory-users.ts';
 import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
@@ -48,6 +49,7 @@ export class MemoryServices implements DaemonServices {
   readonly settingsFile = this.#settings.file;
   readonly logs = new LogRing({ capacity: 5, level: 'debug' });
   readonly transfers = new MemoryTransfers();
+  readonly users = new MemoryUsers();
   readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;

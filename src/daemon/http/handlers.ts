@@ -14,6 +14,7 @@ import { searchHandlers } from './search-handlers.ts';
 import { shareHandlers } from './share-handlers.ts';
 import { optionsHandlers } from './options-handlers.ts';
 import { transferHandlers } from './transfer-handlers.ts';
+import { userHandlers } from './user-handlers.ts';
 import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
@@ -84,6 +85,7 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
     ...shareHandlers(services.shares),
     ...optionsHandlers(services, context.secretKeys),
     ...transferHandlers(services.transfers),
+    ...userHandlers(services.users),
     ...wishlistHandlers(services.wishlist),
   };
 }

@@ -8,6 +8,8 @@ import { searchRoutes } from './search-routes.ts';
 import { shareRoutes } from './share-routes.ts';
 import { optionsRoutes } from './options-routes.ts';
 import { transferRoutes } from './transfer-routes.ts';
+import { userRoutes } from './user-routes.ts';
+import { socialRoutes } from './social-routes.ts';
 import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
@@ -186,6 +188,8 @@ export const routes = {
   ...shareRoutes,
   ...optionsRoutes,
   ...transferRoutes,
+  ...userRoutes,
+  ...socialRoutes,
   ...wishlistRoutes,
 } as const;
 
