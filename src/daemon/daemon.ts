@@ -12,7 +12,8 @@ import { SharesLibrary, type ScanSummary } from '../shares/index.ts';
 import { TransferManager, type Transfer } from '../transfers/index.ts';
 import type { ResolvedDaemonConfig } from './config/index.ts';
 import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
-import { publishChat, publishTransfers } from './daemon-events.ts';
+import { publishTransfers, publishUserStatus } from './daemon-events.ts';
+import { DaemonConversations, DaemonRooms } from './chat/index.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
 import { EventHub } from './events/index.ts';
@@ -150,7 +151,13 @@ export class Daemon {
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
       await manager.start();
       undo.push(() => manager.close());
-      publishChat(client, store, hub);
+      publishUserStatus(client, hub);
+      // Listening for private messages from here on is what makes the client acknowledge them to the server.
+      const chatWarning = (message: string): void => note({ kind: 'warning', message });
+      const rooms = new DaemonRooms({ client, history: store.chat, hub, onWarning: chatWarning });
+      undo.push(() => rooms.close());
+      const conversations = new DaemonConversations({ client, history: store.chat, hub, onWarning: chatWarning });
+      undo.push(() => conversations.close());
 
       const link = new DaemonServerLink(
         client,
@@ -190,6 +197,8 @@ export class Daemon {
 
       const services: DaemonServices = {
         searches,
+        rooms,
+        conversations,
         metrics: () => metrics.scrape(),
         version: options.version,
         events: hub,
@@ -214,7 +223,7 @@ export class Daemon {
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, library, manager, shares, searches, http, sweepTimer, metrics }, options);
+      return new Daemon({ hub, store, client, link, library, manager, shares, searches, rooms, conversations, http, sweepTimer, metrics }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -235,6 +244,8 @@ export class Daemon {
     parts.hub.close();
     await bounded('closing the HTTP server', () => parts.http.close(), STOP_STEP_MS, warn);
     parts.searches.close();
+    parts.rooms.close();
+    parts.conversations.close();
     await bounded('stopping the shares scan', () => parts.shares.close(), STOP_STEP_MS, warn);
     await bounded('closing the transfers', () => parts.manager.close(), STOP_STEP_MS, warn);
     parts.link.close();
@@ -254,6 +265,8 @@ interface Parts {
   readonly manager: TransferManager;
   readonly shares: DaemonShares;
   readonly searches: DaemonSearches;
+  readonly rooms: DaemonRooms;
+  readonly conversations: DaemonConversations;
   readonly http: DaemonHttp;
   readonly sweepTimer: NodeJS.Timeout;
   readonly metrics: DaemonMetrics;

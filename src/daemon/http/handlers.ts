@@ -12,6 +12,8 @@ import { docsPage } from './docs-page.ts';
 import type { Authenticator } from './auth.ts';
 import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
+import { roomHandlers } from './room-handlers.ts';
+import { conversationHandlers } from './conversation-handlers.ts';
 
 export interface HandlerContext {
   readonly services: DaemonServices;
@@ -89,5 +91,7 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
       return { status: 200, body: key };
     },
     ...searchHandlers(services.searches),
+    ...roomHandlers(services.rooms),
+    ...conversationHandlers(services.conversations),
   };
 }

@@ -5,6 +5,8 @@
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
+import { roomRoutes } from './room-routes.ts';
+import { conversationRoutes } from './conversation-routes.ts';
 
 export const ServerConnection = Type.Object(
   {
@@ -179,6 +181,8 @@ export const routes = {
     responses: { 200: ApiKeyInfo },
   }),
   ...searchRoutes,
+  ...roomRoutes,
+  ...conversationRoutes,
 } as const;
 
 export type Routes = typeof routes;

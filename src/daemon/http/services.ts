@@ -5,6 +5,7 @@ import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 import type { StartSearchInput } from '../searches.ts';
 import type { SearchRecord, StoredResponse } from '../store/index.ts';
+import type { ConversationService, RoomService } from '../chat/index.ts';
 
 /**
  * The searches (DaemonSearches over the store). Errors: FilterParseError (bad filter), DaemonStoreError
@@ -36,4 +37,6 @@ export interface DaemonServices {
   /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */
   metrics(): string;
   readonly searches: SearchService;
+  readonly rooms: RoomService;
+  readonly conversations: ConversationService;
 }
