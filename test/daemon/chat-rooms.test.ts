@@ -23,7 +23,8 @@ after(() => {
 const code = (expected: string) => (error: unknown): boolean => error instanceof ClientError && error.code === expected;
 
 test('DaemonRooms: join, members, send and echo, mentions, tickers, private rooms, leave, restart', { timeout: 60_000 }, async () => {
-  const server = await startServer();
+  // Messages longer than 100 characters are dropped by this server: a send that is never echoed.
+  const server = await startServer({ limits: { maxChatLength: 100 } });
   const dir = tempDir('slsk-daemon-rooms-');
   dirs.push(dir);
   let store = DaemonStore.open(dir);
@@ -125,7 +126,7 @@ test('DaemonRooms: join, members, send and echo, mentions, tickers, private room
     store.close();
     store = DaemonStore.open(dir);
     me = newClient();
-    rooms = new DaemonRooms({ client: me, history: store.chat, hub, echoTimeoutMs: 10_000 });
+    rooms = new DaemonRooms({ client: me, history: store.chat, hub, echoTimeoutMs: 1000, maxJoinedRooms: 1 });
     assert.deepEqual(rooms.joined(), [{ room: 'lounge', private: false, operators: [], memberCount: 0, present: false }]);
     assert.deepEqual(rooms.messages('lounge', {}).map((m) => [m.text, m.mention]), [['daemonic vibes', false], ['hey DAEMON, welcome', true], ['evening, bob', false]]);
     const rejoinedAt = events.length;
@@ -133,6 +134,11 @@ test('DaemonRooms: join, members, send and echo, mentions, tickers, private room
     await next('lounge joined again', (e) => e.event === 'roomJoined' && e.data['room'] === 'lounge', rejoinedAt);
     assert.equal(rooms.joinedRoom('lounge').present, true);
     assert.deepEqual(me.rooms, ['lounge']);
+
+    // The bounds: rooms at once, and a message the server never echoes fails (after the echo timeout).
+    assert.throws(() => rooms.join('second'), code('TOO_MANY_ROOMS'));
+    await assert.rejects(rooms.send('lounge', 'x'.repeat(150)), code('TIMEOUT'));
+    assert.equal(rooms.messages('lounge', {}).length, 3, 'nothing stored for it');
 
     // Leaving forgets it for the next start; the history stays.
     await rooms.leave('lounge');

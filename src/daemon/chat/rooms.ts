@@ -45,6 +45,8 @@ export interface DaemonRoomsOptions {
   hub: EventHub;
   /** How long a sent room message waits for the server to echo it back (default 10 s). */
   echoTimeoutMs?: number;
+  /** Rooms the daemon may be in at once (default MAX_JOINED_ROOMS). */
+  maxJoinedRooms?: number;
   /** Failures no caller waits for (storing a message, joining a remembered room again). */
   onWarning?: (message: string) => void;
 }
@@ -95,6 +97,7 @@ export class DaemonRooms {
   readonly #history: ChatHistory;
   readonly #hub: EventHub;
   readonly #echoTimeoutMs: number;
+  readonly #maxJoinedRooms: number;
   readonly #warn: (message: string) => void;
   /** The rooms we mean to be in, by name. */
   readonly #rooms = new Map<string, RoomState>();
@@ -109,8 +112,9 @@ export class DaemonRooms {
     this.#history = options.history;
     this.#hub = options.hub;
     this.#echoTimeoutMs = options.echoTimeoutMs ?? DEFAULT_ECHO_TIMEOUT_MS;
+    this.#maxJoinedRooms = options.maxJoinedRooms ?? MAX_JOINED_ROOMS;
     this.#warn = options.onWarning ?? (() => {});
-    for (const { room, private: isPrivate } of this.#history.joinedRooms().slice(0, MAX_JOINED_ROOMS)) {
+    for (const { room, private: isPrivate } of this.#history.joinedRooms().slice(0, this.#maxJoinedRooms)) {
       this.#rooms.set(room, { private: isPrivate, owner: undefined, operators: [], members: undefined });
     }
     this.#on('loggedIn', () => this.#rejoin());
@@ -180,8 +184,8 @@ export class DaemonRooms {
     if (known?.members !== undefined && this.#client.rooms.includes(room)) return Promise.resolve(this.#summary(room));
     const running = this.#joins.get(room);
     if (running !== undefined) return running;
-    if (known === undefined && this.#rooms.size >= MAX_JOINED_ROOMS) {
-      throw new ClientError('TOO_MANY_ROOMS', `the daemon is in ${MAX_JOINED_ROOMS} rooms already; leave one first`);
+    if (known === undefined && this.#rooms.size >= this.#maxJoinedRooms) {
+      throw new ClientError('TOO_MANY_ROOMS', `the daemon is in ${this.#maxJoinedRooms} rooms already; leave one first`);
     }
     const join = this.#join(room, options.private === true, known !== undefined).finally(() => this.#joins.delete(room));
     this.#joins.set(room, join);
