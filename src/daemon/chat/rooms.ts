@@ -8,11 +8,12 @@
 
 import type { EventEmitter } from 'node:events';
 import type { Client, ClientEvents, PrivateRoomInfo, RoomListing, RoomMember, RoomTicker } from '../../client/index.ts';
-import { ClientError, TimeoutError } from '../../client/index.ts';
+import { ClientError } from '../../client/index.ts';
 import { presenceOf } from '../../client/types.ts';
 import type { ServerResponse } from '../../protocol/index.ts';
 import type { EventHub } from '../events/index.ts';
 import type { ChatHistory, Page, RoomMessage } from '../store/index.ts';
+import { EchoWaits } from './echo-waits.ts';
 import { mentionsUser } from './mentions.ts';
 
 /** The longest room or private message sent, in characters (what servers accept; longer ones are dropped by them). */
@@ -59,13 +60,6 @@ interface RoomState {
   members: Map<string, RoomMember> | undefined;
 }
 
-interface PendingSend {
-  text: string;
-  resolve: (message: RoomMessage) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 type JoinReply = Extract<ServerResponse, { name: 'JoinRoom' }>;
 
 const notInRoom = (room: string): ClientError => new ClientError('NOT_IN_ROOM', `the daemon is not in room ${JSON.stringify(room)}`);
@@ -96,14 +90,13 @@ export class DaemonRooms {
   readonly #client: Client;
   readonly #history: ChatHistory;
   readonly #hub: EventHub;
-  readonly #echoTimeoutMs: number;
   readonly #maxJoinedRooms: number;
   readonly #warn: (message: string) => void;
   /** The rooms we mean to be in, by name. */
   readonly #rooms = new Map<string, RoomState>();
   /** One join in flight per room, shared by every caller asking for it. */
   readonly #joins = new Map<string, Promise<JoinedRoom>>();
-  readonly #pending = new Map<string, PendingSend[]>();
+  readonly #echoes: EchoWaits<RoomMessage>;
   readonly #leaving = new Set<string>();
   readonly #detach: (() => void)[] = [];
 
@@ -111,7 +104,7 @@ export class DaemonRooms {
     this.#client = options.client;
     this.#history = options.history;
     this.#hub = options.hub;
-    this.#echoTimeoutMs = options.echoTimeoutMs ?? DEFAULT_ECHO_TIMEOUT_MS;
+    this.#echoes = new EchoWaits(options.echoTimeoutMs ?? DEFAULT_ECHO_TIMEOUT_MS, MAX_PENDING_SENDS);
     this.#maxJoinedRooms = options.maxJoinedRooms ?? MAX_JOINED_ROOMS;
     this.#warn = options.onWarning ?? (() => {});
     for (const { room, private: isPrivate } of this.#history.joinedRooms().slice(0, this.#maxJoinedRooms)) {
@@ -244,22 +237,9 @@ export class DaemonRooms {
   send(room: string, text: string): Promise<RoomMessage> {
     checkChatText(text);
     if (!this.#rooms.has(room) || !this.#client.rooms.includes(room)) throw notInRoom(room);
-    const queue = this.#pending.get(room) ?? [];
-    if (queue.length >= MAX_PENDING_SENDS) throw new ClientError('BUSY', `${MAX_PENDING_SENDS} messages to ${JSON.stringify(room)} are still waiting for the server; try again in a moment`);
+    this.#echoes.checkRoom(room);
     this.#client.sayInRoom(room, text);
-    return new Promise<RoomMessage>((resolve, reject) => {
-      const pending: PendingSend = {
-        text,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.#dropPending(room, pending);
-          reject(new TimeoutError(`the server's echo of a message to room ${JSON.stringify(room)}`, this.#echoTimeoutMs));
-        }, this.#echoTimeoutMs),
-      };
-      queue.push(pending);
-      this.#pending.set(room, queue);
-    });
+    return this.#echoes.wait(room, text);
   }
 
   // ---- tickers and private rooms ------------------------------------------------------------------
@@ -312,13 +292,7 @@ export class DaemonRooms {
   /** Stops listening to the client and fails the sends still waiting for their echo. */
   close(): void {
     for (const detach of this.#detach.splice(0)) detach();
-    for (const [room, queue] of this.#pending) {
-      for (const pending of queue) {
-        clearTimeout(pending.timer);
-        pending.reject(new ClientError('CLOSED', `the daemon stopped before the server echoed a message to room ${JSON.stringify(room)}`));
-      }
-    }
-    this.#pending.clear();
+    this.#echoes.fail(undefined, (room) => new ClientError('CLOSED', `the daemon stopped before the server echoed a message to room ${JSON.stringify(room)}`));
   }
 
   // ---- what the client tells us -------------------------------------------------------------------
@@ -343,11 +317,7 @@ export class DaemonRooms {
   #gone(room: string, reason: 'left' | 'removed' | 'refused'): void {
     if (!this.#rooms.delete(room)) return;
     this.#history.forgetJoined(room);
-    for (const pending of this.#pending.get(room) ?? []) {
-      clearTimeout(pending.timer);
-      pending.reject(notInRoom(room));
-    }
-    this.#pending.delete(room);
+    this.#echoes.fail(room, notInRoom);
     this.#hub.publish('roomLeft', { room, reason });
   }
 
@@ -372,23 +342,7 @@ export class DaemonRooms {
       own,
       mention: stored.mention,
     });
-    if (own) {
-      const queue = this.#pending.get(room);
-      const pending = queue?.find((p) => p.text === text);
-      if (pending !== undefined) {
-        this.#dropPending(room, pending);
-        pending.resolve(stored);
-      }
-    }
-  }
-
-  #dropPending(room: string, pending: PendingSend): void {
-    clearTimeout(pending.timer);
-    const queue = this.#pending.get(room);
-    if (queue === undefined) return;
-    const index = queue.indexOf(pending);
-    if (index >= 0) queue.splice(index, 1);
-    if (queue.length === 0) this.#pending.delete(room);
+    if (own) this.#echoes.echoed(room, text, stored);
   }
 
   /** At a login, joins the remembered rooms the client is not in (those of the last run); a refusal forgets one. */
