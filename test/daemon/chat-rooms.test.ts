@@ -154,3 +154,44 @@ test('DaemonRooms: join, members, send and echo, mentions, tickers, private room
     await server.close();
   }
 });
+
+test('DaemonRooms: after a reconnect the client joins again by itself and the member list is filled again', { timeout: 60_000 }, async () => {
+  const serverData = tempDir('slsk-daemon-rooms-server-');
+  const dir = tempDir('slsk-daemon-rooms-reconnect-');
+  dirs.push(serverData, dir);
+  let server = await startServer({ dataDir: serverData });
+  const port = server.port;
+  const store = DaemonStore.open(dir);
+  const hub = new EventHub();
+  const { next, events } = hubRecorder(hub);
+  const me = newClient({ reconnect: { enabled: true, initialDelayMs: 50, maxDelayMs: 200 } });
+  const rooms = new DaemonRooms({ client: me, history: store.chat, hub });
+  let bob: Client | undefined;
+  try {
+    await me.login({ server: `127.0.0.1:${port}`, username: 'daemon', password: 'pw' });
+    assert.equal((await rooms.join('lounge')).memberCount, 1);
+
+    // The server goes away: the room is still ours, but we are not in it now.
+    const gone = nextEvent(me, 'disconnected');
+    await server.close();
+    await gone;
+    assert.deepEqual([rooms.joinedRoom('lounge').present, rooms.members('lounge')], [false, []]);
+
+    // It comes back; the client logs in and joins again on its own (no call of ours): the server's
+    // reply fills the member list again, and bob coming in (before or after that) is in it.
+    const from = events.length;
+    server = await startServer({ dataDir: serverData, port });
+    await next('lounge joined again', (e) => e.event === 'roomJoined' && e.data['room'] === 'lounge', from);
+    assert.equal(rooms.joinedRoom('lounge').present, true);
+    bob = await loggedIn(port, 'bob');
+    await bob.joinRoom('lounge');
+    await next('bob in lounge', (e) => e.event === 'roomMembership' && e.data['username'] === 'bob', from);
+    assert.deepEqual(rooms.members('lounge').map((m) => m.username).sort(), ['bob', 'daemon']);
+  } finally {
+    rooms.close();
+    await Promise.all([me.close(), bob?.close()]);
+    hub.close();
+    store.close();
+    await server.close();
+  }
+});
