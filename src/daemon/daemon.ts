@@ -14,6 +14,10 @@ import type { ResolvedDaemonConfig } from './config/index.ts';
 import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { publishTransfers, publishUserStatus } from './daemon-events.ts';
 import { DaemonConversations, DaemonRooms } from './chat/index.ts';
+import { feedClientHooks, feedTransferHooks, hookLogger } from './daemon-hooks.ts';
+import { collectDaemonMetrics } from './daemon-metrics.ts';
+import { HookDispatcher } from './hooks/index.ts';
+import { DaemonWishlist } from './wishlist.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
 import { EventHub } from './events/index.ts';
@@ -159,6 +163,12 @@ export class Daemon {
       const conversations = new DaemonConversations({ client, history: store.chat, hub, onWarning: chatWarning });
       undo.push(() => conversations.close());
 
+      // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
+      const hooks = new HookDispatcher({ webhooks: config.webhooks, scripts: config.scripts, logger: hookLogger((message) => note({ kind: 'warning', message })) });
+      undo.push(() => hooks.close());
+      feedClientHooks(client, hooks);
+      feedTransferHooks(manager, hooks);
+
       const link = new DaemonServerLink(
         client,
         { server: soulseek.server, username: soulseek.username, password: soulseek.password, retryInitialMs: soulseek.reconnectInitialDelayMs, retryMaxMs: soulseek.reconnectMaxDelayMs },
@@ -182,6 +192,7 @@ export class Daemon {
         rescanIntervalMinutes: config.shares.rescanIntervalMinutes,
         onScanned: (summary) => note({ kind: 'scanned', summary }),
         onScanFailed: (error) => note({ kind: 'scanFailed', message: error.message }),
+        onSearchAnswered: () => metrics.incomingSearchAnswered(),
       });
       undo.push(() => shares.close());
 
@@ -192,11 +203,17 @@ export class Daemon {
         buddies: () => store.userLists.buddyNames(),
         defaultTimeoutMs: config.searches.timeoutSeconds * 1000,
         defaultMaxResults: config.searches.maxResults,
+        observer: { started: (scope) => metrics.searchStarted(scope), response: () => metrics.searchResponse() },
       });
       undo.push(() => searches.close());
 
+      const wishlist = new DaemonWishlist({ items: store.wishlist, searches, transfers: manager, client, hub, warn: (message) => note({ kind: 'warning', message }) });
+      undo.push(() => wishlist.close());
+      collectDaemonMetrics(metrics, { client, manager, hooks });
+
       const services: DaemonServices = {
         searches,
+        wishlist,
         rooms,
         conversations,
         metrics: () => metrics.scrape(),
@@ -217,13 +234,14 @@ export class Daemon {
       sweepTimer.unref();
 
       shares.start();
+      wishlist.start();
       if (soulseek.username !== undefined && soulseek.password !== undefined) {
         // Not awaited: the API is up while it logs in, and a failure is retried and reported as events.
         link.connect().catch(() => {});
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, library, manager, shares, searches, rooms, conversations, http, sweepTimer, metrics }, options);
+      return new Daemon({ hub, store, client, link, library, manager, shares, searches, wishlist, hooks, rooms, conversations, http, sweepTimer, metrics }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -243,11 +261,14 @@ export class Daemon {
     // Open event streams would keep the HTTP server from closing: end them first.
     parts.hub.close();
     await bounded('closing the HTTP server', () => parts.http.close(), STOP_STEP_MS, warn);
+    parts.wishlist.close();
     parts.searches.close();
     parts.rooms.close();
     parts.conversations.close();
     await bounded('stopping the shares scan', () => parts.shares.close(), STOP_STEP_MS, warn);
     await bounded('closing the transfers', () => parts.manager.close(), STOP_STEP_MS, warn);
+    // After the transfers: a download completing as they stop still reaches its hooks.
+    await bounded('finishing the hooks', () => parts.hooks.close(), STOP_STEP_MS, warn);
     parts.link.close();
     await bounded('logging out', () => parts.client.close(), STOP_STEP_MS, warn);
     await bounded('closing the shares index', () => parts.library.close(), STOP_STEP_MS, warn);
@@ -265,6 +286,8 @@ interface Parts {
   readonly manager: TransferManager;
   readonly shares: DaemonShares;
   readonly searches: DaemonSearches;
+  readonly wishlist: DaemonWishlist;
+  readonly hooks: HookDispatcher;
   readonly rooms: DaemonRooms;
   readonly conversations: DaemonConversations;
   readonly http: DaemonHttp;

@@ -13,6 +13,7 @@ import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.t
 import type { ApiKeyConfig } from '../../src/daemon/http/auth.ts';
 import { MemorySearches } from './memory-searches.ts';
 import { MemoryConversations, MemoryRooms } from './memory-chat.ts';
+import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
   read: 'read-key-0123456789abcdef',
@@ -38,6 +39,7 @@ export class MemoryServices implements DaemonServices {
   readonly searches = new MemorySearches();
   readonly rooms = new MemoryRooms();
   readonly conversations = new MemoryConversations();
+  readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;
   failConnect: Error | undefined;

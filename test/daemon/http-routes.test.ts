@@ -11,6 +11,7 @@ import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
 import { searchCases } from './http-routes-search-cases.ts';
 import { roomCases } from './http-routes-room-cases.ts';
 import { conversationCases } from './http-routes-conversation-cases.ts';
+import { wishlistCases } from './http-routes-wishlist-cases.ts';
 
 interface RouteTestCase {
   /** Calls the route with the typed client and checks what comes back. */
@@ -240,6 +241,7 @@ const cases: Record<RouteName, RouteTestCase> = {
   ...searchCases,
   ...roomCases,
   ...conversationCases,
+  ...wishlistCases,
 };
 
 test('every route in the table has a case, and each passes through the typed client and raw fetch', async (t) => {

@@ -14,6 +14,7 @@ import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
 import { roomHandlers } from './room-handlers.ts';
 import { conversationHandlers } from './conversation-handlers.ts';
+import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
   readonly services: DaemonServices;
@@ -93,5 +94,6 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
     ...searchHandlers(services.searches),
     ...roomHandlers(services.rooms),
     ...conversationHandlers(services.conversations),
+    ...wishlistHandlers(services.wishlist),
   };
 }

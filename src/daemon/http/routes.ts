@@ -7,6 +7,7 @@ import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
 import { roomRoutes } from './room-routes.ts';
 import { conversationRoutes } from './conversation-routes.ts';
+import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
   {
@@ -183,6 +184,7 @@ export const routes = {
   ...searchRoutes,
   ...roomRoutes,
   ...conversationRoutes,
+  ...wishlistRoutes,
 } as const;
 
 export type Routes = typeof routes;

@@ -4,7 +4,8 @@
 import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 import type { StartSearchInput } from '../searches.ts';
-import type { SearchRecord, StoredResponse } from '../store/index.ts';
+import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
+import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
 import type { ConversationService, RoomService } from '../chat/index.ts';
 
 /**
@@ -19,6 +20,19 @@ export interface SearchService {
   stop(id: string): SearchRecord;
   /** false when there was no such search. */
   delete(id: string): Promise<boolean>;
+}
+
+/**
+ * The wishlist (DaemonWishlist over the store). Errors: FilterParseError (bad filter), DaemonStoreError
+ * NOT_FOUND / BAD_INPUT / FULL; runNow also SearchBusyError and the client's NotConnectedError.
+ */
+export interface WishlistService {
+  list(): WishlistItem[];
+  add(input: WishlistInput): WishlistItem;
+  update(id: string, changes: WishlistUpdate): WishlistItem;
+  /** false when there was no such item. */
+  remove(id: string): boolean;
+  runNow(id: string): WishlistRun;
 }
 
 export interface DaemonServices {
@@ -37,6 +51,7 @@ export interface DaemonServices {
   /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */
   metrics(): string;
   readonly searches: SearchService;
+  readonly wishlist: WishlistService;
   readonly rooms: RoomService;
   readonly conversations: ConversationService;
 }
