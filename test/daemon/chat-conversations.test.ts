@@ -91,6 +91,15 @@ test('DaemonConversations: in and out, unread and acknowledged, kept across a re
     assert.deepEqual(redelivered, [], 'every message was acknowledged to the server');
     assert.deepEqual([conversations.list({})[0]?.unread, conversations.get('bob', {}).messageCount], [1, 4]);
 
+    // A message the server delivers twice (its id the same) is kept and published once.
+    const beforeAgain = events.filter((e) => e.event === 'privateMessage').length;
+    const again = { id: 424_242, time: new Date(), from: 'bob', text: 'twice', isNew: false };
+    me.emit('privateMessage', again);
+    me.emit('privateMessage', again);
+    assert.equal(events.filter((e) => e.event === 'privateMessage').length, beforeAgain + 1);
+    assert.deepEqual(conversations.get('bob', { limit: 2 }).messages.map((m) => m.text), ['twice', 'still there?']);
+    assert.equal(conversations.get('bob', {}).messageCount, 5);
+
     assert.deepEqual(conversations.get('nobody', {}), { peer: 'nobody', unread: 0, messageCount: 0, messages: [] });
     assert.throws(() => conversations.send('bob', ''), (error: unknown) => error instanceof ClientError && error.code === 'INVALID_ARGUMENT');
   } finally {

@@ -97,6 +97,8 @@ export class DaemonConversations {
   #received(message: { id: number; time: Date; from: string; text: string }): void {
     let stored: PrivateMessage;
     try {
+      // Delivered again (sent while we were away, then once more before our ack reached the server): kept and told once.
+      if (this.#history.hasServerMessage(message.from, message.id)) return;
       stored = this.#history.addPrivateMessage({ peer: message.from, direction: 'in', text: message.text, at: message.time.getTime(), serverId: message.id });
     } catch (error) {
       this.#warn(`a private message from ${JSON.stringify(message.from)} was not stored: ${error instanceof Error ? error.message : String(error)}`);

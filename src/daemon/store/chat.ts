@@ -180,6 +180,11 @@ export class ChatHistory {
       .map(toPrivateMessage);
   }
 
+  /** Whether the incoming message `serverId` from `peer` is stored already (the server delivers again what was not acknowledged). */
+  hasServerMessage(peer: string, serverId: number): boolean {
+    return this.#db.get('SELECT 1 AS found FROM private_messages WHERE peer = ? AND server_id = ?', peer, serverId) !== undefined;
+  }
+
   /** One conversation's summary; undefined when there is no message with `peer`. */
   conversation(peer: string): Conversation | undefined {
     const row = this.#db.get(
