@@ -209,13 +209,12 @@ export class DaemonRooms {
       await this.#client.leaveRoom(room);
     } catch (error) {
       // Offline, we are in no room anyway: forgetting it is the whole of leaving.
-      if (!(error instanceof ClientError && error.code === 'NOT_CONNECTED')) {
-        this.#leaving.delete(room);
-        throw error;
-      }
+      if (!(error instanceof ClientError && error.code === 'NOT_CONNECTED')) throw error;
+    } finally {
+      // The client forgets the room before it asks the server, whatever the answer: so do we.
+      this.#leaving.delete(room);
+      this.#gone(room, 'left');
     }
-    if (this.#rooms.has(room)) this.#gone(room, 'left');
-    this.#leaving.delete(room);
   }
 
   members(room: string): RoomMember[] {
