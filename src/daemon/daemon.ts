@@ -20,12 +20,14 @@ import { HookDispatcher } from './hooks/index.ts';
 import { DaemonWishlist } from './wishlist.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
+import { DaemonTransfers } from './transfers/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
 import { SECRET_OPTION_KEYS, startDaemonHttp, type DaemonHttp, type DaemonServices } from './http/index.ts';
 import { DaemonServerLink, type ConnectionEvent } from './server-link.ts';
 import { DaemonStore } from './store/index.ts';
+import { slskdApi, slskdRoutes } from './slskd/index.ts';
 
 export const SHARES_DATABASE_FILE = 'shares.sqlite';
 /** The retention sweep of searches and chat history runs at start and then this often. */
@@ -113,7 +115,7 @@ export class Daemon {
       undo.push(() => store.close());
       const hub = new EventHub();
       undo.push(() => hub.close());
-      const metrics = new DaemonMetrics(Object.keys(routes));
+      const metrics = new DaemonMetrics([...Object.keys(routes), ...Object.keys(slskdRoutes)]);
       undo.push(() => metrics.stop());
 
       const library = await SharesLibrary.open({
@@ -153,8 +155,12 @@ export class Daemon {
       publishTransfers(manager, hub);
       metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
+      // Subscribed before start(): what start() resumes is seen; load() then reads the rest once.
+      const daemonTransfers = new DaemonTransfers({ manager, client, folders: store.folders, hub, downloadsDir: config.downloads.folder, layout: () => config.downloads.layout });
+      undo.push(() => daemonTransfers.close());
       await manager.start();
       undo.push(() => manager.close());
+      daemonTransfers.load();
       publishUserStatus(client, hub);
       // Listening for private messages from here on is what makes the client acknowledge them to the server.
       const chatWarning = (message: string): void => note({ kind: 'warning', message });
@@ -213,6 +219,7 @@ export class Daemon {
 
       const services: DaemonServices = {
         searches,
+        transfers: daemonTransfers,
         wishlist,
         rooms,
         conversations,
@@ -224,7 +231,18 @@ export class Daemon {
         disconnect: () => link.disconnect(),
         options: () => config,
       };
-      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()] });
+      // slskd's /api/v0, so tools built for slskd (soularr, slskd-api, the Lidarr plugins) work unchanged.
+      const slskd = slskdApi({
+        searches,
+        transfers: manager,
+        client,
+        chat: store.chat,
+        server: () => link.snapshot(),
+        downloadsDir: config.downloads.folder,
+        incompleteDir: config.downloads.incompleteFolder,
+        username: soulseek.username,
+      });
+      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()], extraRoutes: [slskd] });
 
       const sweep = (): void => {
         store.sweep().catch((error: unknown) => note({ kind: 'warning', message: `the retention sweep failed: ${error instanceof Error ? error.message : String(error)}` }));

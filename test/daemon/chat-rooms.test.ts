@@ -81,6 +81,13 @@ test('DaemonRooms: join, members, send and echo, mentions, tickers, private room
     await next('bob leaving', (e) => e.event === 'roomMembership' && e.data['username'] === 'bob' && e.data['change'] === 'left');
     assert.deepEqual(rooms.members('lounge').map((m) => m.username), ['daemon']);
 
+    // A room joined through the client itself (as the slskd-compatible routes do) is tracked and kept too.
+    await me.joinRoom('side');
+    assert.deepEqual(rooms.joinedRoom('side'), { room: 'side', private: false, operators: [], memberCount: 1, present: true });
+    assert.equal((await rooms.send('side', 'over here')).room, 'side');
+    await rooms.leave('side');
+    assert.deepEqual(rooms.messages('side', {}).map((m) => m.text), ['over here']);
+
     // Not in a room: refused before anything is sent.
     assert.throws(() => rooms.send('elsewhere', 'hi'), code('NOT_IN_ROOM'));
     assert.throws(() => rooms.members('elsewhere'), code('NOT_IN_ROOM'));

@@ -13,6 +13,7 @@ import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.t
 import type { ApiKeyConfig } from '../../src/daemon/http/auth.ts';
 import { MemorySearches } from './memory-searches.ts';
 import { MemoryConversations, MemoryRooms } from './memory-chat.ts';
+import { MemoryTransfers } from './memory-transfers.ts';
 import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
@@ -39,6 +40,7 @@ export class MemoryServices implements DaemonServices {
   readonly searches = new MemorySearches();
   readonly rooms = new MemoryRooms();
   readonly conversations = new MemoryConversations();
+  readonly transfers = new MemoryTransfers();
   readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;

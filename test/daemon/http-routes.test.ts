@@ -11,6 +11,7 @@ import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
 import { searchCases } from './http-routes-search-cases.ts';
 import { roomCases } from './http-routes-room-cases.ts';
 import { conversationCases } from './http-routes-conversation-cases.ts';
+import { transferCases } from './http-routes-transfer-cases.ts';
 import { wishlistCases } from './http-routes-wishlist-cases.ts';
 
 interface RouteTestCase {
@@ -241,6 +242,7 @@ const cases: Record<RouteName, RouteTestCase> = {
   ...searchCases,
   ...roomCases,
   ...conversationCases,
+  ...transferCases,
   ...wishlistCases,
 };
 

@@ -1,5 +1,5 @@
-// The chat state migration 2 added to the store: the mention flag of room messages, the rooms to join
-// again at start, and one conversation's summary; a database left at version 1 by an older daemon
+// The chat state migration 3 added to the store: the mention flag of room messages, the rooms to join
+// again at start, and one conversation's summary; a database left at version 2 by an older daemon
 // upgrades in place with its history intact. Also the mention rule itself.
 
 import assert from 'node:assert/strict';
@@ -60,15 +60,15 @@ test('room messages keep their mention flag; joined rooms are remembered in join
   assert.throws(() => chatAgain.rememberJoined('', false), /room is empty/);
 });
 
-test('a version 1 database upgrades to version 2 with its room history, unmentioned', (t) => {
+test('a version 2 database upgrades to version 3 with its room history, unmentioned', (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'slsk-daemon-store-v1-'));
   t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-  // A database at version 1, as an older daemon left it, with one room message.
+  // A database at version 2, as an older daemon left it, with one room message.
   const old = new DatabaseSync(join(dataDir, DAEMON_DATABASE_FILE));
-  migrate(old, DAEMON_MIGRATIONS.slice(0, 1));
+  migrate(old, DAEMON_MIGRATIONS.slice(0, 2));
   old.prepare("INSERT INTO room_messages (room, username, text, truncated, at, own) VALUES ('jazz', 'bob', 'old times', 0, 1, 0)").run();
   old.prepare("INSERT INTO chat_rooms (room, last_id, message_count) VALUES ('jazz', 1, 1)").run();
-  assert.equal(schemaVersion(old), 1);
+  assert.equal(schemaVersion(old), 2);
   old.close();
 
   const store = DaemonStore.open(dataDir);

@@ -120,6 +120,13 @@ export class DaemonRooms {
         this.#entered(message.roomName, { members: membersOf(message), ...(message.owner === undefined ? {} : { owner: message.owner }), operators: message.operator ?? [] });
       }
     });
+    this.#on('roomJoined', (state) => {
+      // A room joined through the client itself (the slskd-compatible routes do): ours from now on,
+      // so its messages are kept too. Our own joins are tracked already.
+      if (this.#rooms.has(state.room) || this.#rooms.size >= this.#maxJoinedRooms) return;
+      this.#rooms.set(state.room, { private: false, owner: undefined, operators: [], members: undefined });
+      this.#entered(state.room, state);
+    });
     this.#on('roomMessage', (message) => this.#message(message.room, message.username, message.text));
     this.#on('userJoinedRoom', ({ room, member }) => {
       const members = this.#rooms.get(room)?.members;

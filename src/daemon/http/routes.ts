@@ -7,6 +7,7 @@ import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
 import { roomRoutes } from './room-routes.ts';
 import { conversationRoutes } from './conversation-routes.ts';
+import { transferRoutes } from './transfer-routes.ts';
 import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
@@ -184,6 +185,7 @@ export const routes = {
   ...searchRoutes,
   ...roomRoutes,
   ...conversationRoutes,
+  ...transferRoutes,
   ...wishlistRoutes,
 } as const;
 
