@@ -14,7 +14,7 @@ import type { ResolvedDaemonConfig } from './config/index.ts';
 import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { publishTransfers, publishUserStatus } from './daemon-events.ts';
 import { DaemonConversations, DaemonRooms } from './chat/index.ts';
-import { feedClientHooks, feedTransferHooks, hookLogger } from './daemon-hooks.ts';
+import { feedClientHooks, feedTransferHooks, folderCompleteEvent, hookLogger } from './daemon-hooks.ts';
 import { collectDaemonMetrics } from './daemon-metrics.ts';
 import { HookDispatcher } from './hooks/index.ts';
 import { DaemonWishlist } from './wishlist.ts';
@@ -156,7 +156,21 @@ export class Daemon {
       metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
       // Subscribed before start(): what start() resumes is seen; load() then reads the rest once.
-      const daemonTransfers = new DaemonTransfers({ manager, client, folders: store.folders, hub, downloadsDir: config.downloads.folder, layout: () => config.downloads.layout });
+      // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
+      const hooks = new HookDispatcher({ webhooks: config.webhooks, scripts: config.scripts, logger: hookLogger((message) => note({ kind: 'warning', message })) });
+      undo.push(() => hooks.close());
+      const daemonTransfers = new DaemonTransfers({
+        manager,
+        client,
+        folders: store.folders,
+        hub,
+        downloadsDir: config.downloads.folder,
+        layout: () => config.downloads.layout,
+        onFolderDone: (folder, summary) => {
+          const done = folderCompleteEvent(folder, summary, config.downloads.folder);
+          if (done !== undefined) hooks.dispatch(done);
+        },
+      });
       undo.push(() => daemonTransfers.close());
       await manager.start();
       undo.push(() => manager.close());
@@ -169,9 +183,6 @@ export class Daemon {
       const conversations = new DaemonConversations({ client, history: store.chat, hub, onWarning: chatWarning });
       undo.push(() => conversations.close());
 
-      // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
-      const hooks = new HookDispatcher({ webhooks: config.webhooks, scripts: config.scripts, logger: hookLogger((message) => note({ kind: 'warning', message })) });
-      undo.push(() => hooks.close());
       feedClientHooks(client, hooks);
       feedTransferHooks(manager, hooks);
 
