@@ -1,6 +1,9 @@
 // The daemon's shares: the index scanned at start and again every shares.rescanIntervalMinutes, each
 // scan reported on the event stream (`scanProgress`: scanning…, then done or failed), and the client
-// answering searches and browses from it once the first scan is in.
+// answering searches and browses from it. An index kept from the last run (its snapshot opens in a
+// fraction of a second) is served and announced at once: the rescan of a large library takes minutes
+// of stat calls and only brings the changes since, so the daemon is online with its shares long
+// before it ends. A first start (nothing indexed yet) serves from the end of its first scan.
 
 import type { Client } from '../client/index.ts';
 import type { UserLists } from '../client/user-lists.ts';
@@ -41,8 +44,14 @@ export class DaemonShares {
     library.on('warning', () => {});
   }
 
-  /** Starts the first scan (not awaited: the API answers while it runs) and the rescan timer. */
+  /** Serves the stored index if there is one, starts the first scan (not awaited: the API answers while it runs) and the rescan timer. */
   start(): void {
+    const { library, client } = this.#options;
+    if (library.catalog.fileCount() > 0) {
+      this.#serve();
+      const stored = library.counts();
+      client.setSharedCounts(stored.folders, stored.files);
+    }
     this.#scanning = this.#scan();
     const minutes = this.#options.rescanIntervalMinutes;
     if (minutes > 0) {
@@ -82,7 +91,7 @@ export class DaemonShares {
     }
   }
 
-  /** Searches and browses are answered from the index from the first finished scan on. */
+  /** Searches and browses are answered from the index: the stored one at start, else the first scan's. */
   #serve(): void {
     if (this.#served) return;
     this.#served = true;
