@@ -4,9 +4,10 @@
 //    index: spawn → logged in to our server with every file announced < 3 s, RSS then < 200 MB
 //    (bench/daemon-start.ts; the library and its index are made once and kept under os.tmpdir()).
 // 2. 100 uploads progressing at once at a limited rate: the daemon's CPU < 5% of a core
-//    (bench/daemon-transfers.ts).
+//    (bench/daemon-transfer-load.ts).
 // 3. 10,000 transfers in transfers.sqlite: reading one transfer's state and listing them, p99 < 5 ms
-//    (bench/daemon-transfers.ts, over the TransferManager).
+//    (bench/daemon-transfer-load.ts, over the TransferManager; bench/daemon-transfers.ts measures the
+//    API's own TransferIndex).
 // 4. 50,000 search results to 10 SSE clients, lag < 1 s: bench/daemon-events.ts, run as it is.
 //
 //   npm run bench:daemon [-- --quick] [-- --json] [-- --only=start,cpu,list,events] [-- --files=N] [-- --runs=N]
@@ -18,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBenchmark } from './run-benchmark.ts';
 import { benchStart, cleanStart, type StartFigures } from './daemon-start.ts';
-import { benchTransferCpu, benchTransferList, type TransferCpuFigures, type TransferListFigures } from './daemon-transfers.ts';
+import { benchTransferCpu, benchTransferList, type TransferCpuFigures, type TransferListFigures } from './daemon-transfer-load.ts';
 
 const PARTS = ['start', 'cpu', 'list', 'events'] as const;
 type Part = (typeof PARTS)[number];

@@ -24,6 +24,8 @@ export const SEARCH_BATCH_FILES = 200;
 export const MAX_BUDDIES_SEARCHED = 100;
 
 export interface StartSearchInput {
+  /** The caller's own id for the search (a UUID; slskd's clients send one); default a new one. */
+  readonly id?: string | undefined;
   readonly query: string;
   readonly scope?: SearchScope | undefined;
   /** The room (scope room) or user (scope user). */
@@ -33,6 +35,11 @@ export interface StartSearchInput {
   readonly timeoutMs?: number | undefined;
   /** Files kept (after the filter) before the search ends. */
   readonly maxResults?: number | undefined;
+  /**
+   * Send a network search as a WishlistSearch (the wishlist's timer): the server runs at most one per
+   * WishlistInterval and drops the rest, so only the wishlist's own ticks use it.
+   */
+  readonly wishlist?: boolean | undefined;
 }
 
 /** What the service needs of the client. */
@@ -56,6 +63,8 @@ export interface DaemonSearchesOptions {
   readonly defaultMaxResults?: number;
   /** Running searches at once (default MAX_CONCURRENT_SEARCHES). */
   readonly maxConcurrent?: number;
+  /** Told of each search sent and each reply kept (the metrics). */
+  readonly observer?: { started(scope: SearchScope | 'wishlist'): void; response(): void };
 }
 
 interface Running {
@@ -68,6 +77,8 @@ interface Running {
   pendingFiles: number;
   flushScheduled: boolean;
   stopped: boolean;
+  /** Settles when the search ends or is deleted (whenDone). */
+  readonly ended: PromiseWithResolvers<void>;
 }
 
 /** The state names of the `searchState` event. */
@@ -160,7 +171,7 @@ export class DaemonSearches implements SearchService {
     const buddies = scope === 'buddies' ? this.#options.buddies().slice(0, MAX_BUDDIES_SEARCHED) : [];
     if (scope === 'buddies' && buddies.length === 0) throw new DaemonStoreError('BAD_INPUT', 'you have no buddies to search; add one first or search the network');
     const store = this.#options.searches;
-    const record = store.create({ query: input.query, scope, filter: filterText, ...(input.target === undefined ? {} : { target: input.target }) });
+    const record = store.create({ query: input.query, scope, filter: filterText, ...(input.target === undefined ? {} : { target: input.target }), ...(input.id === undefined ? {} : { id: input.id }) });
     // the setting (searches.maxResults) is the most any search keeps; a request may ask for fewer
     const ceiling = this.#options.defaultMaxResults ?? 1000;
     const maxResults = Math.min(input.maxResults ?? ceiling, ceiling);
@@ -178,14 +189,15 @@ export class DaemonSearches implements SearchService {
       } else if (scope === 'user') {
         searches.push(this.#options.client.search(input.query, { ...common, scope: { kind: 'user', username: record.target ?? '' } }));
       } else {
-        searches.push(this.#options.client.search(input.query, common));
+        searches.push(this.#options.client.search(input.query, input.wishlist === true ? { ...common, scope: { kind: 'wishlist' } } : common));
       }
     } catch (error) {
       for (const search of searches) search.stop();
       this.#publishState(store.setState(record.id, 'errored'));
       throw error;
     }
-    const running: Running = { id: record.id, searches, filter, maxResults, kept: 0, pending: [], pendingFiles: 0, flushScheduled: false, stopped: false };
+    this.#options.observer?.started(input.wishlist === true && scope === 'network' ? 'wishlist' : scope);
+    const running: Running = { id: record.id, searches, filter, maxResults, kept: 0, pending: [], pendingFiles: 0, flushScheduled: false, stopped: false, ended: Promise.withResolvers() };
     this.#running.set(record.id, running);
     const started = store.setState(record.id, 'in-progress');
     this.#publishState(started);
@@ -212,6 +224,11 @@ export class DaemonSearches implements SearchService {
     return this.#options.searches.responses(id, page);
   }
 
+  /** Settles once the search is no longer running (ended, stopped or deleted); at once when it is not running. */
+  whenDone(id: string): Promise<void> {
+    return this.#running.get(id)?.ended.promise ?? Promise.resolve();
+  }
+
   /** Ends a running search now (its responses stay); the record as it is. Stopping a finished one is a no-op. */
   stop(id: string): SearchRecord {
     const running = this.#running.get(id);
@@ -228,6 +245,7 @@ export class DaemonSearches implements SearchService {
       running.stopped = true;
       this.#running.delete(id);
       for (const search of running.searches) search.stop();
+      running.ended.resolve();
     }
     return this.#options.searches.delete(id);
   }
@@ -242,6 +260,7 @@ export class DaemonSearches implements SearchService {
     let files = running.filter === undefined ? response.files : running.filter.matchingFiles(response);
     if (files.length === 0) return;
     files = files.slice(0, running.maxResults - running.kept);
+    this.#options.observer?.response();
     running.kept += files.length;
     const { username, slotsFree, avgSpeed, queueLength } = response;
     running.pending.push({ username, slotsFree, avgSpeed, queueLength, files });
@@ -282,6 +301,8 @@ export class DaemonSearches implements SearchService {
       this.#publishState(this.#options.searches.setState(running.id, running.stopped ? 'cancelled' : 'completed'));
     } catch (error) {
       if (!(error instanceof DaemonStoreError)) throw error; // the store closed as the daemon stops
+    } finally {
+      running.ended.resolve();
     }
   }
 

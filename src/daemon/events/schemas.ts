@@ -71,6 +71,14 @@ export const DAEMON_EVENTS = {
     state: Type.Enum([...TRANSFER_STATES, 'removed']),
     error: Type.Optional(Type.String()),
   }),
+  /** Every file of a folder download is final (completed, already present, failed for good, cancelled or removed). */
+  folderDone: Type.Object({
+    id: Type.String({ description: 'The folder download (GET /api/v1/transfers/folders/{id}).' }),
+    username: Type.String(),
+    folder: Type.String(),
+    complete: Type.Boolean({ description: 'Every file is completed or was already present.' }),
+    counts: Type.Record(Type.String(), Type.Number({ minimum: 0 }), { description: 'Files by state.' }),
+  }),
   roomMessage: Type.Object({
     room: Type.String(),
     username: Type.String(),
@@ -95,6 +103,22 @@ export const DAEMON_EVENTS = {
     folders: Type.Number({ minimum: 0 }),
     files: Type.Number({ minimum: 0 }),
     error: Type.Optional(Type.String()),
+  }),
+  /** A wishlist item ran: its search (kept like any other) is `searchId`. */
+  wishlistRun: Type.Object({
+    itemId: Type.String(),
+    query: Type.String(),
+    searchId: Type.String(),
+    trigger: Type.Enum(['timer', 'manual']),
+  }),
+  /** A wishlist run with auto-download on asked for the best new match it found. */
+  wishlistDownload: Type.Object({
+    itemId: Type.String(),
+    searchId: Type.String(),
+    transferId: Type.String(),
+    username: Type.String(),
+    filename: Type.String(),
+    size: Type.Number({ minimum: 0 }),
   }),
   log: Type.Object({
     level: Type.Enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),

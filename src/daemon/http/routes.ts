@@ -5,6 +5,8 @@
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
+import { transferRoutes } from './transfer-routes.ts';
+import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
   {
@@ -179,6 +181,8 @@ export const routes = {
     responses: { 200: ApiKeyInfo },
   }),
   ...searchRoutes,
+  ...transferRoutes,
+  ...wishlistRoutes,
 } as const;
 
 export type Routes = typeof routes;

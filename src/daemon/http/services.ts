@@ -4,7 +4,9 @@
 import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 import type { StartSearchInput } from '../searches.ts';
-import type { SearchRecord, StoredResponse } from '../store/index.ts';
+import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
+import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
+import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from './transfer-routes.ts';
 
 /**
  * The searches (DaemonSearches over the store). Errors: FilterParseError (bad filter), DaemonStoreError
@@ -18,6 +20,40 @@ export interface SearchService {
   stop(id: string): SearchRecord;
   /** false when there was no such search. */
   delete(id: string): Promise<boolean>;
+}
+
+/**
+ * The transfers (DaemonTransfers over the TransferManager). Errors: TransferRequestError (not-found,
+ * bad-input with the field, not-queued, busy, peer-timeout), FolderDownloadError (the folder could
+ * not be listed), DestinationError (a bad subfolder or layout).
+ */
+export interface TransferService {
+  list(query: TransferListQuery): TransferList;
+  get(id: string): TransferJson;
+  enqueue(request: EnqueueDownloads): TransferJson[];
+  enqueueFolder(request: EnqueueFolder): Promise<FolderDownloadJson>;
+  folder(id: string): FolderDownloadJson;
+  cancelFolder(id: string): FolderDownloadJson;
+  removeFolder(id: string): Promise<void>;
+  cancel(id: string): TransferJson;
+  retry(id: string): TransferJson;
+  place(id: string): Promise<TransferJson>;
+  remove(id: string): Promise<void>;
+  /** How many were removed. */
+  clear(query: ClearTransfersQuery): Promise<number>;
+}
+
+/**
+ * The wishlist (DaemonWishlist over the store). Errors: FilterParseError (bad filter), DaemonStoreError
+ * NOT_FOUND / BAD_INPUT / FULL; runNow also SearchBusyError and the client's NotConnectedError.
+ */
+export interface WishlistService {
+  list(): WishlistItem[];
+  add(input: WishlistInput): WishlistItem;
+  update(id: string, changes: WishlistUpdate): WishlistItem;
+  /** false when there was no such item. */
+  remove(id: string): boolean;
+  runNow(id: string): WishlistRun;
 }
 
 export interface DaemonServices {
@@ -36,4 +72,6 @@ export interface DaemonServices {
   /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */
   metrics(): string;
   readonly searches: SearchService;
+  readonly transfers: TransferService;
+  readonly wishlist: WishlistService;
 }
