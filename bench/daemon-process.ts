@@ -3,12 +3,13 @@
 // (Linux; elsewhere those figures are missing, not wrong).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SLSK = fileURLToPath(new URL('../bin/slsk.js', import.meta.url));
+const DIST_MAIN = new URL('../dist/cli/main.js', import.meta.url);
 const STOP_GRACE_MS = 15_000;
 
 export interface DaemonProcessOptions {
@@ -21,6 +22,16 @@ export interface DaemonProcessOptions {
   shares: readonly string[];
   /** More settings, by path: { 'transfers.uploadSlots': 100 }. */
   settings?: Record<string, string | number | boolean>;
+  /** Run the compiled build (dist/, as an installed package does) instead of the TypeScript source. */
+  dist?: boolean;
+}
+
+/** The arguments that run `slsk …args`: bin/slsk.js (the source in a checkout), or dist/ directly. */
+function slskArgs(args: string[], dist: boolean): string[] {
+  if (!dist) return [SLSK, ...args];
+  if (!existsSync(DIST_MAIN)) throw new Error(`${fileURLToPath(DIST_MAIN)} is missing: run 'npm run build' first`);
+  const script = `const { main } = await import(${JSON.stringify(DIST_MAIN.href)}); process.exit(await main(process.argv.slice(1)));`;
+  return ['--input-type=module', '-e', script, ...args];
 }
 
 /** The YAML config: the account, the data folder, the shares, the API on a free port, no rescans but the one at start. */
@@ -67,7 +78,7 @@ export class DaemonProcess {
     const nodeOptions = process.env['BENCH_DAEMON_NODE_OPTIONS'];
     if (nodeOptions !== undefined && nodeOptions !== '') env['NODE_OPTIONS'] = nodeOptions;
     this.spawnedAt = performance.now();
-    this.child = spawn(process.execPath, [SLSK, 'daemon', '--config', configFile, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, slskArgs(['daemon', '--config', configFile, '--json'], options.dist ?? false), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let rest = '';
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       const parts = (rest + chunk).split('\n');

@@ -45,6 +45,8 @@ export interface StartFigures {
 export interface StartOptions {
   files: number;
   runs: number;
+  /** The compiled build instead of the source (as an installed package runs). */
+  dist: boolean;
   progress: (line: string) => void;
 }
 
@@ -62,9 +64,9 @@ async function daemonOnline(server: TestServer, daemon: DaemonProcess, files: nu
 const scanned = (files: number) => (line: Record<string, unknown>) => line['event'] === 'scanned' && line['files'] === files;
 
 /** One daemon against a fresh server; `body` runs while both are up, then both are stopped. */
-async function withDaemon<T>(tree: BenchTree, body: (server: TestServer, daemon: DaemonProcess) => Promise<T>): Promise<T> {
+async function withDaemon<T>(tree: BenchTree, dist: boolean, body: (server: TestServer, daemon: DaemonProcess) => Promise<T>): Promise<T> {
   const server = await startServer();
-  const daemon = new DaemonProcess({ serverPort: server.port, username: USERNAME, password: PASSWORD, data: dataFolder(tree), shares: [tree.share] });
+  const daemon = new DaemonProcess({ serverPort: server.port, username: USERNAME, password: PASSWORD, data: dataFolder(tree), shares: [tree.share], dist });
   try {
     return await body(server, daemon);
   } finally {
@@ -85,7 +87,7 @@ export async function benchStart(options: StartOptions): Promise<StartFigures> {
   if (!existsSync(indexed)) {
     rmSync(dataFolder(tree), { recursive: true, force: true });
     options.progress(`first start: indexing ${tree.files.toLocaleString('en-US')} files (once; kept in ${dataFolder(tree)})`);
-    figures.cold = await withDaemon(tree, async (_, daemon) => {
+    figures.cold = await withDaemon(tree, options.dist, async (_, daemon) => {
       await daemon.waitForLine(scanned(tree.files), 'the first scan', SCAN_TIMEOUT_MS);
       return { scannedSeconds: (performance.now() - daemon.spawnedAt) / 1000, peakRssMB: daemon.memory()?.peakRssMB ?? NaN };
     });
@@ -94,7 +96,7 @@ export async function benchStart(options: StartOptions): Promise<StartFigures> {
 
   for (let run = 0; run < options.runs; run++) {
     options.progress(`warm start ${run + 1} of ${options.runs}`);
-    const figure = await withDaemon(tree, async (server, daemon) => {
+    const figure = await withDaemon(tree, options.dist, async (server, daemon) => {
       const onlineMs = await daemonOnline(server, daemon, tree.files);
       const rssMB = daemon.memory()?.rssMB ?? NaN;
       const cpu = daemon.cpuTimes();
