@@ -131,7 +131,7 @@ export function eventBatches(batch: readonly StoredResponseInput[]): EventRespon
 }
 
 export class DaemonSearches implements SearchService {
-  readonly #options: DaemonSearchesOptions;
+  #options: DaemonSearchesOptions;
   readonly #running = new Map<string, Running>();
 
   constructor(options: DaemonSearchesOptions) {
@@ -248,6 +248,11 @@ export class DaemonSearches implements SearchService {
       running.ended.resolve();
     }
     return this.#options.searches.delete(id);
+  }
+
+  /** New defaults (searches.timeoutSeconds / maxResults changed while running), for searches started from now on. */
+  setDefaults(defaults: { timeoutMs: number; maxResults: number }): void {
+    this.#options = { ...this.#options, defaultTimeoutMs: defaults.timeoutMs, defaultMaxResults: defaults.maxResults };
   }
 
   /** Stops every running search (the daemon is stopping). */

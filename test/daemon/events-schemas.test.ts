@@ -30,6 +30,7 @@ const SAMPLES: { [K in DaemonEventType]: DaemonEventMap[K] } = {
   roomMessage: { room: 'jazz', username: 'bob', text: 'hello', time },
   privateMessage: { id: 3, username: 'bob', direction: 'out', text: 'hi', time },
   userStatus: { username: 'bob', status: 'online', privileged: false },
+  browseProgress: { username: 'alice', state: 'received', folders: 12, files: 340 },
   scanProgress: { state: 'scanning', folders: 3, files: 120 },
   wishlistRun: { itemId: 'w1', query: 'abbey road', searchId: 's2', trigger: 'timer' },
   wishlistDownload: { itemId: 'w1', searchId: 's2', transferId: 't2', username: 'alice', filename: '@@music\\A\\01 - x.flac', size: 31_000_000 },

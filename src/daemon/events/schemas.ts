@@ -97,6 +97,20 @@ export const DAEMON_EVENTS = {
     status: Type.Enum(['offline', 'away', 'online']),
     privileged: Type.Optional(Type.Boolean()),
   }),
+  /**
+   * A browse of a user's shares: requested, then receiving (bytes of the compressed listing so far;
+   * coalesced per user, key `browseProgress:<username>`), then received (folders and files) or failed
+   * (with why).
+   */
+  browseProgress: Type.Object({
+    username: Type.String(),
+    state: Type.Enum(['requested', 'receiving', 'received', 'failed']),
+    bytesReceived: Type.Optional(Type.Number({ minimum: 0 })),
+    bytes: Type.Optional(Type.Number({ minimum: 0, description: 'Size of the listing as sent (compressed).' })),
+    folders: Type.Optional(Type.Number({ minimum: 0 })),
+    files: Type.Optional(Type.Number({ minimum: 0 })),
+    error: Type.Optional(Type.String()),
+  }),
   /** The shares scan, coalesced (key `scanProgress`) like transfer progress. */
   scanProgress: Type.Object({
     state: Type.Enum(['scanning', 'done', 'failed']),

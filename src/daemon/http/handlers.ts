@@ -11,7 +11,10 @@ import { docsPage } from './docs-page.ts';
 import type { Authenticator } from './auth.ts';
 import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
+import { shareHandlers } from './share-handlers.ts';
+import { optionsHandlers } from './options-handlers.ts';
 import { transferHandlers } from './transfer-handlers.ts';
+import { userHandlers } from './user-handlers.ts';
 import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
@@ -79,7 +82,10 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
       return { status: 200, body: key };
     },
     ...searchHandlers(services.searches),
+    ...shareHandlers(services.shares),
+    ...optionsHandlers(services, context.secretKeys),
     ...transferHandlers(services.transfers),
+    ...userHandlers(services.users),
     ...wishlistHandlers(services.wishlist),
   };
 }

@@ -5,7 +5,11 @@
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
+import { shareRoutes } from './share-routes.ts';
+import { optionsRoutes } from './options-routes.ts';
 import { transferRoutes } from './transfer-routes.ts';
+import { userRoutes } from './user-routes.ts';
+import { socialRoutes } from './social-routes.ts';
 import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
@@ -181,7 +185,11 @@ export const routes = {
     responses: { 200: ApiKeyInfo },
   }),
   ...searchRoutes,
+  ...shareRoutes,
+  ...optionsRoutes,
   ...transferRoutes,
+  ...userRoutes,
+  ...socialRoutes,
   ...wishlistRoutes,
 } as const;
 

@@ -4,7 +4,12 @@
 import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 import type { StartSearchInput } from '../searches.ts';
+import type { ScanStatus, Viewer } from '../daemon-shares.ts';
+import type { ListedFolder, SearchResult, ShareTotals } from '../../shares/index.ts';
+import type { OptionsApplied, OptionsCheck } from '../options-problems.ts';
+import type { LogLine, LogPage } from '../logs.ts';
 import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
+import type { UserService } from '../users/index.ts';
 import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
 import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from './transfer-routes.ts';
 
@@ -20,6 +25,27 @@ export interface SearchService {
   stop(id: string): SearchRecord;
   /** false when there was no such search. */
   delete(id: string): Promise<boolean>;
+}
+
+/** Our shares (DaemonShares over SharesLibrary). */
+export interface SharesService {
+  totals(): ShareTotals[];
+  status(): ScanStatus;
+  /** Starts a scan, or joins the running one. */
+  rescan(): { joined: boolean };
+  browse(viewer: Viewer, page: { after?: string | undefined; limit: number }): ListedFolder[];
+  search(query: string, viewer: Viewer, maxResults: number): SearchResult;
+}
+
+/** Changing settings while running (DaemonOptions). apply rejects with OptionsPatchError, naming the settings. */
+export interface OptionsService {
+  validate(patch: unknown): OptionsCheck;
+  apply(patch: unknown): Promise<OptionsApplied>;
+}
+
+/** The daemon's recent log lines (LogRing). */
+export interface LogService {
+  list(page: LogPage): LogLine[];
 }
 
 /**
@@ -72,6 +98,11 @@ export interface DaemonServices {
   /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */
   metrics(): string;
   readonly searches: SearchService;
+  readonly shares: SharesService;
+  readonly settings: OptionsService;
+  readonly logs: LogService;
   readonly transfers: TransferService;
+  /** Other users, buddies, ignored users, interests (DaemonUsers). */
+  readonly users: UserService;
   readonly wishlist: WishlistService;
 }

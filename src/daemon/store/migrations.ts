@@ -141,4 +141,16 @@ export const DAEMON_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX folder_download_files_by_transfer ON folder_download_files (transfer_id) WHERE transfer_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description: 'our interests (liked and hated items)',
+    up: `
+      -- An item is in one list at most, as on the server; a few hundred rows, read whole.
+      CREATE TABLE interests (
+        item     TEXT    NOT NULL PRIMARY KEY CHECK (length(item) BETWEEN 1 AND 200),
+        kind     TEXT    NOT NULL CHECK (kind IN ('liked', 'hated')),
+        added_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

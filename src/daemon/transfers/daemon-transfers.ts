@@ -10,7 +10,7 @@
 
 import type { DestinationLayout } from '../../transfers/destination.ts';
 import type { Transfer, TransferManager, TransferState } from '../../transfers/index.ts';
-import { downloadFolder, folderProgress, type FolderDownload, type FolderListingClient } from '../downloads/index.ts';
+import { downloadFolder, folderProgress, type FolderDownload, type FolderDownloadSummary, type FolderListingClient } from '../downloads/index.ts';
 import type { EventHub } from '../events/index.ts';
 import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from '../http/transfer-routes.ts';
 import type { TransferService } from '../http/services.ts';
@@ -36,6 +36,8 @@ export interface DaemonTransfersOptions {
   downloadsDir: string;
   /** The setting downloads.layout, read at each request. */
   layout: () => DestinationLayout;
+  /** Told once each time every file of a folder download is final (the daemon's folderComplete hook). */
+  onFolderDone?: (folder: FolderDownload, summary: FolderDownloadSummary) => void;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -228,6 +230,7 @@ export class DaemonTransfers implements TransferService {
     if (folder === undefined) return;
     const summary = folderProgress({ get: (id) => this.index.get(id) }, folder);
     this.#options.hub.publish('folderDone', { id: folder.id, username: folder.username, folder: folder.folder, complete: summary.complete, counts: { ...summary.counts } });
+    this.#options.onFolderDone?.(folder, summary);
   }
 
   #forgetFolder(id: string): void {
