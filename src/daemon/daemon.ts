@@ -14,7 +14,8 @@ import type { ResolvedDaemonConfig } from './config/index.ts';
 import { CONFIG_FILE_NAME, httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { DaemonOptions as RuntimeOptions, type Applier } from './daemon-options.ts';
 import { LogRing, noteLogLine } from './logs.ts';
-import { publishChat, publishTransfers } from './daemon-events.ts';
+import { publishTransfers, publishUserStatus } from './daemon-events.ts';
+import { DaemonConversations, DaemonRooms } from './chat/index.ts';
 import { feedClientHooks, feedTransferHooks, folderCompleteEvent, hookLogger } from './daemon-hooks.ts';
 import { collectDaemonMetrics } from './daemon-metrics.ts';
 import { HookDispatcher } from './hooks/index.ts';
@@ -197,7 +198,13 @@ export class Daemon {
       await manager.start();
       undo.push(() => manager.close());
       daemonTransfers.load();
-      publishChat(client, store, hub);
+      publishUserStatus(client, hub);
+      // Listening for private messages from here on is what makes the client acknowledge them to the server.
+      const chatWarning = (message: string): void => note({ kind: 'warning', message });
+      const rooms = new DaemonRooms({ client, history: store.chat, hub, onWarning: chatWarning });
+      undo.push(() => rooms.close());
+      const conversations = new DaemonConversations({ client, history: store.chat, hub, onWarning: chatWarning });
+      undo.push(() => conversations.close());
 
       feedClientHooks(client, hooks);
       feedTransferHooks(manager, hooks);
@@ -273,6 +280,8 @@ export class Daemon {
         transfers: daemonTransfers,
         users,
         wishlist,
+        rooms,
+        conversations,
         metrics: () => metrics.scrape(),
         version: options.version,
         events: hub,
@@ -312,7 +321,7 @@ export class Daemon {
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, manager, shares: daemonShares, searches, users, wishlist, hooks, http, sweepTimer, metrics, logs, note }, options);
+      return new Daemon({ hub, store, client, link, manager, shares: daemonShares, searches, users, wishlist, hooks, rooms, conversations, http, sweepTimer, metrics, logs, note }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -335,6 +344,8 @@ export class Daemon {
     parts.wishlist.close();
     parts.searches.close();
     parts.users.close();
+    parts.rooms.close();
+    parts.conversations.close();
     await bounded('stopping the shares scan', () => parts.shares.close(), STOP_STEP_MS, warn);
     await bounded('closing the transfers', () => parts.manager.close(), STOP_STEP_MS, warn);
     // After the transfers: a download completing as they stop still reaches its hooks.
@@ -358,6 +369,8 @@ interface Parts {
   readonly users: DaemonUsers;
   readonly wishlist: DaemonWishlist;
   readonly hooks: HookDispatcher;
+  readonly rooms: DaemonRooms;
+  readonly conversations: DaemonConversations;
   readonly http: DaemonHttp;
   readonly sweepTimer: NodeJS.Timeout;
   readonly metrics: DaemonMetrics;

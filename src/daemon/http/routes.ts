@@ -7,6 +7,8 @@ import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
 import { shareRoutes } from './share-routes.ts';
 import { optionsRoutes } from './options-routes.ts';
+import { roomRoutes } from './room-routes.ts';
+import { conversationRoutes } from './conversation-routes.ts';
 import { transferRoutes } from './transfer-routes.ts';
 import { userRoutes } from './user-routes.ts';
 import { socialRoutes } from './social-routes.ts';
@@ -187,6 +189,8 @@ export const routes = {
   ...searchRoutes,
   ...shareRoutes,
   ...optionsRoutes,
+  ...roomRoutes,
+  ...conversationRoutes,
   ...transferRoutes,
   ...userRoutes,
   ...socialRoutes,

@@ -11,6 +11,7 @@ import type { LogLine, LogPage } from '../logs.ts';
 import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
 import type { UserService } from '../users/index.ts';
 import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
+import type { ConversationService, RoomService } from '../chat/index.ts';
 import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from './transfer-routes.ts';
 
 /**
@@ -105,4 +106,6 @@ export interface DaemonServices {
   /** Other users, buddies, ignored users, interests (DaemonUsers). */
   readonly users: UserService;
   readonly wishlist: WishlistService;
+  readonly rooms: RoomService;
+  readonly conversations: ConversationService;
 }

@@ -173,7 +173,7 @@ export { DaemonStoreError, type DaemonStoreErrorCode } from './errors.ts';
 export type { Durability, TransactionStats } from './database.ts';
 export { SEARCH_SCOPES, SEARCH_STATES, searchTransition, type SearchScope, type SearchState } from './search-state.ts';
 export type { SearchRecord, StoredResponse, StoredResponseInput } from './searches.ts';
-export type { Conversation, MessageDirection, Page, PrivateMessage, RoomHistory, RoomMessage } from './chat.ts';
+export type { Conversation, JoinedRoomRecord, MessageDirection, Page, PrivateMessage, RoomHistory, RoomMessage } from './chat.ts';
 export type { WishlistChanges, WishlistItem } from './wishlist.ts';
 export { MAX_INTEREST_LENGTH, MAX_INTERESTS_PER_LIST, type InterestKind, type InterestsStore } from './interests.ts';
 export { LOGGED_EVENT_KINDS, type LoggedEvent, type LoggedEventKind } from './events.ts';
