@@ -21,6 +21,7 @@ import type { AudioInfo, SharedFile } from '../model/files.ts';
 import { encodeAttributes } from '../model/files.ts';
 import type { Folder, OfferedFile } from '../model/shares.ts';
 import { extensionOf } from './metadata.ts';
+import { MemoryPostings } from './frozen-postings.ts';
 import { FrozenWords } from './frozen-words.ts';
 import type { CatalogSnapshot } from './snapshot.ts';
 import { parseQuery, reverseWord, wordsOf, type ParsedQuery } from './words.ts';
@@ -64,6 +65,8 @@ const DENSE_MIN = 2048;
 const DENSE_RATIO = 32;
 /** New words wait in an unsorted list until this many, then are merged into the sorted vocabulary. */
 const PENDING_WORDS = 1024;
+/** Frozen words whose lists a snapshot reads at a time (from the snapshot file, for a warm catalog). */
+const FROZEN_READ_WORDS = 4096;
 
 class Postings {
   ids: number[] | Uint32Array = [];
@@ -522,9 +525,9 @@ export class Catalog {
     return index < 0 ? undefined : this.thaw(word, index);
   }
 
-  private thaw(word: string, index: number): Postings {
+  private thaw(word: string, index: number, ids?: Uint32Array): Postings {
     const list = new Postings(word);
-    list.ids = this.frozen!.list(index);
+    list.ids = ids ?? this.frozen!.list(index);
     list.n = list.ids.length;
     if (list.n >= DENSE_MIN && list.n * DENSE_RATIO >= this.used) list.makeBits(this.used);
     this.postings.set(word, list);
@@ -542,11 +545,12 @@ export class Catalog {
     return index < 0 ? undefined : this.frozenList(word, index);
   }
 
-  private frozenList(word: string, index: number): Postings {
+  /** `ids`: the list when the caller has read it already. */
+  private frozenList(word: string, index: number, ids?: Uint32Array): Postings {
     const n = this.frozen!.count(index);
-    if (n >= DENSE_MIN && n * DENSE_RATIO >= this.used) return this.thaw(word, index);
+    if (n >= DENSE_MIN && n * DENSE_RATIO >= this.used) return this.thaw(word, index, ids);
     const list = new Postings(word);
-    list.ids = this.frozen!.list(index);
+    list.ids = ids ?? this.frozen!.list(index);
     list.n = n;
     return list;
   }
@@ -678,6 +682,11 @@ export class Catalog {
     }
   }
 
+  /** Closes the snapshot file a warm catalog reads its word lists from; searches after this throw. */
+  close(): void {
+    this.frozen?.close();
+  }
+
   /** A copy with only the live folders and files, renumbered densely (same order). */
   rebuilt(): Catalog {
     const next = new Catalog();
@@ -773,11 +782,22 @@ export class Catalog {
     const frozenCount = frozen?.size ?? 0;
     let f = 0;
     let frozenReversed = frozenCount > 0 ? reverseWord(frozen!.word(0)) : undefined;
+    // Frozen lists are read a chunk of words at a time (they may be in the snapshot file).
+    const block = { from: 0, to: 0, lists: [] as Uint32Array[] };
+    const frozenList = (index: number): Uint32Array => {
+      if (index >= block.to) {
+        block.from = index;
+        block.to = Math.min(frozenCount, index + FROZEN_READ_WORDS);
+        block.lists = [];
+        frozen!.forEachList(block.from, block.to, (list) => void block.lists.push(list.slice()));
+      }
+      return block.lists[index - block.from]!;
+    };
     const writeFrozen = (): void => {
       const word = frozen!.word(f);
       const changed = this.postings.get(word);
       if (changed !== undefined) write(word, changed.ids, changed.n);
-      else write(word, frozen!.list(f), frozen!.count(f));
+      else write(word, frozenList(f), frozen!.count(f));
       f++;
       frozenReversed = f < frozenCount ? reverseWord(frozen!.word(f)) : undefined;
     };
@@ -802,6 +822,13 @@ export class Catalog {
    * when the snapshot does not fit them or is inconsistent (the caller then loads the rows).
    */
   static fromSnapshot(snapshot: CatalogSnapshot, shares: readonly { name: string; visibility: Visibility; dbId: number }[]): Catalog | undefined {
+    const catalog = Catalog.#fromSnapshot(snapshot, shares);
+    // The catalog owns a postings file it was given; one it could not be made from is closed here.
+    if (catalog === undefined) snapshot.postingsFile?.close();
+    return catalog;
+  }
+
+  static #fromSnapshot(snapshot: CatalogSnapshot, shares: readonly { name: string; visibility: Visibility; dbId: number }[]): Catalog | undefined {
     const catalog = new Catalog();
     const shareIndex = new Map<number, number>();
     for (const share of shares) shareIndex.set(share.dbId, catalog.addShare(share.name, share.visibility));
@@ -846,11 +873,10 @@ export class Catalog {
       share.files++;
       share.bytes += catalog.sizes[slot]!;
     }
-    const frozen = FrozenWords.from(snapshot.words, snapshot.wordCounts, snapshot.postings, files);
+    const frozen = FrozenWords.from(snapshot.words, snapshot.wordCounts, snapshot.postingsFile ?? new MemoryPostings(snapshot.postings), files);
     if (frozen === undefined) return undefined;
     catalog.frozen = frozen;
-    const at = snapshot.postings.length;
-    catalog.postingCount = at;
+    catalog.postingCount = frozen.postingCount;
     return catalog;
   }
 
@@ -1011,13 +1037,15 @@ export class Catalog {
     }
     for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) take(sorted[i]!);
     for (const reversed of this.pendingReversed) if (reversed.startsWith(prefix)) take(reversed);
-    if (this.frozen !== undefined) {
-      const [from, to] = this.frozen.suffixRange(suffix);
-      for (let i = from; i < to; i++) {
-        const word = this.frozen.word(i);
-        const list = this.postings.get(word) ?? this.frozenList(word, i);
+    const frozen = this.frozen;
+    if (frozen !== undefined) {
+      const [from, to] = frozen.suffixRange(suffix);
+      // The words ending so are neighbours: their lists are read together, not one read each.
+      frozen.forEachList(from, to, (ids, i) => {
+        const word = frozen.word(i);
+        const list = this.postings.get(word) ?? this.frozenList(word, i, ids.slice());
         if (list.n > 0) found.add(list);
-      }
+      });
     }
     return [...found];
   }
