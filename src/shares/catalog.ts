@@ -525,9 +525,9 @@ export class Catalog {
     return index < 0 ? undefined : this.thaw(word, index);
   }
 
-  private thaw(word: string, index: number, ids?: Uint32Array): Postings {
+  private thaw(word: string, index: number): Postings {
     const list = new Postings(word);
-    list.ids = ids ?? this.frozen!.list(index);
+    list.ids = this.frozen!.list(index);
     list.n = list.ids.length;
     if (list.n >= DENSE_MIN && list.n * DENSE_RATIO >= this.used) list.makeBits(this.used);
     this.postings.set(word, list);
@@ -545,12 +545,12 @@ export class Catalog {
     return index < 0 ? undefined : this.frozenList(word, index);
   }
 
-  /** `ids`: the list when the caller has read it already. */
+  /** During a search only (its list is borrowed, unless kept with a bitmap); `ids`: the list when the caller has it already. */
   private frozenList(word: string, index: number, ids?: Uint32Array): Postings {
     const n = this.frozen!.count(index);
-    if (n >= DENSE_MIN && n * DENSE_RATIO >= this.used) return this.thaw(word, index, ids);
+    if (n >= DENSE_MIN && n * DENSE_RATIO >= this.used) return this.thaw(word, index);
     const list = new Postings(word);
-    list.ids = ids ?? this.frozen!.list(index);
+    list.ids = ids ?? this.frozen!.borrow(index);
     list.n = n;
     return list;
   }
@@ -1041,11 +1041,12 @@ export class Catalog {
     if (frozen !== undefined) {
       const [from, to] = frozen.suffixRange(suffix);
       // The words ending so are neighbours: their lists are read together, not one read each.
-      frozen.forEachList(from, to, (ids, i) => {
+      const lists = to > from ? frozen.borrowRange(from, to) : undefined;
+      for (let i = from; i < to; i++) {
         const word = frozen.word(i);
-        const list = this.postings.get(word) ?? this.frozenList(word, i, ids.slice());
+        const list = this.postings.get(word) ?? this.frozenList(word, i, lists!(i));
         if (list.n > 0) found.add(list);
-      });
+      }
     }
     return [...found];
   }
@@ -1068,6 +1069,8 @@ export class Catalog {
   /** Soulseek search over the index (see words.ts for how queries are read). */
   search(query: string | ParsedQuery, options: SearchOptions = {}): SearchResult {
     const result: SearchResult = { files: [], lockedFiles: [] };
+    // The previous search's lists read from the snapshot file are done with: their room is reused.
+    this.frozen?.returnBorrowed();
     const parsed = typeof query === 'string' ? parseQuery(query) : query;
     const maxResults = Math.floor(options.maxResults ?? DEFAULT_MAX_RESULTS);
     if (!(maxResults >= 1) || (parsed.include.length === 0 && parsed.suffixes.length === 0)) return result;

@@ -3,6 +3,7 @@ import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FilePostings, forEachList, MemoryPostings, type PostingsSource } from '../../src/shares/frozen-postings.ts';
+import { FrozenWords } from '../../src/shares/frozen-words.ts';
 import { tempDir } from './helpers.ts';
 
 // Lists of 0..9 ids after a 12-byte header (file offsets are 4-byte aligned, as the snapshot's are).
@@ -61,4 +62,28 @@ test('a postings file refuses reads outside its range, reads after close, and a 
   assert.deepEqual([...short.read(0, 2)], [...ids.subarray(0, 2)]);
   assert.throws(() => short.read(0, 3), /ended early/);
   assert.throws(() => new FilePostings(-1, 2, 8), RangeError, 'a misaligned offset');
+});
+
+test('lists borrowed during one search stay intact while later ones outgrow the scratch; the next search reuses it', async (t) => {
+  // Three words of 10,000 files each: together past the first scratch (16,384 postings), so the
+  // third is read into a new buffer while the first two are still in use.
+  const n = 10_000;
+  const lists = [0, 1, 2].map((word) => Uint32Array.from({ length: n }, (_, i) => i * 3 + word));
+  const all = new Uint32Array(lists.length * n);
+  lists.forEach((list, i) => all.set(list, i * n));
+  const dir = await tempDir(t, 'slsk-borrow-');
+  const path = join(dir, 'postings');
+  writeFileSync(path, all);
+  const words = FrozenWords.from('a\nb\nc', Uint32Array.from([n, n, n]), new FilePostings(openSync(path, 'r'), 0, all.byteLength), 3 * n)!;
+  t.after(() => words.close());
+  for (let search = 0; search < 3; search++) {
+    words.returnBorrowed();
+    const borrowed = [words.borrow(0), words.borrow(1), words.borrow(2)];
+    borrowed.forEach((list, i) => assert.deepEqual(list, lists[i], `search ${search}, word ${i}`));
+    const range = words.borrowRange(0, 3);
+    [0, 1, 2].forEach((i) => assert.deepEqual(range(i), lists[i], `search ${search}, range word ${i}`));
+    borrowed.forEach((list, i) => assert.deepEqual(list, lists[i], `search ${search}, word ${i} after the range`));
+    // Kept lists are copies of their own, not scratch.
+    assert.notEqual(words.list(1).buffer, borrowed[1]!.buffer);
+  }
 });
