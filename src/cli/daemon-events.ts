@@ -75,3 +75,31 @@ export async function openDaemonEvents(
     .finally(() => controller.abort());
   return { ended, close: () => controller.abort() };
 }
+
+/**
+ * Wakes a loop that reads the daemon's state when an event says something changed; with no event it
+ * still wakes every `everyMs` (a safety net should the stream break), and at once after `nudge()`.
+ */
+export class Wakeup {
+  #dirty = true;
+  #wake: (() => void) | undefined;
+
+  nudge(): void {
+    this.#dirty = true;
+    this.#wake?.();
+  }
+
+  async wait(everyMs: number): Promise<void> {
+    if (!this.#dirty) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, everyMs));
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.#wake = undefined;
+    this.#dirty = false;
+  }
+}

@@ -8,7 +8,7 @@ import type { SearchEnd, SearchResponse, SharedFile } from '../client/index.ts';
 import type { SearchRecordJson, SearchResponseJson } from '../daemon/http/search-routes.ts';
 import { writeOut } from './command.ts';
 import { ClientExit } from './client-options.ts';
-import { openDaemonEvents } from './daemon-events.ts';
+import { openDaemonEvents, Wakeup } from './daemon-events.ts';
 import type { DaemonSession } from './daemon-link.ts';
 import { jsonLine, liveCount, table, type SearchPlan } from './commands/search.ts';
 import { plural } from './format.ts';
@@ -19,7 +19,7 @@ const MIN_TIMEOUT_MS = 1000;
 const MAX_TIMEOUT_MS = 600_000;
 const PAGE = 1000;
 /** With no event, the search's state is checked this often anyway: a safety net, not the pace. */
-const CHECK_MS = 2000;
+export const CHECK_MS = 2000;
 
 const FINISHED = new Set<SearchRecordJson['state']>(['completed', 'cancelled', 'errored']);
 
@@ -59,28 +59,39 @@ function scopeBody(plan: SearchPlan): { scope: 'network' | 'room' | 'user'; targ
   }
 }
 
-export async function searchViaDaemon(session: DaemonSession, plan: SearchPlan, json: boolean): Promise<number> {
+export interface DaemonSearchResult {
+  readonly record: SearchRecordJson;
+  readonly responses: SearchResponse[];
+  readonly fileCount: number;
+  readonly users: ReadonlySet<string>;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Runs a search in the daemon until it ends (its timeout, --max, or Ctrl-C, which stops it), calling
+ * `onResponse` for each response in arrival order and `onCount` after each page.
+ */
+export async function collectViaDaemon(
+  session: DaemonSession,
+  plan: SearchPlan,
+  onResponse: (response: SearchResponse) => void,
+  onCount: (files: number, users: number) => void,
+): Promise<DaemonSearchResult> {
   const { api, io, signal } = session;
   const timeoutMs = Math.min(Math.max(plan.timeoutMs, MIN_TIMEOUT_MS), MAX_TIMEOUT_MS);
-  if (plan.timeoutMs > MAX_TIMEOUT_MS) io.stderr.write(`slsk search: warning: the daemon searches for at most ${MAX_TIMEOUT_MS / 1000} s; searching that long\n`);
+  if (plan.timeoutMs > MAX_TIMEOUT_MS) io.stderr.write(`slsk: warning: the daemon searches for at most ${MAX_TIMEOUT_MS / 1000} s; searching that long\n`);
 
   const responses: SearchResponse[] = [];
   const users = new Set<string>();
   let fileCount = 0;
   let after: number | undefined;
   let id: string | undefined;
-  let dirty = true;
-  let wake: (() => void) | undefined;
-  const nudge = (): void => {
-    dirty = true;
-    wake?.();
-  };
+  const wakeup = new Wakeup();
+  const nudge = (): void => wakeup.nudge();
   const stream = await openDaemonEvents(session, ['searchResponses', 'searchState'], (event) => {
     // Before POST answers we do not know our id yet: any search event is worth a look.
     if (event.event === 'resync' || ('searchId' in event.data && (id === undefined || event.data.searchId === id))) nudge();
   });
-  let writing = Promise.resolve();
-  const progress = liveCount(io, timeoutMs);
   let stopping: Promise<unknown> = Promise.resolve();
   const onAbort = (): void => {
     if (id !== undefined) stopping = api.stopSearch({ params: { id } }).catch(() => {});
@@ -104,27 +115,14 @@ export async function searchViaDaemon(session: DaemonSession, plan: SearchPlan, 
           responses.push(response);
           users.add(response.username);
           fileCount += response.files.length;
-          if (json) {
-            const lines = response.files.map((file) => formatJson(jsonLine(response, file), false) + '\n').join('');
-            writing = writing.then(() => writeOut(io.stdout, lines));
-          }
+          onResponse(response);
         }
-        progress.update(fileCount, users.size);
+        onCount(fileCount, users.size);
         if (page.length < PAGE) return;
       }
     };
     for (;;) {
-      if (!dirty) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, CHECK_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-      dirty = false;
+      await wakeup.wait(CHECK_MS);
       await drain();
       record = await api.search({ params: { id: searchId } });
       if (FINISHED.has(record.state)) {
@@ -135,15 +133,44 @@ export async function searchViaDaemon(session: DaemonSession, plan: SearchPlan, 
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
-    progress.stop();
     stream.close();
     await stopping;
   }
+  return { record, responses, fileCount, users, timeoutMs };
+}
+
+/** How a daemon search ended, in the direct search's terms. */
+export function endReasonOf(result: DaemonSearchResult, plan: SearchPlan, signal: AbortSignal): SearchEnd {
+  const { record } = result;
+  if (record.state === 'completed') return result.fileCount >= plan.maxResults ? 'limit' : 'timeout';
+  if (record.state === 'errored') return 'disconnected';
+  return signal.aborted ? 'aborted' : 'stopped';
+}
+
+export async function searchViaDaemon(session: DaemonSession, plan: SearchPlan, json: boolean): Promise<number> {
+  const { io, signal } = session;
+  let writing = Promise.resolve();
+  const progress = liveCount(io, Math.min(Math.max(plan.timeoutMs, MIN_TIMEOUT_MS), MAX_TIMEOUT_MS));
+  let result: DaemonSearchResult;
+  try {
+    result = await collectViaDaemon(
+      session,
+      plan,
+      (response) => {
+        if (!json) return;
+        const lines = response.files.map((file) => formatJson(jsonLine(response, file), false) + '\n').join('');
+        writing = writing.then(() => writeOut(io.stdout, lines));
+      },
+      (files, users) => progress.update(files, users),
+    );
+  } finally {
+    progress.stop();
+  }
   await writing;
 
+  const { responses, fileCount, users, timeoutMs } = result;
   if (!json) await writeOut(io.stdout, responses.length === 0 ? `No results for ${JSON.stringify(plan.query)}.\n` : table(responses, io));
-  const endReason: SearchEnd =
-    record.state === 'completed' ? (fileCount >= plan.maxResults ? 'limit' : 'timeout') : record.state === 'errored' ? 'disconnected' : signal.aborted ? 'aborted' : 'stopped';
+  const endReason = endReasonOf(result, plan, signal);
   const why: Record<SearchEnd, string> = {
     timeout: `searched for ${timeoutMs / 1000} s`,
     limit: `stopped at --max ${plan.maxResults}`,
