@@ -156,16 +156,22 @@ export function daemonErrorMessage(error: DaemonApiError): string {
 
 /**
  * Runs `body` against the daemon: says on stderr that the daemon is used (never on stdout, which may
- * be JSON), stops on Ctrl-C/SIGTERM (the body sees `signal`), and turns errors into one line and an
+ * be JSON; not `quiet` commands, which always use one), stops on Ctrl-C/SIGTERM (the body sees `signal`), and turns errors into one line and an
  * exit code: 4 when the daemon is gone or not logged in, 1 when it refused the request.
  */
-export async function withDaemon(link: DaemonLink, io: CliIo, command: string, body: (session: DaemonSession) => Promise<number>): Promise<number> {
+export async function withDaemon(
+  link: DaemonLink,
+  io: CliIo,
+  command: string,
+  body: (session: DaemonSession) => Promise<number>,
+  options: { readonly quiet?: boolean } = {},
+): Promise<number> {
   const prefix = `slsk ${command}`;
   const fail = (message: string, code: number): number => {
     io.stderr.write(`${prefix}: ${message}\n`);
     return code;
   };
-  io.stderr.write(`${prefix}: using the daemon at ${link.url} (logged in as ${link.username}; --no-daemon to log in directly)\n`);
+  if (options.quiet !== true) io.stderr.write(`${prefix}: using the daemon at ${link.url} (logged in as ${link.username}; --no-daemon to log in directly)\n`);
   const controller = new AbortController();
   let request: StopRequest | undefined;
   const stopWatch = watchStopRequests(io.env, (what) => {
