@@ -22,6 +22,8 @@ export interface DaemonSharesOptions {
   /** Told of each finished scan (the command prints a line for it). */
   readonly onScanned?: (summary: ScanSummary) => void;
   readonly onScanFailed?: (error: Error) => void;
+  /** Told of each incoming search we answered with files (the metrics). */
+  readonly onSearchAnswered?: () => void;
 }
 
 export class DaemonShares {
@@ -96,15 +98,19 @@ export class DaemonShares {
       }
       return { active, queued };
     };
-    client.setSearchResponder(
-      library.responder({
-        isBuddy: lists.isBuddy,
-        slotsFree: () => uploads().active < uploadSlots,
-        // No measured average yet: peers rank by free slots and queue first.
-        avgSpeed: () => 0,
-        queueLength: () => uploads().queued,
-      }),
-    );
+    const responder = library.responder({
+      isBuddy: lists.isBuddy,
+      slotsFree: () => uploads().active < uploadSlots,
+      // No measured average yet: peers rank by free slots and queue first.
+      avgSpeed: () => 0,
+      queueLength: () => uploads().queued,
+    });
+    client.setSearchResponder(async (search) => {
+      const answer = await responder(search);
+      // The client sends an answer only when it has files (or locked ones): count the same.
+      if (answer !== undefined && (answer.files.length > 0 || (answer.lockedFiles?.length ?? 0) > 0)) this.#options.onSearchAnswered?.();
+      return answer;
+    });
     client.setSharesProvider(library.sharesProvider(lists.isBuddy));
     client.setUserInfo({ uploadSlots, queueLength: uploads().queued, slotsFree: uploads().active < uploadSlots });
   }

@@ -13,6 +13,10 @@ import { TransferManager, type Transfer } from '../transfers/index.ts';
 import type { ResolvedDaemonConfig } from './config/index.ts';
 import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { publishChat, publishTransfers } from './daemon-events.ts';
+import { feedClientHooks, feedTransferHooks, hookLogger } from './daemon-hooks.ts';
+import { collectDaemonMetrics } from './daemon-metrics.ts';
+import { HookDispatcher } from './hooks/index.ts';
+import { DaemonWishlist } from './wishlist.ts';
 import { DaemonShares } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
 import { EventHub } from './events/index.ts';
@@ -152,6 +156,12 @@ export class Daemon {
       undo.push(() => manager.close());
       publishChat(client, store, hub);
 
+      // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
+      const hooks = new HookDispatcher({ webhooks: config.webhooks, scripts: config.scripts, logger: hookLogger((message) => note({ kind: 'warning', message })) });
+      undo.push(() => hooks.close());
+      feedClientHooks(client, hooks);
+      feedTransferHooks(manager, hooks);
+
       const link = new DaemonServerLink(
         client,
         { server: soulseek.server, username: soulseek.username, password: soulseek.password, retryInitialMs: soulseek.reconnectInitialDelayMs, retryMaxMs: soulseek.reconnectMaxDelayMs },
@@ -175,6 +185,7 @@ export class Daemon {
         rescanIntervalMinutes: config.shares.rescanIntervalMinutes,
         onScanned: (summary) => note({ kind: 'scanned', summary }),
         onScanFailed: (error) => note({ kind: 'scanFailed', message: error.message }),
+        onSearchAnswered: () => metrics.incomingSearchAnswered(),
       });
       undo.push(() => shares.close());
 
@@ -185,11 +196,17 @@ export class Daemon {
         buddies: () => store.userLists.buddyNames(),
         defaultTimeoutMs: config.searches.timeoutSeconds * 1000,
         defaultMaxResults: config.searches.maxResults,
+        observer: { started: (scope) => metrics.searchStarted(scope), response: () => metrics.searchResponse() },
       });
       undo.push(() => searches.close());
 
+      const wishlist = new DaemonWishlist({ items: store.wishlist, searches, transfers: manager, client, hub, warn: (message) => note({ kind: 'warning', message }) });
+      undo.push(() => wishlist.close());
+      collectDaemonMetrics(metrics, { client, manager, hooks });
+
       const services: DaemonServices = {
         searches,
+        wishlist,
         metrics: () => metrics.scrape(),
         version: options.version,
         events: hub,
@@ -208,13 +225,14 @@ export class Daemon {
       sweepTimer.unref();
 
       shares.start();
+      wishlist.start();
       if (soulseek.username !== undefined && soulseek.password !== undefined) {
         // Not awaited: the API is up while it logs in, and a failure is retried and reported as events.
         link.connect().catch(() => {});
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, library, manager, shares, searches, http, sweepTimer, metrics }, options);
+      return new Daemon({ hub, store, client, link, library, manager, shares, searches, wishlist, hooks, http, sweepTimer, metrics }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -234,9 +252,12 @@ export class Daemon {
     // Open event streams would keep the HTTP server from closing: end them first.
     parts.hub.close();
     await bounded('closing the HTTP server', () => parts.http.close(), STOP_STEP_MS, warn);
+    parts.wishlist.close();
     parts.searches.close();
     await bounded('stopping the shares scan', () => parts.shares.close(), STOP_STEP_MS, warn);
     await bounded('closing the transfers', () => parts.manager.close(), STOP_STEP_MS, warn);
+    // After the transfers: a download completing as they stop still reaches its hooks.
+    await bounded('finishing the hooks', () => parts.hooks.close(), STOP_STEP_MS, warn);
     parts.link.close();
     await bounded('logging out', () => parts.client.close(), STOP_STEP_MS, warn);
     await bounded('closing the shares index', () => parts.library.close(), STOP_STEP_MS, warn);
@@ -254,6 +275,8 @@ interface Parts {
   readonly manager: TransferManager;
   readonly shares: DaemonShares;
   readonly searches: DaemonSearches;
+  readonly wishlist: DaemonWishlist;
+  readonly hooks: HookDispatcher;
   readonly http: DaemonHttp;
   readonly sweepTimer: NodeJS.Timeout;
   readonly metrics: DaemonMetrics;

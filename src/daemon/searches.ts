@@ -33,6 +33,11 @@ export interface StartSearchInput {
   readonly timeoutMs?: number | undefined;
   /** Files kept (after the filter) before the search ends. */
   readonly maxResults?: number | undefined;
+  /**
+   * Send a network search as a WishlistSearch (the wishlist's timer): the server runs at most one per
+   * WishlistInterval and drops the rest, so only the wishlist's own ticks use it.
+   */
+  readonly wishlist?: boolean | undefined;
 }
 
 /** What the service needs of the client. */
@@ -56,6 +61,8 @@ export interface DaemonSearchesOptions {
   readonly defaultMaxResults?: number;
   /** Running searches at once (default MAX_CONCURRENT_SEARCHES). */
   readonly maxConcurrent?: number;
+  /** Told of each search sent and each reply kept (the metrics). */
+  readonly observer?: { started(scope: SearchScope | 'wishlist'): void; response(): void };
 }
 
 interface Running {
@@ -68,6 +75,8 @@ interface Running {
   pendingFiles: number;
   flushScheduled: boolean;
   stopped: boolean;
+  /** Settles when the search ends or is deleted (whenDone). */
+  readonly ended: PromiseWithResolvers<void>;
 }
 
 /** The state names of the `searchState` event. */
@@ -178,14 +187,15 @@ export class DaemonSearches implements SearchService {
       } else if (scope === 'user') {
         searches.push(this.#options.client.search(input.query, { ...common, scope: { kind: 'user', username: record.target ?? '' } }));
       } else {
-        searches.push(this.#options.client.search(input.query, common));
+        searches.push(this.#options.client.search(input.query, input.wishlist === true ? { ...common, scope: { kind: 'wishlist' } } : common));
       }
     } catch (error) {
       for (const search of searches) search.stop();
       this.#publishState(store.setState(record.id, 'errored'));
       throw error;
     }
-    const running: Running = { id: record.id, searches, filter, maxResults, kept: 0, pending: [], pendingFiles: 0, flushScheduled: false, stopped: false };
+    this.#options.observer?.started(input.wishlist === true && scope === 'network' ? 'wishlist' : scope);
+    const running: Running = { id: record.id, searches, filter, maxResults, kept: 0, pending: [], pendingFiles: 0, flushScheduled: false, stopped: false, ended: Promise.withResolvers() };
     this.#running.set(record.id, running);
     const started = store.setState(record.id, 'in-progress');
     this.#publishState(started);
@@ -212,6 +222,11 @@ export class DaemonSearches implements SearchService {
     return this.#options.searches.responses(id, page);
   }
 
+  /** Settles once the search is no longer running (ended, stopped or deleted); at once when it is not running. */
+  whenDone(id: string): Promise<void> {
+    return this.#running.get(id)?.ended.promise ?? Promise.resolve();
+  }
+
   /** Ends a running search now (its responses stay); the record as it is. Stopping a finished one is a no-op. */
   stop(id: string): SearchRecord {
     const running = this.#running.get(id);
@@ -228,6 +243,7 @@ export class DaemonSearches implements SearchService {
       running.stopped = true;
       this.#running.delete(id);
       for (const search of running.searches) search.stop();
+      running.ended.resolve();
     }
     return this.#options.searches.delete(id);
   }
@@ -242,6 +258,7 @@ export class DaemonSearches implements SearchService {
     let files = running.filter === undefined ? response.files : running.filter.matchingFiles(response);
     if (files.length === 0) return;
     files = files.slice(0, running.maxResults - running.kept);
+    this.#options.observer?.response();
     running.kept += files.length;
     const { username, slotsFree, avgSpeed, queueLength } = response;
     running.pending.push({ username, slotsFree, avgSpeed, queueLength, files });
@@ -282,6 +299,8 @@ export class DaemonSearches implements SearchService {
       this.#publishState(this.#options.searches.setState(running.id, running.stopped ? 'cancelled' : 'completed'));
     } catch (error) {
       if (!(error instanceof DaemonStoreError)) throw error; // the store closed as the daemon stops
+    } finally {
+      running.ended.resolve();
     }
   }
 

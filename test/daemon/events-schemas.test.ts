@@ -30,6 +30,8 @@ const SAMPLES: { [K in DaemonEventType]: DaemonEventMap[K] } = {
   privateMessage: { id: 3, username: 'bob', direction: 'out', text: 'hi', time },
   userStatus: { username: 'bob', status: 'online', privileged: false },
   scanProgress: { state: 'scanning', folders: 3, files: 120 },
+  wishlistRun: { itemId: 'w1', query: 'abbey road', searchId: 's2', trigger: 'timer' },
+  wishlistDownload: { itemId: 'w1', searchId: 's2', transferId: 't2', username: 'alice', filename: '@@music\\A\\01 - x.flac', size: 31_000_000 },
   log: { level: 'warn', time, message: 'slow disk' },
   resync: { reason: 'overflow' },
 };

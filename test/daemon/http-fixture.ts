@@ -12,6 +12,7 @@ import { hashPassword } from '../../src/daemon/http/sessions.ts';
 import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.ts';
 import type { ApiKeyConfig } from '../../src/daemon/http/auth.ts';
 import { MemorySearches } from './memory-searches.ts';
+import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
   read: 'read-key-0123456789abcdef',
@@ -35,6 +36,7 @@ export class MemoryServices implements DaemonServices {
   readonly version = '0.1.0-test';
   readonly events = new EventHub();
   readonly searches = new MemorySearches();
+  readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;
   failConnect: Error | undefined;

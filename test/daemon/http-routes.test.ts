@@ -9,6 +9,7 @@ import type { Handler } from '../../src/daemon/http/route.ts';
 import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
 import { searchCases } from './http-routes-search-cases.ts';
+import { wishlistCases } from './http-routes-wishlist-cases.ts';
 
 interface RouteTestCase {
   /** Calls the route with the typed client and checks what comes back. */
@@ -236,6 +237,7 @@ const cases: Record<RouteName, RouteTestCase> = {
     },
   },
   ...searchCases,
+  ...wishlistCases,
 };
 
 test('every route in the table has a case, and each passes through the typed client and raw fetch', async (t) => {

@@ -105,12 +105,21 @@ test('GET /metrics: read role, the 0.0.4 content type, and a scrape that parses 
     { direction: 'upload', state: 'queued', count: 5 },
   ]);
   m.collectSpeed(() => ({ download: 1500.5, upload: 0 }));
-  m.collectQueue(() => ({ uploadQueueLength: 5, bestPlaceInQueue: 12 }));
+  m.collectQueue(() => ({ uploadQueueLength: 5, downloadQueueLength: 4, bestPlaceInQueue: 12 }));
   m.collectDistributed(() => ({ level: 2, branchRoot: false, children: 3, parentConnected: true }));
   m.collectShares(() => ({ files: 1234, folders: 56, scanning: false, lastScanSeconds: 4.25 }));
   m.collectPeerConnections(() => ({ P: 7, F: 1, D: 3 }));
   m.collectEventSubscribers(() => 2);
   m.eventResync();
+  // Hook totals as HookDispatcher.stats() gives them: summed by kind; each scrape adds only what grew.
+  const hookStats = [
+    { kind: 'webhook' as const, delivered: 3, failed: 1, retried: 2, dropped: 0, queued: 4 },
+    { kind: 'webhook' as const, delivered: 1, failed: 0, retried: 0, dropped: 5, queued: 1 },
+    { kind: 'script' as const, delivered: 7, failed: 2, retried: 0, dropped: 0, queued: 0 },
+  ];
+  m.collectHooks(() => hookStats);
+  m.scrape();
+  hookStats[2] = { ...hookStats[2]!, delivered: 8 };
 
   assert.equal((await fetch(`${f.url}/metrics`)).status, 401);
   assert.equal((await fetch(`${f.url}/metrics`, { headers: { 'x-api-key': 'wrong-key-0123456789abcdef' } })).status, 401);
@@ -142,6 +151,15 @@ test('GET /metrics: read role, the 0.0.4 content type, and a scrape that parses 
   assert.equal(families.get('slsk_transfers')?.samples.length, 14, 'every direction × state, states not given at 0');
   assert.equal(value(families, 'slsk_transfer_speed_bytes_per_second', { direction: 'download' }), 1500.5);
   assert.equal(value(families, 'slsk_upload_queue_length'), 5);
+  assert.equal(value(families, 'slsk_download_queue_length'), 4);
+  assert.equal(value(families, 'slsk_hook_deliveries_total', { kind: 'webhook', outcome: 'delivered' }), 4);
+  assert.equal(value(families, 'slsk_hook_deliveries_total', { kind: 'webhook', outcome: 'failed' }), 1);
+  assert.equal(value(families, 'slsk_hook_deliveries_total', { kind: 'webhook', outcome: 'retried' }), 2);
+  assert.equal(value(families, 'slsk_hook_deliveries_total', { kind: 'webhook', outcome: 'dropped' }), 5);
+  assert.equal(value(families, 'slsk_hook_deliveries_total', { kind: 'script', outcome: 'delivered' }), 8, 'scraped twice, counted once');
+  assert.equal(value(families, 'slsk_hook_deliveries_total', { kind: 'script', outcome: 'failed' }), 2);
+  assert.equal(value(families, 'slsk_hook_queue_length', { kind: 'webhook' }), 5);
+  assert.equal(value(families, 'slsk_hook_queue_length', { kind: 'script' }), 0);
   assert.equal(value(families, 'slsk_download_best_place_in_queue'), 12);
   assert.equal(value(families, 'slsk_distributed_level'), 2);
   assert.equal(value(families, 'slsk_distributed_branch_root'), 0);
@@ -182,6 +200,10 @@ test('label values outside their fixed sets are refused, not exposed', (t) => {
   t.after(() => m.stop());
   assert.throws(() => m.transferBytes('sideways' as 'upload', 1), /Direction 'sideways' is not one of download, upload/);
   assert.throws(() => m.searchStarted('everyone' as 'network'), /Search scope/);
+  const hooked = new DaemonMetrics(['health']);
+  t.after(() => hooked.stop());
+  hooked.collectHooks(() => [{ kind: 'email' as 'script', delivered: 1, failed: 0, retried: 0, dropped: 0, queued: 0 }]);
+  assert.throws(() => hooked.scrape(), /Hook kind 'email'/);
   assert.throws(() => m.serverState('dancing' as 'loggedIn'), /Server state/);
   m.collectTransfers(() => [{ direction: 'upload', state: 'lost' as 'queued', count: 1 }]);
   assert.throws(() => m.scrape(), /Transfer state 'lost'/);

@@ -96,6 +96,22 @@ export const DAEMON_EVENTS = {
     files: Type.Number({ minimum: 0 }),
     error: Type.Optional(Type.String()),
   }),
+  /** A wishlist item ran: its search (kept like any other) is `searchId`. */
+  wishlistRun: Type.Object({
+    itemId: Type.String(),
+    query: Type.String(),
+    searchId: Type.String(),
+    trigger: Type.Enum(['timer', 'manual']),
+  }),
+  /** A wishlist run with auto-download on asked for the best new match it found. */
+  wishlistDownload: Type.Object({
+    itemId: Type.String(),
+    searchId: Type.String(),
+    transferId: Type.String(),
+    username: Type.String(),
+    filename: Type.String(),
+    size: Type.Number({ minimum: 0 }),
+  }),
   log: Type.Object({
     level: Type.Enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     time: Time,

@@ -12,6 +12,7 @@ import { docsPage } from './docs-page.ts';
 import type { Authenticator } from './auth.ts';
 import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
+import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
   readonly services: DaemonServices;
@@ -89,5 +90,6 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
       return { status: 200, body: key };
     },
     ...searchHandlers(services.searches),
+    ...wishlistHandlers(services.wishlist),
   };
 }

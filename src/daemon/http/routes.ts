@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
+import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
   {
@@ -179,6 +180,7 @@ export const routes = {
     responses: { 200: ApiKeyInfo },
   }),
   ...searchRoutes,
+  ...wishlistRoutes,
 } as const;
 
 export type Routes = typeof routes;

@@ -4,7 +4,8 @@
 import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 import type { StartSearchInput } from '../searches.ts';
-import type { SearchRecord, StoredResponse } from '../store/index.ts';
+import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
+import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
 
 /**
  * The searches (DaemonSearches over the store). Errors: FilterParseError (bad filter), DaemonStoreError
@@ -18,6 +19,19 @@ export interface SearchService {
   stop(id: string): SearchRecord;
   /** false when there was no such search. */
   delete(id: string): Promise<boolean>;
+}
+
+/**
+ * The wishlist (DaemonWishlist over the store). Errors: FilterParseError (bad filter), DaemonStoreError
+ * NOT_FOUND / BAD_INPUT / FULL; runNow also SearchBusyError and the client's NotConnectedError.
+ */
+export interface WishlistService {
+  list(): WishlistItem[];
+  add(input: WishlistInput): WishlistItem;
+  update(id: string, changes: WishlistUpdate): WishlistItem;
+  /** false when there was no such item. */
+  remove(id: string): boolean;
+  runNow(id: string): WishlistRun;
 }
 
 export interface DaemonServices {
@@ -36,4 +50,5 @@ export interface DaemonServices {
   /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */
   metrics(): string;
   readonly searches: SearchService;
+  readonly wishlist: WishlistService;
 }

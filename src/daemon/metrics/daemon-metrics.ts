@@ -16,10 +16,21 @@ export type ServerState = ServerConnection['state'];
 // A Record so that a state added to ServerConnection without a metric value does not compile.
 const SERVER_STATE_KEYS: Record<ServerState, true> = { disconnected: true, connecting: true, loggedIn: true, disconnecting: true };
 export const SERVER_STATES = Object.keys(SERVER_STATE_KEYS) as readonly ServerState[];
-export const SEARCH_SCOPES = ['network', 'room', 'user', 'wishlist'] as const;
+export const SEARCH_SCOPES = ['network', 'room', 'user', 'buddies', 'wishlist'] as const;
 export type SearchScope = (typeof SEARCH_SCOPES)[number];
 export const PEER_CONNECTION_TYPES = ['P', 'F', 'D'] as const;
 export type PeerConnectionType = (typeof PEER_CONNECTION_TYPES)[number];
+export const HOOK_KINDS = ['webhook', 'script'] as const;
+export const HOOK_OUTCOMES = ['delivered', 'failed', 'retried', 'dropped'] as const;
+/** One hook's running totals (HookDispatcher.stats() gives these). */
+export interface HookTotals {
+  readonly kind: (typeof HOOK_KINDS)[number];
+  readonly delivered: number;
+  readonly failed: number;
+  readonly retried: number;
+  readonly dropped: number;
+  readonly queued: number;
+}
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 /** The route label of requests that matched no route (404s for unknown paths). */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -72,6 +83,7 @@ export class DaemonMetrics {
   readonly #bytes = this.registry.counter({ name: 'slsk_transfer_bytes_total', help: 'Bytes of file data transferred, by direction', labels: ['direction'] });
   readonly #speed = this.registry.gauge({ name: 'slsk_transfer_speed_bytes_per_second', help: 'Current total transfer speed in bytes per second, by direction', labels: ['direction'] });
   readonly #uploadQueue = this.registry.gauge({ name: 'slsk_upload_queue_length', help: 'Uploads waiting in our queue' });
+  readonly #downloadQueue = this.registry.gauge({ name: 'slsk_download_queue_length', help: "Our downloads waiting (queued here or in peers' queues)" });
   readonly #placeInQueue = this.registry.gauge({ name: 'slsk_download_best_place_in_queue', help: "Best (lowest) place our queued downloads hold in peers' queues; 0 when none is known" });
 
   readonly #distributed = this.registry.gauge({ name: 'slsk_distributed_level', help: 'Our level in the distributed search tree (0 for a branch root)' });
@@ -88,6 +100,11 @@ export class DaemonMetrics {
 
   readonly #subscribers = this.registry.gauge({ name: 'slsk_event_subscribers', help: 'Clients subscribed to the event stream' });
   readonly #resyncs = this.registry.counter({ name: 'slsk_event_resyncs_total', help: 'Event-stream subscribers told to resynchronize (they fell too far behind or asked for an event no longer kept)' });
+
+  readonly #hookDeliveries = this.registry.counter({ name: 'slsk_hook_deliveries_total', help: 'Hook deliveries by kind (webhook, script) and outcome (delivered, failed, retried: an attempt tried again, dropped: never tried)', labels: ['kind', 'outcome'] });
+  readonly #hookQueue = this.registry.gauge({ name: 'slsk_hook_queue_length', help: 'Events waiting for a hook, by kind', labels: ['kind'] });
+  /** What the hook counters showed at the last scrape, so each scrape adds only the difference. */
+  readonly #hookSeen = new Map<string, number>();
 
   readonly #httpRequests;
   readonly #httpLatency;
@@ -151,10 +168,11 @@ export class DaemonMetrics {
       for (const d of DIRECTIONS) set({ direction: d }, speeds[d]);
     });
   }
-  collectQueue(read: () => { readonly uploadQueueLength: number; readonly bestPlaceInQueue: number | undefined }): void {
+  collectQueue(read: () => { readonly uploadQueueLength: number; readonly downloadQueueLength: number; readonly bestPlaceInQueue: number | undefined }): void {
     this.registry.beforeCollect(() => {
       const queue = read();
       this.#uploadQueue.set({}, queue.uploadQueueLength);
+      this.#downloadQueue.set({}, queue.downloadQueueLength);
       this.#placeInQueue.set({}, queue.bestPlaceInQueue ?? 0);
     });
   }
@@ -194,6 +212,28 @@ export class DaemonMetrics {
   }
   eventResync(): void {
     this.#resyncs.inc();
+  }
+
+  /** Read at each scrape: every hook's totals, summed by kind (no hook names: they come from the config and may hold tokens). */
+  collectHooks(read: () => readonly HookTotals[]): void {
+    this.registry.beforeCollect(() => {
+      const sums = new Map<string, number>();
+      const queued: Record<string, number> = { webhook: 0, script: 0 };
+      for (const hook of read()) {
+        const kind = checked(HOOK_KINDS, hook.kind, 'Hook kind');
+        for (const outcome of HOOK_OUTCOMES) sums.set(`${kind} ${outcome}`, (sums.get(`${kind} ${outcome}`) ?? 0) + hook[outcome]);
+        queued[kind] = (queued[kind] ?? 0) + hook.queued;
+      }
+      for (const kind of HOOK_KINDS) {
+        this.#hookQueue.set({ kind }, queued[kind] ?? 0);
+        for (const outcome of HOOK_OUTCOMES) {
+          const key = `${kind} ${outcome}`;
+          const total = sums.get(key) ?? 0;
+          this.#hookDeliveries.inc({ kind, outcome }, Math.max(0, total - (this.#hookSeen.get(key) ?? 0)));
+          this.#hookSeen.set(key, Math.max(total, this.#hookSeen.get(key) ?? 0));
+        }
+      }
+    });
   }
 
   /** One answered HTTP request. `route` is a route table name, or undefined when no route matched. */
