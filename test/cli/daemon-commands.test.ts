@@ -116,6 +116,14 @@ test('a command for another account logs in itself: the daemon is not used', { t
   assert.equal((await api<unknown[]>('/api/v1/searches')).length, before, 'the daemon ran no search');
 });
 
+test('--daemon URL with another account is refused, not a silent second login', { timeout: 60_000 }, async () => {
+  const result = await slsk(['search', 'beatles', '--daemon', url, '--username', 'someone'], { SLSK_DATA: data });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /the daemon at \S+ logs in as daemonuser, not someone: leave out --username/);
+  const both = await slsk(['search', 'beatles', '--daemon', url, '--no-daemon'], { SLSK_DATA: data });
+  assert.equal(both.code, 2, both.stderr);
+});
+
 test('a stale daemon.json is ignored: a dead pid, or a live pid whose port nobody answers on', { timeout: 60_000 }, async () => {
   const dead = spawnSync(process.execPath, ['-e', '0']).pid;
   const closed = createServer();
