@@ -2,42 +2,19 @@
 // the daemon out (the server keeps one session per name), so search, download, get, browse, info and pm go
 // through the daemon's API when one runs for the same account. `findDaemon` decides (the --daemon and
 // --no-daemon options, SLSK_DAEMON, <data>/daemon.json); `withDaemon` runs the command's body against the
-// API with the same stop handling and exit codes as `withClient`.
+// API with the same stop handling and exit codes as `withClient`. The daemon's client (and typebox with
+// it) is loaded only once a daemon is found: a command with none running pays for a file read.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createDaemonClient, DaemonApiError, type DaemonClient } from '../daemon/client.ts';
-import { localUrl, processAlive, readDaemonFile } from '../daemon/config/daemon-file.ts';
-import { TOKEN_FILE_NAME } from '../daemon/config/first-start.ts';
+import type { DaemonApiError, DaemonClient } from '../daemon/client.ts';
+import { localUrl, processAlive, readDaemonFile, TOKEN_FILE_NAME } from '../daemon/config/daemon-file.ts';
 import { UsageError, type CliIo } from './command.ts';
 import { accountName, ClientExit } from './client-options.ts';
 import { CommandFailure } from './client-session.ts';
 import { resolveDataDir } from './data-dir.ts';
+import type { DaemonValues } from './daemon-options.ts';
 import { interruptedExitCode, watchStopRequests, type StopRequest } from './stop-signals.ts';
-
-/** parseArgs options of the commands that may go through a daemon. */
-export const DAEMON_OPTIONS = {
-  daemon: { type: 'string' },
-  'no-daemon': { type: 'boolean' },
-  data: { type: 'string' },
-} as const;
-
-export const daemonHelp = `
-Daemon options (when 'slsk daemon' runs for the same account, the command goes through it instead of
-logging in a second time, which would log the daemon out; a note on stderr says so):
-  --daemon URL        use the daemon at URL (default: $SLSK_DAEMON, else the one found through
-                      <data>/daemon.json); its token is $SLSK_DAEMON_TOKEN, else <data>/daemon.token
-  --no-daemon         log in directly even when a daemon runs
-  --data DIR          the daemon's data folder (default: $SLSK_DATA, else $XDG_DATA_HOME/slsk, else
-                      ~/.local/share/slsk)`;
-
-export interface DaemonValues {
-  daemon?: string | undefined;
-  'no-daemon'?: boolean | undefined;
-  data?: string | undefined;
-  username?: string | undefined;
-  config?: string | undefined;
-}
 
 /** A daemon the command will use. */
 export interface DaemonLink {
@@ -104,6 +81,7 @@ export async function findDaemon(values: DaemonValues, io: CliIo, options: { req
     url = localUrl(file.url);
   }
   const token = await readToken(dataDir, io.env);
+  const { createDaemonClient, DaemonApiError } = await import('../daemon/client.ts');
   const api = createDaemonClient({ baseUrl: url, ...(token === undefined ? {} : { token }) });
   let username: string | undefined;
   try {
@@ -166,6 +144,7 @@ export async function withDaemon(
   body: (session: DaemonSession) => Promise<number>,
   options: { readonly quiet?: boolean } = {},
 ): Promise<number> {
+  const { DaemonApiError } = await import('../daemon/client.ts');
   const prefix = `slsk ${command}`;
   const fail = (message: string, code: number): number => {
     io.stderr.write(`${prefix}: ${message}\n`);
@@ -192,26 +171,4 @@ export async function withDaemon(
   } finally {
     stopWatch.dispose();
   }
-}
-
-/**
- * The command through the daemon when one should be used, else `direct()` (the command's own login).
- * A daemon that was asked for but cannot be used ends the command with its reason.
- */
-export async function viaDaemonOr(
-  values: DaemonValues,
-  io: CliIo,
-  command: string,
-  viaDaemon: (session: DaemonSession) => Promise<number>,
-  direct: () => Promise<number>,
-): Promise<number> {
-  let link: DaemonLink | undefined;
-  try {
-    link = await findDaemon(values, io);
-  } catch (error) {
-    if (!(error instanceof CommandFailure)) throw error;
-    io.stderr.write(`slsk ${command}: ${error.message}\n`);
-    return error.exitCode;
-  }
-  return link === undefined ? direct() : withDaemon(link, io, command, viaDaemon);
 }

@@ -6,7 +6,7 @@ import type { SearchEnd, SearchResponse, SearchScope, SharedFile } from '../../c
 import { parseQueryArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, countOption, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
 import { joinRoomQuietly, withClient, type ClientSession } from '../client-session.ts';
-import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-link.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { audioQuality, formatTable, humanDuration, humanSize, humanSpeed, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';

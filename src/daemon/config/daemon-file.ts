@@ -6,9 +6,10 @@
 
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeOwnerOnly } from './first-start.ts';
 
 export const DAEMON_FILE_NAME = 'daemon.json';
+/** The local admin token (first-start.ts makes it); here so a command finds it without loading crypto. */
+export const TOKEN_FILE_NAME = 'daemon.token';
 
 export interface DaemonFile {
   /** The API's base URL as a local command reaches it, e.g. http://127.0.0.1:5030. */
@@ -28,6 +29,7 @@ export function localUrl(url: string): string {
 }
 
 export async function writeDaemonFile(dataDir: string, file: DaemonFile): Promise<void> {
+  const { writeOwnerOnly } = await import('./first-start.ts');
   await writeOwnerOnly(join(dataDir, DAEMON_FILE_NAME), `${JSON.stringify({ url: localUrl(file.url), pid: file.pid })}\n`);
 }
 
