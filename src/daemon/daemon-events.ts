@@ -38,6 +38,10 @@ export function publishTransfers(manager: TransferManager, hub: EventHub): void 
       { coalesceKey: progressKey(transfer) },
     );
   });
+  manager.on('transferRemoved', (transfer) => {
+    hub.flush(progressKey(transfer));
+    hub.publish('transferState', { id: transfer.id, direction: transfer.direction, username: transfer.username, filename: transfer.filename, state: 'removed' });
+  });
   // Failures the caller cannot act on (a reply that could not be sent) end up in the transfer's state.
   manager.on('warning', () => {});
 }

@@ -5,8 +5,7 @@
 import { join } from 'node:path';
 import type { Client } from '../client/index.ts';
 import type { Transfer, TransferManager } from '../transfers/index.ts';
-import type { FolderDownload, FolderDownloadSummary, FolderTransfers } from './downloads/index.ts';
-import { whenFolderDone } from './downloads/index.ts';
+import type { FolderDownload, FolderDownloadSummary } from './downloads/index.ts';
 import type { HookDispatcher, HookEvent, HookEventOf, HookEventType, HookLogger } from './hooks/index.ts';
 
 export type HookSink = Pick<HookDispatcher, 'dispatch'>;
@@ -125,21 +124,6 @@ export function folderCompleteEvent(group: FolderDownload, summary: FolderDownlo
     files: got.length,
     localFolder: join(downloadsDir, commonFolder(group.files.map((file) => file.destination))),
   });
-}
-
-/**
- * Call where a folder download is started (the daemon's folder route): waits for its files in the
- * background and dispatches folderComplete once every one is final. Never rejects: a manager that
- * closes first (the daemon stopping) just means no event.
- */
-export function dispatchWhenFolderDone(transfers: FolderTransfers, group: FolderDownload, downloadsDir: string, hooks: HookSink): Promise<void> {
-  return whenFolderDone(transfers, group).then(
-    (summary) => {
-      const done = folderCompleteEvent(group, summary, downloadsDir);
-      if (done !== undefined) hooks.dispatch(done);
-    },
-    () => undefined,
-  );
 }
 
 /** Hook problems as the daemon's notes: warnings and errors are worth a line; debug and info are not. */

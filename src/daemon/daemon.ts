@@ -11,20 +11,24 @@ import { Client } from '../client/index.ts';
 import { SharesLibrary, type ScanSummary } from '../shares/index.ts';
 import { TransferManager, type Transfer } from '../transfers/index.ts';
 import type { ResolvedDaemonConfig } from './config/index.ts';
-import { httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
+import { CONFIG_FILE_NAME, httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
+import { DaemonOptions as RuntimeOptions, type Applier } from './daemon-options.ts';
+import { LogRing, noteLogLine } from './logs.ts';
 import { publishChat, publishTransfers } from './daemon-events.ts';
-import { feedClientHooks, feedTransferHooks, hookLogger } from './daemon-hooks.ts';
+import { feedClientHooks, feedTransferHooks, folderCompleteEvent, hookLogger } from './daemon-hooks.ts';
 import { collectDaemonMetrics } from './daemon-metrics.ts';
 import { HookDispatcher } from './hooks/index.ts';
-import { DaemonWishlist } from './wishlist.ts';
-import { DaemonShares } from './daemon-shares.ts';
+import { DaemonWishlist, type WishlistTransfers } from './wishlist.ts';
+import { DaemonShares, type SharesSettings } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
+import { DaemonTransfers } from './transfers/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
 import { SECRET_OPTION_KEYS, startDaemonHttp, type DaemonHttp, type DaemonServices } from './http/index.ts';
 import { DaemonServerLink, type ConnectionEvent } from './server-link.ts';
 import { DaemonStore } from './store/index.ts';
+import { slskdApi, slskdRoutes } from './slskd/index.ts';
 
 export const SHARES_DATABASE_FILE = 'shares.sqlite';
 /** The retention sweep of searches and chat history runs at start and then this often. */
@@ -45,6 +49,10 @@ export interface DaemonOptions {
   readonly config: ResolvedDaemonConfig;
   readonly version: string;
   readonly onNote?: (note: DaemonNote) => void;
+  /** The config file read at start: settings changed through the API are written there (default <data>/daemon.yaml). */
+  readonly configFile?: string | undefined;
+  /** The shares watcher's quiet time before a rescan (tests shorten it). */
+  readonly watchQuietMs?: number;
 }
 
 /** Resolves with `work`'s outcome, or after `ms` with a note that it was left behind. */
@@ -82,7 +90,12 @@ export class Daemon {
     this.client = parts.client;
     this.link = parts.link;
     this.#parts = parts;
-    this.#note = options.onNote ?? (() => {});
+    this.#note = parts.note;
+  }
+
+  /** The shares: their index, scans and watcher. */
+  get shares(): DaemonShares {
+    return this.#parts.shares;
   }
 
   /** The API's base URL, e.g. http://127.0.0.1:5030. */
@@ -92,7 +105,17 @@ export class Daemon {
 
   static async start(options: DaemonOptions): Promise<Daemon> {
     const { config } = options;
-    const note = options.onNote ?? (() => {});
+    const hub = new EventHub();
+    // Every note is a log line (kept in the ring, a `log` event) before the command prints it.
+    const logs = new LogRing({
+      level: config.logging.level,
+      publish: (line) => hub.publish('log', { level: line.level, time: new Date(line.time).toISOString(), message: line.message }),
+    });
+    const note = (n: DaemonNote): void => {
+      const line = noteLogLine(n);
+      logs.add(line.level, line.message);
+      options.onNote?.(n);
+    };
     const undo: (() => Promise<void> | void)[] = [];
     try {
       const dataDir = config.data.folder;
@@ -110,16 +133,14 @@ export class Daemon {
         },
       });
       undo.push(() => store.close());
-      const hub = new EventHub();
       undo.push(() => hub.close());
-      const metrics = new DaemonMetrics(Object.keys(routes));
+      const metrics = new DaemonMetrics([...Object.keys(routes), ...Object.keys(slskdRoutes)]);
       undo.push(() => metrics.stop());
 
-      const library = await SharesLibrary.open({
-        database: join(dataDir, SHARES_DATABASE_FILE),
-        folders: config.shares.folders.map((folder) => ({ path: folder.path, visibility: folder.visibility, ...(folder.name === undefined ? {} : { name: folder.name }) })),
-        ignore: config.shares.ignore,
-      });
+      const openShares = (settings: SharesSettings): Promise<SharesLibrary> =>
+        SharesLibrary.open({ database: join(dataDir, SHARES_DATABASE_FILE), folders: settings.folders, ignore: settings.ignore });
+      const initialShares = sharesSettings(config);
+      const library = await openShares(initialShares);
       undo.push(() => library.close());
 
       const soulseek = config.soulseek;
@@ -135,12 +156,15 @@ export class Daemon {
       client.setUserLists(store.userLists);
 
       const transfers = config.transfers;
+      // Made once the transfer manager it counts uploads with exists; no upload is asked for before.
+      let shares: DaemonShares | undefined;
       const manager = new TransferManager({
         client,
         database: store.transfersDatabase,
         downloadDir: config.downloads.folder,
         incompleteDir: config.downloads.incompleteFolder,
-        resolveUpload: (virtualPath, username) => library.resolve(virtualPath, { buddy: store.userLists.isBuddy(username) }),
+        // Through the shares: the index is replaced when the shared folders change.
+        resolveUpload: async (virtualPath, username) => shares?.resolve(virtualPath, { buddy: store.userLists.isBuddy(username) }),
         uploadSlots: transfers.uploadSlots,
         limits: { maxQueuedFilesPerUser: transfers.maxQueuedFilesPerUser, maxQueuedMegabytesPerUser: transfers.maxQueuedMegabytesPerUser },
         speedLimits: { uploadBytesPerSecond: transfers.uploadBytesPerSecond, downloadBytesPerSecond: transfers.downloadBytesPerSecond },
@@ -152,13 +176,28 @@ export class Daemon {
       publishTransfers(manager, hub);
       metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
-      await manager.start();
-      undo.push(() => manager.close());
-      publishChat(client, store, hub);
-
+      // Subscribed before start(): what start() resumes is seen; load() then reads the rest once.
       // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
       const hooks = new HookDispatcher({ webhooks: config.webhooks, scripts: config.scripts, logger: hookLogger((message) => note({ kind: 'warning', message })) });
       undo.push(() => hooks.close());
+      const daemonTransfers = new DaemonTransfers({
+        manager,
+        client,
+        folders: store.folders,
+        hub,
+        downloadsDir: config.downloads.folder,
+        layout: () => config.downloads.layout,
+        onFolderDone: (folder, summary) => {
+          const done = folderCompleteEvent(folder, summary, config.downloads.folder);
+          if (done !== undefined) hooks.dispatch(done);
+        },
+      });
+      undo.push(() => daemonTransfers.close());
+      await manager.start();
+      undo.push(() => manager.close());
+      daemonTransfers.load();
+      publishChat(client, store, hub);
+
       feedClientHooks(client, hooks);
       feedTransferHooks(manager, hooks);
 
@@ -175,19 +214,26 @@ export class Daemon {
       );
       undo.push(() => link.close());
 
-      const shares = new DaemonShares({
+      shares = new DaemonShares({
         library,
+        reopen: openShares,
+        settings: initialShares,
         client,
         lists: store.userLists,
         manager,
         hub,
         uploadSlots: transfers.uploadSlots,
         rescanIntervalMinutes: config.shares.rescanIntervalMinutes,
+        watch: config.shares.watch,
+        watchIgnore: [dataDir, config.downloads.incompleteFolder],
+        ...(options.watchQuietMs === undefined ? {} : { watchQuietMs: options.watchQuietMs }),
         onScanned: (summary) => note({ kind: 'scanned', summary }),
         onScanFailed: (error) => note({ kind: 'scanFailed', message: error.message }),
+        onWarning: (message) => note({ kind: 'warning', message }),
         onSearchAnswered: () => metrics.incomingSearchAnswered(),
       });
-      undo.push(() => shares.close());
+      const daemonShares = shares;
+      undo.push(() => daemonShares.close());
 
       const searches = new DaemonSearches({
         client,
@@ -200,12 +246,28 @@ export class Daemon {
       });
       undo.push(() => searches.close());
 
-      const wishlist = new DaemonWishlist({ items: store.wishlist, searches, transfers: manager, client, hub, warn: (message) => note({ kind: 'warning', message }) });
+      // What the wishlist finds lands where downloads.layout says and shows in the transfer list like any download.
+      const wishlistTransfers: WishlistTransfers = {
+        list: (filter) => manager.list(filter),
+        download: (username, filename, downloadOptions) => {
+          const size = downloadOptions?.size;
+          const [queued] = daemonTransfers.enqueue({ username, files: [{ filename, ...(size === undefined ? {} : { size: Number(size) }) }] });
+          return manager.get(queued!.id)!;
+        },
+      };
+      const wishlist = new DaemonWishlist({ items: store.wishlist, searches, transfers: wishlistTransfers, client, hub, warn: (message) => note({ kind: 'warning', message }) });
       undo.push(() => wishlist.close());
       collectDaemonMetrics(metrics, { client, manager, hooks });
 
+      const settings = new RuntimeOptions({
+        config,
+        file: options.configFile ?? join(dataDir, CONFIG_FILE_NAME),
+        appliers: runtimeAppliers({ manager, shares: daemonShares, searches, logs }),
+      });
+
       const services: DaemonServices = {
         searches,
+        transfers: daemonTransfers,
         wishlist,
         metrics: () => metrics.scrape(),
         version: options.version,
@@ -213,9 +275,23 @@ export class Daemon {
         server: () => link.snapshot(),
         connect: () => link.connect(),
         disconnect: () => link.disconnect(),
-        options: () => config,
+        options: () => settings.current(),
+        shares: daemonShares,
+        settings,
+        logs,
       };
-      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()] });
+      // slskd's /api/v0, so tools built for slskd (soularr, slskd-api, the Lidarr plugins) work unchanged.
+      const slskd = slskdApi({
+        searches,
+        transfers: manager,
+        client,
+        chat: store.chat,
+        server: () => link.snapshot(),
+        downloadsDir: config.downloads.folder,
+        incompleteDir: config.downloads.incompleteFolder,
+        username: soulseek.username,
+      });
+      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()], extraRoutes: [slskd] });
 
       const sweep = (): void => {
         store.sweep().catch((error: unknown) => note({ kind: 'warning', message: `the retention sweep failed: ${error instanceof Error ? error.message : String(error)}` }));
@@ -224,7 +300,7 @@ export class Daemon {
       const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
       sweepTimer.unref();
 
-      shares.start();
+      daemonShares.start();
       wishlist.start();
       if (soulseek.username !== undefined && soulseek.password !== undefined) {
         // Not awaited: the API is up while it logs in, and a failure is retried and reported as events.
@@ -232,7 +308,7 @@ export class Daemon {
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, library, manager, shares, searches, wishlist, hooks, http, sweepTimer, metrics }, options);
+      return new Daemon({ hub, store, client, link, manager, shares: daemonShares, searches, wishlist, hooks, http, sweepTimer, metrics, logs, note }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -260,7 +336,7 @@ export class Daemon {
     await bounded('finishing the hooks', () => parts.hooks.close(), STOP_STEP_MS, warn);
     parts.link.close();
     await bounded('logging out', () => parts.client.close(), STOP_STEP_MS, warn);
-    await bounded('closing the shares index', () => parts.library.close(), STOP_STEP_MS, warn);
+    await bounded('closing the shares index', () => parts.shares.library.close(), STOP_STEP_MS, warn);
     await bounded('closing the store', () => parts.store.close(), STOP_STEP_MS, warn);
     parts.metrics.stop();
   }
@@ -271,7 +347,6 @@ interface Parts {
   readonly store: DaemonStore;
   readonly client: Client;
   readonly link: DaemonServerLink;
-  readonly library: SharesLibrary;
   readonly manager: TransferManager;
   readonly shares: DaemonShares;
   readonly searches: DaemonSearches;
@@ -280,6 +355,39 @@ interface Parts {
   readonly http: DaemonHttp;
   readonly sweepTimer: NodeJS.Timeout;
   readonly metrics: DaemonMetrics;
+  readonly logs: LogRing;
+  readonly note: (note: DaemonNote) => void;
+}
+
+/** The shared folders and ignore patterns as SharesLibrary takes them. */
+function sharesSettings(config: ResolvedDaemonConfig): SharesSettings {
+  return {
+    folders: config.shares.folders.map((folder) => ({ path: folder.path, visibility: folder.visibility, ...(folder.name === undefined ? {} : { name: folder.name }) })),
+    ignore: config.shares.ignore,
+  };
+}
+
+/** How each setting changed through PATCH /api/v1/options takes effect; the others need a restart. */
+function runtimeAppliers(parts: { manager: TransferManager; shares: DaemonShares; searches: DaemonSearches; logs: LogRing }): Record<string, Applier> {
+  const speed: Applier = (c) => parts.manager.setSpeedLimits({ uploadBytesPerSecond: c.transfers.uploadBytesPerSecond, downloadBytesPerSecond: c.transfers.downloadBytesPerSecond });
+  const slots: Applier = (c) => {
+    parts.manager.setUploadSlots(c.transfers.uploadSlots);
+    parts.shares.setUploadSlots(c.transfers.uploadSlots);
+  };
+  const searchDefaults: Applier = (c) => parts.searches.setDefaults({ timeoutMs: c.searches.timeoutSeconds * 1000, maxResults: c.searches.maxResults });
+  const reshare: Applier = (c) => parts.shares.reconfigure(sharesSettings(c));
+  return {
+    'transfers.uploadBytesPerSecond': speed,
+    'transfers.downloadBytesPerSecond': speed,
+    'transfers.uploadSlots': slots,
+    'searches.timeoutSeconds': searchDefaults,
+    'searches.maxResults': searchDefaults,
+    'shares.folders': reshare,
+    'shares.ignore': reshare,
+    'shares.rescanIntervalMinutes': (c) => parts.shares.setRescanInterval(c.shares.rescanIntervalMinutes),
+    'shares.watch': (c) => parts.shares.setWatch(c.shares.watch),
+    'logging.level': (c) => parts.logs.setLevel(c.logging.level),
+  };
 }
 
 /** Live transfers counted by direction and state, for the transfers gauge. */

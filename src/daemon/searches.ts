@@ -24,6 +24,8 @@ export const SEARCH_BATCH_FILES = 200;
 export const MAX_BUDDIES_SEARCHED = 100;
 
 export interface StartSearchInput {
+  /** The caller's own id for the search (a UUID; slskd's clients send one); default a new one. */
+  readonly id?: string | undefined;
   readonly query: string;
   readonly scope?: SearchScope | undefined;
   /** The room (scope room) or user (scope user). */
@@ -129,7 +131,7 @@ export function eventBatches(batch: readonly StoredResponseInput[]): EventRespon
 }
 
 export class DaemonSearches implements SearchService {
-  readonly #options: DaemonSearchesOptions;
+  #options: DaemonSearchesOptions;
   readonly #running = new Map<string, Running>();
 
   constructor(options: DaemonSearchesOptions) {
@@ -169,7 +171,7 @@ export class DaemonSearches implements SearchService {
     const buddies = scope === 'buddies' ? this.#options.buddies().slice(0, MAX_BUDDIES_SEARCHED) : [];
     if (scope === 'buddies' && buddies.length === 0) throw new DaemonStoreError('BAD_INPUT', 'you have no buddies to search; add one first or search the network');
     const store = this.#options.searches;
-    const record = store.create({ query: input.query, scope, filter: filterText, ...(input.target === undefined ? {} : { target: input.target }) });
+    const record = store.create({ query: input.query, scope, filter: filterText, ...(input.target === undefined ? {} : { target: input.target }), ...(input.id === undefined ? {} : { id: input.id }) });
     // the setting (searches.maxResults) is the most any search keeps; a request may ask for fewer
     const ceiling = this.#options.defaultMaxResults ?? 1000;
     const maxResults = Math.min(input.maxResults ?? ceiling, ceiling);
@@ -246,6 +248,11 @@ export class DaemonSearches implements SearchService {
       running.ended.resolve();
     }
     return this.#options.searches.delete(id);
+  }
+
+  /** New defaults (searches.timeoutSeconds / maxResults changed while running), for searches started from now on. */
+  setDefaults(defaults: { timeoutMs: number; maxResults: number }): void {
+    this.#options = { ...this.#options, defaultTimeoutMs: defaults.timeoutMs, defaultMaxResults: defaults.maxResults };
   }
 
   /** Stops every running search (the daemon is stopping). */

@@ -258,6 +258,8 @@ interface ShareEntry {
   visibility: Visibility;
   files: number;
   folders: number;
+  /** Sum of the live files' sizes. */
+  bytes: number;
 }
 
 function grow<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T, size: number): T {
@@ -323,7 +325,7 @@ export class Catalog {
   // ---- shares -------------------------------------------------------------------------------------
 
   addShare(name: string, visibility: Visibility): number {
-    this.shares.push({ name, visibility, files: 0, folders: 0 });
+    this.shares.push({ name, visibility, files: 0, folders: 0, bytes: 0 });
     return this.shares.length - 1;
   }
 
@@ -341,6 +343,12 @@ export class Catalog {
 
   setVisibility(share: number, visibility: Visibility): void {
     this.shares[share]!.visibility = visibility;
+  }
+
+  /** One share's live folders, files and bytes. */
+  shareTotals(share: number): { folders: number; files: number; bytes: number } {
+    const { folders, files, bytes } = this.shares[share]!;
+    return { folders, files, bytes };
   }
 
   /** Folders and files of the shares with this visibility. */
@@ -470,6 +478,7 @@ export class Catalog {
     this.fileNext[slot] = this.folderHeads[folder]!;
     this.folderHeads[folder] = slot;
     this.flags[slot] = ALIVE;
+    this.sizes[slot] = 0;
     this.setFile(slot, size, mtime, info);
     this.live++;
     this.shares[this.folderShares[folder]!]!.files++;
@@ -512,6 +521,7 @@ export class Catalog {
 
   /** New size, mtime and audio attributes for a file (a rescan found it changed). */
   setFile(slot: number, size: number, mtime: number, info: AudioInfo): void {
+    if ((this.flags[slot]! & ALIVE) !== 0) this.shares[this.folderShares[this.fileFolders[slot]!]!]!.bytes += size - this.sizes[slot]!;
     this.sizes[slot] = size;
     this.mtimes[slot] = mtime;
     let flags = this.flags[slot]! & ALIVE;
@@ -550,7 +560,9 @@ export class Catalog {
     }
     this.flags[slot] = 0;
     this.live--;
-    this.shares[this.folderShares[folder]!]!.files--;
+    const share = this.shares[this.folderShares[folder]!]!;
+    share.files--;
+    share.bytes -= this.sizes[slot]!;
   }
 
   isAlive(slot: number): boolean {
@@ -769,7 +781,9 @@ export class Catalog {
       previousStart = start;
       catalog.fileNext[slot] = catalog.folderHeads[folder]!;
       catalog.folderHeads[folder] = slot;
-      catalog.shares[catalog.folderShares[folder]!]!.files++;
+      const share = catalog.shares[catalog.folderShares[folder]!]!;
+      share.files++;
+      share.bytes += catalog.sizes[slot]!;
     }
     const words = snapshot.words === '' ? [] : snapshot.words.split('\n');
     if (words.length !== snapshot.wordCounts.length) return undefined;

@@ -3,6 +3,7 @@
 
 export {
   SharesLibrary,
+  type ListedFolder,
   type ListingOptions,
   type LockedMode,
   type ResolvedFile,
@@ -14,6 +15,7 @@ export {
   type SharesEvents,
   type SharesLibraryOptions,
   type SharesSearchOptions,
+  type ShareTotals,
   type Visibility,
 } from './library.ts';
 export { Catalog, DEFAULT_MAX_RESULTS, type SearchOptions } from './catalog.ts';

@@ -61,6 +61,23 @@ export interface ListingOptions {
   revealLocked?: boolean;
 }
 
+/** One configured share and what the index holds of it. */
+export interface ShareTotals {
+  name: string;
+  /** The folder on disk, absolute. */
+  root: string;
+  visibility: Visibility;
+  folders: number;
+  files: number;
+  bytes: number;
+}
+
+/** One folder of a browse page: `locked` when only buddies may download from it. */
+export interface ListedFolder {
+  folder: Folder;
+  locked: boolean;
+}
+
 export interface ResolvedFile {
   /** Real path on disk (symlinks resolved), checked to be inside its share. */
   path: string;
@@ -323,6 +340,37 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
       shares: async (requester) => this.shares(await listing(requester)),
       folder: async (requester, directory) => this.folder(directory, await listing(requester)),
     };
+  }
+
+  /**
+   * A page of what a user may browse, sorted by virtual path: the folders after `after`, at most
+   * `limit`. Only that page's files are listed, so a caller pages through a large share cheaply.
+   */
+  browsePage(options: ListingOptions & { after?: string | undefined; limit: number }): ListedFolder[] {
+    const catalog = this.#catalog;
+    const revealLocked = !options.buddy && options.revealLocked !== false;
+    const include = (share: number): boolean => this.#canSee(catalog.visibility(share), options.buddy) || (revealLocked && catalog.visibility(share) === 'buddies');
+    const sorted = catalog.sortedFolders(include);
+    const after = options.after;
+    let start = 0;
+    if (after !== undefined) {
+      // The first folder sorted after `after` (sortedFolders orders by code unit, as `<=` compares).
+      let hi = sorted.length;
+      while (start < hi) {
+        const mid = (start + hi) >>> 1;
+        if (catalog.folderPath(sorted[mid]!) <= after) start = mid + 1;
+        else hi = mid;
+      }
+    }
+    return sorted.slice(start, start + Math.max(0, options.limit)).map((slot) => {
+      const locked = !this.#canSee(catalog.visibility(catalog.folderShare(slot)), options.buddy);
+      return { folder: catalog.folderListing(slot, locked), locked };
+    });
+  }
+
+  /** Each configured share with its folders, files and bytes as indexed now. */
+  totals(): ShareTotals[] {
+    return this.#shares.map((share) => ({ name: share.name, root: share.root, visibility: share.visibility, ...this.#catalog.shareTotals(share.index) }));
   }
 
   /** What everyone can see, for SharedFoldersFiles. */

@@ -310,6 +310,8 @@ export class TransferManager extends EventEmitter<TransferEvents> {
     }
     const row = this.core.store?.get(id);
     this.core.store?.delete(id);
+    // Views kept beside the manager (the daemon's transfer list) learn of it without a scan.
+    if (row !== undefined) this.emit('transferRemoved', snapshotOfRow(row));
     const incomplete = row?.incompletePath;
     if (row?.direction === 'download' && row.state !== 'completed' && incomplete !== undefined) {
       await unlink(incomplete).catch(() => {});

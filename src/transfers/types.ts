@@ -52,6 +52,8 @@ export interface TransferEvents {
   transferPlace: [transfer: Transfer];
   /** The transfer reached a final state (completed, cancelled, or failed without a retry). */
   transferDone: [transfer: Transfer];
+  /** The transfer was forgotten by remove() (its last snapshot, as it was before the removal). */
+  transferRemoved: [transfer: Transfer];
   /** Something went wrong that is not the caller's to handle (a reply could not be sent…). */
   warning: [error: Error];
 }

@@ -119,6 +119,10 @@ test('slsk daemon: wishlist auto-download → downloadComplete webhook and scrip
     const doneData = done.data as { user: string; remotePath: string; localPath: string; size: number };
     assert.deepEqual([doneData.user, doneData.remotePath, doneData.size], ['peer', virtual('Come Together.flac'), 60_000]);
     assert.ok(existsSync(doneData.localPath), 'the event names the finished file');
+    // It landed by the downloads.layout setting (default: the remote parent folder), as any download does.
+    assert.equal(doneData.localPath, join(data, 'downloads', '@@share', 'Come Together.flac'));
+    const listedDownloads = (await (await fetch(`${url}/api/v1/transfers?direction=download`, { headers: auth })).json()) as { totals: { files: number; states: Record<string, number> } };
+    assert.deepEqual([listedDownloads.totals.files, listedDownloads.totals.states], [1, { completed: 1 }]);
     const scriptLines = await until('the script run', () => (existsSync(scriptOut) ? readFileSync(scriptOut, 'utf8').trim().split('\n') : undefined));
     const scriptEvent = JSON.parse(scriptLines[0]!) as { env: string; event: HookEvent };
     assert.deepEqual([scriptLines.length, scriptEvent.env, scriptEvent.event], [1, 'downloadComplete', done]);

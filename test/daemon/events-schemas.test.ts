@@ -26,6 +26,7 @@ const SAMPLES: { [K in DaemonEventType]: DaemonEventMap[K] } = {
   searchState: { searchId: 's1', state: 'completed', responseCount: 1, fileCount: 1 },
   transferProgress: { id: 't1', bytesTransferred: 5, size: 10, speed: 2, state: 'transferring' },
   transferState: { id: 't1', direction: 'download', username: 'alice', filename: '@@music\\A\\01 - x.flac', state: 'failed', error: 'the peer refused' },
+  folderDone: { id: 'f1', username: 'alice', folder: '@@music\\A', complete: false, counts: { completed: 9, failed: 1 } },
   roomMessage: { room: 'jazz', username: 'bob', text: 'hello', time },
   privateMessage: { id: 3, username: 'bob', direction: 'out', text: 'hi', time },
   userStatus: { username: 'bob', status: 'online', privileged: false },

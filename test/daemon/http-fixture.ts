@@ -12,6 +12,10 @@ import { hashPassword } from '../../src/daemon/http/sessions.ts';
 import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.ts';
 import type { ApiKeyConfig } from '../../src/daemon/http/auth.ts';
 import { MemorySearches } from './memory-searches.ts';
+import { MemoryShares, memoryOptions } from './memory-shares.ts';
+import { LogRing } from '../../src/daemon/logs.ts';
+import { rm } from 'node:fs/promises';
+import { MemoryTransfers } from './memory-transfers.ts';
 import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
@@ -36,6 +40,14 @@ export class MemoryServices implements DaemonServices {
   readonly version = '0.1.0-test';
   readonly events = new EventHub();
   readonly searches = new MemorySearches();
+  readonly shares = new MemoryShares();
+  readonly #settings = memoryOptions();
+  readonly settings = this.#settings.options;
+  /** Settings the PATCH route applied, and the file it writes. */
+  readonly appliedSettings = this.#settings.applied;
+  readonly settingsFile = this.#settings.file;
+  readonly logs = new LogRing({ capacity: 5, level: 'debug' });
+  readonly transfers = new MemoryTransfers();
   readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;
@@ -86,7 +98,8 @@ export async function startFixture(t: TestContext, overrides: Partial<DaemonHttp
     auth: { enabled: true, keys: baseKeys, web: { username: WEB_USER.username, passwordHash: await webPasswordHash() } },
     ...overrides,
   });
-  t.after(() => {
+  t.after(async () => {
+    await rm(services.settingsFile, { force: true });
     services.daemonMetrics.stop();
     return http.close();
   });

@@ -9,6 +9,8 @@ import type { Handler } from '../../src/daemon/http/route.ts';
 import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
 import { searchCases } from './http-routes-search-cases.ts';
+import { sharesCases } from './http-routes-shares-cases.ts';
+import { transferCases } from './http-routes-transfer-cases.ts';
 import { wishlistCases } from './http-routes-wishlist-cases.ts';
 
 interface RouteTestCase {
@@ -237,6 +239,8 @@ const cases: Record<RouteName, RouteTestCase> = {
     },
   },
   ...searchCases,
+  ...sharesCases,
+  ...transferCases,
   ...wishlistCases,
 };
 

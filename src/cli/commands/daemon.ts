@@ -140,6 +140,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         config: config.withLocalToken(web.config, token),
         version: packageVersion(),
         onNote: note,
+        // Settings changed through the API are written back here (else to <data>/daemon.yaml).
+        configFile: loaded.configFile,
       });
     } catch (error) {
       io.stderr.write(`slsk daemon: could not start: ${error instanceof Error ? error.message : String(error)}\n  check http.host/http.port (--port), soulseek.listenPort and the data folder ${dataDir}\n`);

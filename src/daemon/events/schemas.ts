@@ -71,6 +71,14 @@ export const DAEMON_EVENTS = {
     state: Type.Enum([...TRANSFER_STATES, 'removed']),
     error: Type.Optional(Type.String()),
   }),
+  /** Every file of a folder download is final (completed, already present, failed for good, cancelled or removed). */
+  folderDone: Type.Object({
+    id: Type.String({ description: 'The folder download (GET /api/v1/transfers/folders/{id}).' }),
+    username: Type.String(),
+    folder: Type.String(),
+    complete: Type.Boolean({ description: 'Every file is completed or was already present.' }),
+    counts: Type.Record(Type.String(), Type.Number({ minimum: 0 }), { description: 'Files by state.' }),
+  }),
   roomMessage: Type.Object({
     room: Type.String(),
     username: Type.String(),

@@ -1,17 +1,19 @@
 // The handlers of the routes in routes.ts. Typed by the table: a missing handler, or a reply that does
 // not match its route's response schema, does not compile.
 
-import { timingSafeEqual } from 'node:crypto';
 import type { Handlers } from './route.ts';
 import { routes, type Routes } from './routes.ts';
 import { HttpError, notFound, unauthorized } from './errors.ts';
-import { sha256, verifyPassword } from './sessions.ts';
+import { webLogin } from './web-login.ts';
 import { redactSecrets } from './redact.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsPage } from './docs-page.ts';
 import type { Authenticator } from './auth.ts';
 import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
+import { shareHandlers } from './share-handlers.ts';
+import { optionsHandlers } from './options-handlers.ts';
+import { transferHandlers } from './transfer-handlers.ts';
 import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
@@ -21,9 +23,6 @@ export interface HandlerContext {
   readonly startedAt: number;
   readonly secretKeys?: readonly string[];
 }
-
-/** Used when no web login is configured, so a wrong username costs the same scrypt time as a wrong password. */
-const DUMMY_HASH = { N: 16384, r: 8, p: 1, salt: Buffer.alloc(16), hash: Buffer.alloc(32) };
 
 export function createHandlers(context: HandlerContext): Handlers<Routes> {
   const { services, auth, now } = context;
@@ -37,15 +36,7 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
     docs: async () => ({ status: 200, body: page }),
 
     login: async ({ body }) => {
-      const web = auth.web;
-      const userMatches = web !== undefined && timingSafeEqual(sha256(body.username), sha256(web.username));
-      const passwordMatches = await auth.logins.run(
-        () => verifyPassword(body.password, web?.hash ?? DUMMY_HASH),
-        () => new HttpError(429, 'too_many_logins', 'Too many logins at once; try again in a moment'),
-      );
-      if (web === undefined) throw unauthorized('No web login is configured (setting auth.web); use an API key instead');
-      if (!userMatches || !passwordMatches) throw unauthorized('Wrong username or password');
-      const { token, session } = auth.sessions.create(web.username, 'admin');
+      const { token, session } = await webLogin(auth, body.username, body.password);
       return {
         status: 200,
         headers: { 'set-cookie': auth.sessionCookie(token) },
@@ -90,6 +81,9 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
       return { status: 200, body: key };
     },
     ...searchHandlers(services.searches),
+    ...shareHandlers(services.shares),
+    ...optionsHandlers(services, context.secretKeys),
+    ...transferHandlers(services.transfers),
     ...wishlistHandlers(services.wishlist),
   };
 }

@@ -5,6 +5,9 @@
 import { Type, type Static } from 'typebox';
 import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
+import { shareRoutes } from './share-routes.ts';
+import { optionsRoutes } from './options-routes.ts';
+import { transferRoutes } from './transfer-routes.ts';
 import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
@@ -180,6 +183,9 @@ export const routes = {
     responses: { 200: ApiKeyInfo },
   }),
   ...searchRoutes,
+  ...shareRoutes,
+  ...optionsRoutes,
+  ...transferRoutes,
   ...wishlistRoutes,
 } as const;
 

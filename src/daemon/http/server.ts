@@ -4,7 +4,7 @@
 
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { BlockList } from 'node:net';
-import { ErrorBody, type AuthContext, type Handler, type RouteDef } from './route.ts';
+import { ErrorBody, type AuthContext, type Handler, type RouteDef, type RouteTable } from './route.ts';
 import { routes, type RouteName } from './routes.ts';
 import { Authenticator, addressRange, type AuthSettings } from './auth.ts';
 import { errorHandler, notFoundHandler, HttpError } from './errors.ts';
@@ -50,6 +50,19 @@ export interface DaemonHttpOptions {
   readonly logger?: FastifyBaseLogger;
   /** Counts requests by route name and status class, and their latency (the daemon's metrics). */
   readonly metrics?: HttpRequestObserver;
+  /** More route tables served beside /api/v1 (the slskd-compatible /api/v0): see ExtraRoutes. */
+  readonly extraRoutes?: readonly ExtraRoutes[];
+}
+
+/**
+ * Another route table on the same server: the same auth hook and roles, validation and error bodies as
+ * the API's own routes. It is not part of the OpenAPI document or the typed client, which describe
+ * /api/v1 only. Its route names must not clash with the table's (they label the metrics).
+ */
+export interface ExtraRoutes {
+  readonly routes: RouteTable;
+  /** One handler per route name; given the server's authenticator for routes that log in. */
+  readonly handlers: (auth: Authenticator) => Readonly<Record<string, Handler<RouteDef>>>;
 }
 
 export interface DaemonHttp {
@@ -111,7 +124,16 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
     reply.header('cache-control', 'no-store');
   });
 
-  for (const [name, def] of Object.entries(routes) as [RouteName, RouteDef][]) {
+  const tables: { routes: RouteTable; handlers: Readonly<Record<string, unknown>> }[] = [
+    { routes, handlers },
+    ...(options.extraRoutes ?? []).map((extra) => ({ routes: extra.routes, handlers: extra.handlers(auth) })),
+  ];
+  for (const table of tables) registerTable(app, table.routes, table.handlers, options.services, authOf);
+  return app;
+}
+
+function registerTable(app: FastifyInstance, table: RouteTable, handlers: Readonly<Record<string, unknown>>, services: DaemonServices, authOf: WeakMap<FastifyRequest, AuthContext>): void {
+  for (const [name, def] of Object.entries(table)) {
     if (def.produces === 'text/event-stream') {
       app.route({
         method: def.method,
@@ -121,7 +143,7 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
         // Authenticated and validated like any route; then the connection is the event stream's.
         handler: (request, reply) => {
           reply.hijack();
-          serveEventStream(request.raw, reply.raw, options.services.events);
+          serveEventStream(request.raw, reply.raw, services.events);
         },
       });
       continue;
@@ -152,11 +174,14 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
         reply.status(result.status);
         if (text !== undefined) reply.type(TEXT_CONTENT_TYPES[text]);
         if (text === 'text/html') reply.header('content-security-policy', DOCS_CSP);
-        return result.status === 204 ? reply.send() : reply.send(result.body);
+        if (result.status === 204 || result.body === undefined) return reply.send();
+        // Fastify sends a string as text unless told it is JSON: a route whose JSON is a string (slskd's
+        // version route) is encoded here.
+        if (text === undefined && typeof result.body === 'string') return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.body));
+        return reply.send(result.body);
       },
     });
   }
-  return app;
 }
 
 export async function startDaemonHttp(options: DaemonHttpOptions): Promise<DaemonHttp> {

@@ -4,8 +4,13 @@
 import type { EventHub } from '../events/index.ts';
 import type { ServerConnection } from './routes.ts';
 import type { StartSearchInput } from '../searches.ts';
+import type { ScanStatus, Viewer } from '../daemon-shares.ts';
+import type { ListedFolder, SearchResult, ShareTotals } from '../../shares/index.ts';
+import type { OptionsApplied, OptionsCheck } from '../options-problems.ts';
+import type { LogLine, LogPage } from '../logs.ts';
 import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
 import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
+import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from './transfer-routes.ts';
 
 /**
  * The searches (DaemonSearches over the store). Errors: FilterParseError (bad filter), DaemonStoreError
@@ -19,6 +24,48 @@ export interface SearchService {
   stop(id: string): SearchRecord;
   /** false when there was no such search. */
   delete(id: string): Promise<boolean>;
+}
+
+/** Our shares (DaemonShares over SharesLibrary). */
+export interface SharesService {
+  totals(): ShareTotals[];
+  status(): ScanStatus;
+  /** Starts a scan, or joins the running one. */
+  rescan(): { joined: boolean };
+  browse(viewer: Viewer, page: { after?: string | undefined; limit: number }): ListedFolder[];
+  search(query: string, viewer: Viewer, maxResults: number): SearchResult;
+}
+
+/** Changing settings while running (DaemonOptions). apply rejects with OptionsPatchError, naming the settings. */
+export interface OptionsService {
+  validate(patch: unknown): OptionsCheck;
+  apply(patch: unknown): Promise<OptionsApplied>;
+}
+
+/** The daemon's recent log lines (LogRing). */
+export interface LogService {
+  list(page: LogPage): LogLine[];
+}
+
+/**
+ * The transfers (DaemonTransfers over the TransferManager). Errors: TransferRequestError (not-found,
+ * bad-input with the field, not-queued, busy, peer-timeout), FolderDownloadError (the folder could
+ * not be listed), DestinationError (a bad subfolder or layout).
+ */
+export interface TransferService {
+  list(query: TransferListQuery): TransferList;
+  get(id: string): TransferJson;
+  enqueue(request: EnqueueDownloads): TransferJson[];
+  enqueueFolder(request: EnqueueFolder): Promise<FolderDownloadJson>;
+  folder(id: string): FolderDownloadJson;
+  cancelFolder(id: string): FolderDownloadJson;
+  removeFolder(id: string): Promise<void>;
+  cancel(id: string): TransferJson;
+  retry(id: string): TransferJson;
+  place(id: string): Promise<TransferJson>;
+  remove(id: string): Promise<void>;
+  /** How many were removed. */
+  clear(query: ClearTransfersQuery): Promise<number>;
 }
 
 /**
@@ -50,5 +97,9 @@ export interface DaemonServices {
   /** GET /metrics: every metric in the Prometheus text format 0.0.4 (DaemonMetrics.scrape). */
   metrics(): string;
   readonly searches: SearchService;
+  readonly shares: SharesService;
+  readonly settings: OptionsService;
+  readonly logs: LogService;
+  readonly transfers: TransferService;
   readonly wishlist: WishlistService;
 }

@@ -10,6 +10,7 @@ import { ChatHistory, type ChatSettings } from './chat.ts';
 import { StoreDatabase, type Durability, type TransactionStats } from './database.ts';
 import { DaemonStoreError } from './errors.ts';
 import { EventsLog } from './events.ts';
+import { FolderDownloads } from './folder-downloads.ts';
 import { Searches, type SearchesSettings } from './searches.ts';
 import { Wishlist } from './wishlist.ts';
 
@@ -87,6 +88,8 @@ export class DaemonStore {
   readonly wishlist: Wishlist;
   readonly chat: ChatHistory;
   readonly events: EventsLog;
+  /** Folder downloads: which transfers make one folder group (the daemon's transfer list). */
+  readonly folders: FolderDownloads;
   readonly userLists: UserLists;
   /** For TransferManager's `database` option: the transfer list lives in its own file. */
   readonly transfersDatabase: string;
@@ -115,6 +118,7 @@ export class DaemonStore {
     this.wishlist = new Wishlist(database, settings.maxWishlistItems, now);
     this.chat = new ChatHistory(database, chatSettings, now);
     this.events = new EventsLog(database, settings.maxEvents, now);
+    this.folders = new FolderDownloads(database);
   }
 
   /** Opens (creating and migrating as needed) the store in `dataDir`. */
@@ -168,4 +172,4 @@ export type { SearchRecord, StoredResponse, StoredResponseInput } from './search
 export type { Conversation, MessageDirection, Page, PrivateMessage, RoomHistory, RoomMessage } from './chat.ts';
 export type { WishlistChanges, WishlistItem } from './wishlist.ts';
 export { LOGGED_EVENT_KINDS, type LoggedEvent, type LoggedEventKind } from './events.ts';
-export type { Searches, ChatHistory, Wishlist, EventsLog };
+export type { Searches, ChatHistory, Wishlist, EventsLog, FolderDownloads };

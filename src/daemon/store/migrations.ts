@@ -112,4 +112,33 @@ export const DAEMON_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'folder downloads',
+    // A folder download's files keep the group together across restarts: the transfers themselves
+    // are in transfers.sqlite, these rows say which of them make one folder and where each lands.
+    up: `
+      CREATE TABLE folder_downloads (
+        id         TEXT    NOT NULL PRIMARY KEY,
+        username   TEXT    NOT NULL CHECK (length(username) BETWEEN 1 AND ${MAX_NAME_LENGTH}),
+        folder     TEXT    NOT NULL,
+        layout     TEXT    NOT NULL,
+        subfolder  TEXT    NOT NULL,
+        source     TEXT    NOT NULL CHECK (source IN ('browse', 'folder-request')),
+        refused    TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE folder_download_files (
+        folder_id   TEXT    NOT NULL REFERENCES folder_downloads (id) ON DELETE CASCADE,
+        remote_path TEXT    NOT NULL,
+        size        INTEGER NOT NULL CHECK (size >= 0),
+        destination TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('enqueued', 'already-present')),
+        transfer_id TEXT,
+        present_at  TEXT,
+        PRIMARY KEY (folder_id, remote_path)
+      ) STRICT;
+      CREATE INDEX folder_download_files_by_transfer ON folder_download_files (transfer_id) WHERE transfer_id IS NOT NULL;
+    `,
+  },
 ];

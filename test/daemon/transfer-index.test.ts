@@ -1,0 +1,119 @@
+// The daemon's transfer index at the issue's scale (10,000 transfers): what a progress event, a
+// summary read and a filtered read cost (counted, not timed), the running totals against a sum
+// done from scratch, and the folder groups' finished/emptied notices.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_LIST_LIMIT, TransferIndex } from '../../src/daemon/transfers/index.ts';
+import type { Transfer, TransferState } from '../../src/transfers/index.ts';
+
+const USERS = 100;
+const FOLDERS = 10;
+const FILES = 10;
+const STATES: TransferState[] = ['queued', 'requesting', 'transferring', 'completed', 'failed', 'cancelled'];
+
+function transfer(n: number, fields: Partial<Transfer> = {}): Transfer {
+  const user = Math.floor(n / (FOLDERS * FILES));
+  const folder = Math.floor(n / FILES) % FOLDERS;
+  const state = STATES[n % STATES.length]!;
+  return {
+    id: `t${n}`,
+    direction: n % 2 === 0 ? 'download' : 'upload',
+    username: `user${user}`,
+    filename: `@@music\\Artist ${user}\\Album ${folder}\\${n % FILES}.flac`,
+    size: BigInt(1000 + n),
+    bytes: BigInt(n % 1000),
+    offset: 0n,
+    speed: state === 'transferring' ? 10 : 0,
+    eta: undefined,
+    state,
+    reason: undefined,
+    place: undefined,
+    attempts: 0,
+    retryAt: undefined,
+    localPath: undefined,
+    createdAt: n,
+    updatedAt: n,
+    finishedAt: undefined,
+    ...fields,
+  };
+}
+
+test('10,000 transfers: a progress event costs one visit, a summary read none, a filtered read only its groups', () => {
+  const index = new TransferIndex();
+  const all = Array.from({ length: USERS * FOLDERS * FILES }, (_, n) => transfer(n));
+  for (const t of all) index.put(t);
+  assert.equal(index.size, 10_000);
+
+  const before = { ...index.costs };
+  for (let i = 0; i < 1000; i++) {
+    const n = (i * 7919) % all.length;
+    all[n] = { ...all[n]!, bytes: all[n]!.bytes + 1n, speed: all[n]!.speed + 1 };
+    index.put(all[n]!);
+  }
+  assert.equal(index.costs.transfersVisited - before.transfersVisited, 1000, 'one visit per progress event, whatever the list holds');
+
+  const mark = { ...index.costs };
+  const summary = index.list({ summary: true });
+  assert.equal(index.costs.transfersVisited, mark.transfersVisited, 'a summary reads the running totals only');
+  // Each user's files are split by direction, so twice the folders.
+  assert.equal(index.costs.groupsVisited - mark.groupsVisited, USERS * FOLDERS * 2);
+
+  // The running totals match a sum done from scratch after the updates.
+  const sum = { files: all.length, bytes: 0, bytesTransferred: 0, speed: 0, states: {} as Record<string, number> };
+  for (const t of all) {
+    sum.bytes += Number(t.size);
+    sum.bytesTransferred += Number(t.bytes);
+    if (t.state === 'transferring') sum.speed += t.speed;
+    sum.states[t.state] = (sum.states[t.state] ?? 0) + 1;
+  }
+  assert.deepEqual({ ...summary.totals, states: { ...summary.totals.states } }, sum);
+
+  // A reply carries at most `limit` transfers (whole groups); the others show their totals only.
+  const capped = index.list({});
+  const listedCount = capped.users.flatMap((u) => u.folders).reduce((n, g) => n + (g.transfers?.length ?? 0), 0);
+  assert.ok(capped.truncated && listedCount <= DEFAULT_LIST_LIMIT && listedCount > DEFAULT_LIST_LIMIT - FILES, String(listedCount));
+  assert.equal(capped.users.flatMap((u) => u.folders).length, USERS * FOLDERS * 2, 'every group is there, with its totals');
+  const whole = index.list({ limit: 10_000 });
+  assert.deepEqual([whole.truncated, whole.users.flatMap((u) => u.folders).reduce((n, g) => n + g.transfers!.length, 0)], [false, 10_000]);
+
+  const filtered = { ...index.costs };
+  const one = index.list({ username: 'user42', state: 'queued,completed' });
+  assert.equal(index.costs.transfersVisited - filtered.transfersVisited, FOLDERS * FILES + one.totals.files, "the user's transfers, then the ones listed");
+  assert.deepEqual(Object.keys(one.totals.states).sort(), ['completed', 'queued']);
+  const listed = one.users.flatMap((u) => u.folders.flatMap((g) => g.transfers!));
+  assert.ok(listed.every((t) => t.username === 'user42' && (t.state === 'queued' || t.state === 'completed')));
+  assert.equal(listed.length, all.filter((t) => t.username === 'user42' && (t.state === 'queued' || t.state === 'completed')).length);
+});
+
+test("a folder download's transfers make one group; it is reported finished once per time it gets there, and emptied when the last goes", () => {
+  const index = new TransferIndex();
+  const finished: string[] = [];
+  const emptied: string[] = [];
+  index.onFolderFinished = (group) => finished.push(group.folderId!);
+  index.onFolderEmptied = (id) => emptied.push(id);
+  const files = ['CD1\\01.flac', 'CD2\\01.flac', 'cover.jpg'].map((name, n) => transfer(n, { id: `f${n}`, direction: 'download', username: 'alice', filename: `Music\\Album\\${name}`, state: 'queued' }));
+  for (const t of files) index.put(t);
+  assert.deepEqual(index.list({}).users[0]!.folders.map((g) => g.folder), ['Music\\Album', 'Music\\Album\\CD1', 'Music\\Album\\CD2']);
+
+  index.assignFolder({ id: 'g1', username: 'alice', folder: 'Music\\Album' }, files.map((t) => t.id));
+  const groups = index.list({}).users[0]!.folders;
+  assert.deepEqual(groups.map((g) => [g.folder, g.folderId, g.totals.files]), [['Music\\Album', 'g1', 3]]);
+  assert.deepEqual(groups[0]!.transfers!.map((t) => t.folderId), ['g1', 'g1', 'g1']);
+
+  index.put({ ...files[0]!, state: 'completed' });
+  index.put({ ...files[1]!, state: 'failed', retryAt: 5 });
+  index.put({ ...files[2]!, state: 'cancelled' });
+  assert.deepEqual(finished, [], 'a failure with a retry planned is not final');
+  index.put({ ...files[1]!, state: 'failed', retryAt: undefined });
+  index.put({ ...files[1]!, state: 'failed', retryAt: undefined, reason: 'again' });
+  assert.deepEqual(finished, ['g1'], 'once');
+  index.put({ ...files[2]!, state: 'queued' });
+  index.put({ ...files[2]!, state: 'completed' });
+  assert.deepEqual(finished, ['g1', 'g1'], 'again after a retry brought it back');
+
+  for (const t of files) index.delete(t.id);
+  assert.deepEqual(emptied, ['g1']);
+  assert.equal(index.hasFolder('g1'), false);
+  assert.deepEqual(index.list({}), { totals: { files: 0, bytes: 0, bytesTransferred: 0, speed: 0, states: {} }, truncated: false, users: [] });
+});
