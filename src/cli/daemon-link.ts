@@ -167,6 +167,8 @@ export async function withDaemon(
       return fail(`the daemon at ${link.url} answered: ${daemonErrorMessage(error)}`, code);
     }
     if (error instanceof TypeError) return fail(`lost the daemon at ${link.url}: ${describe(error)}`, ClientExit.serverUnreachable);
+    // A deadline the command set (--timeout) on a call the daemon did not answer in time.
+    if (error instanceof DOMException && error.name === 'TimeoutError') return fail(`the daemon at ${link.url} did not answer in time`, ClientExit.failure);
     throw error;
   } finally {
     stopWatch.dispose();
