@@ -580,6 +580,10 @@ export class Client extends EventEmitter<ClientEvents> {
   private watchPeer(connection: PeerConnection): void {
     const { username, remoteAddress: address } = connection;
     connection.wants = (code) => this.wantsPeerReply(username, code);
+    // A shares listing can be megabytes: say how much of it has come while we wait for it.
+    connection.connection.on('partial', ({ code, received, size }) => {
+      if (code === 5 && this.requests.wants(username, 'PeerSharesReply')) this.emit('browseProgress', { username, bytesReceived: received, bytes: size });
+    });
     connection.on('message', (message) => this.onPeerMessage(connection, message));
     connection.once('close', (reason) =>
       this.emit('peerDisconnected', { username, address, reason: reason.kind === 'local' ? reason.detail : reason.kind }),

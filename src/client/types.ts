@@ -113,6 +113,8 @@ export interface ClientEvents {
   publicChatMessage: [message: RoomMessage];
   userStatus: [event: { username: string; status: Presence; privileged: boolean }];
   userStats: [event: { username: string; stats: UserStatsInfo }];
+  /** Part of a user's shares listing we asked for has arrived (bytes of the compressed reply): for progress bars. */
+  browseProgress: [event: { username: string; bytesReceived: number; bytes: number }];
   searchRequest: [search: IncomingSearch];
   wishlistResponse: [event: { query: string; response: SearchResponse }];
   distributed: [status: DistributedStatus];

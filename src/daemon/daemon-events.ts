@@ -1,10 +1,9 @@
 // What the daemon's parts tell the event stream: transfers (state, and progress coalesced per
-// transfer), private and room messages (also kept in the chat history), and users' status.
+// transfer) and users' status.
 
 import type { Client } from '../client/index.ts';
 import type { Transfer, TransferManager } from '../transfers/index.ts';
 import type { EventHub } from './events/index.ts';
-import type { DaemonStore } from './store/index.ts';
 
 const progressKey = (transfer: Transfer): string => `transferProgress:${transfer.id}`;
 
@@ -46,16 +45,8 @@ export function publishTransfers(manager: TransferManager, hub: EventHub): void 
   manager.on('warning', () => {});
 }
 
-/** Messages are stored first, then published: a client that reloads after the event finds them. */
-export function publishChat(client: Client, store: DaemonStore, hub: EventHub): void {
-  client.on('privateMessage', (message) => {
-    store.chat.addPrivateMessage({ peer: message.from, direction: 'in', text: message.text, at: message.time.getTime(), serverId: message.id });
-    hub.publish('privateMessage', { id: message.id, username: message.from, direction: 'in', text: message.text, time: message.time.toISOString() });
-  });
-  client.on('roomMessage', (message) => {
-    const stored = store.chat.addRoomMessage({ room: message.room, username: message.username, text: message.text });
-    hub.publish('roomMessage', { room: message.room, username: message.username, text: message.text, time: new Date(stored.at).toISOString() });
-  });
+/** Users' status. Room and private messages are the chat services' (src/daemon/chat): they store, then publish. */
+export function publishUserStatus(client: Client, hub: EventHub): void {
   client.on('userStatus', ({ username, status, privileged }) => {
     hub.publish('userStatus', { username, status, privileged });
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Client } from '../client/index.ts';
 import type { Transfer, TransferManager } from '../transfers/index.ts';
 import type { FolderDownload, FolderDownloadSummary } from './downloads/index.ts';
+import { mentionsUser } from './chat/mentions.ts';
 import type { HookDispatcher, HookEvent, HookEventOf, HookEventType, HookLogger } from './hooks/index.ts';
 
 export type HookSink = Pick<HookDispatcher, 'dispatch'>;
@@ -21,11 +22,7 @@ const event = <K extends HookEventType>(type: K, data: HookEventOf<K>['data'], a
   ({ type, at: at.toISOString(), data }) as HookEvent;
 
 /** True when `text` says `name` as a word of its own (any case): "hi Alice!" mentions alice, "Alicea" does not. */
-export function mentions(text: string, name: string): boolean {
-  if (name === '') return false;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'iu').test(text);
-}
+export const mentions = (text: string, name: string): boolean => mentionsUser(text, name);
 
 /**
  * A user's presence as far as we know it: `offline → online` (not `away → online`, and not a first

@@ -14,7 +14,8 @@ import type { ResolvedDaemonConfig } from './config/index.ts';
 import { CONFIG_FILE_NAME, httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
 import { DaemonOptions as RuntimeOptions, type Applier } from './daemon-options.ts';
 import { LogRing, noteLogLine } from './logs.ts';
-import { publishChat, publishTransfers } from './daemon-events.ts';
+import { publishTransfers, publishUserStatus } from './daemon-events.ts';
+import { DaemonConversations, DaemonRooms } from './chat/index.ts';
 import { feedClientHooks, feedTransferHooks, folderCompleteEvent, hookLogger } from './daemon-hooks.ts';
 import { collectDaemonMetrics } from './daemon-metrics.ts';
 import { HookDispatcher } from './hooks/index.ts';
@@ -22,6 +23,7 @@ import { DaemonWishlist, type WishlistTransfers } from './wishlist.ts';
 import { DaemonShares, type SharesSettings } from './daemon-shares.ts';
 import { DaemonSearches } from './searches.ts';
 import { DaemonTransfers } from './transfers/index.ts';
+import { DaemonUsers } from './users/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
@@ -196,7 +198,13 @@ export class Daemon {
       await manager.start();
       undo.push(() => manager.close());
       daemonTransfers.load();
-      publishChat(client, store, hub);
+      publishUserStatus(client, hub);
+      // Listening for private messages from here on is what makes the client acknowledge them to the server.
+      const chatWarning = (message: string): void => note({ kind: 'warning', message });
+      const rooms = new DaemonRooms({ client, history: store.chat, hub, onWarning: chatWarning });
+      undo.push(() => rooms.close());
+      const conversations = new DaemonConversations({ client, history: store.chat, hub, onWarning: chatWarning });
+      undo.push(() => conversations.close());
 
       feedClientHooks(client, hooks);
       feedTransferHooks(manager, hooks);
@@ -245,6 +253,8 @@ export class Daemon {
         observer: { started: (scope) => metrics.searchStarted(scope), response: () => metrics.searchResponse() },
       });
       undo.push(() => searches.close());
+      const users = new DaemonUsers({ client, lists: store.userLists, interests: store.interests, hub });
+      undo.push(() => users.close());
 
       // What the wishlist finds lands where downloads.layout says and shows in the transfer list like any download.
       const wishlistTransfers: WishlistTransfers = {
@@ -268,7 +278,10 @@ export class Daemon {
       const services: DaemonServices = {
         searches,
         transfers: daemonTransfers,
+        users,
         wishlist,
+        rooms,
+        conversations,
         metrics: () => metrics.scrape(),
         version: options.version,
         events: hub,
@@ -308,7 +321,7 @@ export class Daemon {
       } else {
         note({ kind: 'warning', message: 'no Soulseek account configured (soulseek.username, soulseek.password): staying offline' });
       }
-      return new Daemon({ hub, store, client, link, manager, shares: daemonShares, searches, wishlist, hooks, http, sweepTimer, metrics, logs, note }, options);
+      return new Daemon({ hub, store, client, link, manager, shares: daemonShares, searches, users, wishlist, hooks, rooms, conversations, http, sweepTimer, metrics, logs, note }, options);
     } catch (error) {
       for (const step of undo.reverse()) await bounded('cleaning up', step, STOP_STEP_MS, (message) => note({ kind: 'warning', message }));
       throw error;
@@ -330,6 +343,9 @@ export class Daemon {
     await bounded('closing the HTTP server', () => parts.http.close(), STOP_STEP_MS, warn);
     parts.wishlist.close();
     parts.searches.close();
+    parts.users.close();
+    parts.rooms.close();
+    parts.conversations.close();
     await bounded('stopping the shares scan', () => parts.shares.close(), STOP_STEP_MS, warn);
     await bounded('closing the transfers', () => parts.manager.close(), STOP_STEP_MS, warn);
     // After the transfers: a download completing as they stop still reaches its hooks.
@@ -350,8 +366,11 @@ interface Parts {
   readonly manager: TransferManager;
   readonly shares: DaemonShares;
   readonly searches: DaemonSearches;
+  readonly users: DaemonUsers;
   readonly wishlist: DaemonWishlist;
   readonly hooks: HookDispatcher;
+  readonly rooms: DaemonRooms;
+  readonly conversations: DaemonConversations;
   readonly http: DaemonHttp;
   readonly sweepTimer: NodeJS.Timeout;
   readonly metrics: DaemonMetrics;

@@ -30,6 +30,8 @@ export type CloseReason =
 
 interface FramedConnectionEvents {
   frame: [frame: Uint8Array];
+  /** After a chunk that left a frame incomplete: its code, bytes of it so far and its size (only while someone listens). */
+  partial: [partial: { code: number; received: number; size: number }];
   close: [reason: CloseReason];
 }
 
@@ -157,6 +159,10 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     for (const frame of frames) {
       if (this.closeReason !== undefined) return;
       this.emit('frame', frame);
+    }
+    if (this.closeReason === undefined && this.listenerCount('partial') > 0) {
+      const partial = this.reader.partial;
+      if (partial !== undefined) this.emit('partial', partial);
     }
   }
 }

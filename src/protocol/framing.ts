@@ -45,6 +45,8 @@ export class FrameReader {
   private bufferedBytes = 0;
   /** Total size of the frame being gathered (key + prefix + body), once known. */
   private expected = -1;
+  /** The message code of that frame (-1 until known). */
+  private expectedCode = -1;
   private failed: FrameError | undefined;
 
   constructor(channel: Channel, options: FrameReaderOptions = {}) {
@@ -58,6 +60,15 @@ export class FrameReader {
   /** Bytes held back waiting for the rest of a frame. */
   get buffered(): number {
     return this.bufferedBytes;
+  }
+
+  /**
+   * The frame being gathered, once its header has arrived: its message code, the bytes of it held so
+   * far and its whole size (an obfuscated frame's key included). Undefined between frames. Lets the
+   * owner report progress of a big message (a shares listing) while it arrives.
+   */
+  get partial(): { code: number; received: number; size: number } | undefined {
+    return this.expected < 0 ? undefined : { code: this.expectedCode, received: this.bufferedBytes, size: this.expected };
   }
 
   /**
@@ -88,13 +99,14 @@ export class FrameReader {
         const headerBytes = (this.obfuscated ? OBFUSCATION_KEY_BYTES : 0) + 4 + this.codeBytes;
         if (this.bufferedBytes < headerBytes) return frames;
         const header = this.peek(headerBytes);
-        this.expected = this.obfuscated
-          ? OBFUSCATION_KEY_BYTES + this.frameSize(deobfuscate(header), 0)
-          : this.frameSize(header, 0);
+        const plain = this.obfuscated ? deobfuscate(header) : header;
+        this.expected = (this.obfuscated ? OBFUSCATION_KEY_BYTES : 0) + this.frameSize(plain, 0);
+        this.expectedCode = this.codeBytes === 4 ? (plain[4]! | (plain[5]! << 8) | (plain[6]! << 16)) + plain[7]! * 0x100_0000 : plain[4]!;
       }
       if (this.bufferedBytes < this.expected) return frames;
       const whole = this.take(this.expected);
       this.expected = -1;
+      this.expectedCode = -1;
       frames.push(this.obfuscated ? deobfuscate(whole) : whole);
     }
   }
@@ -108,6 +120,7 @@ export class FrameReader {
     const rest = this.bufferedBytes === 0 ? new Uint8Array(0) : this.take(this.bufferedBytes);
     this.chunks = [];
     this.expected = -1;
+    this.expectedCode = -1;
     return rest;
   }
 

@@ -15,7 +15,9 @@ import { MemorySearches } from './memory-searches.ts';
 import { MemoryShares, memoryOptions } from './memory-shares.ts';
 import { LogRing } from '../../src/daemon/logs.ts';
 import { rm } from 'node:fs/promises';
+import { MemoryConversations, MemoryRooms } from './memory-chat.ts';
 import { MemoryTransfers } from './memory-transfers.ts';
+import { MemoryUsers } from './memory-users.ts';
 import { MemoryWishlist } from './memory-wishlist.ts';
 
 export const KEYS = {
@@ -47,7 +49,10 @@ export class MemoryServices implements DaemonServices {
   readonly appliedSettings = this.#settings.applied;
   readonly settingsFile = this.#settings.file;
   readonly logs = new LogRing({ capacity: 5, level: 'debug' });
+  readonly rooms = new MemoryRooms();
+  readonly conversations = new MemoryConversations();
   readonly transfers = new MemoryTransfers();
+  readonly users = new MemoryUsers();
   readonly wishlist = new MemoryWishlist(this.searches);
   connection: ServerConnection = { state: 'disconnected' };
   connectCalls = 0;

@@ -10,7 +10,10 @@ import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
 import { searchCases } from './http-routes-search-cases.ts';
 import { sharesCases } from './http-routes-shares-cases.ts';
+import { roomCases } from './http-routes-room-cases.ts';
+import { conversationCases } from './http-routes-conversation-cases.ts';
 import { transferCases } from './http-routes-transfer-cases.ts';
+import { userCases } from './http-routes-user-cases.ts';
 import { wishlistCases } from './http-routes-wishlist-cases.ts';
 
 interface RouteTestCase {
@@ -240,7 +243,10 @@ const cases: Record<RouteName, RouteTestCase> = {
   },
   ...searchCases,
   ...sharesCases,
+  ...roomCases,
+  ...conversationCases,
   ...transferCases,
+  ...userCases,
   ...wishlistCases,
 };
 

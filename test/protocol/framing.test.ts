@@ -48,6 +48,23 @@ describe('frame reader', () => {
     });
   }
 
+  test('the frame being gathered is reported with its code, bytes so far and size, plain or obfuscated', () => {
+    for (const obfuscated of [false, true]) {
+      const reader = new FrameReader('peer', { obfuscated });
+      const plain = frame32(5, new Uint8Array(1000));
+      const wire = obfuscated ? obfuscate(plain) : plain;
+      const extra = obfuscated ? 4 : 0;
+      assert.equal(reader.partial, undefined);
+      reader.push(wire.subarray(0, 6 + extra));
+      assert.equal(reader.partial, undefined, 'the header is not complete yet');
+      reader.push(wire.subarray(6 + extra, 300));
+      assert.deepEqual(reader.partial, { code: 5, received: 300, size: plain.length + extra });
+      const [whole] = reader.push(wire.subarray(300));
+      assert.equal(hex(whole!), hex(plain));
+      assert.equal(reader.partial, undefined, 'done: nothing pending');
+    }
+  });
+
   test('a length over the channel limit is refused from its header alone', () => {
     const reader = new FrameReader('distributed');
     // 16 KiB + 1: the header claims more than the distributed cap; only 5 bytes are given.

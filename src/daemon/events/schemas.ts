@@ -84,6 +84,9 @@ export const DAEMON_EVENTS = {
     username: Type.String(),
     text: Type.String(),
     time: Time,
+    historyId: Type.Optional(Type.Number({ description: "The message's id in the room's history (GET /api/v1/rooms/{room}/messages)." })),
+    own: Type.Optional(Type.Boolean({ description: 'We sent it.' })),
+    mention: Type.Optional(Type.Boolean({ description: 'It says our username (not counting our own messages).' })),
   }),
   privateMessage: Type.Object({
     id: Type.Number({ description: "The server's message id (0 for ours)." }),
@@ -91,11 +94,56 @@ export const DAEMON_EVENTS = {
     direction: Type.Enum(['in', 'out']),
     text: Type.String(),
     time: Time,
+    historyId: Type.Optional(Type.Number({ description: "The message's id in the conversation's history (GET /api/v1/conversations/{username})." })),
+    unread: Type.Optional(Type.Number({ minimum: 0, description: "The conversation's unread count after this message." })),
+  }),
+  /** We are in a room now (joined through the API, or again at start). */
+  roomJoined: Type.Object({
+    room: Type.String(),
+    private: Type.Boolean(),
+    memberCount: Type.Number({ minimum: 0 }),
+  }),
+  /** We are no longer in a room: we left, the server removed us (a private room's membership revoked), or it refused us on rejoining. */
+  roomLeft: Type.Object({
+    room: Type.String(),
+    reason: Type.Enum(['left', 'removed', 'refused']),
+  }),
+  /** Someone entered or left a room we are in. */
+  roomMembership: Type.Object({
+    room: Type.String(),
+    username: Type.String(),
+    change: Type.Enum(['joined', 'left']),
+    memberCount: Type.Number({ minimum: 0 }),
+  }),
+  /** A user's ticker in a room we are in was set ('' when cleared). */
+  roomTicker: Type.Object({
+    room: Type.String(),
+    username: Type.String(),
+    ticker: Type.String(),
+  }),
+  /** A conversation's messages were marked read (through the API, from any client of this daemon). */
+  conversationRead: Type.Object({
+    username: Type.String(),
+    unread: Type.Number({ minimum: 0 }),
   }),
   userStatus: Type.Object({
     username: Type.String(),
     status: Type.Enum(['offline', 'away', 'online']),
     privileged: Type.Optional(Type.Boolean()),
+  }),
+  /**
+   * A browse of a user's shares: requested, then receiving (bytes of the compressed listing so far;
+   * coalesced per user, key `browseProgress:<username>`), then received (folders and files) or failed
+   * (with why).
+   */
+  browseProgress: Type.Object({
+    username: Type.String(),
+    state: Type.Enum(['requested', 'receiving', 'received', 'failed']),
+    bytesReceived: Type.Optional(Type.Number({ minimum: 0 })),
+    bytes: Type.Optional(Type.Number({ minimum: 0, description: 'Size of the listing as sent (compressed).' })),
+    folders: Type.Optional(Type.Number({ minimum: 0 })),
+    files: Type.Optional(Type.Number({ minimum: 0 })),
+    error: Type.Optional(Type.String()),
   }),
   /** The shares scan, coalesced (key `scanProgress`) like transfer progress. */
   scanProgress: Type.Object({

@@ -36,11 +36,11 @@ interface AjvIssue {
   readonly params?: Record<string, unknown>;
 }
 
-/** An AJV issue as a JSON pointer to the field: `required` points at the missing property itself. */
+/** An AJV issue as a JSON pointer to the field: `required` and unknown properties point at the property itself. */
 export function fieldOf(context: string, issue: AjvIssue): string {
   const base = `/${CONTEXT[context] ?? context}${issue.instancePath}`;
-  const missing = issue.params?.['missingProperty'];
-  return typeof missing === 'string' ? `${base}/${missing}` : base;
+  const named = issue.params?.['missingProperty'] ?? issue.params?.['additionalProperty'];
+  return typeof named === 'string' ? `${base}/${named}` : base;
 }
 
 /** Fastify's errors that carry a client mistake, mapped to our codes; anything else is ours (500). */

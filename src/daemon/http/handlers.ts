@@ -13,7 +13,10 @@ import type { DaemonServices } from './services.ts';
 import { searchHandlers } from './search-handlers.ts';
 import { shareHandlers } from './share-handlers.ts';
 import { optionsHandlers } from './options-handlers.ts';
+import { roomHandlers } from './room-handlers.ts';
+import { conversationHandlers } from './conversation-handlers.ts';
 import { transferHandlers } from './transfer-handlers.ts';
+import { userHandlers } from './user-handlers.ts';
 import { wishlistHandlers } from './wishlist-handlers.ts';
 
 export interface HandlerContext {
@@ -83,7 +86,10 @@ export function createHandlers(context: HandlerContext): Handlers<Routes> {
     ...searchHandlers(services.searches),
     ...shareHandlers(services.shares),
     ...optionsHandlers(services, context.secretKeys),
+    ...roomHandlers(services.rooms),
+    ...conversationHandlers(services.conversations),
     ...transferHandlers(services.transfers),
+    ...userHandlers(services.users),
     ...wishlistHandlers(services.wishlist),
   };
 }

@@ -57,9 +57,11 @@ export const ERROR_STATUSES = {
   403: 'The credentials lack the role, or the address is not allowed for this key',
   404: 'Not found',
   413: 'Request body too large',
+  409: 'Not possible now: not logged in to the Soulseek server, the user cannot be reached, a list is full…; the message says what to do',
   415: 'The body is not JSON (send Content-Type: application/json)',
   429: 'Too many requests of this kind at once; try again in a moment',
   500: 'Internal error (details are in the daemon log, never in the reply)',
+  504: 'A user or the Soulseek server did not answer in time; try again later',
 } as const;
 
 type StaticOr<S, Else> = S extends TSchema ? Static<S> : Else;

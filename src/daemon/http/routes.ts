@@ -7,7 +7,11 @@ import { route } from './route.ts';
 import { searchRoutes } from './search-routes.ts';
 import { shareRoutes } from './share-routes.ts';
 import { optionsRoutes } from './options-routes.ts';
+import { roomRoutes } from './room-routes.ts';
+import { conversationRoutes } from './conversation-routes.ts';
 import { transferRoutes } from './transfer-routes.ts';
+import { userRoutes } from './user-routes.ts';
+import { socialRoutes } from './social-routes.ts';
 import { wishlistRoutes } from './wishlist-routes.ts';
 
 export const ServerConnection = Type.Object(
@@ -185,7 +189,11 @@ export const routes = {
   ...searchRoutes,
   ...shareRoutes,
   ...optionsRoutes,
+  ...roomRoutes,
+  ...conversationRoutes,
   ...transferRoutes,
+  ...userRoutes,
+  ...socialRoutes,
   ...wishlistRoutes,
 } as const;
 

@@ -99,6 +99,9 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Errors Fastify raises before routing (a malformed URL, a bad Content-Type) get our JSON body too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    // A body field a route does not declare (additionalProperties: false) is a 400 naming it, not
+    // silently dropped: a typo in a setting or an option must not look like success.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

@@ -9,7 +9,9 @@ import type { ListedFolder, SearchResult, ShareTotals } from '../../shares/index
 import type { OptionsApplied, OptionsCheck } from '../options-problems.ts';
 import type { LogLine, LogPage } from '../logs.ts';
 import type { SearchRecord, StoredResponse, WishlistItem } from '../store/index.ts';
+import type { UserService } from '../users/index.ts';
 import type { WishlistInput, WishlistRun, WishlistUpdate } from '../wishlist.ts';
+import type { ConversationService, RoomService } from '../chat/index.ts';
 import type { ClearTransfersQuery, EnqueueDownloads, EnqueueFolder, FolderDownloadJson, TransferJson, TransferList, TransferListQuery } from './transfer-routes.ts';
 
 /**
@@ -101,5 +103,9 @@ export interface DaemonServices {
   readonly settings: OptionsService;
   readonly logs: LogService;
   readonly transfers: TransferService;
+  /** Other users, buddies, ignored users, interests (DaemonUsers). */
+  readonly users: UserService;
   readonly wishlist: WishlistService;
+  readonly rooms: RoomService;
+  readonly conversations: ConversationService;
 }

@@ -15,6 +15,8 @@ export interface RoomMessage {
   truncated: boolean;
   at: number;
   own: boolean;
+  /** The text says our username (see mentionsUser in src/daemon/chat/mentions.ts). */
+  mention: boolean;
 }
 
 export type MessageDirection = 'in' | 'out';
@@ -36,6 +38,13 @@ export interface Conversation {
   unread: number;
   messageCount: number;
   last: PrivateMessage;
+}
+
+/** A room we are in, kept so a restarted daemon joins it again. */
+export interface JoinedRoomRecord {
+  room: string;
+  private: boolean;
+  joinedAt: number;
 }
 
 export interface RoomHistory {
@@ -76,6 +85,7 @@ function toRoomMessage(row: Row): RoomMessage {
     truncated: int(row['truncated']) === 1,
     at: int(row['at']),
     own: int(row['own']) === 1,
+    mention: int(row['mention']) === 1,
   };
 }
 
@@ -103,15 +113,15 @@ export class ChatHistory {
     this.#now = now;
   }
 
-  addRoomMessage(input: { room: string; username: string; text: string; at?: number; own?: boolean }): RoomMessage {
+  addRoomMessage(input: { room: string; username: string; text: string; at?: number; own?: boolean; mention?: boolean }): RoomMessage {
     const room = checkText('room', input.room, MAX_NAME_LENGTH);
     const username = checkText('username', input.username, MAX_NAME_LENGTH, { allowEmpty: true });
     const { value, truncated } = this.#cut(input.text);
     const at = input.at ?? this.#now();
     const id = this.#db.transaction(1, () => {
       const { lastId } = this.#db.run(
-        'INSERT INTO room_messages (room, username, text, truncated, at, own) VALUES (?, ?, ?, ?, ?, ?)',
-        room, username, value, truncated ? 1 : 0, at, input.own === true ? 1 : 0,
+        'INSERT INTO room_messages (room, username, text, truncated, at, own, mention) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        room, username, value, truncated ? 1 : 0, at, input.own === true ? 1 : 0, input.mention === true ? 1 : 0,
       );
       this.#db.run(
         `INSERT INTO chat_rooms (room, last_id, message_count) VALUES (?, ?, 1)
@@ -121,7 +131,7 @@ export class ChatHistory {
       this.#trimRoom(room, this.#settings.maxMessagesPerRoom);
       return lastId;
     });
-    return { id, room, username, text: value, truncated, at, own: input.own === true };
+    return { id, room, username, text: value, truncated, at, own: input.own === true, mention: input.mention === true };
   }
 
   /**
@@ -168,6 +178,44 @@ export class ChatHistory {
     return this.#db
       .all('SELECT * FROM private_messages WHERE peer = ? AND id < ? ORDER BY id DESC LIMIT ?', peer, page.before ?? NEWEST, checkLimit(page.limit ?? 100, MAX_PAGE))
       .map(toPrivateMessage);
+  }
+
+  /** Whether the incoming message `serverId` from `peer` is stored already (the server delivers again what was not acknowledged). */
+  hasServerMessage(peer: string, serverId: number): boolean {
+    return this.#db.get('SELECT 1 AS found FROM private_messages WHERE peer = ? AND server_id = ?', peer, serverId) !== undefined;
+  }
+
+  /** One conversation's summary; undefined when there is no message with `peer`. */
+  conversation(peer: string): Conversation | undefined {
+    const row = this.#db.get(
+      'SELECT c.unread, c.message_count, m.* FROM conversations c JOIN private_messages m ON m.id = c.last_id WHERE c.peer = ?',
+      peer,
+    );
+    return row === undefined ? undefined : { peer: text(row['peer']), unread: int(row['unread']), messageCount: int(row['message_count']), last: toPrivateMessage(row) };
+  }
+
+  /** Remembers a room we joined (or updates whether it is private). */
+  rememberJoined(room: string, isPrivate: boolean): void {
+    checkText('room', room, MAX_NAME_LENGTH);
+    this.#db.run(
+      'INSERT INTO joined_rooms (room, private, joined_at) VALUES (?, ?, ?) ON CONFLICT (room) DO UPDATE SET private = excluded.private',
+      room, isPrivate ? 1 : 0, this.#now(),
+    );
+  }
+
+  /** Forgets a room we left; false when it was not remembered. */
+  forgetJoined(room: string): boolean {
+    return this.#db.run('DELETE FROM joined_rooms WHERE room = ?', room).changes > 0;
+  }
+
+  /**
+   * The rooms to be in, in the order they were first joined. A whole-table read on purpose: the table
+   * holds what the server lets one user be in at once (a hundred rooms), never history.
+   */
+  joinedRooms(): JoinedRoomRecord[] {
+    return this.#db
+      .all('SELECT * FROM joined_rooms ORDER BY rowid')
+      .map((row) => ({ room: text(row['room']), private: int(row['private']) === 1, joinedAt: int(row['joined_at']) }));
   }
 
   unreadCount(peer: string): number {

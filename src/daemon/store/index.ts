@@ -11,6 +11,7 @@ import { StoreDatabase, type Durability, type TransactionStats } from './databas
 import { DaemonStoreError } from './errors.ts';
 import { EventsLog } from './events.ts';
 import { FolderDownloads } from './folder-downloads.ts';
+import { InterestsStore, MAX_INTERESTS_PER_LIST } from './interests.ts';
 import { Searches, type SearchesSettings } from './searches.ts';
 import { Wishlist } from './wishlist.ts';
 
@@ -91,6 +92,8 @@ export class DaemonStore {
   /** Folder downloads: which transfers make one folder group (the daemon's transfer list). */
   readonly folders: FolderDownloads;
   readonly userLists: UserLists;
+  /** Our liked and hated items, told to the server at every login. */
+  readonly interests: InterestsStore;
   /** For TransferManager's `database` option: the transfer list lives in its own file. */
   readonly transfersDatabase: string;
   readonly #database: StoreDatabase;
@@ -119,6 +122,7 @@ export class DaemonStore {
     this.chat = new ChatHistory(database, chatSettings, now);
     this.events = new EventsLog(database, settings.maxEvents, now);
     this.folders = new FolderDownloads(database);
+    this.interests = new InterestsStore(database, MAX_INTERESTS_PER_LIST, now);
   }
 
   /** Opens (creating and migrating as needed) the store in `dataDir`. */
@@ -169,7 +173,8 @@ export { DaemonStoreError, type DaemonStoreErrorCode } from './errors.ts';
 export type { Durability, TransactionStats } from './database.ts';
 export { SEARCH_SCOPES, SEARCH_STATES, searchTransition, type SearchScope, type SearchState } from './search-state.ts';
 export type { SearchRecord, StoredResponse, StoredResponseInput } from './searches.ts';
-export type { Conversation, MessageDirection, Page, PrivateMessage, RoomHistory, RoomMessage } from './chat.ts';
+export type { Conversation, JoinedRoomRecord, MessageDirection, Page, PrivateMessage, RoomHistory, RoomMessage } from './chat.ts';
 export type { WishlistChanges, WishlistItem } from './wishlist.ts';
+export { MAX_INTEREST_LENGTH, MAX_INTERESTS_PER_LIST, type InterestKind, type InterestsStore } from './interests.ts';
 export { LOGGED_EVENT_KINDS, type LoggedEvent, type LoggedEventKind } from './events.ts';
 export type { Searches, ChatHistory, Wishlist, EventsLog, FolderDownloads };

@@ -141,4 +141,30 @@ export const DAEMON_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX folder_download_files_by_transfer ON folder_download_files (transfer_id) WHERE transfer_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description: 'our interests (liked and hated items)',
+    up: `
+      -- An item is in one list at most, as on the server; a few hundred rows, read whole.
+      CREATE TABLE interests (
+        item     TEXT    NOT NULL PRIMARY KEY CHECK (length(item) BETWEEN 1 AND 200),
+        kind     TEXT    NOT NULL CHECK (kind IN ('liked', 'hated')),
+        added_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 4,
+    description: 'room messages that mention us; the rooms to join again at start',
+    up: `
+      -- whether a room message said our username (what mention notifications and webhooks look for)
+      ALTER TABLE room_messages ADD COLUMN mention INTEGER NOT NULL DEFAULT 0 CHECK (mention IN (0, 1));
+      -- the rooms we are in, so a restarted daemon joins them again (the client only rejoins after a reconnect)
+      CREATE TABLE joined_rooms (
+        room      TEXT    NOT NULL PRIMARY KEY CHECK (length(room) BETWEEN 1 AND ${MAX_NAME_LENGTH}),
+        private   INTEGER NOT NULL CHECK (private IN (0, 1)),
+        joined_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
