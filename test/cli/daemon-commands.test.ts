@@ -116,6 +116,25 @@ test('a command for another account logs in itself: the daemon is not used', { t
   assert.equal((await api<unknown[]>('/api/v1/searches')).length, before, 'the daemon ran no search');
 });
 
+test('slsk recommendations and similar through the daemon print what a direct run prints', { timeout: 60_000 }, async () => {
+  const someone = new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false });
+  closers.push(() => someone.close());
+  await someone.login({ server: `127.0.0.1:${server.port}`, username: 'fan', password: 'fan-pw' });
+  someone.addInterest('electronic');
+  someone.addInterest('idm');
+  // Our own lists read back: the server has stored them.
+  await someone.userInterests('fan');
+  for (const args of [['recommendations', '--global', '--json'], ['recommendations', '--item', 'electronic'], ['similar', '--item', 'electronic', '--json']]) {
+    const viaDaemon = await slsk(args, { SLSK_DATA: data });
+    const direct = await slsk([...args, '--no-daemon', '--server', `127.0.0.1:${server.port}`, '--username', 'other', '--password', 'other-pw'], { SLSK_DATA: data });
+    assert.equal(viaDaemon.code, 0, viaDaemon.stderr);
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.match(viaDaemon.stderr, /using the daemon/);
+    assert.equal(viaDaemon.stdout, direct.stdout, args.join(' '));
+  }
+  assert.deepEqual(JSON.parse((await slsk(['similar', '--item', 'electronic', '--json'], { SLSK_DATA: data })).stdout), [{ username: 'fan' }]);
+});
+
 test('--daemon URL with another account is refused, not a silent second login', { timeout: 60_000 }, async () => {
   const result = await slsk(['search', 'beatles', '--daemon', url, '--username', 'someone'], { SLSK_DATA: data });
   assert.equal(result.code, 1, result.stderr);
