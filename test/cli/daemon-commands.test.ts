@@ -107,6 +107,22 @@ test('slsk search --username of the daemon, as text: the same table as a direct 
   assert.equal(kept[0]!.query, 'come together');
 });
 
+test('Ctrl-C stops the daemon search, and the command prints what was found so far', { timeout: 60_000 }, async () => {
+  const earlier = new Set((await api<{ id: string }[]>('/api/v1/searches')).map((s) => s.id));
+  const child = new SlskChild(['search', 'come', 'together', '--timeout', '120', '--json'], cleanEnv({ SLSK_DATA: data }), 60_000);
+  bed.children.push(child);
+  const started = await events.waitForAny('the search started', (e) => e.event === 'searchState' && e.data['state'] === 'inProgress' && !earlier.has(String(e.data['searchId'])));
+  const id = String(started.data['searchId']);
+  await events.waitForAny('its response', (e) => e.event === 'searchResponses' && e.data['searchId'] === id);
+  child.process.kill('SIGINT');
+  const result = await child.exited;
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /1 file from 1 user \(stopped with Ctrl-C\)/);
+  assert.equal(jsonLines(result.stdout)[0]!['filename'], FLAC);
+  const search = await api<{ state: string }>(`/api/v1/searches/${id}`);
+  assert.equal(search.state, 'cancelled', 'the daemon stopped the search');
+});
+
 test('a command for another account logs in itself: the daemon is not used', { timeout: 60_000 }, async () => {
   const before = (await api<unknown[]>('/api/v1/searches')).length;
   const result = await slsk(['search', 'beatles', '--timeout', '1', '--json', '--server', `127.0.0.1:${server.port}`, '--username', 'other', '--password', 'other-pw'], { SLSK_DATA: data });
