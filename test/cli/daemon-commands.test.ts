@@ -151,6 +151,19 @@ test('slsk recommendations and similar through the daemon print what a direct ru
   assert.deepEqual(JSON.parse((await slsk(['similar', '--item', 'electronic', '--json'], { SLSK_DATA: data })).stdout), [{ username: 'fan' }]);
 });
 
+test("slsk interests changes the daemon's lists through it (a direct change would log it out)", { timeout: 60_000 }, async () => {
+  const added = await slsk(['interests', 'add', 'electronic', 'jazz'], { SLSK_DATA: data });
+  assert.equal(added.code, 0, added.stderr);
+  assert.match(added.stderr, /using the daemon/);
+  assert.equal(added.stdout, 'You like:\n  electronic\n  jazz\nYou hate nothing yet.\n');
+  const removed = await slsk(['interests', 'remove', 'jazz', 'never-there', '--json'], { SLSK_DATA: data });
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.deepEqual(JSON.parse(removed.stdout), { username: 'daemonuser', liked: ['electronic'], hated: [] });
+  assert.deepEqual(await api('/api/v1/interests'), { liked: ['electronic'], hated: [] }, 'kept by the daemon');
+  const theirs = await slsk(['interests', 'show', 'fan', '--json'], { SLSK_DATA: data });
+  assert.deepEqual(JSON.parse(theirs.stdout), { username: 'fan', liked: ['electronic', 'idm'], hated: [] });
+});
+
 test('--daemon URL with another account is refused, not a silent second login', { timeout: 60_000 }, async () => {
   const result = await slsk(['search', 'beatles', '--daemon', url, '--username', 'someone'], { SLSK_DATA: data });
   assert.equal(result.code, 1, result.stderr);
