@@ -190,6 +190,11 @@ test('slsk transfers cancel/retry an unknown id, clear, and no daemon at all', {
   assert.equal(unknown.code, 1, unknown.stderr);
   assert.match(unknown.stderr, /slsk transfers: the daemon at \S+ answered: /);
 
+  // An unknown (or offline) user is said at once, as a direct download says it, not after --timeout.
+  const ghost = await slsk(['download', 'nobody-here', 'Music\\x.mp3']);
+  assert.equal(ghost.code, 1, ghost.stderr);
+  assert.match(ghost.stderr, /nobody-here/);
+
   const cleared = await slsk(['transfers', 'clear', '--state', 'completed']);
   assert.equal(cleared.code, 0, cleared.stderr);
   assert.match(cleared.stdout, /^removed \d+ transfers?$/m);

@@ -108,6 +108,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr.write("slsk download: --to and --incomplete are not used through the daemon: it saves in its downloads folder (--no-daemon downloads here)\n");
     }
     const run = await import('../daemon-download.ts');
+    // As the direct download does: an offline user is said at once, not after --timeout.
+    if ((await session.api.userStatus({ params: { username }, signal: session.signal })).status === 'offline') throw userOffline(username);
     const common = { username, waitMs, waitOption: '--timeout', command: 'download', json: values.json === true, noWait };
     return wholeFolder ? run.downloadFolderViaDaemon(session, { ...common, folder: filename }) : run.downloadViaDaemon(session, { ...common, filename });
   };
