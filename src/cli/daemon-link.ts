@@ -31,9 +31,17 @@ export interface DaemonLink {
 const PROBE_MS = 3000;
 const MAX_TOKEN_CHARS = 4096;
 
-async function readToken(dataDir: string, env: CliIo['env']): Promise<string | undefined> {
+/** 127.0.0.0/8, ::1 and localhost: where the local token is accepted (and safe to send). */
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+async function readToken(dataDir: string, env: CliIo['env'], url: string): Promise<string | undefined> {
   const fromEnv = env['SLSK_DAEMON_TOKEN'];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  // The local admin token never goes to another machine (a --daemon URL elsewhere needs SLSK_DAEMON_TOKEN).
+  if (!isLoopback(url)) return undefined;
   try {
     const text = (await readFile(join(dataDir, TOKEN_FILE_NAME), 'utf8')).trim();
     return text === '' || text.length > MAX_TOKEN_CHARS ? undefined : text;
@@ -72,7 +80,7 @@ export async function findDaemon(values: DaemonValues, io: CliIo, options: { req
 
   let url: string;
   if (forced !== undefined) {
-    if (!/^https?:\/\/[^/]+/.test(forced.url)) throw new UsageError(`${forced.from} must be the daemon's URL, such as http://127.0.0.1:5030; got ${JSON.stringify(forced.url)}`);
+    if (!/^https?:\/\/[^/]+/.test(forced.url) || !URL.canParse(forced.url)) throw new UsageError(`${forced.from} must be the daemon's URL, such as http://127.0.0.1:5030; got ${JSON.stringify(forced.url)}`);
     url = forced.url.replace(/\/+$/, '');
   } else {
     const file = await readDaemonFile(dataDir);
@@ -80,7 +88,7 @@ export async function findDaemon(values: DaemonValues, io: CliIo, options: { req
     if (file === undefined || !processAlive(file.pid)) return none(`no daemon is running with the data folder ${dataDir}`);
     url = localUrl(file.url);
   }
-  const token = await readToken(dataDir, io.env);
+  const token = await readToken(dataDir, io.env, url);
   const { createDaemonClient, DaemonApiError } = await import('../daemon/client.ts');
   const api = createDaemonClient({ baseUrl: url, ...(token === undefined ? {} : { token }) });
   let username: string | undefined;
