@@ -26,6 +26,9 @@ let data: string;
 let peerMusic: string;
 let events: EventReader;
 let peer: Client;
+let daemonUrl: string;
+let daemonToken: string;
+const daemonApi = async <T>(path: string): Promise<T> => (await (await fetch(`${daemonUrl}${path}`, { headers: { authorization: `Bearer ${daemonToken}` } })).json()) as T;
 const closers: (() => Promise<void> | void)[] = [];
 
 function slskChild(args: readonly string[], env: Record<string, string> = {}): SlskChild {
@@ -62,6 +65,8 @@ before(async () => {
   const daemon = startDaemon(configFile, bed.children);
   const started = await daemonStarted(daemon);
   const token = readFileSync(join(data, 'daemon.token'), 'utf8').trim();
+  daemonUrl = started.url;
+  daemonToken = token;
   events = await EventReader.open(started.url, token, started.firstEventId - 1);
   closers.unshift(() => events.close());
   await events.waitForAny('the daemon logged in', (e) => e.event === 'serverConnection' && e.data['state'] === 'loggedIn');
@@ -107,6 +112,32 @@ test('slsk pm through the daemon: sent, and with --wait the answer', { timeout: 
   } finally {
     peer.off('privateMessage', answer);
   }
+  stillLoggedIn();
+});
+
+test('slsk chat through the daemon: the members, a line piped in said in the room, the room left again', { timeout: 60_000 }, async () => {
+  await peer.joinRoom('lounge');
+  const heard = new Promise<{ username: string; text: string }>((resolve) => {
+    const listener = (message: { room: string; username: string; text: string }): void => {
+      if (message.room !== 'lounge') return;
+      peer.off('roomMessage', listener);
+      resolve(message);
+    };
+    peer.on('roomMessage', listener);
+  });
+  const child = slskChild(['chat', 'lounge', '--json']);
+  child.write('hello from the cli\n');
+  child.endInput();
+  const result = await child.exited;
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /using the daemon/);
+  const lines = jsonLines(result.stdout);
+  const members = lines[0]!['members'] as { username: string }[];
+  assert.deepEqual([lines[0]!['event'], members.map((m) => m.username).sort()], ['members', ['daemonuser', 'peer']]);
+  assert.deepEqual(lines.at(-1), { event: 'left', room: 'lounge' });
+  assert.deepEqual(await heard, { room: 'lounge', username: 'daemonuser', text: 'hello from the cli' });
+  const joined = await daemonApi<{ name: string }[]>('/api/v1/joined-rooms');
+  assert.ok(!joined.some((r) => r.name === 'lounge'), 'the daemon left the room it joined for the chat');
   stillLoggedIn();
 });
 
