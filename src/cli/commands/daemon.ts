@@ -32,7 +32,7 @@ On the first start with no web login and no API key configured, it makes a passw
 login "admin" and prints it once (only its hash is kept, in <data>/daemon-auth.json; delete that file
 to get a new one). Commands on this machine use the token in <data>/daemon.token, and find the API in
 <data>/daemon.json ({"url", "pid"}, removed at a clean stop): slsk search, download, get, browse,
-info, pm, rooms, interests, recommendations, similar and transfers then go through the daemon
+info, pm, chat, rooms, interests, recommendations, similar and transfers then go through the daemon
 instead of logging in a second time.
   curl -H "Authorization: Bearer $(cat <data>/daemon.token)" http://127.0.0.1:5030/api/v1/application
 The API is described at http://127.0.0.1:5030/api/v1/docs; live events stream from /api/v1/events.
