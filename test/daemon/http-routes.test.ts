@@ -8,7 +8,7 @@ import { routes, type RouteName, type Routes } from '../../src/daemon/http/route
 import type { Handler } from '../../src/daemon/http/route.ts';
 import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
-import { rawJson, type RouteTestCase } from './http-case-support.ts';
+import { rawJson, rawReply, type RouteTestCase } from './http-case-support.ts';
 import { searchCases } from './http-routes-search-cases.ts';
 import { sharesCases } from './http-routes-shares-cases.ts';
 import { roomCases } from './http-routes-room-cases.ts';
@@ -83,7 +83,7 @@ const cases: Record<RouteName, RouteTestCase> = {
       await assert.rejects(f.client().login({ body: { username: 'owner', password: 'wrong password' } }), (e: DaemonApiError) => e.status === 401 && e.code === 'unauthorized');
     },
     raw: async (f) => {
-      const { status, json, headers } = await rawJson(f, 'POST', '/api/v1/session', { 'content-type': 'application/json' }, loginBody);
+      const { status, json, headers } = await rawReply(f, 'POST', '/api/v1/session', { 'content-type': 'application/json' }, loginBody);
       assert.equal(status, 200);
       const reply = json as Record<string, unknown>;
       assert.deepEqual(Object.keys(reply).sort(), ['expires', 'issued', 'name', 'token', 'tokenType']);
@@ -108,7 +108,7 @@ const cases: Record<RouteName, RouteTestCase> = {
     raw: async (f) => {
       const login = await rawJson(f, 'POST', '/api/v1/session', { 'content-type': 'application/json' }, loginBody);
       const token = (login.json as { token: string }).token;
-      const { status, json, headers } = await rawJson(f, 'DELETE', '/api/v1/session', { authorization: `Bearer ${token}` });
+      const { status, json, headers } = await rawReply(f, 'DELETE', '/api/v1/session', { authorization: `Bearer ${token}` });
       assert.deepEqual([status, json], [204, undefined]);
       assert.match(headers.get('set-cookie') ?? '', /^slsk_session=; .*Max-Age=0/);
     },
