@@ -4,11 +4,12 @@
 // (GET .../responses?after=seq), so a missed or dropped event (a `resync`) loses nothing, and the order
 // is the order they arrived in.
 
-import type { SearchEnd, SearchResponse, SharedFile } from '../client/index.ts';
+import type { SearchEnd, SearchResponse } from '../client/index.ts';
 import type { SearchRecordJson, SearchResponseJson } from '../daemon/http/search-routes.ts';
 import { writeOut } from './command.ts';
 import { ClientExit } from './client-options.ts';
 import { openDaemonEvents, Wakeup } from './daemon-events.ts';
+import { sharedFileOf } from './daemon-files.ts';
 import type { DaemonSession } from './daemon-link.ts';
 import { jsonLine, liveCount, table, type SearchPlan } from './commands/search.ts';
 import { plural } from './format.ts';
@@ -31,20 +32,7 @@ function asResponse(response: SearchResponseJson): SearchResponse {
     slotsFree: response.hasFreeUploadSlot,
     avgSpeed: response.uploadSpeed,
     queueLength: response.queueLength,
-    files: response.files.map(
-      (file): SharedFile => ({
-        filename: file.filename,
-        size: BigInt(Math.max(0, Math.trunc(file.size))),
-        extension: file.extension,
-        locked: file.locked,
-        attributes: [],
-        ...(file.bitrate === undefined ? {} : { bitrate: file.bitrate }),
-        ...(file.duration === undefined ? {} : { duration: file.duration }),
-        ...(file.sampleRate === undefined ? {} : { sampleRate: file.sampleRate }),
-        ...(file.bitDepth === undefined ? {} : { bitDepth: file.bitDepth }),
-        ...(file.vbr === undefined ? {} : { vbr: file.vbr }),
-      }),
-    ),
+    files: response.files.map(sharedFileOf),
   };
 }
 

@@ -2,10 +2,10 @@
 // (sharing one request with other callers, reusing a fresh listing), and the command prints what it got
 // exactly as the direct command does.
 
-import type { SharedFile, SharesListing } from '../client/index.ts';
-import type { SearchResponseJson } from '../daemon/http/search-routes.ts';
+import type { SharesListing } from '../client/index.ts';
 import { DaemonApiError } from '../daemon/client.ts';
 import { writeOut } from './command.ts';
+import { sharedFileOf } from './daemon-files.ts';
 import { ClientExit } from './client-options.ts';
 import { CommandFailure } from './client-session.ts';
 import type { ServerView } from './client-peer.ts';
@@ -13,21 +13,6 @@ import { daemonErrorMessage, type DaemonSession } from './daemon-link.ts';
 import { sharesJson, sharesText } from './commands/browse.ts';
 import { showInfo, type InfoShown } from './commands/info.ts';
 import { formatJson } from './json.ts';
-
-type FileJson = SearchResponseJson['files'][number];
-
-const asFile = (file: FileJson): SharedFile => ({
-  filename: file.filename,
-  size: BigInt(Math.max(0, Math.trunc(file.size))),
-  extension: file.extension,
-  locked: file.locked,
-  attributes: [],
-  ...(file.bitrate === undefined ? {} : { bitrate: file.bitrate }),
-  ...(file.duration === undefined ? {} : { duration: file.duration }),
-  ...(file.sampleRate === undefined ? {} : { sampleRate: file.sampleRate }),
-  ...(file.bitDepth === undefined ? {} : { bitDepth: file.bitDepth }),
-  ...(file.vbr === undefined ? {} : { vbr: file.vbr }),
-});
 
 /** The session's signal plus --timeout (and a little for the daemon's own reply), as one. */
 function deadline(session: DaemonSession, ms: number): { signal: AbortSignal; timedOut: () => boolean } {
@@ -69,8 +54,8 @@ export async function browseViaDaemon(session: DaemonSession, username: string, 
   }
   const shares: SharesListing = {
     username: listing.username,
-    folders: listing.folders.map((folder) => ({ name: folder.name, files: folder.files.map(asFile) })),
-    lockedFolders: listing.lockedFolders.map((folder) => ({ name: folder.name, files: folder.files.map(asFile) })),
+    folders: listing.folders.map((folder) => ({ name: folder.name, files: folder.files.map(sharedFileOf) })),
+    lockedFolders: listing.lockedFolders.map((folder) => ({ name: folder.name, files: folder.files.map(sharedFileOf) })),
   } as SharesListing;
   await writeOut(session.io.stdout, json ? formatJson(sharesJson(shares), false) + '\n' : sharesText(shares, session.io));
   return ClientExit.ok;
