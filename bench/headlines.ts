@@ -224,4 +224,25 @@ export const BENCHMARKS: readonly Benchmark[] = [
       };
     },
   },
+  {
+    name: 'daemon',
+    script: script('./daemon.ts'),
+    headlines(o) {
+      const target = (key: string): Target => ({ op: '<', value: num(o, `targets.${key}.target`), met: bool(o, `targets.${key}.met`) });
+      const notes: string[] = [];
+      if (!bool(o, 'events.complete')) notes.push('problem: an SSE client did not get every event');
+      return {
+        figures: [
+          { what: `daemon online, ${count(num(o, 'start.files'))} shared files, warm index`, value: num(o, 'start.onlineMs'), unit: 'ms', target: target('onlineMs') },
+          { what: 'daemon RSS then', value: num(o, 'start.rssMB'), unit: 'MB', target: target('rssMB') },
+          { what: `daemon CPU, ${count(num(o, 'cpu.transfers'))} uploads in progress`, value: num(o, 'cpu.busyCpuPercent'), unit: '% of a core', target: target('cpuPercent') },
+          { what: `transfer state read p99, ${count(num(o, 'list.rows'))} transfers`, value: num(o, 'list.stateMs.p99'), unit: 'ms', target: target('stateReadP99Ms') },
+          { what: 'live transfers list p99', value: num(o, 'list.liveListMs.p99'), unit: 'ms', target: target('liveListP99Ms') },
+          { what: 'whole transfers list p99 (history from SQLite)', value: num(o, 'list.fullListMs.p99'), unit: 'ms', target: target('fullListP99Ms') },
+          { what: `SSE lag to the last of ${num(o, 'events.clients')} clients, ${count(num(o, 'events.results'))} results`, value: num(o, 'events.lagMs.max'), unit: 'ms', target: target('lagMs') },
+        ],
+        notes,
+      };
+    },
+  },
 ];

@@ -12,6 +12,8 @@ export interface DemoPeer {
 export const DEMO_PASSWORD = 'demo';
 /** The account the printed commands use: whoever tries the demo. */
 export const VISITOR = 'visitor';
+/** The account `slsk daemon` logs in as (its own: the visitor's commands would otherwise kick it off). */
+export const DAEMON_USER = 'daemon';
 /** The in-process user who keeps the chat room company. */
 export const HOST = 'demo-host';
 export const ROOM = 'lobby';

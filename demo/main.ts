@@ -4,6 +4,7 @@
 // ./demo-data; a second run reuses it. Ctrl-C stops it all.
 
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
 import { destination } from 'pino';
@@ -11,11 +12,14 @@ import type { Client } from '../src/client/index.ts';
 import { createLogger } from '../src/server/log.ts';
 import { SoulseekServer } from '../src/server/server.ts';
 import { generateLibrary, type GeneratedFile } from './audio/library.ts';
-import { DEMO_PASSWORD, HOST, PEERS, ROOM, VISITOR } from './catalog.ts';
+import { DAEMON_USER, DEMO_PASSWORD, HOST, PEERS, ROOM, VISITOR } from './catalog.ts';
+import { DemoDaemon, type DaemonReady } from './daemon-process.ts';
 import { startHost } from './host.ts';
 import { PeerProcess, type PeerEvent } from './peer-process.ts';
 
 const DEFAULT_PORT = 2242;
+/** The daemon's usual API port (slsk daemon's default). */
+const DEFAULT_API_PORT = 5030;
 const ONLINE_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 10_000;
 /** Signals this soon after the first are the same Ctrl-C arriving twice (from the terminal and from npm). */
@@ -23,22 +27,25 @@ const SAME_INTERRUPT_MS = 2000;
 
 const HELP = `npm start: run a whole Soulseek network on this machine, to try slsk-ts.
 
-Usage: npm start [-- --data DIR] [-- --port N]
+Usage: npm start [-- --data DIR] [-- --port N] [-- --api-port N]
 
 It starts, in one process tree:
   - our Soulseek server on 127.0.0.1 (port ${DEFAULT_PORT}, or a free one if that is taken)
   - two peers, alice and bob, each a 'slsk share' process sharing a small library of music that is
     generated on the first run (MP3 and FLAC, tagged, with real bitrates and durations)
   - ${HOST}, who sits in the chat room "${ROOM}" and answers private messages
-then prints the commands to try from another terminal, and shows what the peers do.
+  - a daemon ('slsk daemon', logged in as ${DAEMON_USER}) with its HTTP API on 127.0.0.1
+then prints the commands to try from another terminal (and how to reach the daemon's API: the
+web login's password and the token for curl), and shows what the peers do.
 
 Options:
   --data DIR   where everything is kept (default ./demo-data): the music, the server's database and
                log, each peer's index and queue. A second run reuses it; delete it to start afresh
   --port N     the server's port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --api-port N the daemon's API port (default ${DEFAULT_API_PORT}, or a free one if that is taken; 0 picks a free one)
   -h, --help   this text
 
-Ctrl-C stops the peers, the host and the server, and exits.
+Ctrl-C stops the daemon, the peers, the host and the server, and exits.
 
 Examples:
   npm start
@@ -48,23 +55,25 @@ Examples:
 interface Options {
   dataDir: string;
   port: number | undefined;
+  apiPort: number | undefined;
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { data: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { data: { type: 'string' }, port: { type: 'string' }, 'api-port': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,
   });
   if (values.help === true) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  let port: number | undefined;
-  if (values.port !== undefined) {
-    port = /^\d+$/.test(values.port) ? Number(values.port) : NaN;
-    if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${JSON.stringify(values.port)}`);
-  }
+  const portOption = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const port = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(port >= 0 && port <= 65535)) throw new UsageError(`--${name} must be a whole number from 0 to 65535, got ${JSON.stringify(value)}`);
+    return port;
+  };
   if (values.data === '') throw new UsageError('--data needs a folder, such as ./demo-data');
-  return { dataDir: resolve(values.data ?? 'demo-data'), port };
+  return { dataDir: resolve(values.data ?? 'demo-data'), port: portOption('port', values.port), apiPort: portOption('api-port', values['api-port']) };
 }
 
 class UsageError extends Error {}
@@ -131,6 +140,17 @@ async function startServer(dataDir: string, port: number | undefined): Promise<{
   }
 }
 
+/** The API port to give the daemon: the one asked for, else the usual one if it is free, else any free one. */
+async function daemonApiPort(asked: number | undefined): Promise<{ port: number; note?: string }> {
+  if (asked !== undefined) return { port: asked };
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(DEFAULT_API_PORT, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  return free ? { port: DEFAULT_API_PORT } : { port: 0, note: `port ${DEFAULT_API_PORT} is taken (another daemon?), so the demo daemon's API uses a free one` };
+}
+
 /** One line per thing worth seeing: searches answered, browses, uploads queued, done or failed. */
 function describe(peer: string, event: PeerEvent): string | undefined {
   const name = typeof event['filename'] === 'string' ? event['filename'].split('\\').at(-1) : '';
@@ -151,7 +171,7 @@ function describe(peer: string, event: PeerEvent): string | undefined {
   }
 }
 
-function printTour(server: SoulseekServer, dataDir: string, libraries: Map<string, GeneratedFile[]>, counts: Map<string, number>): void {
+function printTour(server: SoulseekServer, dataDir: string, libraries: Map<string, GeneratedFile[]>, counts: Map<string, number>, daemon: DaemonReady): void {
   const address = `127.0.0.1:${server.port}`;
   const alice = libraries.get('alice') ?? [];
   const example = alice.find((file) => file.path.endsWith('.mp3')) ?? alice[0];
@@ -162,6 +182,16 @@ function printTour(server: SoulseekServer, dataDir: string, libraries: Map<strin
   say(`  server  ${address}   ${dim(`(database in ${shown(join(dataDir, 'server'))}, log in ${shown(join(dataDir, 'server.log'))})`)}`);
   say(`  peers   ${peers}   ${dim("(each a 'slsk share' process)")}`);
   say(`  chat    ${HOST} is in room "${ROOM}"`);
+  say(`  daemon  ${daemon.url}   logged in as ${DAEMON_USER}   ${dim(`(data in ${shown(join(dataDir, 'daemon'))})`)}`);
+  say();
+  say(bold("The daemon's API:"));
+  say(`  docs       ${daemon.url}/api/v1/docs`);
+  if (daemon.webLogin !== undefined) {
+    say(`  web login  ${daemon.webLogin.username} / ${daemon.webLogin.password}   ${dim(`(made on its first start; delete ${shown(daemon.authFile)} for a new one)`)}`);
+  } else {
+    say(`  web login  admin, with the password printed on its first start   ${dim(`(delete ${shown(daemon.authFile)} for a new one on the next start)`)}`);
+  }
+  say(`  curl -H "Authorization: Bearer $(cat ${shown(daemon.tokenFile)})" ${daemon.url}/api/v1/application`);
   say();
   say(bold('Try it from another terminal, in this folder:'));
   say(`  export SLSK_SERVER=${address} SLSK_USERNAME=${VISITOR} SLSK_PASSWORD=${DEMO_PASSWORD}`);
@@ -191,14 +221,16 @@ async function main(argv: string[]): Promise<number> {
   say(bold('slsk-ts demo: a whole Soulseek network on this machine'));
 
   const peers: PeerProcess[] = [];
+  let daemon: DemoDaemon | undefined;
   let host: Client | undefined;
   let server: SoulseekServer | undefined;
   // Whatever happens, no peer process outlives the demo.
   process.on('exit', () => {
     for (const peer of peers) peer.killNow();
+    daemon?.killNow();
   });
   const stop = async (): Promise<void> => {
-    await Promise.all(peers.map((peer) => peer.stop(STOP_TIMEOUT_MS)));
+    await Promise.all([...peers.map((peer) => peer.stop(STOP_TIMEOUT_MS)), daemon?.stop(STOP_TIMEOUT_MS)]);
     await host?.close();
     await server?.close();
   };
@@ -243,11 +275,18 @@ async function main(argv: string[]): Promise<number> {
         }),
       );
     }
-    const online = await Promise.race([Promise.all(peers.map((peer) => peer.online(ONLINE_TIMEOUT_MS))), interrupted]);
+    const api = await daemonApiPort(options.apiPort);
+    if (api.note !== undefined) say(api.note);
+    daemon = new DemoDaemon({ username: DAEMON_USER, password: DEMO_PASSWORD, server: address, dataDir: join(dataDir, 'daemon'), apiPort: api.port });
+    const everyone = Promise.all([Promise.all(peers.map((peer) => peer.online(ONLINE_TIMEOUT_MS))), daemon.ready(ONLINE_TIMEOUT_MS)]);
+    // (A failure after Ctrl-C won the race is nobody's concern.)
+    everyone.catch(() => {});
+    const online = await Promise.race([everyone, interrupted]);
     if (online !== undefined) {
+      const [peersOnline, daemonReady] = online;
       host = await startHost({ server: address, username: HOST, password: DEMO_PASSWORD, room: ROOM, tip: 'Try: slsk search drift --timeout 5' });
-      const counts = new Map(online.map((event, i) => [peers[i]!.username, Number(event['files'])]));
-      printTour(server, dataDir, libraries, counts);
+      const counts = new Map(peersOnline.map((event, i) => [peers[i]!.username, Number(event['files'])]));
+      printTour(server, dataDir, libraries, counts, daemonReady);
       await interrupted;
     }
     say('Stopping the demo network…');

@@ -1,9 +1,12 @@
 // The daemon's shares: the index scanned at start, again every shares.rescanIntervalMinutes, on request
 // (POST /api/v1/shares/scan) and, with shares.watch, soon after files change; each scan reported on the
 // event stream (`scanProgress`: scanning…, then done or failed), and the client answering searches and
-// browses from it once the first scan is in. One scan at a time: a request while one runs joins it, and a
-// change seen while one runs queues exactly one more (the running scan may have passed that folder).
-// The folders and ignore patterns can change while running: the index is reopened and rescanned.
+// browses from it. An index kept from the last run (its snapshot opens in a fraction of a second) is
+// served and announced at once: the rescan of a large library takes minutes of stat calls and only
+// brings the changes since; a first start (nothing indexed yet) serves from its first scan's end. One
+// scan at a time: a request while one runs joins it, and a change seen while one runs queues exactly
+// one more (the running scan may have passed that folder). The folders and ignore patterns can change
+// while running: the index is reopened and rescanned.
 
 import type { Client } from '../client/index.ts';
 import type { UserLists } from '../client/user-lists.ts';
@@ -120,9 +123,15 @@ export class DaemonShares {
     library.on('warning', () => {});
   }
 
-  /** Starts the first scan (not awaited: the API answers while it runs), the rescan timer and the watcher. */
+  /** Serves the stored index if there is one, then starts the first scan (not awaited: the API answers while it runs), the rescan timer and the watcher. */
   start(): void {
     this.#started = true;
+    const library = this.#library;
+    if (library.catalog.fileCount() > 0) {
+      this.#serve();
+      const stored = library.counts();
+      this.#options.client.setSharedCounts(stored.folders, stored.files);
+    }
     this.rescan('start');
     this.#schedule();
     this.#watchFolders();
@@ -295,7 +304,7 @@ export class DaemonShares {
     }
   }
 
-  /** Searches and browses are answered from the index from the first finished scan on. */
+  /** Searches and browses are answered from the index: the stored one at start, else the first scan's. */
   #serve(again = false): void {
     if (this.#served && !again) return;
     this.#served = true;

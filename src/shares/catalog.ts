@@ -7,7 +7,8 @@
 // still short, as a plain array); frequent words (≥ 1 file in 32) also keep a bitmap of one bit per
 // slot. Folder paths are stored once per folder. At 1,000,000 files that is ~116 MB of array
 // buffers, half of it postings (bench/shares.ts --warm). `snapshot()`/`fromSnapshot()` turn the
-// whole catalog, word index included, into flat arrays and back, for warm starts (snapshot.ts).
+// whole catalog, word index included, into flat arrays and back, for warm starts (snapshot.ts); a
+// warm catalog keeps the words flat too (frozen-words.ts: no object per word until one changes).
 //
 // Search: the query's smallest set (a word's list, or the union of a wildcard's words) drives; every
 // other word is probed by galloping in its list or by a bitmap lookup; when all words have bitmaps
@@ -20,6 +21,7 @@ import type { AudioInfo, SharedFile } from '../model/files.ts';
 import { encodeAttributes } from '../model/files.ts';
 import type { Folder, OfferedFile } from '../model/shares.ts';
 import { extensionOf } from './metadata.ts';
+import { FrozenWords } from './frozen-words.ts';
 import type { CatalogSnapshot } from './snapshot.ts';
 import { parseQuery, reverseWord, wordsOf, type ParsedQuery } from './words.ts';
 
@@ -312,7 +314,11 @@ export class Catalog {
   private bitDepths = new Uint8Array(this.capacity);
   private flags = new Uint8Array(this.capacity);
 
-  // Search index.
+  // Search index: the words of a warm start stay in `frozen` (flat arrays); `postings` holds the
+  // words added since and the frozen ones changed since (an emptied one stays, so it hides its
+  // frozen list), and the frozen ones with a bitmap once searched. `sortedReversed` and
+  // `pendingReversed` list only the words that are not frozen.
+  private frozen: FrozenWords | undefined;
   private readonly postings = new Map<string, Postings>();
   private sortedReversed: string[] = [];
   private pendingReversed: string[] = [];
@@ -508,8 +514,45 @@ export class Catalog {
     this.nameEnd += this.nameBytes.write(name, this.nameEnd, 'utf8');
   }
 
+  /** The word's list, to change: a frozen word's list becomes an object of its own (copied on its first push). */
+  private listToChange(word: string): Postings | undefined {
+    const list = this.postings.get(word);
+    if (list !== undefined || this.frozen === undefined) return list;
+    const index = this.frozen.indexOf(word);
+    return index < 0 ? undefined : this.thaw(word, index);
+  }
+
+  private thaw(word: string, index: number): Postings {
+    const list = new Postings(word);
+    list.ids = this.frozen!.list(index);
+    list.n = list.ids.length;
+    if (list.n >= DENSE_MIN && list.n * DENSE_RATIO >= this.used) list.makeBits(this.used);
+    this.postings.set(word, list);
+    return list;
+  }
+
+  /**
+   * The word's list, to read: a frozen word gets an object only when it is frequent (its bitmap is
+   * worth keeping); otherwise a throwaway one over the shared array.
+   */
+  private listToRead(word: string): Postings | undefined {
+    const list = this.postings.get(word);
+    if (list !== undefined || this.frozen === undefined) return list;
+    const index = this.frozen.indexOf(word);
+    return index < 0 ? undefined : this.frozenList(word, index);
+  }
+
+  private frozenList(word: string, index: number): Postings {
+    const n = this.frozen!.count(index);
+    if (n >= DENSE_MIN && n * DENSE_RATIO >= this.used) return this.thaw(word, index);
+    const list = new Postings(word);
+    list.ids = this.frozen!.list(index);
+    list.n = n;
+    return list;
+  }
+
   private post(word: string, slot: number): void {
-    let list = this.postings.get(word);
+    let list = this.listToChange(word);
     if (list === undefined) {
       list = new Postings(word);
       this.postings.set(word, list);
@@ -555,7 +598,7 @@ export class Catalog {
     if ((this.flags[slot]! & ALIVE) === 0) return;
     const folder = this.fileFolders[slot]!;
     for (const word of new Set([...this.folderWords(folder), ...wordsOf(this.fileName(slot))])) {
-      const list = this.postings.get(word);
+      const list = this.listToChange(word);
       if (list !== undefined) this.dirty.add(list);
     }
     this.flags[slot] = 0;
@@ -625,7 +668,8 @@ export class Catalog {
       const before = list.n;
       list.filter((id) => (flags[id]! & ALIVE) !== 0);
       this.postingCount -= before - list.n;
-      if (list.n === 0) this.postings.delete(list.word);
+      // An emptied frozen word keeps its (empty) object: it hides the frozen list.
+      if (list.n === 0 && (this.frozen === undefined || this.frozen.indexOf(list.word) < 0)) this.postings.delete(list.word);
     }
     this.dirty.clear();
     // Forget reversed words whose list is gone (they would only cost lookups).
@@ -714,22 +758,39 @@ export class Catalog {
     const words: string[] = [];
     const counts: number[] = [];
     let at = 0;
+    const write = (word: string, ids: ArrayLike<number>, n: number): void => {
+      const start = at;
+      for (let i = 0; i < n; i++) {
+        const to = fileMap[ids[i]!]!;
+        if (to >= 0) out.postings[at++] = to;
+      }
+      if (at === start) return;
+      words.push(word);
+      counts.push(at - start);
+    };
+    // The frozen words and the others, both in ascending order of their reversal, merged.
+    const frozen = this.frozen;
+    const frozenCount = frozen?.size ?? 0;
+    let f = 0;
+    let frozenReversed = frozenCount > 0 ? reverseWord(frozen!.word(0)) : undefined;
+    const writeFrozen = (): void => {
+      const word = frozen!.word(f);
+      const changed = this.postings.get(word);
+      if (changed !== undefined) write(word, changed.ids, changed.n);
+      else write(word, frozen!.list(f), frozen!.count(f));
+      f++;
+      frozenReversed = f < frozenCount ? reverseWord(frozen!.word(f)) : undefined;
+    };
     let previous: string | undefined;
     for (const reversed of this.sortedReversed) {
       if (reversed === previous) continue;
       previous = reversed;
+      while (frozenReversed !== undefined && frozenReversed < reversed) writeFrozen();
       const word = reverseWord(reversed);
       const list = this.postings.get(word);
-      if (list === undefined) continue;
-      const start = at;
-      for (let i = 0; i < list.n; i++) {
-        const to = fileMap[list.ids[i]!]!;
-        if (to >= 0) out.postings[at++] = to;
-      }
-      if (at === start) continue;
-      words.push(word);
-      counts.push(at - start);
+      if (list !== undefined) write(word, list.ids, list.n);
     }
+    while (frozenReversed !== undefined) writeFrozen();
     out.words = words.join('\n');
     out.wordCounts = Uint32Array.from(counts);
     out.postings = out.postings.subarray(0, at);
@@ -785,37 +846,52 @@ export class Catalog {
       share.files++;
       share.bytes += catalog.sizes[slot]!;
     }
-    const words = snapshot.words === '' ? [] : snapshot.words.split('\n');
-    if (words.length !== snapshot.wordCounts.length) return undefined;
-    let at = 0;
-    for (const [index, word] of words.entries()) {
-      const n = snapshot.wordCounts[index]!;
-      if (n === 0 || at + n > snapshot.postings.length || catalog.postings.has(word)) return undefined;
-      const ids = snapshot.postings.subarray(at, at + n);
-      at += n;
-      for (let i = 0, last = -1; i < n; last = ids[i++]!) if (ids[i]! <= last || ids[i]! >= files) return undefined;
-      const list = new Postings(word);
-      list.ids = ids;
-      list.n = n;
-      if (n >= DENSE_MIN && n * DENSE_RATIO >= files) list.makeBits(files);
-      catalog.postings.set(word, list);
-      catalog.sortedReversed.push(reverseWord(word));
-    }
-    if (at !== snapshot.postings.length) return undefined;
+    const frozen = FrozenWords.from(snapshot.words, snapshot.wordCounts, snapshot.postings, files);
+    if (frozen === undefined) return undefined;
+    catalog.frozen = frozen;
+    const at = snapshot.postings.length;
     catalog.postingCount = at;
     return catalog;
   }
 
-  stats(): { files: number; deadSlots: number; folders: number; words: number; postings: number; bitmaps: number; tokenizedFiles: number; nameBytes: number; capacity: number; nameCapacity: number } {
+  stats(): {
+    files: number;
+    deadSlots: number;
+    folders: number;
+    words: number;
+    postings: number;
+    bitmaps: number;
+    /** Words with a list object of their own (a warm start makes none until a word is changed or searched for with a bitmap). */
+    listObjects: number;
+    tokenizedFiles: number;
+    nameBytes: number;
+    capacity: number;
+    nameCapacity: number;
+  } {
     let bitmaps = 0;
-    for (const list of this.postings.values()) if (list.bits !== undefined) bitmaps++;
+    let words = 0;
+    for (const list of this.postings.values()) {
+      if (list.bits !== undefined) bitmaps++;
+      if (list.n > 0 && (this.frozen === undefined || this.frozen.indexOf(list.word) < 0)) words++;
+    }
+    const frozen = this.frozen;
+    for (let i = 0; frozen !== undefined && i < frozen.size; i++) {
+      const word = frozen.word(i);
+      const changed = this.postings.get(word);
+      if (changed === undefined) {
+        words++;
+        const n = frozen.count(i);
+        if (n >= DENSE_MIN && n * DENSE_RATIO >= this.used) bitmaps++;
+      } else if (changed.n > 0) words++;
+    }
     return {
       files: this.live,
       deadSlots: this.used - this.live,
       folders: this.folderBySlot.size,
-      words: this.postings.size,
+      words,
       postings: this.postingCount,
       bitmaps,
+      listObjects: this.postings.size,
       tokenizedFiles: this.tokenized,
       nameBytes: this.nameEnd,
       capacity: this.capacity,
@@ -935,6 +1011,14 @@ export class Catalog {
     }
     for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) take(sorted[i]!);
     for (const reversed of this.pendingReversed) if (reversed.startsWith(prefix)) take(reversed);
+    if (this.frozen !== undefined) {
+      const [from, to] = this.frozen.suffixRange(suffix);
+      for (let i = from; i < to; i++) {
+        const word = this.frozen.word(i);
+        const list = this.postings.get(word) ?? this.frozenList(word, i);
+        if (list.n > 0) found.add(list);
+      }
+    }
     return [...found];
   }
 
@@ -969,7 +1053,7 @@ export class Catalog {
 
     const plain: Postings[] = [];
     for (const word of parsed.include) {
-      const list = this.postings.get(word);
+      const list = this.listToRead(word);
       if (list === undefined || list.n === 0) return result;
       plain.push(list);
     }
@@ -982,7 +1066,7 @@ export class Catalog {
     }
     const excluded: Postings[] = [];
     for (const word of parsed.exclude) {
-      const list = this.postings.get(word);
+      const list = this.listToRead(word);
       if (list !== undefined && list.n > 0) excluded.push(list);
     }
     const phrases = (options.excludedPhrases ?? []).map((phrase) => phrase.toLowerCase()).filter((phrase) => phrase.length > 0);

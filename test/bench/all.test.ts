@@ -27,7 +27,7 @@ describe('headline figures from each benchmark’s recorded --json output', () =
   it('lists every benchmark, in the order they run', () => {
     assert.deepEqual(
       BENCHMARKS.map((b) => b.name),
-      ['protocol', 'inflate', 'shares', 'transfer', 'server', 'cli', 'daemon-events'],
+      ['protocol', 'inflate', 'shares', 'transfer', 'server', 'cli', 'daemon-events', 'daemon'],
     );
   });
 
@@ -91,6 +91,22 @@ describe('headline figures from each benchmark’s recorded --json output', () =
       { what: 'daemon heap growth at peak', value: 6.2, unit: 'MiB' },
     ]);
     assert.deepEqual(result.notes, []);
+  });
+
+  it('daemon: online time and RSS from a warm index, CPU with 100 uploads, transfer reads p99, SSE lag, each against its target', () => {
+    const target = (value: number, met: boolean): Figure['target'] => ({ op: '<', value, met });
+    assert.deepEqual(figuresOf('daemon'), [
+      { what: 'daemon online, 20,000 shared files, warm index', value: 5954, unit: 'ms', target: target(3000, false) },
+      { what: 'daemon RSS then', value: 144, unit: 'MB', target: target(200, true) },
+      { what: 'daemon CPU, 100 uploads in progress', value: 3.33, unit: '% of a core', target: target(5, true) },
+      { what: 'transfer state read p99, 10,000 transfers', value: 3.209, unit: 'ms', target: target(5, true) },
+      { what: 'live transfers list p99', value: 8.799, unit: 'ms', target: target(5, false) },
+      { what: 'whole transfers list p99 (history from SQLite)', value: 793.17, unit: 'ms', target: target(5, false) },
+      { what: 'SSE lag to the last of 10 clients, 10,000 results', value: 1000.9, unit: 'ms', target: target(1000, false) },
+    ]);
+    const missed = JSON.parse(recorded('daemon'));
+    missed.events.complete = false;
+    assert.deepEqual(toResult(bench('daemon'), finished(JSON.stringify(missed))).notes, ['problem: an SSE client did not get every event']);
   });
 
   it('daemon-events: a client that missed events or was told to resync is a problem note', () => {
@@ -215,8 +231,15 @@ describe('the summary table', () => {
         'daemon-events  lag to the last of 10 clients, 10,000 results        76.2 ms               < 1,000 ms         met',
         'daemon-events  lag p99, every event at every client                 67.6 ms',
         'daemon-events  daemon heap growth at peak                           6.2 MiB',
+        'daemon         daemon online, 20,000 shared files, warm index       5,954 ms              < 3,000 ms         NOT MET',
+        'daemon         daemon RSS then                                      144 MB                < 200 MB           met',
+        'daemon         daemon CPU, 100 uploads in progress                  3.33 % of a core      < 5 % of a core    met',
+        'daemon         transfer state read p99, 10,000 transfers            3.21 ms               < 5 ms             met',
+        'daemon         live transfers list p99                              8.8 ms                < 5 ms             NOT MET',
+        'daemon         whole transfers list p99 (history from SQLite)       793 ms                < 5 ms             NOT MET',
+        'daemon         SSE lag to the last of 10 clients, 10,000 results    1,001 ms              < 1,000 ms         NOT MET',
         '-------------  ---------------------------------------------------  --------------------  -----------------  -------',
-        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s, cli 7.5 s, daemon-events 8.8 s)',
+        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s, cli 7.5 s, daemon-events 8.8 s, daemon 10.0 s)',
         '',
         'server notes:',
         "  memory: with only 2,000 sessions the per-1,000 figures still carry fixed costs (the scrypt threads' malloc arenas, code compiled during the run); the default run (20,000) gives the representative figure.",
@@ -292,7 +315,7 @@ describe('bench/all.ts', () => {
     const unknownName = await runAll(['--only=protocol,nope']);
     assertExit(unknownName, 2);
     assert.equal(unknownName.stdout, '');
-    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server, cli, daemon-events\nusage: npm run bench/);
+    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server, cli, daemon-events, daemon\nusage: npm run bench/);
     const unknownOption = await runAll(['--fast']);
     assertExit(unknownOption, 2);
     assert.match(unknownOption.stderr, /Unknown option '--fast'/);

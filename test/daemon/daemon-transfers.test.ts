@@ -7,7 +7,7 @@
 // is still one group with its progress, read without the transfer history being scanned again.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Client } from '../../src/client/index.ts';
@@ -126,6 +126,18 @@ describe('the daemon transfer service', () => {
     ]);
     const one = await client.transfer({ params: { id: single!.id } });
     assert.deepEqual([one.state, one.bytesTransferred, one.localPath], ['completed', 40_000, join(manager.downloadDir, 'Singles', 'a.mp3')]);
+
+    // Asked for again, a file still on disk is recognised: the completed transfer answers, nothing is fetched.
+    const again = await client.enqueueDownloads({ body: { username: 'sharer', files: [{ filename: 'Music\\Singles\\a.mp3' }] } });
+    assert.deepEqual(again.transfers.map((x) => [x.id, x.state]), [[single!.id, 'completed']]);
+    assert.equal(manager.list({ direction: 'download' }).length, 3);
+    // Once the file is gone it is fetched again, to the same place.
+    rmSync(join(manager.downloadDir, 'Singles', 'a.mp3'));
+    const [refetch] = (await client.enqueueDownloads({ body: { username: 'sharer', files: [{ filename: 'Music\\Singles\\a.mp3' }] } })).transfers;
+    assert.notEqual(refetch!.id, single!.id);
+    await managerEvents.wait((e) => e.event === 'transferDone' && e.transfer.id === refetch!.id, 'the download fetched again');
+    assert.equal(await disk('Singles/a.mp3'), await source('Singles/a.mp3'));
+    await client.removeTransfer({ params: { id: refetch!.id } });
   });
 
   test('hostile paths are refused with 400 naming the field; cleaned ones stay inside the downloads folder', async (t) => {

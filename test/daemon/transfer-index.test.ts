@@ -117,3 +117,12 @@ test("a folder download's transfers make one group; it is reported finished once
   assert.equal(index.hasFolder('g1'), false);
   assert.deepEqual(index.list({}), { totals: { files: 0, bytes: 0, bytesTransferred: 0, speed: 0, states: {} }, truncated: false, users: [] });
 });
+
+test('a group whose transfers stopped moving reads a speed of exactly 0, whatever fractions went through it', () => {
+  const index = new TransferIndex();
+  const moving = [transfer(2, { speed: 209059.23344947735 }), transfer(8, { speed: 148309.963099631 }), transfer(14, { speed: 0.1 })];
+  for (const t of moving) index.put(t);
+  for (const t of moving) index.put({ ...t, speed: t.speed * 1.37, bytes: t.bytes + 1n });
+  for (const t of moving) index.put({ ...t, state: 'completed', speed: t.speed / 3 });
+  assert.equal(index.list({}).totals.speed, 0);
+});

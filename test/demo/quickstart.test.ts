@@ -86,6 +86,26 @@ function runPrinted(command: string, env: NodeJS.ProcessEnv): Promise<ProcessRes
   return runProcess('sh', ['-c', command], { cwd: root, env, timeoutMs: COMMAND_MS });
 }
 
+/** What the demo printed about its daemon: the API's URL, the local token's file, the web login. */
+function printedDaemon(stdout: string): { url: string; tokenFile: string; web: { username: string; password: string } } {
+  const curl = /^ {2}curl -H "Authorization: Bearer \$\(cat (.+)\)" (http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/application$/m.exec(stdout);
+  const web = /^ {2}web login {2}(\S+) \/ (\S+) /m.exec(stdout);
+  assert.ok(curl !== null && web !== null, `the demo prints the daemon's curl line and web login:\n${stdout}`);
+  return { url: curl[2]!, tokenFile: resolve(root, curl[1]!), web: { username: web[1]!, password: web[2]! } };
+}
+
+/** The daemon answers GET /api/v1/application with the printed token, logged in to the demo server. */
+async function assertDaemonLoggedIn(daemon: ReturnType<typeof printedDaemon>, serverPort: number): Promise<void> {
+  const token = readFileSync(daemon.tokenFile, 'utf8').trim();
+  const response = await fetch(`${daemon.url}/api/v1/application`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(response.status, 200);
+  const application = (await response.json()) as { server: { state: string; address: string; username: string } };
+  assert.deepEqual(application.server, { state: 'loggedIn', address: `127.0.0.1:${serverPort}`, username: 'daemon' });
+  const login = await fetch(`${daemon.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(daemon.web) });
+  assert.equal(login.status, 200, 'the printed web login works');
+  assert.match(login.headers.get('set-cookie') ?? '', /slsk_session=/);
+}
+
 function portClosed(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
@@ -100,6 +120,7 @@ function portClosed(port: number): Promise<boolean> {
 describe('the Quick start', () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
+  let firstWebLogin: { username: string; password: string } | undefined;
   const runs: DemoRun[] = [];
   before(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'slsk-demo-'));
@@ -127,7 +148,7 @@ describe('the Quick start', () => {
 
   test('npm start runs a network: the printed search finds the peers’ files, the printed download completes, Ctrl-C stops it all', async () => {
     // The README's `npm start`, with a port and a data folder of the test's own.
-    const run = new DemoRun(['--port', '0', '--data', dataDir], env);
+    const run = new DemoRun(['--port', '0', '--api-port', '0', '--data', dataDir], env);
     runs.push(run);
     await run.waitFor(/Ctrl-C.* stops everything/, READY_MS);
     assert.match(run.stdout, /Made the demo music|Making the demo music/);
@@ -137,6 +158,9 @@ describe('the Quick start', () => {
     const settings = Object.fromEntries(exported[1]!.split(' ').map((pair) => pair.split('=') as [string, string]));
     const port = Number(settings['SLSK_SERVER']!.split(':')[1]);
     const commandEnv = { ...env, ...settings };
+    const daemon = printedDaemon(run.stdout);
+    firstWebLogin = daemon.web;
+    await assertDaemonLoggedIn(daemon, port);
     const printed = (start: string): string => {
       const line = run.stdout.split('\n').find((l) => l.trimStart().startsWith(start));
       assert.ok(line !== undefined, `the demo prints a "${start}" command:\n${run.stdout}`);
@@ -172,14 +196,19 @@ describe('the Quick start', () => {
     const exit = await run.exited;
     assert.match(run.stdout, /Stopped\./, `exit ${JSON.stringify(exit)}\n${run.stdout}\n${run.stderr}`);
     assert.equal(await portClosed(port), true, 'the server stopped listening');
+    assert.equal(await portClosed(Number(new URL(daemon.url).port)), true, "the daemon's API stopped listening");
   });
 
-  test('a second npm start reuses the music the first one made', async () => {
-    const run = new DemoRun(['--port', '0', '--data', dataDir], env);
+  test('a second npm start reuses the music the first one made, and prints the same daemon login', async () => {
+    const run = new DemoRun(['--port', '0', '--api-port', '0', '--data', dataDir], env);
     runs.push(run);
     await run.waitFor(/Ctrl-C.* stops everything/, READY_MS);
     assert.doesNotMatch(run.stdout, /demo music/);
     assert.match(run.stdout, /alice shares 7 files, bob shares 7 files/);
+    const daemon = printedDaemon(run.stdout);
+    assert.deepEqual(daemon.web, firstWebLogin, 'the web login made on the first start is printed again');
+    const port = Number(/SLSK_SERVER=127\.0\.0\.1:(\d+)/.exec(run.stdout)![1]);
+    await assertDaemonLoggedIn(daemon, port);
     run.interrupt();
     await run.exited;
     assert.match(run.stdout, /Stopped\./, run.stderr);

@@ -316,3 +316,49 @@ test('a large catalog loaded from a snapshot (sized exactly) grows by an eighth,
   assert.equal(loaded.search('one more').files.length, 1);
   assert.equal(loaded.search('common flac', { maxResults: 1e6 }).files.length, files + 1);
 });
+
+test('a warm catalog keeps its words flat: no list object per word until one is changed, and its own snapshot round-trips every change', () => {
+  const catalog = new Catalog();
+  catalog.addShare('Music', 'everyone');
+  for (let f = 0; f < 40; f++) {
+    const folder = catalog.addFolder(0, `Music\\Artist ${f % 5}\\Album ${f} lonely${f}`, f + 1);
+    for (let n = 0; n < 25; n++) catalog.addFile(folder, `${n} - tune ${n % 6} solo${f}x${n}.mp3`, n, n, {});
+  }
+  const shares = [{ name: 'Music', visibility: 'everyone' as const, dbId: 1 }];
+  const loaded = Catalog.fromSnapshot(catalog.snapshot([1]), shares)!;
+  const fresh = loaded.stats();
+  assert.equal(fresh.words, catalog.stats().words);
+  assert.equal(fresh.listObjects, 0, 'a warm open makes no object per word');
+  assert.ok(fresh.words > 1000, `words: ${fresh.words}`);
+
+  // The same changes to both: a frozen word emptied, frozen words gaining files, a new word.
+  for (const target of [catalog, loaded]) {
+    for (const file of [...target.filesOf(target.folderSlot('Music\\Artist 3\\Album 3 lonely3')!)]) target.removeFile(file);
+    target.addFile(target.folderSlot('Music\\Artist 1\\Album 1 lonely1')!, 'tune 2 brandnew.flac', 7, 7, {});
+    target.compact();
+  }
+  assert.ok(loaded.stats().listObjects > 0 && loaded.stats().listObjects < 100, `list objects: ${loaded.stats().listObjects}`);
+  const queries = ['lonely3', 'solo3x4', 'brandnew', 'tune 2', 'lonely1 tune', '*nely3', '*andnew', '*ly1 -brandnew', 'artist 3', 'mp3 -tune'];
+  const names = (target: Catalog, query: string) => target.search(query, { maxResults: 10_000 }).files.map((file) => file.filename).sort();
+  for (const query of queries) assert.deepEqual(names(loaded, query), names(catalog, query), query);
+  assert.deepEqual(names(loaded, 'lonely3'), [], 'an emptied frozen word stays empty');
+  assert.equal(loaded.stats().words, catalog.stats().words);
+
+  const again = Catalog.fromSnapshot(loaded.snapshot([1]), shares)!;
+  assert.equal(again.stats().listObjects, 0);
+  assert.equal(again.stats().words, catalog.stats().words);
+  assert.equal(again.stats().postings, catalog.stats().postings);
+  for (const query of queries) assert.deepEqual(names(again, query), names(catalog, query), `after a second snapshot: ${query}`);
+});
+
+test('a snapshot naming one word twice is refused', () => {
+  const catalog = new Catalog();
+  catalog.addShare('Music', 'everyone');
+  catalog.addFile(catalog.addFolder(0, 'Music\\a', 1), 'b c.mp3', 1, 1, {});
+  const snapshot = catalog.snapshot([1]);
+  const words = snapshot.words.split('\n');
+  const doubled = { ...snapshot, words: [words[0], words[0], ...words.slice(2)].join('\n') };
+  const shares = [{ name: 'Music', visibility: 'everyone' as const, dbId: 1 }];
+  assert.ok(Catalog.fromSnapshot(snapshot, shares) !== undefined);
+  assert.equal(Catalog.fromSnapshot(doubled, shares), undefined);
+});

@@ -8,6 +8,7 @@
 //     and a `folderDone` event when every file of one is final;
 //   - the actions: cancel, retry, remove, clear by state, and asking the uploader for our place.
 
+import { statSync } from 'node:fs';
 import type { DestinationLayout } from '../../transfers/destination.ts';
 import type { Transfer, TransferManager, TransferState } from '../../transfers/index.ts';
 import { downloadFolder, folderProgress, type FolderDownload, type FolderDownloadSummary, type FolderListingClient } from '../downloads/index.ts';
@@ -41,6 +42,18 @@ export interface DaemonTransfersOptions {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const COMPLETED: ReadonlySet<TransferState> = new Set(['completed']);
+
+/** A completed download's file is where it was put, at the size it was downloaded with. */
+function stillOnDisk(transfer: Transfer): boolean {
+  if (transfer.localPath === undefined) return false;
+  try {
+    const found = statSync(transfer.localPath);
+    return found.isFile() && (transfer.size === undefined || BigInt(found.size) === transfer.size);
+  } catch {
+    return false;
+  }
+}
 const transferIds = (group: FolderDownload): string[] => group.files.flatMap((f) => (f.transferId === undefined ? [] : [f.transferId]));
 
 /** A folder download and its files' states as the API shows them. */
@@ -120,9 +133,17 @@ export class DaemonTransfers implements TransferService {
     return json;
   }
 
+  /**
+   * Files already downloaded are recognised and not fetched again: a completed download of the same
+   * user and path whose file is still on disk at its size answers for it (the folder downloads' rule).
+   */
   enqueue(request: EnqueueDownloads): TransferJson[] {
     const planned = planDownloads(this.#options.downloadsDir, request, this.#options.layout());
+    const completed = new Map<string, Transfer>();
+    for (const done of this.index.select({ direction: 'download', username: request.username, states: COMPLETED })) completed.set(done.filename, done);
     return planned.map((file) => {
+      const done = completed.get(file.filename);
+      if (done !== undefined && stillOnDisk(done)) return this.index.json(done.id) ?? this.#json(done);
       const transfer = this.#options.manager.download(request.username, file.filename, { ...(file.size === undefined ? {} : { size: file.size }), to: file.folder });
       return this.index.json(transfer.id) ?? this.#json(transfer);
     });

@@ -37,7 +37,9 @@ function apply(totals: Totals, t: Transfer, sign: 1 | -1): void {
   totals.bytes += sign * Number(t.size ?? 0n);
   totals.bytesTransferred += sign * Number(t.bytes);
   // A finished transfer's speed is its average: only the ones moving now add to the group's speed.
-  if (t.state === 'transferring') totals.speed += sign * t.speed;
+  // Whole bytes/s: a running sum of fractions would drift (adding then removing 0.1 leaves 1e-17), and
+  // a group with nothing moving must read exactly 0.
+  if (t.state === 'transferring') totals.speed += sign * Math.round(t.speed);
   if (isFinal(t)) totals.final += sign;
   const count = (totals.states.get(t.state) ?? 0) + sign;
   if (count === 0) totals.states.delete(t.state);
