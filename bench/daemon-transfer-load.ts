@@ -7,9 +7,10 @@
 // wall second is measured over a window once every one is transferring, and over a window before
 // any was asked for (idle, for comparison).
 //
-// A long list: a TransferManager over a transfers.sqlite holding 10,000 transfers (the history of
-// a busy daemon, plus queued uploads); the latency of reading one transfer's state and of listing
-// them, as the daemon's routes do.
+// A long list: the daemon's transfer service (DaemonTransfers over a TransferManager) with a
+// transfers.sqlite holding 10,000 transfers (the history of a busy daemon, plus queued uploads); the
+// latency of what GET /api/v1/transfers/{id} and GET /api/v1/transfers (totals only, one user's, the
+// default page of 1,000) do — the service's read and the reply's JSON — without the HTTP round trip.
 
 import { mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ import { TransferManager, TransferStore, type Transfer, type TransferState } fro
 import { startServer } from '../test/server/harness.ts';
 import { mulberry32 } from '../test/support/seeded-random.ts';
 import { DaemonProcess } from './daemon-process.ts';
+import { DaemonStore } from '../src/daemon/store/index.ts';
+import { DaemonTransfers } from '../src/daemon/transfers/index.ts';
 
 const DAEMON_USER = 'benchdaemon';
 const PEERS = 10;
@@ -147,11 +150,14 @@ export interface TransferListFigures {
   queuedUploads: number;
   reads: number;
   /** get(id) of a random transfer, history or live. */
+  /** GET /api/v1/transfers/{id}. */
   stateMs: { p50: number; p99: number };
-  /** list({ finished: false }): the live ones (no store read). */
-  liveListMs: { p50: number; p99: number };
-  /** list(): every transfer, the history read from SQLite. */
-  fullListMs: { p50: number; p99: number };
+  /** GET /api/v1/transfers?summary=true: every group's totals. */
+  summaryMs: { p50: number; p99: number };
+  /** GET /api/v1/transfers?username=…: one user's transfers. */
+  userMs: { p50: number; p99: number };
+  /** GET /api/v1/transfers: the default page (1,000 transfers, whole groups). */
+  pageMs: { p50: number; p99: number };
 }
 
 const FINISHED: TransferState[] = ['completed', 'completed', 'completed', 'failed', 'cancelled'];
@@ -209,12 +215,20 @@ export async function benchTransferList(options: { rows: number; reads: number }
       const at = (q: number): number => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(3));
       return { p50: at(0.5), p99: at(0.99) };
     };
-    const stateMs = time(() => {
-      if (manager.get(ids[Math.floor(random() * ids.length)]!) === undefined) throw new Error('a transfer is missing');
-    }, options.reads);
-    const liveListMs = time(() => manager.list({ finished: false }), options.reads);
-    const fullListMs = time(() => manager.list(), Math.max(20, Math.floor(options.reads / 10)));
-    return { rows: options.rows, queuedUploads, reads: options.reads, stateMs, liveListMs, fullListMs };
+    const folders = DaemonStore.open(join(root, 'data'));
+    const transfers = new DaemonTransfers({ manager, client, folders: folders.folders, hub: { publish: () => {} }, downloadsDir: join(root, 'downloads'), layout: () => 'remote-parent' });
+    transfers.load();
+    const users = [...new Set(manager.list().map((t) => t.username))];
+    try {
+      const stateMs = time(() => JSON.stringify(transfers.get(ids[Math.floor(random() * ids.length)]!)), options.reads);
+      const summaryMs = time(() => JSON.stringify(transfers.list({ summary: true })), options.reads);
+      const userMs = time(() => JSON.stringify(transfers.list({ username: users[Math.floor(random() * users.length)]! })), options.reads);
+      const pageMs = time(() => JSON.stringify(transfers.list({})), Math.max(50, Math.floor(options.reads / 5)));
+      return { rows: options.rows, queuedUploads, reads: options.reads, stateMs, summaryMs, userMs, pageMs };
+    } finally {
+      transfers.close();
+      folders.close();
+    }
   } finally {
     await manager.close();
     await client.close();

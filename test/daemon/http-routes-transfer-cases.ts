@@ -60,9 +60,12 @@ export const transferCases: Record<keyof typeof transferRoutes, RouteTestCase> =
       const upload = list.users[0]!.folders[0]!.transfers[0]!;
       assert.deepEqual(Object.keys(upload).sort(), ['attempts', 'bytesTransferred', 'createdAt', 'direction', 'filename', 'folder', 'id', 'reason', 'size', 'speed', 'state', 'updatedAt', 'username']);
       assert.deepEqual([upload['direction'], upload['state'], upload['reason'], upload['size'], upload['folder']], ['upload', 'failed', 'Cancelled', 10, 'Shared']);
-      // limit=1: the album (two transfers) does not fit and shows its totals only; the single fits.
-      const capped = (await rawJson(f, 'GET', '/api/v1/transfers?direction=download&limit=1', read)).json as { truncated: boolean; users: { folders: { folder: string; transfers?: unknown[] }[] }[] };
-      assert.deepEqual([capped.truncated, capped.users[0]!.folders.map((g) => [g.folder, g.transfers?.length])], [true, [['Music\\Album', undefined], ['Singles', 1]]]);
+      // limit=1: a page's first group comes whole (the album, two transfers), the next page starts at nextOffset.
+      type Page = { truncated: boolean; nextOffset?: number; users: { folders: { folder: string; transfers?: unknown[] }[] }[] };
+      const first = (await rawJson(f, 'GET', '/api/v1/transfers?direction=download&limit=1', read)).json as Page;
+      assert.deepEqual([first.truncated, first.nextOffset, first.users[0]!.folders.map((g) => [g.folder, g.transfers?.length])], [true, 1, [['Music\\Album', 2]]]);
+      const second = (await rawJson(f, 'GET', '/api/v1/transfers?direction=download&limit=1&offset=1', read)).json as Page;
+      assert.deepEqual([second.truncated, second.nextOffset, second.users[0]!.folders.map((g) => [g.folder, g.transfers?.length])], [false, undefined, [['Singles', 1]]]);
       const bad = await rawJson(f, 'GET', '/api/v1/transfers?state=queued,lost', read);
       assert.deepEqual([bad.status, (bad.json as { field: string }).field], [400, '/query/state']);
     },

@@ -69,13 +69,29 @@ test('10,000 transfers: a progress event costs one visit, a summary read none, a
   }
   assert.deepEqual({ ...summary.totals, states: { ...summary.totals.states } }, sum);
 
-  // A reply carries at most `limit` transfers (whole groups); the others show their totals only.
-  const capped = index.list({});
-  const listedCount = capped.users.flatMap((u) => u.folders).reduce((n, g) => n + (g.transfers?.length ?? 0), 0);
-  assert.ok(capped.truncated && listedCount <= DEFAULT_LIST_LIMIT && listedCount > DEFAULT_LIST_LIMIT - FILES, String(listedCount));
-  assert.equal(capped.users.flatMap((u) => u.folders).length, USERS * FOLDERS * 2, 'every group is there, with its totals');
-  const whole = index.list({ limit: 10_000 });
-  assert.deepEqual([whole.truncated, whole.users.flatMap((u) => u.folders).reduce((n, g) => n + g.transfers!.length, 0)], [false, 10_000]);
+  // A page holds `limit` entries (a group counts one, each transfer listed one more), groups whole;
+  // the totals on every page are the whole list's, and nextOffset walks every group exactly once.
+  let offset = 0;
+  let pages = 0;
+  const seen = new Set<string>();
+  for (;;) {
+    const page = index.list({ offset });
+    pages += 1;
+    const groups = page.users.flatMap((u) => u.folders);
+    const transfers = groups.flatMap((g) => g.transfers!);
+    assert.ok(groups.length + transfers.length <= DEFAULT_LIST_LIMIT, `page ${pages}: ${groups.length} groups, ${transfers.length} transfers`);
+    for (const t of transfers) seen.add(t.id);
+    assert.deepEqual(page.totals, summary.totals);
+    if (!page.truncated) break;
+    assert.equal(page.nextOffset, offset + groups.length);
+    offset = page.nextOffset!;
+  }
+  assert.deepEqual([seen.size, pages > 1], [10_000, true]);
+  const whole = index.list({ limit: 10_000, summary: true });
+  assert.deepEqual([whole.truncated, whole.users.flatMap((u) => u.folders).length], [false, USERS * FOLDERS * 2]);
+  // One user's totals count all of their groups, also on a page that lists only some of them.
+  const [firstUser] = index.list({ username: 'user7', direction: 'download', limit: 1 }).users;
+  assert.deepEqual([firstUser!.folders.length, firstUser!.totals], [1, index.list({ username: 'user7', direction: 'download', summary: true }).users[0]!.totals]);
 
   const filtered = { ...index.costs };
   const one = index.list({ username: 'user42', state: 'queued,completed' });

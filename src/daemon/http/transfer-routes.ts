@@ -77,7 +77,8 @@ export const TransferUserGroup = Type.Object(
 export const TransferList = Type.Object(
   {
     totals: TransferTotals,
-    truncated: Type.Boolean({ description: 'Some groups were left without their transfers (over `limit`): filter, or ask with a larger limit' }),
+    truncated: Type.Boolean({ description: 'More groups follow (over `limit`): ask again with `offset=nextOffset`' }),
+    nextOffset: Type.Optional(Type.Integer({ minimum: 0, description: 'The `offset` of the next page, when there is one' })),
     users: Type.Array(TransferUserGroup),
   },
   { title: 'TransferList' },
@@ -89,7 +90,8 @@ export const TransferListQuery = Type.Object({
   username: Type.Optional(Username),
   state: Type.Optional(Type.String({ pattern: STATE_LIST, maxLength: 200, description: 'Only these states, comma-separated, e.g. queued,transferring' })),
   summary: Type.Optional(Type.Boolean({ description: 'Totals only, without the transfers of each folder' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Most transfers listed (default 1000); a group is listed whole or with its totals only' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'The size of a page (default 1000): each folder group counts one, each transfer listed one more; groups are listed whole' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'Groups to skip: the `nextOffset` of the previous page' })),
 });
 export type TransferListQuery = Static<typeof TransferListQuery>;
 

@@ -8,7 +8,7 @@
 // A transfer's group is its remote folder (its path up to the last `\`), or, for a file of a folder
 // download, that download: an album with CD1 and CD2 subfolders shows as one group with one total.
 
-import type { Transfer, TransferDirection, TransferState } from '../../transfers/index.ts';
+import { TRANSFER_STATES, type Transfer, type TransferDirection, type TransferState } from '../../transfers/index.ts';
 import type { TransferJson, TransferList, TransferListQuery, TransferTotals } from '../http/transfer-routes.ts';
 
 /** Final: it will not move again by itself (completed, cancelled, failed with no retry planned). */
@@ -27,10 +27,12 @@ interface Totals {
   speed: number;
   /** Members in a final state: the group is finished when it equals files. */
   final: number;
-  states: Map<TransferState, number>;
+  /** Members by state, indexed as TRANSFER_STATES: an array, as a list read adds up thousands of these. */
+  states: number[];
 }
 
-const newTotals = (): Totals => ({ files: 0, bytes: 0, bytesTransferred: 0, speed: 0, final: 0, states: new Map() });
+const STATE_INDEX = new Map<TransferState, number>(TRANSFER_STATES.map((state, i) => [state, i]));
+const newTotals = (): Totals => ({ files: 0, bytes: 0, bytesTransferred: 0, speed: 0, final: 0, states: TRANSFER_STATES.map(() => 0) });
 
 function apply(totals: Totals, t: Transfer, sign: 1 | -1): void {
   totals.files += sign;
@@ -41,14 +43,14 @@ function apply(totals: Totals, t: Transfer, sign: 1 | -1): void {
   // a group with nothing moving must read exactly 0.
   if (t.state === 'transferring') totals.speed += sign * Math.round(t.speed);
   if (isFinal(t)) totals.final += sign;
-  const count = (totals.states.get(t.state) ?? 0) + sign;
-  if (count === 0) totals.states.delete(t.state);
-  else totals.states.set(t.state, count);
+  totals.states[STATE_INDEX.get(t.state)!]! += sign;
 }
 
 function totalsJson(totals: Totals): TransferTotals {
   const states: Record<string, number> = {};
-  for (const [state, count] of totals.states) states[state] = count;
+  totals.states.forEach((count, i) => {
+    if (count !== 0) states[TRANSFER_STATES[i]!] = count;
+  });
   // Rounding errors of the running sums must not show as -0.0001 bytes/s.
   return { files: totals.files, bytes: totals.bytes, bytesTransferred: totals.bytesTransferred, speed: Math.max(0, totals.speed), states };
 }
@@ -59,7 +61,7 @@ function addInto(into: Totals, from: Totals): void {
   into.bytesTransferred += from.bytesTransferred;
   into.speed += from.speed;
   into.final += from.final;
-  for (const [state, count] of from.states) into.states.set(state, (into.states.get(state) ?? 0) + count);
+  for (let i = 0; i < from.states.length; i++) into.states[i]! += from.states[i]!;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -68,6 +70,8 @@ const byListOrder = (a: TransferGroup, b: TransferGroup): number => compare(a.di
 
 export interface TransferGroup {
   readonly key: string;
+  /** direction and username: the user group it is listed under. */
+  readonly userKey: string;
   readonly direction: TransferDirection;
   readonly username: string;
   readonly folder: string;
@@ -136,6 +140,9 @@ export class TransferIndex {
   readonly #folderGroups = new Map<string, TransferGroup>();
   /** Groups by username: one user's list does not look at everyone's groups. */
   readonly #byUser = new Map<string, Set<TransferGroup>>();
+  /** Running totals by direction and user (TransferGroup.userKey), and by direction: a list read adds up nothing. */
+  readonly #userTotals = new Map<string, Totals>();
+  readonly #directionTotals: Record<TransferDirection, Totals> = { download: newTotals(), upload: newTotals() };
   /** Every group in list order (direction, user, folder); made again only when a group comes or goes. */
   #sorted: TransferGroup[] | undefined;
 
@@ -162,7 +169,7 @@ export class TransferIndex {
     const key = `${t.direction}\u0000${t.username}\u0000${ref === undefined ? 'p' : `f${ref.id}`}\u0000${folder}`;
     let group = this.#groups.get(key);
     if (group === undefined) {
-      group = { key, direction: t.direction, username: t.username, folder, folderId: ref?.id, members: new Map(), totals: newTotals(), json: undefined };
+      group = { key, userKey: `${t.direction}\u0000${t.username}`, direction: t.direction, username: t.username, folder, folderId: ref?.id, members: new Map(), totals: newTotals(), json: undefined };
       this.#groups.set(key, group);
       this.#sorted = undefined;
       let mine = this.#byUser.get(t.username);
@@ -173,15 +180,25 @@ export class TransferIndex {
     return group;
   }
 
+  /** A transfer counted in (or out of) its group's, its user's and its direction's running totals. */
+  #account(group: TransferGroup, t: Transfer, sign: 1 | -1): void {
+    apply(group.totals, t, sign);
+    let user = this.#userTotals.get(group.userKey);
+    if (user === undefined) this.#userTotals.set(group.userKey, (user = newTotals()));
+    apply(user, t, sign);
+    if (user.files === 0) this.#userTotals.delete(group.userKey);
+    apply(this.#directionTotals[group.direction], t, sign);
+  }
+
   /** The transfer as it is now (added or changed). O(1). */
   put(t: Transfer): void {
     this.costs.transfersVisited += 1;
     const old = this.#items.get(t.id);
     if (old !== undefined) {
       old.group.json = undefined;
-      apply(old.group.totals, old.transfer, -1);
+      this.#account(old.group, old.transfer, -1);
       old.group.members.set(t.id, t);
-      apply(old.group.totals, t, 1);
+      this.#account(old.group, t, 1);
       old.transfer = t;
       this.#checkFolder(old.group);
       return;
@@ -189,7 +206,7 @@ export class TransferIndex {
     const group = this.#groupFor(t);
     group.members.set(t.id, t);
     group.json = undefined;
-    apply(group.totals, t, 1);
+    this.#account(group, t, 1);
     this.#items.set(t.id, { transfer: t, group });
     this.#checkFolder(group);
   }
@@ -206,7 +223,7 @@ export class TransferIndex {
     this.#items.delete(id);
     item.group.members.delete(id);
     item.group.json = undefined;
-    apply(item.group.totals, item.transfer, -1);
+    this.#account(item.group, item.transfer, -1);
     this.#folderOf.delete(id);
     const folderId = item.group.folderId;
     if (item.group.members.size === 0) {
@@ -285,23 +302,36 @@ export class TransferIndex {
   }
 
   /**
-   * The list grouped by user then folder. Without a state filter the groups' running totals are
-   * used as they are; with one, each matching group's members are filtered (and counted).
+   * The list grouped by user then folder, one page at a time. The totals (the whole list's, and each
+   * listed user's) count every matching group; the groups themselves are listed from `offset` on,
+   * each whole, while the page's budget (`limit`: one per group plus one per transfer listed) lasts,
+   * and `nextOffset` says where the next page starts. The first group of a page is always listed, so
+   * paging always moves on. Without a state filter the groups' running totals are used as they are;
+   * with one, each matching group's members are filtered (and counted).
    */
   list(query: TransferListQuery): TransferList {
-    const states = query.state === undefined ? undefined : new Set(query.state.split(',') as TransferState[]);
-    const groups = this.#matchingGroups(query);
-    const all = newTotals();
-    let budget = query.limit ?? DEFAULT_LIST_LIMIT;
-    let truncated = false;
-    const users: TransferList['users'] = [];
-    let user: { group: TransferList['users'][number]; totals: Totals } | undefined;
-    for (const group of groups) {
-      let totals = group.totals;
-      let members: Transfer[] | undefined;
-      if (states !== undefined) {
-        totals = newTotals();
-        members = [];
+    const offset = query.offset ?? 0;
+    const directions: readonly TransferDirection[] = query.direction === undefined ? ['download', 'upload'] : [query.direction];
+    let groups: readonly TransferGroup[] = [];
+    let filtered: { group: TransferGroup; totals: Totals; members: Transfer[] }[] | undefined;
+    let all: Totals;
+    let userTotals: ReadonlyMap<string, Totals>;
+    if (query.state === undefined) {
+      // The running totals as they are: only the page's groups are looked at.
+      groups = this.#matchingGroups(query);
+      all = newTotals();
+      if (query.username === undefined) for (const direction of directions) addInto(all, this.#directionTotals[direction]);
+      else for (const direction of directions) addInto(all, this.#userTotals.get(`${direction}\u0000${query.username}`) ?? newTotals());
+      userTotals = this.#userTotals;
+    } else {
+      // A state filter changes every total: the matching groups' members are filtered and counted.
+      const states = new Set(query.state.split(',') as TransferState[]);
+      filtered = [];
+      const byUser = new Map<string, Totals>();
+      all = newTotals();
+      for (const group of this.#matchingGroups(query)) {
+        const totals = newTotals();
+        const members: Transfer[] = [];
         for (const t of group.members.values()) {
           this.costs.transfersVisited += 1;
           if (!states.has(t.state)) continue;
@@ -309,34 +339,48 @@ export class TransferIndex {
           apply(totals, t, 1);
         }
         if (members.length === 0) continue;
+        filtered.push({ group, totals, members });
+        addInto(all, totals);
+        let ofUser = byUser.get(group.userKey);
+        if (ofUser === undefined) byUser.set(group.userKey, (ofUser = newTotals()));
+        addInto(ofUser, totals);
       }
-      if (user === undefined || user.group.direction !== group.direction || user.group.username !== group.username) {
-        if (user !== undefined) user.group.totals = totalsJson(user.totals);
-        user = { group: { direction: group.direction, username: group.username, totals: totalsJson(newTotals()), folders: [] }, totals: newTotals() };
-        users.push(user.group);
+      userTotals = byUser;
+    }
+
+    let budget = query.limit ?? DEFAULT_LIST_LIMIT;
+    let nextOffset: number | undefined;
+    const users: TransferList['users'] = [];
+    let user: TransferList['users'][number] | undefined;
+    const count = filtered?.length ?? groups.length;
+    for (let position = offset; position < count; position++) {
+      const entry = filtered?.[position];
+      const group = entry?.group ?? groups[position]!;
+      const totals = entry?.totals ?? group.totals;
+      const members = entry?.members;
+      const cost = 1 + (query.summary === true ? 0 : (members?.length ?? group.members.size));
+      if (cost > budget && position > offset) {
+        nextOffset = position;
+        break;
       }
-      addInto(user.totals, totals);
-      addInto(all, totals);
+      budget -= cost;
+      if (user === undefined || user.direction !== group.direction || user.username !== group.username) {
+        user = { direction: group.direction, username: group.username, totals: totalsJson(userTotals.get(group.userKey)!), folders: [] };
+        users.push(user);
+      }
       let transfers: TransferJson[] | undefined;
       if (query.summary !== true) {
-        const count = members?.length ?? group.members.size;
-        // A group is listed whole or not at all: past the limit, the rest show their totals only.
-        if (count > budget) truncated = true;
-        else {
-          budget -= count;
-          const list = members ?? [...group.members.values()];
-          this.costs.transfersVisited += list.length;
-          transfers = list.map((t) => transferJson(t, group.folderId));
-        }
+        const list = members ?? [...group.members.values()];
+        this.costs.transfersVisited += list.length;
+        transfers = list.map((t) => transferJson(t, group.folderId));
       }
-      user.group.folders.push({
+      user.folders.push({
         folder: group.folder,
         ...(group.folderId === undefined ? {} : { folderId: group.folderId }),
         totals: members === undefined ? (group.json ??= totalsJson(totals)) : totalsJson(totals),
         ...(transfers === undefined ? {} : { transfers }),
       });
     }
-    if (user !== undefined) user.group.totals = totalsJson(user.totals);
-    return { totals: totalsJson(all), truncated, users };
+    return { totals: totalsJson(all), truncated: nextOffset !== undefined, ...(nextOffset === undefined ? {} : { nextOffset }), users };
   }
 }
