@@ -161,6 +161,16 @@ export function resolveSettings(values: ConnectionValues, io: CliIo): ClientSett
   };
 }
 
+/**
+ * The account a command would log in as (option, environment, config file), without needing a password:
+ * a running daemon is used only when it is logged in with this account (or none was given).
+ */
+export function accountName(values: Pick<ConnectionValues, 'username' | 'config'>, io: CliIo): string | undefined {
+  const fromEnv = io.env['SLSK_USERNAME'];
+  const name = values.username ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv) ?? readConfig(values.config, io).file.username;
+  return name === '' ? undefined : name;
+}
+
 /** `host:port`, `[v6]:port` or a bare host (port 2242). */
 export function parseServerAddress(text: string, source = '--server'): { host: string; port: number } {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);

@@ -62,6 +62,14 @@ export const commands: ReadonlyMap<string, CommandEntry> = new Map<string, Comma
     },
   ],
   [
+    'transfers',
+    {
+      summary: "The running daemon's downloads and uploads: list, watch live, cancel, retry, clear",
+      example: 'slsk transfers watch',
+      load: async () => (await import('./commands/transfers.ts')).transfersCommand,
+    },
+  ],
+  [
     'share',
     {
       summary: 'Share folders and stay online: answer searches and browses, upload files, until Ctrl-C',

@@ -181,7 +181,7 @@ function partialNote(transfer: Transfer | undefined, folder: string): string {
   return `; the ${humanSize(transfer.bytes)}${of} received so far stay in ${folder}; the same command resumes from there`;
 }
 
-function describeState(transfer: Transfer): string {
+export function describeState(transfer: Transfer): string {
   switch (transfer.state) {
     case 'queued':
       return transfer.place === undefined ? `still queued with ${transfer.username}` : `still queued with ${transfer.username}, place ${transfer.place}`;
@@ -199,11 +199,11 @@ function percentOf(transfer: Transfer): number | undefined {
 }
 
 /** The download as it goes: a bar on a terminal's stderr, plain lines on other stderr, JSON Lines on stdout with --json. */
-class DownloadView {
+export class DownloadView {
   readonly #io: CliIo;
   readonly #json: boolean;
   readonly #tty: boolean;
-  readonly #request: DownloadRequest;
+  readonly #request: Pick<DownloadRequest, 'username' | 'filename'>;
   #writing: Promise<void> = Promise.resolve();
   #last: Transfer | undefined;
   #redraw: NodeJS.Timeout | undefined;
@@ -211,7 +211,7 @@ class DownloadView {
   #transferStartedAt = 0;
   #drawn = false;
 
-  constructor(io: CliIo, json: boolean, request: DownloadRequest) {
+  constructor(io: CliIo, json: boolean, request: Pick<DownloadRequest, 'username' | 'filename'>) {
     this.#io = io;
     this.#json = json;
     this.#tty = !json && io.stderr.isTTY === true;

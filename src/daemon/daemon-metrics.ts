@@ -5,7 +5,7 @@
 import type { Client } from '../client/index.ts';
 import type { Transfer, TransferManager } from '../transfers/index.ts';
 import type { HookDispatcher } from './hooks/index.ts';
-import type { DaemonMetrics, Direction } from './metrics/index.ts';
+import type { DaemonMetrics, Direction, TransferCount } from './metrics/index.ts';
 
 export interface MetricSources {
   readonly client: Pick<Client, 'distributedStatus' | 'username'>;
@@ -34,6 +34,7 @@ export function transferFigures(live: readonly Transfer[]): { speed: Record<Dire
 export function collectDaemonMetrics(metrics: DaemonMetrics, sources: MetricSources): void {
   const { client, manager, hooks } = sources;
   const live = (): ReturnType<typeof transferFigures> => transferFigures(manager.list({ finished: false }));
+  metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
   metrics.collectSpeed(() => live().speed);
   metrics.collectQueue(() => live());
   metrics.collectDistributed(() => {
@@ -62,4 +63,14 @@ export function countTransferBytes(manager: Pick<TransferManager, 'on'>, metrics
     last.set(transfer.id, transfer.bytes);
   });
   manager.on('transferDone', (transfer) => last.delete(transfer.id));
+}
+
+/** Live transfers counted by direction and state, for the transfers gauge. */
+export function countTransfers(transfers: readonly Transfer[]): TransferCount[] {
+  const counts = new Map<string, TransferCount>();
+  for (const { direction, state } of transfers) {
+    const key = `${direction} ${state}`;
+    counts.set(key, { direction, state, count: (counts.get(key)?.count ?? 0) + 1 });
+  }
+  return [...counts.values()];
 }

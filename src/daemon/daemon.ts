@@ -12,7 +12,8 @@ import { SharesLibrary, type ScanSummary } from '../shares/index.ts';
 import { TransferManager, type Transfer } from '../transfers/index.ts';
 import type { ResolvedDaemonConfig } from './config/index.ts';
 import { CONFIG_FILE_NAME, httpOptionsFromConfig, secretSettingNames } from './config/index.ts';
-import { DaemonOptions as RuntimeOptions, type Applier } from './daemon-options.ts';
+import { DaemonOptions as RuntimeOptions } from './daemon-options.ts';
+import { runtimeAppliers, sharesSettings } from './runtime-appliers.ts';
 import { LogRing, noteLogLine } from './logs.ts';
 import { publishTransfers, publishUserStatus } from './daemon-events.ts';
 import { DaemonConversations, DaemonRooms } from './chat/index.ts';
@@ -26,7 +27,7 @@ import { DaemonTransfers } from './transfers/index.ts';
 import { DaemonUsers } from './users/index.ts';
 import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
-import { DaemonMetrics, type TransferCount } from './metrics/index.ts';
+import { DaemonMetrics } from './metrics/index.ts';
 import { SECRET_OPTION_KEYS, startDaemonHttp, type DaemonHttp, type DaemonServices } from './http/index.ts';
 import { DaemonServerLink, type ConnectionEvent } from './server-link.ts';
 import { DaemonStore } from './store/index.ts';
@@ -176,7 +177,6 @@ export class Daemon {
         progressIntervalMs: 1000,
       });
       publishTransfers(manager, hub);
-      metrics.collectTransfers(() => countTransfers(manager.list({ finished: false })));
       manager.on('transferDone', (transfer) => note({ kind: 'transferDone', transfer }));
       // Subscribed before start(): what start() resumes is seen; load() then reads the rest once.
       // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
@@ -376,45 +376,4 @@ interface Parts {
   readonly metrics: DaemonMetrics;
   readonly logs: LogRing;
   readonly note: (note: DaemonNote) => void;
-}
-
-/** The shared folders and ignore patterns as SharesLibrary takes them. */
-function sharesSettings(config: ResolvedDaemonConfig): SharesSettings {
-  return {
-    folders: config.shares.folders.map((folder) => ({ path: folder.path, visibility: folder.visibility, ...(folder.name === undefined ? {} : { name: folder.name }) })),
-    ignore: config.shares.ignore,
-  };
-}
-
-/** How each setting changed through PATCH /api/v1/options takes effect; the others need a restart. */
-function runtimeAppliers(parts: { manager: TransferManager; shares: DaemonShares; searches: DaemonSearches; logs: LogRing }): Record<string, Applier> {
-  const speed: Applier = (c) => parts.manager.setSpeedLimits({ uploadBytesPerSecond: c.transfers.uploadBytesPerSecond, downloadBytesPerSecond: c.transfers.downloadBytesPerSecond });
-  const slots: Applier = (c) => {
-    parts.manager.setUploadSlots(c.transfers.uploadSlots);
-    parts.shares.setUploadSlots(c.transfers.uploadSlots);
-  };
-  const searchDefaults: Applier = (c) => parts.searches.setDefaults({ timeoutMs: c.searches.timeoutSeconds * 1000, maxResults: c.searches.maxResults });
-  const reshare: Applier = (c) => parts.shares.reconfigure(sharesSettings(c));
-  return {
-    'transfers.uploadBytesPerSecond': speed,
-    'transfers.downloadBytesPerSecond': speed,
-    'transfers.uploadSlots': slots,
-    'searches.timeoutSeconds': searchDefaults,
-    'searches.maxResults': searchDefaults,
-    'shares.folders': reshare,
-    'shares.ignore': reshare,
-    'shares.rescanIntervalMinutes': (c) => parts.shares.setRescanInterval(c.shares.rescanIntervalMinutes),
-    'shares.watch': (c) => parts.shares.setWatch(c.shares.watch),
-    'logging.level': (c) => parts.logs.setLevel(c.logging.level),
-  };
-}
-
-/** Live transfers counted by direction and state, for the transfers gauge. */
-function countTransfers(transfers: readonly Transfer[]): TransferCount[] {
-  const counts = new Map<string, TransferCount>();
-  for (const { direction, state } of transfers) {
-    const key = `${direction} ${state}`;
-    counts.set(key, { direction, state, count: (counts.get(key)?.count ?? 0) + 1 });
-  }
-  return [...counts.values()];
 }

@@ -53,6 +53,7 @@ test('slsk search --help loads search and the client options, not the client, th
     'src/cli/client-options.ts',
     'src/cli/client-session.ts',
     'src/cli/commands/search.ts',
+    'src/cli/daemon-options.ts',
     'src/cli/format.ts',
     'src/cli/hex.ts',
     'src/cli/json.ts',

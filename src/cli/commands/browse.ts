@@ -5,6 +5,7 @@ import type { Folder, SharedFile, SharesListing } from '../../client/index.ts';
 import { parseCommandArgs, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings } from '../client-options.ts';
 import { CommandFailure, withClient } from '../client-session.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { oneUser, peerTimeoutHelp, peerTimeouts, serverView } from '../client-peer.ts';
 import { audioQuality, humanDuration, humanSize, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
@@ -20,6 +21,8 @@ Arguments:
 Options:
 ${peerTimeoutHelp}
 ${connectionHelp}
+${daemonHelp}
+  Through a daemon a listing it fetched in the last few minutes is reused.
 
 Output: each folder (its full shared path, file count and total size), then its files with size,
 quality and length; folders only the user's buddies may open are marked [locked]; a total at
@@ -41,20 +44,29 @@ export const browseCommand: Command = {
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, timeout: { type: 'string' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...DAEMON_OPTIONS, timeout: { type: 'string' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   const username = oneUser(positionals, 'browse');
   const timeouts = peerTimeouts(values.timeout);
-  const settings = resolveSettings(values, io);
-  return withClient(settings, io, { command: 'browse', timeouts }, async ({ client, signal }) => {
-    const view = await serverView(client, username, settings.serverText, signal);
-    if (view.status === 'offline') throw new CommandFailure(`${username} is offline: only the user's own client can list its shares`);
-    const shares = await client.browse(username, { signal });
-    await writeOut(io.stdout, settings.json ? formatJson(sharesJson(shares), false) + '\n' : sharesText(shares, io));
-    return ClientExit.ok;
-  });
+  const direct = (): Promise<number> => {
+    const settings = resolveSettings(values, io);
+    return withClient(settings, io, { command: 'browse', timeouts }, async ({ client, signal }) => {
+      const view = await serverView(client, username, settings.serverText, signal);
+      if (view.status === 'offline') throw new CommandFailure(`${username} is offline: only the user's own client can list its shares`);
+      const shares = await client.browse(username, { signal });
+      await writeOut(io.stdout, settings.json ? formatJson(sharesJson(shares), false) + '\n' : sharesText(shares, io));
+      return ClientExit.ok;
+    });
+  };
+  return viaDaemonOr(
+    values,
+    io,
+    'browse',
+    async (session) => (await import('../daemon-users.ts')).browseViaDaemon(session, username, values.json === true, timeouts.peerReplyMs),
+    direct,
+  );
 }
 
 function fileJson(file: SharedFile) {
@@ -70,7 +82,7 @@ function fileJson(file: SharedFile) {
   };
 }
 
-function sharesJson(shares: SharesListing) {
+export function sharesJson(shares: SharesListing) {
   const folder = (f: Folder, locked: boolean) => ({ name: f.name, locked, files: f.files.map(fileJson) });
   return {
     username: shares.username,
@@ -80,7 +92,7 @@ function sharesJson(shares: SharesListing) {
 
 const folderBytes = (folder: Folder): bigint => folder.files.reduce((sum, file) => sum + file.size, 0n);
 
-function sharesText(shares: SharesListing, io: CliIo): string {
+export function sharesText(shares: SharesListing, io: CliIo): string {
   const paint = painterFor(io.stdout, io.env);
   const folders = [
     ...shares.folders.map((folder) => ({ folder, locked: false })),

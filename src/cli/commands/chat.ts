@@ -16,6 +16,7 @@ import {
   resolveSettings,
 } from '../client-options.ts';
 import { aborted, joinRoomQuietly, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { clockTime } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor, type Paint } from '../style.ts';
@@ -31,6 +32,9 @@ Options:
   --read-only         do not read stdin: only show the room, until Ctrl-C
 ${reconnectHelp}
 ${connectionHelp}
+${daemonHelp}
+  Through a daemon the room is joined by the daemon (and left at the end unless it was in it
+  already); members' "uploads" are 0 (the daemon does not list them).
 
 Each line read from stdin is sent to the room; stdin may be a terminal or a pipe. Lines starting
 with / are commands:
@@ -66,7 +70,7 @@ export const chatCommand: Command = {
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, ...RECONNECT_OPTION, 'read-only': { type: 'boolean' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...DAEMON_OPTIONS, ...RECONNECT_OPTION, 'read-only': { type: 'boolean' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -75,26 +79,99 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (extra.length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: slsk chat takes one ROOM (quote a name with spaces)`);
   }
-  const settings = resolveSettings(values, io);
-  const reconnect = reconnectOption(values['reconnect-delay']);
-  return withClient(settings, io, { command: 'chat', reconnect }, (session) => chat(session, room, values['read-only'] === true));
+  const readOnly = values['read-only'] === true;
+  const json = values.json === true;
+  return viaDaemonOr(
+    values,
+    io,
+    'chat',
+    async (session) => chat(io, json, room, readOnly, await (await import('../daemon-chat.ts')).daemonChat(session, room)),
+    () => {
+      const settings = resolveSettings(values, io);
+      const reconnect = reconnectOption(values['reconnect-delay']);
+      return withClient(settings, io, { command: 'chat', reconnect }, (session) => chat(io, settings.json, room, readOnly, directChat(session, room)));
+    },
+  );
+}
+
+/** What the chat loop hands the room's events to. */
+export interface RoomFeed {
+  message(message: RoomMessage): void;
+  joined(member: RoomMember): void;
+  left(username: string): void;
+  privateMessage(message: Pick<PrivateMessage, 'from' | 'text' | 'time'>): void;
+}
+
+/** Where the chat happens: our own login, or a running daemon's. */
+export interface ChatBackend {
+  readonly self: string;
+  /** Aborted on Ctrl-C/SIGTERM or when the connection is lost. */
+  readonly signal: AbortSignal;
+  /** Listens (so nothing said right after the join is missed), joins, and resolves with the members. */
+  join(feed: RoomFeed): Promise<readonly RoomMember[]>;
+  say(text: string): void;
+  /** After the chat: throws the failure when the connection was lost, else leaves the room once everything said was sent. */
+  finish(): Promise<void>;
+}
+
+function directChat(session: ClientSession, room: string): ChatBackend {
+  const { client } = session;
+  return {
+    self: session.settings.username,
+    signal: session.signal,
+    async join(feed) {
+      // Messages are listened to before the join (a greeting may come in the same read as the join
+      // reply); comings and goings after it, so our own joining is not one of them.
+      client.on('roomMessage', (message) => {
+        if (message.room === room) feed.message(message);
+      });
+      const state = await joinRoomQuietly(session, room);
+      client.on('userJoinedRoom', ({ room: where, member }) => {
+        if (where === room) feed.joined(member);
+      });
+      client.on('userLeftRoom', ({ room: where, username }) => {
+        if (where === room) feed.left(username);
+      });
+      session.onPrivateMessage((message) => {
+        feed.privateMessage(message);
+        return true;
+      });
+      return state.members;
+    },
+    say: (text) => client.sayInRoom(room, text),
+    async finish() {
+      const reason = session.stopReason();
+      if (reason === 'disconnected' || reason === 'kicked') throw stoppedFailure(session, `in ${room}`);
+      // Leaving waits for the server's answer, which comes after every message sent before it. While
+      // the server is away (waiting to reconnect) there is no room to leave.
+      if (client.loggedIn) await client.leaveRoom(room);
+    },
+  };
 }
 
 type Ending = 'quit' | 'end of input' | 'stopped';
 
-async function chat(session: ClientSession, room: string, readOnly: boolean): Promise<number> {
-  const { client, io, settings, signal } = session;
-  // Listening before the join: a message sent right after it (a greeting) may arrive in the same
-  // read as the join reply, before the code after the await runs.
+async function chat(io: CliIo, json: boolean, room: string, readOnly: boolean, backend: ChatBackend): Promise<number> {
+  const { signal } = backend;
+  // Messages that come with the join (a greeting) are printed after the members.
   const early: RoomMessage[] = [];
   let onMessage = (message: RoomMessage): void => void early.push(message);
-  client.on('roomMessage', (message) => {
-    if (message.room === room) onMessage(message);
+  const members = new Map<string, RoomMember>();
+  const out = new ChatOutput(io, json, room);
+  const joined = await backend.join({
+    message: (message) => onMessage(message),
+    joined: (member) => {
+      members.set(member.username, member);
+      out.presence('join', member.username);
+    },
+    left: (username) => {
+      members.delete(username);
+      out.presence('leave', username);
+    },
+    privateMessage: (message) => out.privateMessage(message),
   });
-  const state = await joinRoomQuietly(session, room);
-  const members = new Map<string, RoomMember>(state.members.map((member) => [member.username, member]));
-  const interactive = !readOnly && !settings.json && io.stdin.isTTY === true && io.stdout.isTTY === true;
-  const out = new ChatOutput(io, settings.json, room);
+  for (const member of joined) members.set(member.username, member);
+  const interactive = !readOnly && !json && io.stdin.isTTY === true && io.stdout.isTTY === true;
 
   let input: Interface | undefined;
   let finished = false;
@@ -105,23 +182,9 @@ async function chat(session: ClientSession, room: string, readOnly: boolean): Pr
     resolveEnded(ending);
   };
 
-  out.members(members, settings.username);
+  out.members(members, backend.self);
   onMessage = (message) => out.message(message);
   for (const message of early.splice(0)) out.message(message);
-  client.on('userJoinedRoom', ({ room: where, member }) => {
-    if (where !== room) return;
-    members.set(member.username, member);
-    out.presence('join', member.username);
-  });
-  client.on('userLeftRoom', ({ room: where, username }) => {
-    if (where !== room) return;
-    members.delete(username);
-    out.presence('leave', username);
-  });
-  session.onPrivateMessage((message) => {
-    out.privateMessage(message);
-    return true;
-  });
 
   if (!readOnly) {
     input = createInterface({
@@ -150,13 +213,13 @@ async function chat(session: ClientSession, room: string, readOnly: boolean): Pr
           endChat('quit');
           return;
         }
-        if (command === '/members') out.members(members, settings.username);
+        if (command === '/members') out.members(members, backend.self);
         else if (command === '/help') out.note('/members shows who is here, /quit leaves, //text sends "/text"');
         else out.note(`unknown command ${command}; /help lists the commands`);
         input?.prompt();
         return;
       }
-      client.sayInRoom(room, text.startsWith('//') ? text.slice(1) : text);
+      backend.say(text.startsWith('//') ? text.slice(1) : text);
     });
     input.on('close', () => endChat('end of input'));
   }
@@ -166,11 +229,7 @@ async function chat(session: ClientSession, room: string, readOnly: boolean): Pr
   input?.close();
   out.prompt = undefined;
   if (interactive) process.stdout.write('\n');
-  const reason = session.stopReason();
-  if (reason === 'disconnected' || reason === 'kicked') throw stoppedFailure(session, `in ${room}`);
-  // Leaving waits for the server's answer, which comes after every message sent before it. While
-  // the server is away (waiting to reconnect) there is no room to leave.
-  if (client.loggedIn) await client.leaveRoom(room);
+  await backend.finish();
   out.left();
   return ClientExit.ok;
 }
@@ -209,7 +268,7 @@ class ChatOutput {
     this.line(this.paint('dim', `[${clockTime(time)}] * ${username} ${event === 'join' ? 'joined' : 'left'}`));
   }
 
-  privateMessage(message: PrivateMessage): void {
+  privateMessage(message: Pick<PrivateMessage, 'from' | 'text' | 'time'>): void {
     if (this.json) return this.emit({ event: 'private', time: message.time.toISOString(), from: message.from, text: message.text });
     this.line(`${this.paint('dim', `[${clockTime(message.time)}]`)} ${this.paint(['bold', 'magenta'], `*${message.from}*`)} (private) ${message.text}`);
   }

@@ -30,7 +30,10 @@ then flags, each overriding the one before.
 
 On the first start with no web login and no API key configured, it makes a password for the web
 login "admin" and prints it once (only its hash is kept, in <data>/daemon-auth.json; delete that file
-to get a new one). Commands on this machine use the token in <data>/daemon.token.
+to get a new one). Commands on this machine use the token in <data>/daemon.token, and find the API in
+<data>/daemon.json ({"url", "pid"}, removed at a clean stop): slsk search, download, get, browse,
+info, pm, chat, rooms, interests, recommendations, similar and transfers then go through the daemon
+instead of logging in a second time.
   curl -H "Authorization: Bearer $(cat <data>/daemon.token)" http://127.0.0.1:5030/api/v1/application
 The API is described at http://127.0.0.1:5030/api/v1/docs; live events stream from /api/v1/events.
 
@@ -159,7 +162,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     for (const n of pending) print(...noteLine(n));
     pending = undefined;
+    // Where the one-shot commands find us (with the token): gone again at a clean stop.
+    const { writeDaemonFile, removeDaemonFile } = await import('../../daemon/config/daemon-file.ts');
+    await writeDaemonFile(dataDir, { url: daemon.url, pid: process.pid }).catch((error: unknown) =>
+      print({ event: 'warning', message: `cannot write ${dataDir}/daemon.json: ${String(error)}` }, `warning: cannot write ${dataDir}/daemon.json (slsk commands will not find this daemon): ${String(error)}`),
+    );
     await stopRequested.promise;
+    await removeDaemonFile(dataDir, process.pid).catch(() => {});
     await daemon.stop();
     print({ event: 'stopped' }, 'stopped');
     return ExitCode.ok;

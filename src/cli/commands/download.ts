@@ -4,6 +4,8 @@
 import { parseCommandArgs, UsageError, type CliIo, type Command } from '../command.ts';
 import { CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
 import { withClient } from '../client-session.ts';
+import type { DaemonSession } from '../daemon-link.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { serverView } from '../client-peer.ts';
 import { quoted, remotePath } from '../format.ts';
 import { DEFAULT_WAIT_SECONDS, downloadFolders, FOLDER_OPTIONS, folderHelp, runDownload, userOffline } from '../transfer-run.ts';
@@ -31,7 +33,7 @@ With --json: {"event": "folder", "files", "alreadyPresent", "refused"}, then one
 
 const help = `Download one file, or a whole folder, from a user.
 
-Usage: slsk download USER PATH [--folder] [--to DIR] [--incomplete DIR] [--timeout SECONDS] [options]
+Usage: slsk download USER PATH [--folder] [--to DIR] [--incomplete DIR] [--timeout SECONDS] [--no-wait] [options]
 
 Arguments:
   USER        the user who shares the file; must be online
@@ -44,7 +46,12 @@ Options:
 ${folderHelp}
   --timeout SECONDS   give up after this long in all, waiting in the user's upload queue included
                       (default ${DEFAULT_WAIT_SECONDS}; at most 86400). The partial file stays
+  --no-wait           through a daemon only: enqueue and return at once, printing the transfer's id
+                      (a folder: the folder download's id); 'slsk transfers watch' follows it
 ${connectionHelp}
+${daemonHelp}
+  Through a daemon the file lands in the daemon's downloads folder (its downloads.folder and
+  downloads.layout settings), not --to; giving up or Ctrl-C leaves it queued with the daemon.
 
 While it runs: on a terminal, stderr shows the file with a progress bar, percentage, bytes,
 speed and time left, or what it waits for (the user's queue and our place in it, a retry);
@@ -67,15 +74,16 @@ Examples:
   slsk download bob 'Music/big.flac' --timeout 3600                  wait up to an hour in bob's queue
   slsk download bob 'Music\\Aphex Twin\\' --to ~/Music               the whole folder, into ~/Music/Aphex Twin
   slsk download bob 'Music\\x.mp3' --json | jq -c 'select(.event == "progress") | .percent'
+  slsk download bob 'Music\\Aphex Twin\\' --no-wait          queue the folder with the running daemon
 `;
 
 export const downloadCommand: Command = {
-  usage: 'slsk download USER PATH [--folder] [--to DIR] [--incomplete DIR] [--timeout SECONDS] [--json]',
+  usage: 'slsk download USER PATH [--folder] [--to DIR] [--incomplete DIR] [--timeout SECONDS] [--no-wait] [--json]',
   help,
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, ...FOLDER_OPTIONS, timeout: { type: 'string' }, folder: { type: 'boolean' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...DAEMON_OPTIONS, ...FOLDER_OPTIONS, timeout: { type: 'string' }, folder: { type: 'boolean' }, 'no-wait': { type: 'boolean' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -94,13 +102,28 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const wholeFolder = values.folder === true || /[\\/]$/.test(typedPath ?? '');
   const folders = downloadFolders(values);
   const waitMs = secondsOption('--timeout', values.timeout, DEFAULT_WAIT_SECONDS);
-  const settings = resolveSettings(values, io);
-  return withClient(settings, io, { command: 'download' }, async (session) => {
-    // The server knows at once whether the user exists and is online; the user's client does not
-    // have to time out to tell us.
-    const view = await serverView(session.client, username, settings.serverText, session.signal);
-    if (view.status === 'offline') throw userOffline(username);
-    if (wholeFolder) return (await import('../folder-run.ts')).runFolderDownload(session, { username, folder: filename, folders, waitMs, waitOption: '--timeout', command: 'download' });
-    return runDownload(session, { username, filename, folders, waitMs, waitOption: '--timeout', command: 'download' });
-  });
+  const noWait = values['no-wait'] === true;
+  const viaDaemon = async (session: DaemonSession): Promise<number> => {
+    if (values.to !== undefined || values.incomplete !== undefined) {
+      io.stderr.write("slsk download: --to and --incomplete are not used through the daemon: it saves in its downloads folder (--no-daemon downloads here)\n");
+    }
+    const run = await import('../daemon-download.ts');
+    // As the direct download does: an offline user is said at once, not after --timeout.
+    if ((await session.api.userStatus({ params: { username }, signal: session.signal })).status === 'offline') throw userOffline(username);
+    const common = { username, waitMs, waitOption: '--timeout', command: 'download', json: values.json === true, noWait };
+    return wholeFolder ? run.downloadFolderViaDaemon(session, { ...common, folder: filename }) : run.downloadViaDaemon(session, { ...common, filename });
+  };
+  const direct = (): Promise<number> => {
+    if (noWait) throw new UsageError("--no-wait needs a running daemon to leave the download with (start one with 'slsk daemon'); without one, download waits");
+    const settings = resolveSettings(values, io);
+    return withClient(settings, io, { command: 'download' }, async (session) => {
+      // The server knows at once whether the user exists and is online; the user's client does not
+      // have to time out to tell us.
+      const view = await serverView(session.client, username, settings.serverText, session.signal);
+      if (view.status === 'offline') throw userOffline(username);
+      if (wholeFolder) return (await import('../folder-run.ts')).runFolderDownload(session, { username, folder: filename, folders, waitMs, waitOption: '--timeout', command: 'download' });
+      return runDownload(session, { username, filename, folders, waitMs, waitOption: '--timeout', command: 'download' });
+    });
+  };
+  return viaDaemonOr(values, io, 'download', viaDaemon, direct);
 }

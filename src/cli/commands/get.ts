@@ -5,6 +5,9 @@ import type { SearchResponse, SharedFile } from '../../client/index.ts';
 import { parseQueryArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, countOption, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
 import { CommandFailure, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
+import type { DaemonSession } from '../daemon-link.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
+import { interruptedExitCode } from '../stop-signals.ts';
 import { audioQuality, formatTable, humanSize, humanSpeed, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -35,6 +38,9 @@ Options:
                       included (default ${DEFAULT_WAIT_SECONDS})
 ${folderHelp}
 ${connectionHelp}
+${daemonHelp}
+  Through a daemon the search is the daemon's (at most 600 s) and the file lands in its downloads
+  folder (downloads.folder, downloads.layout), not --to; giving up or Ctrl-C leaves it with the daemon.
 
 The ranking: files only the sharer's buddies may download are left out. Then a user with a free
 upload slot comes first, then the shortest queue, then the fastest average upload speed; among
@@ -68,6 +74,7 @@ export const getCommand: Command = {
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
+  ...DAEMON_OPTIONS,
   ...FOLDER_OPTIONS,
   timeout: { type: 'string' },
   max: { type: 'string' },
@@ -100,51 +107,122 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     waitMs: secondsOption('--wait', values.wait, DEFAULT_WAIT_SECONDS),
     folders: downloadFolders(values),
   };
-  const settings = resolveSettings(values, io);
-  return withClient(settings, io, { command: 'get' }, (session) => runGet(session, plan));
+  const json = values.json === true;
+  return viaDaemonOr(
+    values,
+    io,
+    'get',
+    (session) => {
+      if (values.to !== undefined || values.incomplete !== undefined) {
+        io.stderr.write('slsk get: --to and --incomplete are not used through the daemon: it saves in its downloads folder (--no-daemon downloads here)\n');
+      }
+      return runGet(io, json, daemonBackend(session, json), plan);
+    },
+    () => withClient(resolveSettings(values, io), io, { command: 'get' }, (session) => runGet(io, json, directBackend(session), plan)),
+  );
 }
 
-async function runGet(session: ClientSession, plan: GetPlan): Promise<number> {
-  const { client, io, settings, signal } = session;
-  const search = client.search(plan.query, { timeoutMs: plan.searchMs, maxResults: plan.maxResults, signal });
+/** What `get` found: the responses in arrival order, and how many files from how many users. */
+interface Found {
+  responses: SearchResponse[];
+  fileCount: number;
+  users: number;
+}
+
+/** Where `get` searches and downloads: its own login, or a running daemon. */
+interface GetBackend {
+  /** Throws the command's failure when the search was cut short (Ctrl-C, the server lost). */
+  search(plan: GetPlan, progress: { update(files: number, users: number): void }): Promise<Found>;
+  download(picked: Candidate, plan: GetPlan): Promise<number>;
+}
+
+function directBackend(session: ClientSession): GetBackend {
+  return {
+    async search(plan, progress) {
+      const search = session.client.search(plan.query, { timeoutMs: plan.searchMs, maxResults: plan.maxResults, signal: session.signal });
+      const users = new Set<string>();
+      search.on('response', (response) => {
+        users.add(response.username);
+        progress.update(search.fileCount, users.size);
+      });
+      await search.done;
+      if (search.endReason === 'disconnected' || (search.endReason === 'aborted' && session.stopReason() !== undefined)) {
+        throw stoppedFailure(session, 'searching');
+      }
+      return { responses: search.responses, fileCount: search.fileCount, users: users.size };
+    },
+    download: (picked, plan) =>
+      runDownload(session, {
+        username: picked.response.username,
+        filename: picked.file.filename,
+        size: picked.file.size,
+        folders: plan.folders,
+        waitMs: plan.waitMs,
+        waitOption: '--wait',
+        command: 'get',
+      }),
+  };
+}
+
+function daemonBackend(session: DaemonSession, json: boolean): GetBackend {
+  return {
+    async search(plan, progress) {
+      const { collectViaDaemon, endReasonOf } = await import('../daemon-search.ts');
+      const searchPlan = { query: plan.query, scope: { kind: 'network' as const }, timeoutMs: plan.searchMs, maxResults: plan.maxResults };
+      const result = await collectViaDaemon(session, searchPlan, () => {}, (files, users) => progress.update(files, users));
+      const end = endReasonOf(result, searchPlan, session.signal);
+      if (end === 'aborted') throw new CommandFailure('interrupted while searching', interruptedExitCode(session.stopRequest() ?? 'SIGINT'));
+      if (end === 'disconnected') throw new CommandFailure(`the daemon at ${session.link.url} lost its connection to the server while searching`, ClientExit.serverUnreachable);
+      return { responses: result.responses, fileCount: result.fileCount, users: result.users.size };
+    },
+    async download(picked, plan) {
+      const { downloadViaDaemon } = await import('../daemon-download.ts');
+      return downloadViaDaemon(session, {
+        username: picked.response.username,
+        filename: picked.file.filename,
+        size: picked.file.size,
+        waitMs: plan.waitMs,
+        waitOption: '--wait',
+        command: 'get',
+        json,
+        noWait: false,
+      });
+    },
+  };
+}
+
+async function runGet(io: CliIo, json: boolean, backend: GetBackend, plan: GetPlan): Promise<number> {
   const progress = liveCount(io, plan.searchMs);
-  const users = new Set<string>();
-  search.on('response', (response) => {
-    users.add(response.username);
-    progress.update(search.fileCount, users.size);
-  });
+  let found: Found;
   try {
-    await search.done;
+    found = await backend.search(plan, progress);
   } finally {
     progress.stop();
   }
-  if (search.endReason === 'disconnected' || (search.endReason === 'aborted' && session.stopReason() !== undefined)) {
-    throw stoppedFailure(session, 'searching');
-  }
 
-  const ranked = rankCandidates(search.responses);
-  const found = `${plural(search.fileCount, 'file')} from ${plural(users.size, 'user')}`;
+  const ranked = rankCandidates(found.responses);
+  const summary = `${plural(found.fileCount, 'file')} from ${plural(found.users, 'user')}`;
   if (ranked.length === 0) {
-    const locked = search.fileCount > 0 ? ` (${found}, all for the sharers' buddies only)` : '';
+    const locked = found.fileCount > 0 ? ` (${summary}, all for the sharers' buddies only)` : '';
     throw new CommandFailure(`nothing found for ${JSON.stringify(plan.query)}${locked}`);
   }
 
   if (plan.list) {
     const shown = ranked.slice(0, LIST_ROWS);
-    if (settings.json) {
+    if (json) {
       await writeOut(io.stdout, shown.map((candidate, i) => formatJson(candidateJson('ranked', candidate, i + 1, ranked.length), false) + '\n').join(''));
     } else {
       await writeOut(io.stdout, listTable(shown, io));
-      io.stderr.write(`${found}; ${plural(ranked.length, 'file')} ranked${ranked.length > LIST_ROWS ? `, the first ${LIST_ROWS} shown` : ''}\n`);
+      io.stderr.write(`${summary}; ${plural(ranked.length, 'file')} ranked${ranked.length > LIST_ROWS ? `, the first ${LIST_ROWS} shown` : ''}\n`);
     }
     return ClientExit.ok;
   }
 
   const picked = ranked[plan.pick - 1];
   if (picked === undefined) {
-    throw new CommandFailure(`--pick ${plan.pick}, but only ${plural(ranked.length, 'file')} can be downloaded (${found})`);
+    throw new CommandFailure(`--pick ${plan.pick}, but only ${plural(ranked.length, 'file')} can be downloaded (${summary})`);
   }
-  if (settings.json) {
+  if (json) {
     await writeOut(io.stdout, formatJson(candidateJson('picked', picked, plan.pick, ranked.length), false) + '\n');
   } else {
     const { response, file } = picked;
@@ -154,16 +232,8 @@ async function runGet(session: ClientSession, plan: GetPlan): Promise<number> {
       `picked ${plan.pick} of ${ranked.length}: ${response.username}  ${file.filename}  (${humanSize(file.size)}${quality === '' ? '' : `, ${quality}`}; ${slot}, ${humanSpeed(response.avgSpeed)})\n`,
     );
   }
-  const code = await runDownload(session, {
-    username: picked.response.username,
-    filename: picked.file.filename,
-    size: picked.file.size,
-    folders: plan.folders,
-    waitMs: plan.waitMs,
-    waitOption: '--wait',
-    command: 'get',
-  });
-  if (code === ClientExit.failure && ranked.length > plan.pick && !settings.json) {
+  const code = await backend.download(picked, plan);
+  if (code === ClientExit.failure && ranked.length > plan.pick && !json) {
     io.stderr.write(`slsk get: the next file of the ranking is ${ranked[plan.pick]!.response.username}'s: add --pick ${plan.pick + 1} to try it\n`);
   }
   return code;

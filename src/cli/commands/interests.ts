@@ -6,6 +6,8 @@ import type { Client, UserInterests } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
 import { CommandFailure, withClient, type ClientSession } from '../client-session.ts';
+import type { DaemonSession } from '../daemon-link.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
 
@@ -30,6 +32,8 @@ keep at most 30 items per list, each at most 64 characters.
 Options:
   --timeout SECONDS   give up waiting for the server's reply after this long (default 10)
 ${connectionHelp}
+${daemonHelp}
+  Through a daemon the lists are the daemon's: it keeps them and tells the server at every login.
 
 Output: the liked and the hated items, one per line, after any change. --json prints one JSON
 object: {"username", "liked": [...], "hated": [...]}, in the order the items were added.
@@ -51,7 +55,7 @@ export const interestsCommand: Command = {
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, timeout: { type: 'string' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...DAEMON_OPTIONS, timeout: { type: 'string' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -67,26 +71,65 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (blank !== undefined) throw new UsageError(`an item cannot be empty (got ${JSON.stringify(blank)})`);
   }
   const requestMs = secondsOption('--timeout', values.timeout, 10);
+  const json = values.json === true;
+  return viaDaemonOr(values, io, 'interests', (session) => viaDaemon(session, action, args, json, requestMs), () => direct(values, io, action, args, requestMs));
+}
+
+function direct(values: Parameters<typeof resolveSettings>[0], io: CliIo, action: Action, args: readonly string[], requestMs: number): Promise<number> {
   const settings = resolveSettings(values, io);
   return withClient(settings, io, { command: 'interests', timeouts: { requestMs } }, async (session) => {
     const { client, signal } = session;
     if (action === 'show') {
       const lists = await client.userInterests(args[0] ?? settings.username, { signal });
-      await print(session, lists, args[0] === undefined);
+      await print(io, settings.json, lists, args[0] === undefined);
       return ClientExit.ok;
     }
     const refusals = collectServerNotices(session);
     change(client, action, args);
     // Reading our own lists back is the round trip that proves the server handled the changes.
     const lists = await client.userInterests(settings.username, { signal });
-    await print(session, lists, true);
-    const missed = args.filter((item) => !kept(lists, action, item));
-    if (missed.length > 0) {
-      const notices = refusals.length > 0 ? `: ${refusals.join('; ')}` : ' (lists hold at most 30 items of up to 64 characters)';
-      throw new CommandFailure(`the server did not ${action} ${missed.map((item) => JSON.stringify(item)).join(', ')}${notices}`);
-    }
-    return ClientExit.ok;
+    await print(io, settings.json, lists, true);
+    return checkKept(lists, action, args, refusals);
   });
+}
+
+/** Through the daemon: it keeps our lists (and tells the server at every login); another user's come from the server. */
+async function viaDaemon(session: DaemonSession, action: Action, items: readonly string[], json: boolean, requestMs: number): Promise<number> {
+  const { api, io, link } = session;
+  const signal = AbortSignal.any([session.signal, AbortSignal.timeout(requestMs)]);
+  const ours = async (): Promise<UserInterests> => ({ username: link.username, ...(await api.interests({ signal })) });
+  if (action === 'show') {
+    const lists = items[0] === undefined ? await ours() : await api.userInterests({ params: { username: items[0] }, signal });
+    await print(io, json, lists, items[0] === undefined);
+    return ClientExit.ok;
+  }
+  const { DaemonApiError } = await import('../../daemon/client.ts');
+  const refusals: string[] = [];
+  const kind = action === 'add' || action === 'remove' ? 'liked' : 'hated';
+  for (const item of items) {
+    try {
+      if (action === 'add' || action === 'hate') await api.addInterest({ params: { kind, item }, signal });
+      else await api.removeInterest({ params: { kind, item }, signal });
+    } catch (error) {
+      // Taking off an item that is not there leaves the list as asked.
+      if (error instanceof DaemonApiError && error.status === 404 && (action === 'remove' || action === 'unhate')) continue;
+      if (error instanceof DaemonApiError && error.status === 400) refusals.push(error.message.replace(/^[A-Za-z]+: \d+ /, ''));
+      else throw error;
+    }
+  }
+  const lists = await ours();
+  await print(io, json, lists, true);
+  return checkKept(lists, action, items, refusals);
+}
+
+/** 0 when the lists show every change asked for; else the failure naming what was not kept, and why if known. */
+function checkKept(lists: UserInterests, action: Exclude<Action, 'show'>, items: readonly string[], refusals: readonly string[]): number {
+  const missed = items.filter((item) => !kept(lists, action, item));
+  if (missed.length > 0) {
+    const notices = refusals.length > 0 ? `: ${refusals.join('; ')}` : ' (lists hold at most 30 items of up to 64 characters)';
+    throw new CommandFailure(`the server did not ${action} ${missed.map((item) => JSON.stringify(item)).join(', ')}${notices}`);
+  }
+  return ClientExit.ok;
 }
 
 function change(client: Client, action: Exclude<Action, 'show'>, items: readonly string[]): void {
@@ -132,9 +175,8 @@ function collectServerNotices(session: ClientSession): string[] {
   return notices;
 }
 
-async function print(session: ClientSession, lists: UserInterests, own: boolean): Promise<void> {
-  const { io, settings } = session;
-  if (settings.json) {
+async function print(io: CliIo, json: boolean, lists: UserInterests, own: boolean): Promise<void> {
+  if (json) {
     await writeOut(io.stdout, formatJson({ username: lists.username, liked: lists.liked, hated: lists.hated }, false) + '\n');
     return;
   }

@@ -4,6 +4,7 @@ import type { PrivateMessage } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
 import { aborted, CommandFailure, stoppedFailure, withClient, type ClientSession } from '../client-session.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { clockTime } from '../format.ts';
 import { formatJson } from '../json.ts';
 
@@ -18,6 +19,9 @@ Arguments:
 Options:
   --wait SECONDS      then wait this long for a message from USER, and print it
 ${connectionHelp}
+${daemonHelp}
+  Through a daemon the message is kept in its conversation history; messages longer than 2048
+  characters are refused.
 
 Output: "sent to USER" (noting when USER is offline), then with --wait the answer as
 "[HH:MM:SS] <USER> text". --json prints JSON Lines: {"event": "sent", "to", "text", "online"},
@@ -30,6 +34,7 @@ Examples:
   slsk pm bob "hi bob, got a minute?"
   slsk pm bob are you there --wait 60               prints bob's answer
   uptime | slsk pm alice -                          the text from stdin
+  slsk pm bob hi --no-daemon                        send with our own login, not the daemon's
 `;
 
 export const pmCommand: Command = {
@@ -38,7 +43,7 @@ export const pmCommand: Command = {
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, wait: { type: 'string' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...DAEMON_OPTIONS, wait: { type: 'string' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -46,10 +51,23 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (username === undefined || username === '') throw new UsageError('missing USER and TEXT: slsk pm USER TEXT... (for example slsk pm bob hello)');
   if (words.length === 0) throw new UsageError(`missing TEXT: slsk pm ${username} TEXT... ("-" reads it from stdin)`);
   const waitMs = values.wait === undefined ? undefined : secondsOption('--wait', values.wait, 0);
-  const settings = resolveSettings(values, io);
-  const text = words.length === 1 && words[0] === '-' ? (await readAll(io.stdin)).replace(/\r?\n$/, '') : words.join(' ');
-  if (text.trim() === '') throw new UsageError('the message is empty');
-  return withClient(settings, io, { command: 'pm' }, (session) => sendAndWait(session, username, text, waitMs));
+  const readText = async (): Promise<string> => {
+    const text = words.length === 1 && words[0] === '-' ? (await readAll(io.stdin)).replace(/\r?\n$/, '') : words.join(' ');
+    if (text.trim() === '') throw new UsageError('the message is empty');
+    return text;
+  };
+  const direct = async (): Promise<number> => {
+    const settings = resolveSettings(values, io);
+    const text = await readText();
+    return withClient(settings, io, { command: 'pm' }, (session) => sendAndWait(session, username, text, waitMs));
+  };
+  return viaDaemonOr(
+    values,
+    io,
+    'pm',
+    async (session) => (await import('../daemon-pm.ts')).pmViaDaemon(session, username, await readText(), waitMs, values.json === true),
+    direct,
+  );
 }
 
 async function sendAndWait(session: ClientSession, username: string, text: string, waitMs: number | undefined): Promise<number> {

@@ -5,6 +5,7 @@ import type { Recommendation, Recommendations } from '../../client/index.ts';
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
 import { withClient } from '../client-session.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { formatTable } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -19,6 +20,7 @@ Options:
   --item ITEM         what users who like ITEM also like
   --timeout SECONDS   give up waiting for the server's reply after this long (default 10)
 ${connectionHelp}
+${daemonHelp}
 
 A score adds 1 for every user who likes an item and takes 1 for every user who hates it. Your own
 recommendations need interests first: slsk interests add ITEM...
@@ -40,7 +42,7 @@ export const recommendationsCommand: Command = {
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, global: { type: 'boolean' }, item: { type: 'string' }, timeout: { type: 'string' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...DAEMON_OPTIONS, global: { type: 'boolean' }, item: { type: 'string' }, timeout: { type: 'string' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -51,21 +53,40 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (item !== undefined && item.trim() === '') throw new UsageError('--item needs an item, such as --item electronic');
   if (item !== undefined && values.global === true) throw new UsageError('--global and --item ask for different lists: give one of them');
   const requestMs = secondsOption('--timeout', values.timeout, 10);
-  const settings = resolveSettings(values, io);
-  return withClient(settings, io, { command: 'recommendations', timeouts: { requestMs } }, async ({ client, signal }) => {
-    const result =
-      item !== undefined
-        ? await client.itemRecommendations(item, { signal })
-        : values.global === true
-          ? await client.globalRecommendations({ signal })
-          : await client.recommendations({ signal });
-    if (settings.json) {
+  const json = values.json === true;
+  const show = async (result: Recommendations): Promise<number> => {
+    if (json) {
       await writeOut(io.stdout, formatJson(item !== undefined ? { item, ...result } : result, false) + '\n');
       return ClientExit.ok;
     }
     await writeOut(io.stdout, recommendationsText(result, io, item === undefined && values.global !== true));
     return ClientExit.ok;
-  });
+  };
+  return viaDaemonOr(
+    values,
+    io,
+    'recommendations',
+    async ({ api, signal: stop }) => {
+      const signal = AbortSignal.any([stop, AbortSignal.timeout(requestMs)]);
+      return show(
+        item !== undefined
+          ? await api.itemRecommendations({ params: { item }, signal })
+          : values.global === true
+            ? await api.globalRecommendations({ signal })
+            : await api.recommendations({ signal }),
+      );
+    },
+    () =>
+      withClient(resolveSettings(values, io), io, { command: 'recommendations', timeouts: { requestMs } }, async ({ client, signal }) =>
+        show(
+          item !== undefined
+            ? await client.itemRecommendations(item, { signal })
+            : values.global === true
+              ? await client.globalRecommendations({ signal })
+              : await client.recommendations({ signal }),
+        ),
+      ),
+  );
 }
 
 function recommendationsText(result: Recommendations, io: CliIo, personal: boolean): string {

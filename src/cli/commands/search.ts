@@ -6,6 +6,7 @@ import type { SearchEnd, SearchResponse, SearchScope, SharedFile } from '../../c
 import { parseQueryArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, countOption, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
 import { joinRoomQuietly, withClient, type ClientSession } from '../client-session.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { audioQuality, formatTable, humanDuration, humanSize, humanSpeed, plural } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -31,6 +32,9 @@ Options:
   --room ROOM         search only the members of this chat room (joins it for the search)
   --user USER         search only the shares of this user
 ${connectionHelp}
+${daemonHelp}
+  Through a daemon the search is kept in its history (GET /api/v1/searches) and --timeout is at
+  most 600 s.
 
 While it runs: on a terminal, stderr shows a live count ("12 files from 3 users"). Ctrl-C ends
 the search early and prints what was found so far.
@@ -54,6 +58,7 @@ Examples:
   slsk search flac --room electronica                        members of the room "electronica"
   slsk search xtal --json | jq -r 'select(.slotsFree) | .user + " " + .filename'
   slsk search beatles -remastered                            leave out files with "remastered"
+  slsk search xtal --no-daemon                               log in directly, not through a daemon
 `;
 
 export const searchCommand: Command = {
@@ -64,13 +69,14 @@ export const searchCommand: Command = {
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
+  ...DAEMON_OPTIONS,
   timeout: { type: 'string' },
   max: { type: 'string' },
   room: { type: 'string' },
   user: { type: 'string' },
 } as const;
 
-interface SearchPlan {
+export interface SearchPlan {
   query: string;
   scope: SearchScope;
   timeoutMs: number;
@@ -94,8 +100,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     timeoutMs: secondsOption('--timeout', values.timeout, DEFAULT_SEARCH_SECONDS),
     maxResults: countOption('--max', values.max, 1, MAX_RESULTS_LIMIT) ?? DEFAULT_MAX_RESULTS,
   };
-  const settings = resolveSettings(values, io);
-  return withClient(settings, io, { command: 'search' }, (session) => runSearch(session, plan));
+  return viaDaemonOr(
+    values,
+    io,
+    'search',
+    async (session) => (await import('../daemon-search.ts')).searchViaDaemon(session, plan, values.json === true),
+    () => withClient(resolveSettings(values, io), io, { command: 'search' }, (session) => runSearch(session, plan)),
+  );
 }
 
 async function runSearch(session: ClientSession, plan: SearchPlan): Promise<number> {
@@ -147,7 +158,7 @@ async function runSearch(session: ClientSession, plan: SearchPlan): Promise<numb
   return ClientExit.ok;
 }
 
-function jsonLine(response: SearchResponse, file: SharedFile) {
+export function jsonLine(response: SearchResponse, file: SharedFile) {
   return {
     user: response.username,
     filename: file.filename,
@@ -175,7 +186,7 @@ export function rankResponses(responses: readonly SearchResponse[]): SearchRespo
   );
 }
 
-function table(responses: readonly SearchResponse[], io: CliIo): string {
+export function table(responses: readonly SearchResponse[], io: CliIo): string {
   const paint = painterFor(io.stdout, io.env);
   const rows = rankResponses(responses).flatMap((response) =>
     response.files.map((file) => [
@@ -209,7 +220,7 @@ function table(responses: readonly SearchResponse[], io: CliIo): string {
 }
 
 /** The count on stderr, rewritten in place, when stderr is a terminal; nothing otherwise. */
-function liveCount(io: CliIo, timeoutMs: number): { update(files: number, users: number): void; stop(): void } {
+export function liveCount(io: CliIo, timeoutMs: number): { update(files: number, users: number): void; stop(): void } {
   if (io.stderr.isTTY !== true) return { update: () => {}, stop: () => {} };
   const endsAt = Date.now() + timeoutMs;
   let files = 0;

@@ -3,6 +3,7 @@
 import { parseCommandArgs, UsageError, writeOut, type CliIo, type Command } from '../command.ts';
 import { ClientExit, CONNECTION_OPTIONS, connectionHelp, exitHelp, resolveSettings, secondsOption } from '../client-options.ts';
 import { withClient } from '../client-session.ts';
+import { DAEMON_OPTIONS, daemonHelp, viaDaemonOr } from '../daemon-options.ts';
 import { formatTable } from '../format.ts';
 import { formatJson } from '../json.ts';
 import { painterFor } from '../style.ts';
@@ -15,6 +16,7 @@ Options:
   --item ITEM         the users who like ITEM
   --timeout SECONDS   give up waiting for the server's reply after this long (default 10)
 ${connectionHelp}
+${daemonHelp}
 
 Similar users need interests first: slsk interests add ITEM...
 Output: a table of users with their rating (how much their interests overlap yours, as the server
@@ -35,7 +37,7 @@ export const similarCommand: Command = {
   run,
 };
 
-const OPTIONS = { ...CONNECTION_OPTIONS, item: { type: 'string' }, timeout: { type: 'string' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, ...DAEMON_OPTIONS, item: { type: 'string' }, timeout: { type: 'string' } } as const;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -45,17 +47,16 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const item = values.item;
   if (item !== undefined && item.trim() === '') throw new UsageError('--item needs an item, such as --item electronic');
   const requestMs = secondsOption('--timeout', values.timeout, 10);
-  const settings = resolveSettings(values, io);
-  return withClient(settings, io, { command: 'similar', timeouts: { requestMs } }, async ({ client, signal }) => {
-    const paint = painterFor(io.stdout, io.env);
-    if (item !== undefined) {
-      const users = await client.itemSimilarUsers(item, { signal });
-      if (settings.json) await writeOut(io.stdout, formatJson(users.map((username) => ({ username })), false) + '\n');
-      else await writeOut(io.stdout, users.length === 0 ? `No users like ${JSON.stringify(item)}.\n` : `${paint('bold', `Users who like ${item}:`)}\n${users.map((u) => `  ${u}\n`).join('')}`);
-      return ClientExit.ok;
-    }
-    const users = (await client.similarUsers({ signal })).sort((a, b) => b.rating - a.rating || a.username.localeCompare(b.username));
-    if (settings.json) {
+  const json = values.json === true;
+  const paint = painterFor(io.stdout, io.env);
+  const showLikers = async (users: readonly string[], liked: string): Promise<number> => {
+    if (json) await writeOut(io.stdout, formatJson(users.map((username) => ({ username })), false) + '\n');
+    else await writeOut(io.stdout, users.length === 0 ? `No users like ${JSON.stringify(liked)}.\n` : `${paint('bold', `Users who like ${liked}:`)}\n${users.map((u) => `  ${u}\n`).join('')}`);
+    return ClientExit.ok;
+  };
+  const showSimilar = async (similar: { username: string; rating: number }[]): Promise<number> => {
+    const users = similar.sort((a, b) => b.rating - a.rating || a.username.localeCompare(b.username));
+    if (json) {
       await writeOut(io.stdout, formatJson(users, false) + '\n');
     } else if (users.length === 0) {
       await writeOut(io.stdout, 'No similar users yet: they come from your interests (slsk interests add ITEM...).\n');
@@ -64,5 +65,18 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       await writeOut(io.stdout, formatTable([{ header: 'rating', align: 'right' }, { header: 'user' }], rows, (text) => paint('bold', text)));
     }
     return ClientExit.ok;
-  });
+  };
+  return viaDaemonOr(
+    values,
+    io,
+    'similar',
+    async ({ api, signal: stop }) => {
+      const signal = AbortSignal.any([stop, AbortSignal.timeout(requestMs)]);
+      return item !== undefined ? showLikers(await api.itemSimilarUsers({ params: { item }, signal }), item) : showSimilar(await api.similarUsers({ signal }));
+    },
+    () =>
+      withClient(resolveSettings(values, io), io, { command: 'similar', timeouts: { requestMs } }, async ({ client, signal }) =>
+        item !== undefined ? showLikers(await client.itemSimilarUsers(item, { signal }), item) : showSimilar(await client.similarUsers({ signal })),
+      ),
+  );
 }

@@ -11,9 +11,10 @@ import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPassword, parsePasswordHash } from '../http/sessions.ts';
 import type { DaemonConfig } from './schema.ts';
+import { TOKEN_FILE_NAME } from './daemon-file.ts';
 
 export const AUTH_FILE_NAME = 'daemon-auth.json';
-export const TOKEN_FILE_NAME = 'daemon.token';
+export { TOKEN_FILE_NAME };
 /** The web login name when the daemon makes the password. */
 export const DEFAULT_WEB_USERNAME = 'admin';
 /** The name the local token goes by in logs and GET options. */
