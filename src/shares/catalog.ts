@@ -21,6 +21,7 @@ import type { AudioInfo, SharedFile } from '../model/files.ts';
 import { encodeAttributes } from '../model/files.ts';
 import type { Folder, OfferedFile } from '../model/shares.ts';
 import { extensionOf } from './metadata.ts';
+import { MemoryPostings } from './frozen-postings.ts';
 import { FrozenWords } from './frozen-words.ts';
 import type { CatalogSnapshot } from './snapshot.ts';
 import { parseQuery, reverseWord, wordsOf, type ParsedQuery } from './words.ts';
@@ -64,6 +65,8 @@ const DENSE_MIN = 2048;
 const DENSE_RATIO = 32;
 /** New words wait in an unsorted list until this many, then are merged into the sorted vocabulary. */
 const PENDING_WORDS = 1024;
+/** Frozen words whose lists a snapshot reads at a time (from the snapshot file, for a warm catalog). */
+const FROZEN_READ_WORDS = 4096;
 
 class Postings {
   ids: number[] | Uint32Array = [];
@@ -306,8 +309,14 @@ export class Catalog {
   private fileNext = new Int32Array(this.capacity);
   private sizes = new Float64Array(this.capacity);
   private mtimes = new Float64Array(this.capacity);
-  /** Scan generations, only while a scan runs (see releaseScanMarks). */
-  private gens: Uint32Array | undefined;
+  /**
+   * Files the running scan has seen, one bit each, for scan generation `markGen` only (a scan
+   * compares marks with its own generation alone, so one generation's worth is all there is to keep:
+   * 125 KB at 1,000,000 files, where a generation per file was 4 MB). Only while a scan runs (see
+   * releaseScanMarks).
+   */
+  private marks: Uint32Array | undefined;
+  private markGen = 0;
   private bitrates = new Uint32Array(this.capacity);
   private durations = new Uint32Array(this.capacity);
   private sampleRates = new Uint32Array(this.capacity);
@@ -457,7 +466,7 @@ export class Catalog {
     this.fileNext = grow(this.fileNext, size);
     this.sizes = grow(this.sizes, size);
     this.mtimes = grow(this.mtimes, size);
-    if (this.gens !== undefined) this.gens = grow(this.gens, size);
+    if (this.marks !== undefined) this.marks = grow(this.marks, (size >>> 5) + 1);
     this.bitrates = grow(this.bitrates, size);
     this.durations = grow(this.durations, size);
     this.sampleRates = grow(this.sampleRates, size);
@@ -542,11 +551,12 @@ export class Catalog {
     return index < 0 ? undefined : this.frozenList(word, index);
   }
 
-  private frozenList(word: string, index: number): Postings {
+  /** During a search only (its list is borrowed, unless kept with a bitmap); `ids`: the list when the caller has it already. */
+  private frozenList(word: string, index: number, ids?: Uint32Array): Postings {
     const n = this.frozen!.count(index);
     if (n >= DENSE_MIN && n * DENSE_RATIO >= this.used) return this.thaw(word, index);
     const list = new Postings(word);
-    list.ids = this.frozen!.list(index);
+    list.ids = ids ?? this.frozen!.borrow(index);
     list.n = n;
     return list;
   }
@@ -629,20 +639,27 @@ export class Catalog {
     return this.mtimes[slot]!;
   }
 
+  /** The generation of the scan that last saw the file, if it is the latest one to mark any; else 0. */
   fileGen(slot: number): number {
-    return this.gens?.[slot] ?? 0;
+    const marks = this.marks;
+    return marks !== undefined && ((marks[slot >>> 5]! >>> (slot & 31)) & 1) !== 0 ? this.markGen : 0;
   }
 
   /**
-   * Forgets the files' scan generations (a scan compares them only with its own, so between scans
-   * they are 4 bytes per file kept for nothing; the next scan starts from zeros).
+   * Forgets the files' scan marks (a scan compares them only with its own, so between scans
+   * they are kept for nothing; the next scan starts from none).
    */
   releaseScanMarks(): void {
-    this.gens = undefined;
+    this.marks = undefined;
   }
 
+  /** Marks the file seen by scan `gen` (a new generation forgets the marks of the one before). */
   setFileGen(slot: number, gen: number): void {
-    (this.gens ??= new Uint32Array(this.capacity))[slot] = gen;
+    if (this.marks === undefined || gen !== this.markGen) {
+      this.marks = new Uint32Array((this.capacity >>> 5) + 1);
+      this.markGen = gen;
+    }
+    this.marks[slot >>> 5]! |= 1 << (slot & 31);
   }
 
   virtualPath(slot: number): string {
@@ -678,6 +695,11 @@ export class Catalog {
     }
   }
 
+  /** Closes the snapshot file a warm catalog reads its word lists from; searches after this throw. */
+  close(): void {
+    this.frozen?.close();
+  }
+
   /** A copy with only the live folders and files, renumbered densely (same order). */
   rebuilt(): Catalog {
     const next = new Catalog();
@@ -691,7 +713,8 @@ export class Catalog {
     for (let slot = 0; slot < this.used; slot++) {
       if (!this.isAlive(slot)) continue;
       const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.fileName(slot), this.sizes[slot]!, this.mtimes[slot]!, this.audioInfo(slot));
-      if (this.gens !== undefined) next.setFileGen(copy, this.gens[slot]!);
+      const gen = this.fileGen(slot);
+      if (gen !== 0) next.setFileGen(copy, gen);
     }
     return next;
   }
@@ -773,11 +796,22 @@ export class Catalog {
     const frozenCount = frozen?.size ?? 0;
     let f = 0;
     let frozenReversed = frozenCount > 0 ? reverseWord(frozen!.word(0)) : undefined;
+    // Frozen lists are read a chunk of words at a time (they may be in the snapshot file).
+    const block = { from: 0, to: 0, lists: [] as Uint32Array[] };
+    const frozenList = (index: number): Uint32Array => {
+      if (index >= block.to) {
+        block.from = index;
+        block.to = Math.min(frozenCount, index + FROZEN_READ_WORDS);
+        block.lists = [];
+        frozen!.forEachList(block.from, block.to, (list) => void block.lists.push(list.slice()));
+      }
+      return block.lists[index - block.from]!;
+    };
     const writeFrozen = (): void => {
       const word = frozen!.word(f);
       const changed = this.postings.get(word);
       if (changed !== undefined) write(word, changed.ids, changed.n);
-      else write(word, frozen!.list(f), frozen!.count(f));
+      else write(word, frozenList(f), frozen!.count(f));
       f++;
       frozenReversed = f < frozenCount ? reverseWord(frozen!.word(f)) : undefined;
     };
@@ -802,6 +836,13 @@ export class Catalog {
    * when the snapshot does not fit them or is inconsistent (the caller then loads the rows).
    */
   static fromSnapshot(snapshot: CatalogSnapshot, shares: readonly { name: string; visibility: Visibility; dbId: number }[]): Catalog | undefined {
+    const catalog = Catalog.#fromSnapshot(snapshot, shares);
+    // The catalog owns a postings file it was given; one it could not be made from is closed here.
+    if (catalog === undefined) snapshot.postingsFile?.close();
+    return catalog;
+  }
+
+  static #fromSnapshot(snapshot: CatalogSnapshot, shares: readonly { name: string; visibility: Visibility; dbId: number }[]): Catalog | undefined {
     const catalog = new Catalog();
     const shareIndex = new Map<number, number>();
     for (const share of shares) shareIndex.set(share.dbId, catalog.addShare(share.name, share.visibility));
@@ -846,11 +887,10 @@ export class Catalog {
       share.files++;
       share.bytes += catalog.sizes[slot]!;
     }
-    const frozen = FrozenWords.from(snapshot.words, snapshot.wordCounts, snapshot.postings, files);
+    const frozen = FrozenWords.from(snapshot.words, snapshot.wordCounts, snapshot.postingsFile ?? new MemoryPostings(snapshot.postings), files);
     if (frozen === undefined) return undefined;
     catalog.frozen = frozen;
-    const at = snapshot.postings.length;
-    catalog.postingCount = at;
+    catalog.postingCount = frozen.postingCount;
     return catalog;
   }
 
@@ -1011,11 +1051,14 @@ export class Catalog {
     }
     for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) take(sorted[i]!);
     for (const reversed of this.pendingReversed) if (reversed.startsWith(prefix)) take(reversed);
-    if (this.frozen !== undefined) {
-      const [from, to] = this.frozen.suffixRange(suffix);
+    const frozen = this.frozen;
+    if (frozen !== undefined) {
+      const [from, to] = frozen.suffixRange(suffix);
+      // The words ending so are neighbours: their lists are read together, not one read each.
+      const lists = to > from ? frozen.borrowRange(from, to) : undefined;
       for (let i = from; i < to; i++) {
-        const word = this.frozen.word(i);
-        const list = this.postings.get(word) ?? this.frozenList(word, i);
+        const word = frozen.word(i);
+        const list = this.postings.get(word) ?? this.frozenList(word, i, lists!(i));
         if (list.n > 0) found.add(list);
       }
     }
@@ -1040,6 +1083,8 @@ export class Catalog {
   /** Soulseek search over the index (see words.ts for how queries are read). */
   search(query: string | ParsedQuery, options: SearchOptions = {}): SearchResult {
     const result: SearchResult = { files: [], lockedFiles: [] };
+    // The previous search's lists read from the snapshot file are done with: their room is reused.
+    this.frozen?.returnBorrowed();
     const parsed = typeof query === 'string' ? parseQuery(query) : query;
     const maxResults = Math.floor(options.maxResults ?? DEFAULT_MAX_RESULTS);
     if (!(maxResults >= 1) || (parsed.include.length === 0 && parsed.suffixes.length === 0)) return result;

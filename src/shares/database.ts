@@ -171,7 +171,10 @@ export class SharesDatabase {
     return this.#statement('SELECT 1 FROM snapshot LIMIT 1').get() !== undefined;
   }
 
-  /** The stored snapshot; undefined when there is none, or its file is missing, another one, or in another format. */
+  /**
+   * The stored snapshot; undefined when there is none, or its file is missing, another one, or in
+   * another format. Its postings are left in the file (`postingsFile`, open: close it when done).
+   */
   loadSnapshot(): CatalogSnapshot | undefined {
     const row = this.#statement('SELECT stamp, layout FROM snapshot LIMIT 1').get();
     if (row === undefined || this.#snapshotPath === undefined) return undefined;
@@ -181,8 +184,12 @@ export class SharesDatabase {
     } catch {
       return undefined;
     }
-    const parts = readSnapshotFile(this.#snapshotPath, String(row['stamp']), layout);
-    return parts === undefined ? undefined : snapshotFromParts(parts);
+    // The postings stay in the file (read when a search needs them): the catalog closes it.
+    const read = readSnapshotFile(this.#snapshotPath, String(row['stamp']), layout, { leavePostings: true });
+    if (read === undefined) return undefined;
+    const snapshot = snapshotFromParts(read.parts, read.postingsFile);
+    if (snapshot === undefined) read.postingsFile?.close();
+    return snapshot;
   }
 
   /**

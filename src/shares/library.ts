@@ -241,7 +241,10 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
         this.#db.flush(true);
         this.#catalog.compact();
         const catalog = this.#catalog;
-        if (catalog.deadSlots() > 50_000 && catalog.deadSlots() > catalog.fileCount()) this.#catalog = catalog.rebuilt();
+        if (catalog.deadSlots() > 50_000 && catalog.deadSlots() > catalog.fileCount()) {
+          this.#catalog = catalog.rebuilt();
+          catalog.close();
+        }
         this.#catalog.releaseScanMarks();
         if (this.#db.keepsSnapshots && !this.#db.hasSnapshot()) this.#saveSnapshot();
         this.#scan = undefined;
@@ -272,6 +275,8 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
   }
 
   search(query: string, options: SharesSearchOptions = {}): SearchResult {
+    // Closed: its word lists are no longer readable (the snapshot file is closed), and nothing is shared.
+    if (this.#closed) return { files: [], lockedFiles: [] };
     return this.#catalog.search(query, {
       locked: options.locked ?? 'hide',
       maxResults: options.maxResults ?? DEFAULT_MAX_RESULTS,
@@ -412,7 +417,7 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
     }
   }
 
-  /** Stops a running scan (waiting for it to wind down) and closes the database. */
+  /** Stops a running scan (waiting for it to wind down) and closes the database and the index's file. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -422,6 +427,7 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
       await scan.promise.catch(() => undefined);
     }
     this.#db.close();
+    this.#catalog.close();
   }
 }
 

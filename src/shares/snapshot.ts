@@ -7,6 +7,7 @@
 
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { FilePostings } from './frozen-postings.ts';
 
 export interface CatalogSnapshot {
   /** Per live folder, in slot order: the share's database id… */
@@ -31,13 +32,15 @@ export interface CatalogSnapshot {
   words: string;
   /** …how many files each has… */
   wordCounts: Uint32Array<ArrayBuffer>;
-  /** …and those files' slots, ascending per word, one word after the other. */
+  /** …and those files' slots, ascending per word, one word after the other… */
   postings: Uint32Array<ArrayBuffer>;
+  /** …or, in a snapshot read with the postings left in its file, where they are (`postings` is then empty). */
+  postingsFile?: FilePostings;
 }
 
 type TypedArrayConstructor = Float64ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;
 
-const ARRAYS: Record<Exclude<keyof CatalogSnapshot, 'folderPaths' | 'words'>, TypedArrayConstructor> = {
+const ARRAYS: Record<Exclude<keyof CatalogSnapshot, 'folderPaths' | 'words' | 'postingsFile'>, TypedArrayConstructor> = {
   folderShares: Float64Array,
   folderRowIds: Float64Array,
   fileFolders: Uint32Array,
@@ -77,11 +80,17 @@ function view<T extends TypedArrayConstructor>(Type: T, bytes: Uint8Array): Inst
   return new Type(source.buffer as ArrayBuffer, source.byteOffset, source.byteLength / size) as InstanceType<T>;
 }
 
-/** The snapshot from its stored parts; undefined when one is missing or malformed. */
-export function snapshotFromParts(parts: ReadonlyMap<string, Uint8Array>): CatalogSnapshot | undefined {
+/** The part a warm start leaves in the file (frozen-postings.ts says why). */
+export const POSTINGS_PART = 'postings';
+
+/**
+ * The snapshot from its stored parts; undefined when one is missing or malformed. With
+ * `postingsFile`, the postings part is not among `parts` but read from there when needed.
+ */
+export function snapshotFromParts(parts: ReadonlyMap<string, Uint8Array>, postingsFile?: FilePostings): CatalogSnapshot | undefined {
   const arrays: Partial<Record<keyof typeof ARRAYS, Float64Array | Uint32Array | Uint8Array>> = {};
   for (const [name, Type] of Object.entries(ARRAYS) as [keyof typeof ARRAYS, TypedArrayConstructor][]) {
-    const bytes = parts.get(name);
+    const bytes = name === POSTINGS_PART && postingsFile !== undefined ? new Uint8Array(0) : parts.get(name);
     const array = bytes === undefined ? undefined : view(Type, bytes);
     if (array === undefined) return undefined;
     arrays[name] = array;
@@ -92,7 +101,9 @@ export function snapshotFromParts(parts: ReadonlyMap<string, Uint8Array>): Catal
     if (bytes === undefined) return undefined;
     texts[name] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
-  return { ...arrays, ...texts } as CatalogSnapshot;
+  const snapshot = { ...arrays, ...texts } as CatalogSnapshot;
+  if (postingsFile !== undefined) snapshot.postingsFile = postingsFile;
+  return snapshot;
 }
 
 // ---- the snapshot file ------------------------------------------------------------------------------
@@ -142,8 +153,17 @@ export function writeSnapshotFile(path: string, stamp: string, snapshot: Catalog
   return layout;
 }
 
-/** The parts, each read into its own buffer; undefined when the file is missing or is not the one stamped. */
-export function readSnapshotFile(path: string, stamp: string, layout: SnapshotLayout): Map<string, Uint8Array> | undefined {
+/**
+ * The parts, each read into its own buffer; undefined when the file is missing or is not the one
+ * stamped. With `leavePostings`, the postings part is not read: `postingsFile` reads it from the
+ * file, kept open for it (its owner closes it).
+ */
+export function readSnapshotFile(
+  path: string,
+  stamp: string,
+  layout: SnapshotLayout,
+  options: { leavePostings?: boolean } = {},
+): { parts: Map<string, Uint8Array>; postingsFile?: FilePostings } | undefined {
   if (layout.format !== SNAPSHOT_FORMAT) return undefined;
   let fd: number;
   try {
@@ -151,6 +171,7 @@ export function readSnapshotFile(path: string, stamp: string, layout: SnapshotLa
   } catch {
     return undefined;
   }
+  let kept = false;
   try {
     if (fstatSync(fd).size !== layout.size) return undefined;
     const readAll = (bytes: Uint8Array, at: number): boolean => {
@@ -164,14 +185,22 @@ export function readSnapshotFile(path: string, stamp: string, layout: SnapshotLa
     const header = new Uint8Array(STAMP_BYTES);
     if (!readAll(header, 0) || Buffer.from(header).toString('utf8').trimEnd() !== stamp) return undefined;
     const parts = new Map<string, Uint8Array>();
+    let postings: [offset: number, length: number] | undefined;
     for (const [name, [offset, length]] of Object.entries(layout.parts)) {
       if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < STAMP_BYTES || length < 0 || offset + length > layout.size) return undefined;
+      if (options.leavePostings === true && name === POSTINGS_PART) {
+        if (offset % ALIGN !== 0 || length % Uint32Array.BYTES_PER_ELEMENT !== 0) return undefined;
+        postings = [offset, length];
+        continue;
+      }
       const bytes = new Uint8Array(length);
       if (!readAll(bytes, offset)) return undefined;
       parts.set(name, bytes);
     }
-    return parts;
+    if (postings === undefined) return { parts };
+    kept = true;
+    return { parts, postingsFile: new FilePostings(fd, ...postings) };
   } finally {
-    closeSync(fd);
+    if (!kept) closeSync(fd);
   }
 }

@@ -138,3 +138,28 @@ test('a file whose words end with the suffix several times is returned once', ()
   catalog.addFile(folder, 'ring king.mp3', 1, 0, {});
   assert.deepEqual(catalog.search('*ing').files.map((file) => file.filename), ['S\\singing\\ring king.mp3']);
 });
+
+test('scan marks: a file seen by the running scan reports its generation, a new scan starts from none, a rebuild keeps them', () => {
+  const catalog = new Catalog();
+  catalog.addShare('Music', 'everyone');
+  const folder = catalog.addFolder(0, 'Music\\A', 1);
+  // Past the first capacity (1,024), so the marks grow with the columns.
+  const slots = Array.from({ length: 3000 }, (_, i) => catalog.addFile(folder, `${i}.mp3`, i, i, {}));
+  const seen = slots.filter((slot) => slot % 3 === 0);
+  for (const slot of seen) catalog.setFileGen(slot, 7);
+  for (const slot of slots) assert.equal(catalog.fileGen(slot), slot % 3 === 0 ? 7 : 0, `slot ${slot}`);
+  const added = catalog.addFile(folder, 'late.mp3', 1, 1, {});
+  catalog.setFileGen(added, 7);
+  assert.equal(catalog.fileGen(added), 7);
+
+  catalog.removeFile(slots[0]!);
+  const rebuilt = catalog.rebuilt();
+  assert.equal(rebuilt.fileGen(0), 0, 'slot 1 moved to 0: never seen');
+  assert.equal(rebuilt.fileGen(2), 7, 'slot 3 moved to 2: seen');
+
+  catalog.setFileGen(slots[1]!, 8);
+  assert.equal(catalog.fileGen(slots[1]!), 8);
+  assert.equal(catalog.fileGen(slots[3]!), 0, 'the next scan does not see the marks of the one before');
+  catalog.releaseScanMarks();
+  assert.equal(catalog.fileGen(slots[1]!), 0);
+});

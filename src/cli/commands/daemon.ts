@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, type CliIo, type Command } from '../command.ts';
 import { clockTime } from '../format.ts';
 import { watchStopRequests } from '../stop-signals.ts';
+import { keepYoungGenerationSmall } from '../young-generation.ts';
 import type { DaemonNote } from '../../daemon/daemon.ts';
 
 const help = `Run the daemon: stay online, share, download and answer the HTTP API until stopped.
@@ -101,6 +102,8 @@ function packageVersion(): string {
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  // Before anything else allocates: start-up is the burst that would grow it (see young-generation.ts).
+  keepYoungGenerationSmall(process.env, process.execArgv);
   const json = argv.includes('--json');
   const settingsArgv = argv.filter((arg) => arg !== '--json');
   const print = printer(io, json);
