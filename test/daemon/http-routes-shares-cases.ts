@@ -8,17 +8,7 @@ import type { DaemonApiError } from '../../src/daemon/client.ts';
 import type { shareRoutes } from '../../src/daemon/http/share-routes.ts';
 import type { optionsRoutes } from '../../src/daemon/http/options-routes.ts';
 import { KEYS, type Fixture } from './http-fixture.ts';
-
-interface RouteTestCase {
-  readonly client: (f: Fixture) => Promise<void>;
-  readonly raw: (f: Fixture) => Promise<void>;
-}
-
-async function rawJson(f: Fixture, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(f.url + path, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
+import { rawJson, type RouteTestCase } from './http-case-support.ts';
 
 const read = { 'x-api-key': KEYS.read };
 const write = { 'x-api-key': KEYS.write, 'content-type': 'application/json' };

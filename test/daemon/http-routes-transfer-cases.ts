@@ -5,18 +5,8 @@ import assert from 'node:assert/strict';
 import type { DaemonApiError } from '../../src/daemon/client.ts';
 import type { transferRoutes } from '../../src/daemon/http/transfer-routes.ts';
 import { KEYS, type Fixture } from './http-fixture.ts';
+import { rawJson, type RouteTestCase } from './http-case-support.ts';
 import { MEMORY_DOWNLOADS } from './memory-transfers.ts';
-
-interface RouteTestCase {
-  readonly client: (f: Fixture) => Promise<void>;
-  readonly raw: (f: Fixture) => Promise<void>;
-}
-
-async function rawJson(f: Fixture, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(f.url + path, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
 
 const write = { 'x-api-key': KEYS.write, 'content-type': 'application/json' };
 const writeNoBody = { 'x-api-key': KEYS.write };

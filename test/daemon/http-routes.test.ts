@@ -8,6 +8,7 @@ import { routes, type RouteName, type Routes } from '../../src/daemon/http/route
 import type { Handler } from '../../src/daemon/http/route.ts';
 import { createDaemonClient, DaemonApiError } from '../../src/daemon/client.ts';
 import { KEYS, WEB_USER, startFixture, type Fixture } from './http-fixture.ts';
+import { rawJson, rawReply, type RouteTestCase } from './http-case-support.ts';
 import { searchCases } from './http-routes-search-cases.ts';
 import { sharesCases } from './http-routes-shares-cases.ts';
 import { roomCases } from './http-routes-room-cases.ts';
@@ -15,19 +16,6 @@ import { conversationCases } from './http-routes-conversation-cases.ts';
 import { transferCases } from './http-routes-transfer-cases.ts';
 import { userCases } from './http-routes-user-cases.ts';
 import { wishlistCases } from './http-routes-wishlist-cases.ts';
-
-interface RouteTestCase {
-  /** Calls the route with the typed client and checks what comes back. */
-  readonly client: (f: Fixture) => Promise<void>;
-  /** Calls it with fetch, JSON written by hand, and checks the raw reply. */
-  readonly raw: (f: Fixture) => Promise<void>;
-}
-
-async function rawJson(f: Fixture, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: unknown; headers: Headers }> {
-  const response = await fetch(f.url + path, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? undefined : (JSON.parse(text) as unknown), headers: response.headers };
-}
 
 const loginBody = `{"username": "owner", "password": "correct horse battery staple"}`;
 
@@ -95,7 +83,7 @@ const cases: Record<RouteName, RouteTestCase> = {
       await assert.rejects(f.client().login({ body: { username: 'owner', password: 'wrong password' } }), (e: DaemonApiError) => e.status === 401 && e.code === 'unauthorized');
     },
     raw: async (f) => {
-      const { status, json, headers } = await rawJson(f, 'POST', '/api/v1/session', { 'content-type': 'application/json' }, loginBody);
+      const { status, json, headers } = await rawReply(f, 'POST', '/api/v1/session', { 'content-type': 'application/json' }, loginBody);
       assert.equal(status, 200);
       const reply = json as Record<string, unknown>;
       assert.deepEqual(Object.keys(reply).sort(), ['expires', 'issued', 'name', 'token', 'tokenType']);
@@ -120,7 +108,7 @@ const cases: Record<RouteName, RouteTestCase> = {
     raw: async (f) => {
       const login = await rawJson(f, 'POST', '/api/v1/session', { 'content-type': 'application/json' }, loginBody);
       const token = (login.json as { token: string }).token;
-      const { status, json, headers } = await rawJson(f, 'DELETE', '/api/v1/session', { authorization: `Bearer ${token}` });
+      const { status, json, headers } = await rawReply(f, 'DELETE', '/api/v1/session', { authorization: `Bearer ${token}` });
       assert.deepEqual([status, json], [204, undefined]);
       assert.match(headers.get('set-cookie') ?? '', /^slsk_session=; .*Max-Age=0/);
     },
