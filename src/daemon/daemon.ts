@@ -182,13 +182,15 @@ export class Daemon {
       // Throws for a webhook URL that is not http(s): the daemon refuses to start with it.
       const hooks = new HookDispatcher({ webhooks: config.webhooks, scripts: config.scripts, logger: hookLogger((message) => note({ kind: 'warning', message })) });
       undo.push(() => hooks.close());
+      // Read at each request: PATCH /api/v1/options changes it live.
+      let downloadsLayout = config.downloads.layout;
       const daemonTransfers = new DaemonTransfers({
         manager,
         client,
         folders: store.folders,
         hub,
         downloadsDir: config.downloads.folder,
-        layout: () => config.downloads.layout,
+        layout: () => downloadsLayout,
         onFolderDone: (folder, summary) => {
           const done = folderCompleteEvent(folder, summary, config.downloads.folder);
           if (done !== undefined) hooks.dispatch(done);
@@ -272,7 +274,7 @@ export class Daemon {
       const settings = new RuntimeOptions({
         config,
         file: options.configFile ?? join(dataDir, CONFIG_FILE_NAME),
-        appliers: runtimeAppliers({ manager, shares: daemonShares, searches, logs }),
+        appliers: runtimeAppliers({ manager, shares: daemonShares, searches, logs, setLayout: (layout) => (downloadsLayout = layout) }),
       });
 
       const services: DaemonServices = {

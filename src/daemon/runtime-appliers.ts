@@ -3,6 +3,7 @@
 
 import type { ResolvedDaemonConfig } from './config/index.ts';
 import type { TransferManager } from '../transfers/index.ts';
+import type { DestinationLayout } from '../transfers/destination.ts';
 import type { Applier } from './daemon-options.ts';
 import type { DaemonShares, SharesSettings } from './daemon-shares.ts';
 import type { LogRing } from './logs.ts';
@@ -17,7 +18,7 @@ export function sharesSettings(config: ResolvedDaemonConfig): SharesSettings {
 }
 
 /** How each setting changed through PATCH /api/v1/options takes effect; the others need a restart. */
-export function runtimeAppliers(parts: { manager: TransferManager; shares: DaemonShares; searches: DaemonSearches; logs: LogRing }): Record<string, Applier> {
+export function runtimeAppliers(parts: { manager: TransferManager; shares: DaemonShares; searches: DaemonSearches; logs: LogRing; setLayout: (layout: DestinationLayout) => void }): Record<string, Applier> {
   const speed: Applier = (c) => parts.manager.setSpeedLimits({ uploadBytesPerSecond: c.transfers.uploadBytesPerSecond, downloadBytesPerSecond: c.transfers.downloadBytesPerSecond });
   const slots: Applier = (c) => {
     parts.manager.setUploadSlots(c.transfers.uploadSlots);
@@ -36,5 +37,6 @@ export function runtimeAppliers(parts: { manager: TransferManager; shares: Daemo
     'shares.rescanIntervalMinutes': (c) => parts.shares.setRescanInterval(c.shares.rescanIntervalMinutes),
     'shares.watch': (c) => parts.shares.setWatch(c.shares.watch),
     'logging.level': (c) => parts.logs.setLevel(c.logging.level),
+    'downloads.layout': (c) => parts.setLayout(c.downloads.layout),
   };
 }

@@ -62,33 +62,33 @@ const shares = group('What we share', {
 });
 
 const downloads = group('Where downloads land', {
-  folder: Type.Optional(Type.String({ minLength: 1, runtime: true, description: 'Finished downloads; default <data>/downloads' })),
+  folder: Type.Optional(Type.String({ minLength: 1, description: 'Finished downloads; default <data>/downloads' })),
   incompleteFolder: Type.Optional(Type.String({ minLength: 1, description: 'Partial downloads; keep it on the same disk as the downloads folder. Default <data>/incomplete' })),
   layout: literals(DESTINATION_LAYOUTS, { default: DEFAULT_DESTINATION_LAYOUT, runtime: true, description: `Folders under the downloads folder: ${DESTINATION_LAYOUTS.join(', ')}` }),
-  retryInitialDelayMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: defaultRetry.initialDelayMs, runtime: true, description: 'First wait before retrying a failed download; doubles each try' }),
-  retryMaxDelayMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: defaultRetry.maxDelayMs, runtime: true, description: 'Longest wait between two tries' }),
-  retryMaxAttempts: Type.Integer({ minimum: 0, maximum: 1000, default: defaultRetry.maxAttempts, runtime: true, description: 'Tries before a download is marked failed; 0 = never retry' }),
+  retryInitialDelayMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: defaultRetry.initialDelayMs, description: 'First wait before retrying a failed download; doubles each try' }),
+  retryMaxDelayMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: defaultRetry.maxDelayMs, description: 'Longest wait between two tries' }),
+  retryMaxAttempts: Type.Integer({ minimum: 0, maximum: 1000, default: defaultRetry.maxAttempts, description: 'Tries before a download is marked failed; 0 = never retry' }),
 });
 
 const transfers = group('Upload slots, queue limits and speed', {
   // The transfer manager's own default (TransferManagerOptions.uploadSlots); it exports no constant for it.
   uploadSlots: Type.Integer({ minimum: 0, maximum: 1000, default: 2, runtime: true, description: 'Uploads in progress at once' }),
-  maxQueuedFilesPerUser: Type.Integer({ minimum: 0, default: defaultTransferLimits.maxQueuedFilesPerUser, runtime: true, description: 'Files one user may have in our upload queue' }),
-  maxQueuedMegabytesPerUser: Type.Integer({ minimum: 0, default: defaultTransferLimits.maxQueuedMegabytesPerUser, runtime: true, description: 'MiB one user may have in our upload queue' }),
+  maxQueuedFilesPerUser: Type.Integer({ minimum: 0, default: defaultTransferLimits.maxQueuedFilesPerUser, description: 'Files one user may have in our upload queue' }),
+  maxQueuedMegabytesPerUser: Type.Integer({ minimum: 0, default: defaultTransferLimits.maxQueuedMegabytesPerUser, description: 'MiB one user may have in our upload queue' }),
   uploadBytesPerSecond: Type.Integer({ minimum: 0, default: 0, runtime: true, description: 'Upload speed limit, bytes/s; 0 = unlimited' }),
   downloadBytesPerSecond: Type.Integer({ minimum: 0, default: 0, runtime: true, description: 'Download speed limit, bytes/s; 0 = unlimited' }),
 });
 
 const searches = group('Searches and their results', {
-  retentionDays: Type.Integer({ minimum: 0, maximum: 3650, default: 7, runtime: true, description: 'Finished searches are deleted after this many days; 0 = kept until deleted' }),
-  maxKept: Type.Integer({ minimum: 1, maximum: 100_000, default: 500, runtime: true, description: 'Searches kept at most; the oldest go first' }),
+  retentionDays: Type.Integer({ minimum: 0, maximum: 3650, default: 7, description: 'Finished searches are deleted after this many days; 0 = kept until deleted' }),
+  maxKept: Type.Integer({ minimum: 1, maximum: 100_000, default: 500, description: 'Searches kept at most; the oldest go first' }),
   timeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 15, runtime: true, description: 'How long a search collects results unless it names its own timeout' }),
   maxResults: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000, runtime: true, description: 'Files kept per search; more are dropped' }),
 });
 
 const history = group('Chat history', {
-  chatRetentionDays: Type.Integer({ minimum: 0, maximum: 36_500, default: 365, runtime: true, description: 'Messages older than this are deleted; 0 = kept forever' }),
-  maxMessagesPerConversation: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 10_000, runtime: true, description: 'Messages kept per room or private conversation' }),
+  chatRetentionDays: Type.Integer({ minimum: 0, maximum: 36_500, default: 365, description: 'Messages older than this are deleted; 0 = kept forever' }),
+  maxMessagesPerConversation: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 10_000, description: 'Messages kept per room or private conversation' }),
 });
 
 const http = group('The HTTP API and web interface', {
@@ -159,8 +159,8 @@ export const DaemonConfigSchema = Type.Object(
     history,
     http,
     auth,
-    webhooks: Type.Array(webhook, { default: [], runtime: true, description: 'HTTP calls made on events' }),
-    scripts: Type.Array(script, { default: [], runtime: true, description: 'Programs run on events' }),
+    webhooks: Type.Array(webhook, { default: [], description: 'HTTP calls made on events' }),
+    scripts: Type.Array(script, { default: [], description: 'Programs run on events' }),
     logging: group('What the daemon logs', {
       level: literals(LOG_LEVELS, { default: 'info', runtime: true, description: `Least severe level logged: ${LOG_LEVELS.join(', ')}` }),
     }),
