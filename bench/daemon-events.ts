@@ -139,13 +139,13 @@ async function main(): Promise<void> {
   const publishedAt = new Map<number, number>();
   const searchId = 'bench-search';
   const started = wallNow();
-  hub.publish('searchState', { searchId, state: 'inProgress', responseCount: 0, fileCount: 0 });
+  hub.publish('searchState', { searchId, state: 'in-progress', responseCount: 0, fileCount: 0 });
   for (const [i, reply] of payloads.entries()) {
     // One reply per turn of the event loop, as they come off peer sockets.
     await new Promise((resolve) => setImmediate(resolve));
     hub.publish('searchResponses', { searchId, responses: [reply] });
     publishedAt.set(hub.lastId, wallNow());
-    if (i % 100 === 99) hub.publish('searchState', { searchId, state: 'inProgress', responseCount: i + 1, fileCount: (i + 1) * FILES_PER_RESPONSE });
+    if (i % 100 === 99) hub.publish('searchState', { searchId, state: 'in-progress', responseCount: i + 1, fileCount: (i + 1) * FILES_PER_RESPONSE });
   }
   hub.publish('searchState', { searchId, state: 'completed', responseCount: responses, fileCount: results });
   const lastPublish = wallNow();

@@ -10,7 +10,7 @@ import type { EventHub } from './events/index.ts';
 import type { Searches, SearchRecord, StoredResponse, StoredResponseInput } from './store/searches.ts';
 import type { SearchService } from './http/services.ts';
 import { DaemonStoreError } from './store/errors.ts';
-import { isFinished, type SearchScope, type SearchState } from './store/search-state.ts';
+import { isFinished, type SearchScope } from './store/search-state.ts';
 
 /**
  * Running searches at once. Each one holds a ticket on the server, a set of peer connections and a
@@ -79,12 +79,6 @@ interface Running {
   stopped: boolean;
   /** Settles when the search ends or is deleted (whenDone). */
   readonly ended: PromiseWithResolvers<void>;
-}
-
-/** The state names of the `searchState` event. */
-function eventState(state: SearchState): 'inProgress' | 'completed' | 'stopped' {
-  if (state === 'completed') return 'completed';
-  return state === 'cancelled' || state === 'errored' ? 'stopped' : 'inProgress';
 }
 
 /** A file as the events carry it: sizes as numbers (exact below 9 PB). */
@@ -312,6 +306,6 @@ export class DaemonSearches implements SearchService {
   }
 
   #publishState(record: SearchRecord): void {
-    this.#options.hub.publish('searchState', { searchId: record.id, state: eventState(record.state), responseCount: record.responseCount, fileCount: record.fileCount });
+    this.#options.hub.publish('searchState', { searchId: record.id, state: record.state, responseCount: record.responseCount, fileCount: record.fileCount });
   }
 }

@@ -111,7 +111,7 @@ test('Ctrl-C stops the daemon search, and the command prints what was found so f
   const earlier = new Set((await api<{ id: string }[]>('/api/v1/searches')).map((s) => s.id));
   const child = new SlskChild(['search', 'come', 'together', '--timeout', '120', '--json'], cleanEnv({ SLSK_DATA: data }), 60_000);
   bed.children.push(child);
-  const started = await events.waitForAny('the search started', (e) => e.event === 'searchState' && e.data['state'] === 'inProgress' && !earlier.has(String(e.data['searchId'])));
+  const started = await events.waitForAny('the search started', (e) => e.event === 'searchState' && e.data['state'] === 'in-progress' && !earlier.has(String(e.data['searchId'])));
   const id = String(started.data['searchId']);
   await events.waitForAny('its response', (e) => e.event === 'searchResponses' && e.data['searchId'] === id);
   child.process.kill('SIGINT');

@@ -65,7 +65,7 @@ test('slsk daemon: a search over HTTP streams filtered responses as events, page
     const batch = await events.waitFor('searchResponses for the search', (e) => e.event === 'searchResponses' && e.data['searchId'] === id);
     const running = (await (await fetch(`${url}/api/v1/searches/${id}`, { headers: auth })).json()) as { state: string; responseCount: number; fileCount: number };
     assert.deepEqual(running, { ...running, state: 'in-progress', responseCount: 1, fileCount: 1 }, 'the responses arrived before the search ended');
-    assert.ok(!events.events.some((e) => e.event === 'searchState' && e.data['searchId'] === id && e.data['state'] !== 'inProgress'));
+    assert.ok(!events.events.some((e) => e.event === 'searchState' && e.data['searchId'] === id && e.data['state'] !== 'in-progress'));
     // The peer offered a FLAC and an MP3; the filter kept only the FLAC, in the event and in the store.
     const responses = batch.data['responses'] as { username: string; files: { filename: string; size: number }[] }[];
     assert.deepEqual(responses.map((r) => [r.username, r.files.map((f) => [f.filename, f.size])]), [['peer', [['@@music\\Beatles\\Abbey Road\\01 Come Together.flac', 31_000_000]]]]);
@@ -78,7 +78,7 @@ test('slsk daemon: a search over HTTP streams filtered responses as events, page
 
     const stop = await fetch(`${url}/api/v1/searches/${id}/stop`, { method: 'PUT', headers: auth });
     assert.equal(stop.status, 200);
-    const ended = await events.waitFor('the stopped searchState', (e) => e.event === 'searchState' && e.data['searchId'] === id && e.data['state'] === 'stopped');
+    const ended = await events.waitFor('the stopped searchState', (e) => e.event === 'searchState' && e.data['searchId'] === id && e.data['state'] === 'cancelled');
     assert.deepEqual([ended.data['responseCount'], ended.data['fileCount']], [1, 1]);
     const kept = (await (await fetch(`${url}/api/v1/searches`, { headers: auth })).json()) as { id: string; state: string }[];
     assert.deepEqual(kept.map((s) => [s.id, s.state]), [[id, 'cancelled']]);

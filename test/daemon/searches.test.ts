@@ -117,7 +117,7 @@ test('DaemonSearches: filter before the cap, bounded running searches, buddies, 
     // Stopped while running: cancelled, announced as stopped; deleting removes it with its responses.
     const stopped = searches.start({ query: 'nothing matches this', filter: 'ext:ogg' });
     searches.stop(stopped.id);
-    await next('the stopped search', (e) => e.event === 'searchState' && e.data['searchId'] === stopped.id && e.data['state'] === 'stopped');
+    await next('the stopped search', (e) => e.event === 'searchState' && e.data['searchId'] === stopped.id && e.data['state'] === 'cancelled');
     assert.equal(store.searches.get(stopped.id).state, 'cancelled');
     assert.equal(await searches.delete(stopped.id), true);
     assert.equal(await searches.delete(stopped.id), false);

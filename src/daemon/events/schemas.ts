@@ -50,7 +50,7 @@ export const DAEMON_EVENTS = {
   /** A search started, ended or was stopped, with its totals so far. */
   searchState: Type.Object({
     searchId: Type.String(),
-    state: Type.Enum(['inProgress', 'completed', 'stopped']),
+    state: Type.Enum(['requested', 'in-progress', 'completed', 'cancelled', 'errored'], { description: "The search record's state (GET /api/v1/searches/{id})." }),
     responseCount: Type.Number(),
     fileCount: Type.Number(),
   }),
