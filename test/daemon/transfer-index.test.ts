@@ -142,3 +142,17 @@ test('a group whose transfers stopped moving reads a speed of exactly 0, whateve
   for (const t of moving) index.put({ ...t, state: 'completed', speed: t.speed / 3 });
   assert.equal(index.list({}).totals.speed, 0);
 });
+
+test("a transfer's JSON is made once and made again after it changes, in reads of one and in pages", () => {
+  const index = new TransferIndex();
+  const t = transfer(0, { state: 'transferring', bytes: 10n });
+  index.put(t);
+  const first = index.json(t.id)!;
+  assert.equal(index.json(t.id), first, 'unchanged: the same object, nothing built');
+  index.put({ ...t, bytes: 20n });
+  assert.deepEqual([index.json(t.id)!.bytesTransferred, first.bytesTransferred], [20, 10]);
+  const [listed] = index.list({}).users[0]!.folders[0]!.transfers!;
+  assert.equal(listed, index.json(t.id));
+  index.put({ ...t, bytes: 30n, state: 'completed' });
+  assert.deepEqual([index.list({}).users[0]!.folders[0]!.transfers![0]!.bytesTransferred, index.json(t.id)!.state], [30, 'completed']);
+});

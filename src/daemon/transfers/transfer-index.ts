@@ -127,7 +127,8 @@ export interface IndexCosts {
 }
 
 export class TransferIndex {
-  readonly #items = new Map<string, { transfer: Transfer; group: TransferGroup }>();
+  /** json: the transfer as the API shows it, made again only after it changes (a page of unchanged transfers builds nothing). */
+  readonly #items = new Map<string, { transfer: Transfer; group: TransferGroup; json: TransferJson | undefined }>();
   readonly #groups = new Map<string, TransferGroup>();
   /** Transfer id → the folder download it belongs to. */
   readonly #folderOf = new Map<string, FolderRef>();
@@ -159,8 +160,8 @@ export class TransferIndex {
   }
 
   json(id: string): TransferJson | undefined {
-    const transfer = this.get(id);
-    return transfer === undefined ? undefined : transferJson(transfer, this.folderIdOf(id));
+    const item = this.#items.get(id);
+    return item === undefined ? undefined : (item.json ??= transferJson(item.transfer, this.folderIdOf(id)));
   }
 
   #groupFor(t: Transfer): TransferGroup {
@@ -200,6 +201,7 @@ export class TransferIndex {
       old.group.members.set(t.id, t);
       this.#account(old.group, t, 1);
       old.transfer = t;
+      old.json = undefined;
       this.#checkFolder(old.group);
       return;
     }
@@ -207,7 +209,7 @@ export class TransferIndex {
     group.members.set(t.id, t);
     group.json = undefined;
     this.#account(group, t, 1);
-    this.#items.set(t.id, { transfer: t, group });
+    this.#items.set(t.id, { transfer: t, group, json: undefined });
     this.#checkFolder(group);
   }
 
@@ -372,7 +374,7 @@ export class TransferIndex {
       if (query.summary !== true) {
         const list = members ?? [...group.members.values()];
         this.costs.transfersVisited += list.length;
-        transfers = list.map((t) => transferJson(t, group.folderId));
+        transfers = list.map((t) => this.json(t.id) ?? transferJson(t, group.folderId));
       }
       user.folders.push({
         folder: group.folder,
