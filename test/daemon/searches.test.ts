@@ -11,6 +11,7 @@ import { EventHub } from '../../src/daemon/events/index.ts';
 import { DaemonSearches, SEARCH_BATCH_FILES, SearchBusyError } from '../../src/daemon/searches.ts';
 import { DaemonStore } from '../../src/daemon/store/index.ts';
 import { startServer, tempDir } from '../server/harness.ts';
+import { hubRecorder, type HubRecorder } from './hub-recorder.ts';
 
 const DEADLINE_MS = 15_000;
 const dirs: string[] = [];
@@ -18,34 +19,8 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The hub's events as a test sees them; `next` waits (with a deadline) for one matching. */
-function recorder(hub: EventHub): { events: { event: string; data: Record<string, unknown> }[]; next: (what: string, match: (e: { event: string; data: Record<string, unknown> }) => boolean) => Promise<void> } {
-  const events: { event: string; data: Record<string, unknown> }[] = [];
-  let wake: (() => void) | undefined;
-  hub.subscribe({
-    write: (chunk) => {
-      for (const [, event, data] of chunk.matchAll(/event: (\w+)\ndata: (.*)\n/g)) events.push({ event: event!, data: JSON.parse(data!) as Record<string, unknown> });
-      wake?.();
-      return true;
-    },
-    onDrain: () => {},
-  });
-  const next = async (what: string, match: (e: { event: string; data: Record<string, unknown> }) => boolean): Promise<void> => {
-    const deadline = Date.now() + DEADLINE_MS;
-    while (!events.some(match)) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${DEADLINE_MS} ms: ${JSON.stringify(events)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  };
-  return { events, next };
-}
+/** The hub's events as a test sees them (hub-recorder.ts). */
+const recorder = (hub: EventHub): HubRecorder => hubRecorder(hub, DEADLINE_MS);
 
 const file = (name: string, extension: string) => ({ filename: `@@music\\${name}.${extension}`, size: 1000n, extension });
 

@@ -15,41 +15,12 @@ import { BrowseCache, DaemonUsers, UserServiceError } from '../../src/daemon/use
 import { loggedIn, newClient, nextEvent } from '../client/helpers.ts';
 import { startServer } from '../server/harness.ts';
 import { scannedLibrary, tempDir, writeTree } from '../shares/helpers.ts';
+import { hubRecorder, type HubRecorder } from './hub-recorder.ts';
 
 const DEADLINE_MS = 15_000;
 
-type Recorded = { event: string; data: Record<string, unknown> };
-
-/** The hub's events as a test sees them; `next` waits (with a deadline) for one matching. */
-function recorder(hub: EventHub): { events: Recorded[]; next: (what: string, match: (e: Recorded) => boolean) => Promise<Recorded> } {
-  const events: Recorded[] = [];
-  let wake: (() => void) | undefined;
-  hub.subscribe({
-    write: (chunk) => {
-      for (const [, event, data] of chunk.matchAll(/event: (\w+)\ndata: (.*)\n/g)) events.push({ event: event!, data: JSON.parse(data!) as Record<string, unknown> });
-      wake?.();
-      return true;
-    },
-    onDrain: () => {},
-  });
-  const next = async (what: string, match: (e: Recorded) => boolean): Promise<Recorded> => {
-    const deadline = Date.now() + DEADLINE_MS;
-    for (;;) {
-      const found = events.find(match);
-      if (found !== undefined) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${DEADLINE_MS} ms: ${JSON.stringify(events)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  };
-  return { events, next };
-}
+/** The hub's events as a test sees them (hub-recorder.ts). */
+const recorder = (hub: EventHub): HubRecorder => hubRecorder(hub, DEADLINE_MS);
 
 /** Counts the share and folder requests a peer receives. */
 function countRequests(peer: Client): { shares: number; folders: number } {
