@@ -83,3 +83,14 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): v
   const http = notFound(`No route ${request.method} ${path}; the routes are listed at /api/v1/openapi.json`);
   void reply.status(404).type('application/json; charset=utf-8').send(http.toBody());
 }
+
+/** A runner for a service's calls: the errors `toHttp` knows become HTTP errors; the rest go on (a 500). */
+export function mappedBy(toHttp: (error: unknown) => unknown): <T>(work: () => T | Promise<T>) => Promise<T> {
+  return async (work) => {
+    try {
+      return await work();
+    } catch (error) {
+      throw toHttp(error);
+    }
+  };
+}

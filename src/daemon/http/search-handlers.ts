@@ -3,7 +3,7 @@
 
 import type { Handlers } from './route.ts';
 import type { searchRoutes, SearchRecordJson, SearchResponseJson } from './search-routes.ts';
-import { HttpError, notFound } from './errors.ts';
+import { HttpError, notFound, mappedBy } from './errors.ts';
 import type { SearchService } from './services.ts';
 import type { SearchRecord, StoredResponse } from '../store/index.ts';
 import { DaemonStoreError } from '../store/errors.ts';
@@ -54,13 +54,7 @@ function httpError(error: unknown): unknown {
   return error;
 }
 
-async function mapped<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw httpError(error);
-  }
-}
+const mapped = mappedBy(httpError);
 
 export function searchHandlers(searches: SearchService): Handlers<typeof searchRoutes> {
   return {

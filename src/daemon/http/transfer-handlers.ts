@@ -3,7 +3,7 @@
 
 import type { Handlers } from './route.ts';
 import { LAYOUT_NAMES, TRANSFER_STATE_NAMES, type transferRoutes } from './transfer-routes.ts';
-import { HttpError, notFound } from './errors.ts';
+import { HttpError, notFound, mappedBy } from './errors.ts';
 import type { TransferService } from './services.ts';
 import { TransferRequestError } from '../transfers/errors.ts';
 import { FolderDownloadError } from '../downloads/index.ts';
@@ -57,13 +57,7 @@ function httpError(error: unknown): unknown {
   return error;
 }
 
-async function mapped<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw httpError(error);
-  }
-}
+const mapped = mappedBy(httpError);
 
 export function transferHandlers(transfers: TransferService): Handlers<typeof transferRoutes> {
   return {
