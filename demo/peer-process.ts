@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { killChildNow, stopChild } from './child-stop.ts';
 
 const SLSK = fileURLToPath(new URL('../bin/slsk.js', import.meta.url));
 /** Lines of the child's stderr kept to explain a failure. */
@@ -90,17 +91,13 @@ export class PeerProcess {
   }
 
   /** Asks it to stop as Ctrl-C would, and kills it if it has not within `timeoutMs`. */
-  async stop(timeoutMs: number): Promise<void> {
-    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
-    this.#child.kill('SIGINT');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
-    await this.#exited;
-    clearTimeout(timer);
+  stop(timeoutMs: number): Promise<void> {
+    return stopChild(this.#child, this.#exited, timeoutMs);
   }
 
   /** For an exit the demo did not ask for: gone at once. */
   killNow(): void {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    killChildNow(this.#child);
   }
 
   #stderrTail(): string {
