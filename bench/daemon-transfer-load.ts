@@ -29,6 +29,11 @@ const FILES_PER_PEER = 10;
 const BYTES_PER_SECOND_EACH = 32 * 1024;
 const FILE_SIZE = 2 ** 30;
 const SETTLE_TIMEOUT_MS = 60_000;
+/**
+ * For all 100 to be transferring: one offer whose reply is lost (30 s) and its backoff (15 s) fit
+ * in it. (Once, in CI on a busy machine, 90 of 100 were still waiting after 60 s.)
+ */
+const TRANSFERRING_TIMEOUT_MS = 120_000;
 
 export interface TransferCpuFigures {
   transfers: number;
@@ -87,6 +92,8 @@ export async function benchTransferCpu(options: { windowSeconds: number; progres
     let transferring = 0;
     const allTransferring = Promise.withResolvers<void>();
     const failed = Promise.withResolvers<never>();
+    // Raced below; a failure while the peers are still being started is not unhandled meanwhile.
+    failed.promise.catch(() => {});
     for (let p = 0; p < PEERS; p++) {
       const client = new Client({ listenHost: '127.0.0.1', reconnect: false, distributed: false });
       const manager = new TransferManager({
@@ -107,10 +114,20 @@ export async function benchTransferCpu(options: { windowSeconds: number; progres
       await client.login({ server: `127.0.0.1:${server.port}`, username: `benchpeer${p}`, password: 'pw' });
       for (let f = 0; f < FILES_PER_PEER; f++) manager.download(DAEMON_USER, `Bench\\file ${String(p * FILES_PER_PEER + f).padStart(3, '0')}.bin`);
     }
-    const deadline = sleep(SETTLE_TIMEOUT_MS).then(() => {
-      throw new Error(`only ${transferring} of ${transfers} transfers were in progress after ${SETTLE_TIMEOUT_MS / 1000} s`);
+    // Cleared once they are: a timer left running kept the benchmark's process alive for a minute.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const waiting = peers.flatMap((p) => p.manager.list({ finished: false })).filter((t) => t.state !== 'transferring');
+        const states = waiting.map((t) => `${t.username} ${t.filename}: ${t.state}${t.reason === undefined ? '' : ` (${t.reason})`}`);
+        reject(new Error(`only ${transferring} of ${transfers} transfers were in progress after ${TRANSFERRING_TIMEOUT_MS / 1000} s; still waiting: ${states.join('; ')}`));
+      }, TRANSFERRING_TIMEOUT_MS);
     });
-    await Promise.race([allTransferring.promise, failed.promise, deadline]);
+    try {
+      await Promise.race([allTransferring.promise, failed.promise, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
     options.progress(`${transfers} uploads in progress; measuring for ${options.windowSeconds} s`);
     const bytesBefore = totalBytes(peers.map((p) => p.manager));
     const t0 = performance.now();
