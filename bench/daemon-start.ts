@@ -5,7 +5,8 @@
 //
 // The first start of a new tree indexes it (the cold start, measured once and kept); every measured
 // run after it is a warm start from that index. The scan every start does in the background (files
-// changed while the daemon was down) is waited for and its time and the peak RSS reported too.
+// changed while the daemon was down) is waited for and its time, the peak RSS by its end and the RSS
+// once settled after it reported too.
 
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,12 @@ export interface WarmRun {
   /** The background rescan's time, and the daemon's peak RSS by its end. */
   rescanSeconds: number;
   peakRssMB: number;
+  /** The daemon's RSS once settled after the rescan (SETTLE_MS later: the heap given back, see src/cli/heap-compaction.ts). */
+  settledRssMB: number;
 }
+
+/** After the rescan, before the settled RSS is read: the daemon compacts its heap at most every 10 s. */
+const SETTLE_MS = 12_000;
 
 export interface StartFigures {
   files: number;
@@ -103,10 +109,13 @@ export async function benchStart(options: StartOptions): Promise<StartFigures> {
       const cpuSecondsToOnline = cpu === undefined ? NaN : cpu.user + cpu.system;
       const rescanStart = performance.now();
       await daemon.waitForLine(scanned(tree.files), 'the rescan', SCAN_TIMEOUT_MS);
-      return { onlineMs, cpuSecondsToOnline, rssMB, rescanSeconds: (performance.now() - rescanStart) / 1000, peakRssMB: daemon.memory()?.peakRssMB ?? NaN };
+      const rescanSeconds = (performance.now() - rescanStart) / 1000;
+      const peakRssMB = daemon.memory()?.peakRssMB ?? NaN;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      return { onlineMs, cpuSecondsToOnline, rssMB, rescanSeconds, peakRssMB, settledRssMB: daemon.memory()?.rssMB ?? NaN };
     });
     figures.runs.push(figure);
-    options.progress(`  online in ${figure.onlineMs.toFixed(0)} ms (${figure.cpuSecondsToOnline.toFixed(2)} s of CPU), RSS ${figure.rssMB.toFixed(0)} MB; rescan ${figure.rescanSeconds.toFixed(1)} s, peak RSS ${figure.peakRssMB.toFixed(0)} MB`);
+    options.progress(`  online in ${figure.onlineMs.toFixed(0)} ms (${figure.cpuSecondsToOnline.toFixed(2)} s of CPU), RSS ${figure.rssMB.toFixed(0)} MB; rescan ${figure.rescanSeconds.toFixed(1)} s, peak RSS ${figure.peakRssMB.toFixed(0)} MB, settled ${figure.settledRssMB.toFixed(0)} MB`);
   }
   return figures;
 }

@@ -2,13 +2,15 @@
 // (word → ascending file slots). The SQLite database is only its persistence; searches, browse and
 // folder replies and upload lookups are answered from here.
 //
-// Memory: no JS object or string per file. Per file its UTF-8 name in one shared buffer plus 42
-// bytes of typed-array columns; per (file, distinct word) a 4-byte posting (8 while a word's list is
-// still short, as a plain array); frequent words (≥ 1 file in 32) also keep a bitmap of one bit per
-// slot. Folder paths are stored once per folder. At 1,000,000 files that is ~116 MB of array
-// buffers, half of it postings (bench/shares.ts --warm). `snapshot()`/`fromSnapshot()` turn the
-// whole catalog, word index included, into flat arrays and back, for warm starts (snapshot.ts); a
-// warm catalog keeps the words flat too (frozen-words.ts: no object per word until one changes).
+// Memory: no JS object or string per file. Per file 9 bytes of typed-array columns (folder, next
+// file of the folder, flags) plus its details (name, size, times, audio attributes: ~55 bytes at
+// 1,000,000 files, file-details.ts), which a warm catalog, or one that stored its snapshot, reads
+// from the snapshot file instead of holding; per (file, distinct word) a 4-byte posting (8 while a
+// word's list is still short, as a plain array); frequent words (≥ 1 file in 32) also keep a bitmap
+// of one bit per slot. Folder paths are stored once per folder. `snapshot()`/`fromSnapshot()` turn
+// the whole catalog, word index included, into flat arrays and back, for warm starts (snapshot.ts);
+// a warm catalog keeps the words flat too (frozen-words.ts: no object per word until one changes)
+// and leaves their lists and the file details in the file.
 //
 // Search: the query's smallest set (a word's list, or the union of a wildcard's words) drives; every
 // other word is probed by galloping in its list or by a bitmap lookup; when all words have bitmaps
@@ -22,6 +24,8 @@ import { encodeAttributes } from '../model/files.ts';
 import type { Folder, OfferedFile } from '../model/shares.ts';
 import { extensionOf } from './metadata.ts';
 import { MemoryPostings } from './frozen-postings.ts';
+import { DETAIL_PARTS, type DetailsFile } from './details-file.ts';
+import { FileDetails, grownSize, type DetailColumns, type Details } from './file-details.ts';
 import { FrozenWords } from './frozen-words.ts';
 import type { CatalogSnapshot } from './snapshot.ts';
 import { parseQuery, reverseWord, wordsOf, type ParsedQuery } from './words.ts';
@@ -274,12 +278,8 @@ function grow<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(ar
   return grown;
 }
 
-/**
- * Arrays double while small; past LARGE_ARRAY elements they grow by an eighth, so a large catalog
- * (one loaded from a snapshot is sized exactly) that gains a few files does not double its memory.
- */
-const LARGE_ARRAY = 1 << 16;
-const grownSize = (size: number): number => (size < LARGE_ARRAY ? size * 2 : size + (size >>> 3));
+/** A new file's details before setFile() gives them. */
+const NO_DETAILS: Details = { size: 0, mtime: 0, bitrate: 0, duration: 0, sampleRate: 0, bitDepth: 0 };
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -296,19 +296,14 @@ export class Catalog {
   private folderVersion = 0;
   private lowerFolders: { version: number; map: Map<string, number[]> } | undefined;
 
-  // Files (typed columns).
+  // Files: what searches and folders need per slot, in typed columns; the rest (name, size, times,
+  // audio attributes) in `details`, which a warm catalog leaves in its snapshot file.
   private capacity = 1024;
   private used = 0;
   private live = 0;
-  // Names as UTF-8 in one growing buffer (no string per file); slot s spans nameStarts[s] up to the
-  // next slot's start (or nameEnd for the last).
-  private nameBytes = Buffer.allocUnsafe(64 * 1024);
-  private nameEnd = 0;
-  private nameStarts = new Uint32Array(this.capacity);
+  private details = new FileDetails();
   private fileFolders = new Uint32Array(this.capacity);
   private fileNext = new Int32Array(this.capacity);
-  private sizes = new Float64Array(this.capacity);
-  private mtimes = new Float64Array(this.capacity);
   /**
    * Files the running scan has seen, one bit each, for scan generation `markGen` only (a scan
    * compares marks with its own generation alone, so one generation's worth is all there is to keep:
@@ -317,10 +312,6 @@ export class Catalog {
    */
   private marks: Uint32Array | undefined;
   private markGen = 0;
-  private bitrates = new Uint32Array(this.capacity);
-  private durations = new Uint32Array(this.capacity);
-  private sampleRates = new Uint32Array(this.capacity);
-  private bitDepths = new Uint8Array(this.capacity);
   private flags = new Uint8Array(this.capacity);
 
   // Search index: the words of a warm start stay in `frozen` (flat arrays); `postings` holds the
@@ -464,15 +455,8 @@ export class Catalog {
     const size = grownSize(this.capacity);
     this.fileFolders = grow(this.fileFolders, size);
     this.fileNext = grow(this.fileNext, size);
-    this.sizes = grow(this.sizes, size);
-    this.mtimes = grow(this.mtimes, size);
     if (this.marks !== undefined) this.marks = grow(this.marks, (size >>> 5) + 1);
-    this.bitrates = grow(this.bitrates, size);
-    this.durations = grow(this.durations, size);
-    this.sampleRates = grow(this.sampleRates, size);
-    this.bitDepths = grow(this.bitDepths, size);
     this.flags = grow(this.flags, size);
-    this.nameStarts = grow(this.nameStarts, size);
     this.capacity = size;
   }
 
@@ -488,12 +472,11 @@ export class Catalog {
   addFile(folder: number, name: string, size: number, mtime: number, info: AudioInfo): number {
     this.ensureCapacity();
     const slot = this.used++;
-    this.appendName(slot, name);
+    if (this.details.add(name, NO_DETAILS) !== slot) throw new Error('file details out of step with the catalog');
     this.fileFolders[slot] = folder;
     this.fileNext[slot] = this.folderHeads[folder]!;
     this.folderHeads[folder] = slot;
     this.flags[slot] = ALIVE;
-    this.sizes[slot] = 0;
     this.setFile(slot, size, mtime, info);
     this.live++;
     this.shares[this.folderShares[folder]!]!.files++;
@@ -510,17 +493,6 @@ export class Catalog {
       if (nameWords.indexOf(word) === i && !folderWords.includes(word)) this.post(word, slot);
     }
     return slot;
-  }
-
-  private appendName(slot: number, name: string): void {
-    const bytes = Buffer.byteLength(name);
-    if (this.nameEnd + bytes > this.nameBytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.nameEnd + bytes, grownSize(this.nameBytes.length)));
-      this.nameBytes.copy(grown, 0, 0, this.nameEnd);
-      this.nameBytes = grown;
-    }
-    this.nameStarts[slot] = this.nameEnd;
-    this.nameEnd += this.nameBytes.write(name, this.nameEnd, 'utf8');
   }
 
   /** The word's list, to change: a frozen word's list becomes an object of its own (copied on its first push). */
@@ -574,14 +546,9 @@ export class Catalog {
 
   /** New size, mtime and audio attributes for a file (a rescan found it changed). */
   setFile(slot: number, size: number, mtime: number, info: AudioInfo): void {
-    if ((this.flags[slot]! & ALIVE) !== 0) this.shares[this.folderShares[this.fileFolders[slot]!]!]!.bytes += size - this.sizes[slot]!;
-    this.sizes[slot] = size;
-    this.mtimes[slot] = mtime;
+    if ((this.flags[slot]! & ALIVE) !== 0) this.shares[this.folderShares[this.fileFolders[slot]!]!]!.bytes += size - this.details.size(slot);
+    this.details.set(slot, { size, mtime, bitrate: info.bitrate ?? 0, duration: info.duration ?? 0, sampleRate: info.sampleRate ?? 0, bitDepth: info.bitDepth ?? 0 });
     let flags = this.flags[slot]! & ALIVE;
-    this.bitrates[slot] = info.bitrate ?? 0;
-    this.durations[slot] = info.duration ?? 0;
-    this.sampleRates[slot] = info.sampleRate ?? 0;
-    this.bitDepths[slot] = info.bitDepth ?? 0;
     if (info.bitrate !== undefined) flags |= HAS_BITRATE;
     if (info.duration !== undefined) flags |= HAS_DURATION;
     if (info.sampleRate !== undefined) flags |= HAS_SAMPLE_RATE;
@@ -615,7 +582,7 @@ export class Catalog {
     this.live--;
     const share = this.shares[this.folderShares[folder]!]!;
     share.files--;
-    share.bytes -= this.sizes[slot]!;
+    share.bytes -= this.details.size(slot);
   }
 
   isAlive(slot: number): boolean {
@@ -623,8 +590,7 @@ export class Catalog {
   }
 
   fileName(slot: number): string {
-    const end = slot + 1 < this.used ? this.nameStarts[slot + 1]! : this.nameEnd;
-    return this.nameBytes.toString('utf8', this.nameStarts[slot]!, end);
+    return this.details.name(slot);
   }
 
   fileFolder(slot: number): number {
@@ -632,11 +598,11 @@ export class Catalog {
   }
 
   fileSize(slot: number): number {
-    return this.sizes[slot]!;
+    return this.details.size(slot);
   }
 
   fileMtime(slot: number): number {
-    return this.mtimes[slot]!;
+    return this.details.mtime(slot);
   }
 
   /** The generation of the scan that last saw the file, if it is the latest one to mark any; else 0. */
@@ -669,11 +635,11 @@ export class Catalog {
   audioInfo(slot: number): AudioInfo {
     const flags = this.flags[slot]!;
     const info: AudioInfo = {};
-    if (flags & HAS_BITRATE) info.bitrate = this.bitrates[slot]!;
-    if (flags & HAS_DURATION) info.duration = this.durations[slot]!;
+    if (flags & HAS_BITRATE) info.bitrate = this.details.bitrate(slot);
+    if (flags & HAS_DURATION) info.duration = this.details.duration(slot);
     if (flags & HAS_VBR) info.vbr = (flags & VBR) !== 0;
-    if (flags & HAS_SAMPLE_RATE) info.sampleRate = this.sampleRates[slot]!;
-    if (flags & HAS_BIT_DEPTH) info.bitDepth = this.bitDepths[slot]!;
+    if (flags & HAS_SAMPLE_RATE) info.sampleRate = this.details.sampleRate(slot);
+    if (flags & HAS_BIT_DEPTH) info.bitDepth = this.details.bitDepth(slot);
     return info;
   }
 
@@ -698,6 +664,17 @@ export class Catalog {
   /** Closes the snapshot file a warm catalog reads its word lists from; searches after this throw. */
   close(): void {
     this.frozen?.close();
+    this.details.close();
+  }
+
+  /**
+   * Reads the file details from `file` from now on (a snapshot of exactly these slots, just
+   * written), instead of memory; false (and `file` closed) when it does not hold these slots.
+   */
+  adoptDetails(file: DetailsFile): boolean {
+    if (this.live === this.used && this.details.adopt(file)) return true;
+    file.close();
+    return false;
   }
 
   /** A copy with only the live folders and files, renumbered densely (same order). */
@@ -712,7 +689,7 @@ export class Catalog {
     }
     for (let slot = 0; slot < this.used; slot++) {
       if (!this.isAlive(slot)) continue;
-      const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.fileName(slot), this.sizes[slot]!, this.mtimes[slot]!, this.audioInfo(slot));
+      const copy = next.addFile(folderMap.get(this.fileFolders[slot]!)!, this.fileName(slot), this.details.size(slot), this.details.mtime(slot), this.audioInfo(slot));
       const gen = this.fileGen(slot);
       if (gen !== 0) next.setFileGen(copy, gen);
     }
@@ -730,12 +707,7 @@ export class Catalog {
     const folderMap = new Int32Array(this.folderPaths.length).fill(-1);
     liveFolders.forEach((folder, index) => (folderMap[folder] = index));
     const fileMap = new Int32Array(this.used).fill(-1);
-    let nameBytes = 0;
-    for (let slot = 0, next = 0; slot < this.used; slot++) {
-      if (!this.isAlive(slot)) continue;
-      fileMap[slot] = next++;
-      nameBytes += (slot + 1 < this.used ? this.nameStarts[slot + 1]! : this.nameEnd) - this.nameStarts[slot]!;
-    }
+    for (let slot = 0, next = 0; slot < this.used; slot++) if (this.isAlive(slot)) fileMap[slot] = next++;
     const files = this.live;
     // Nothing removed since the last renumbering (the usual case): the columns are written as they
     // are, through views, instead of copied (a copy of them all would be ~100 MB at 1,000,000 files).
@@ -747,36 +719,17 @@ export class Catalog {
       folderPaths: liveFolders.map((folder) => this.folderPaths[folder]!).join('\n'),
       folderRowIds: Float64Array.from(liveFolders, (folder) => this.folderRowIds[folder]!),
       fileFolders: column(this.fileFolders, Uint32Array),
-      sizes: column(this.sizes, Float64Array),
-      mtimes: column(this.mtimes, Float64Array),
-      bitrates: column(this.bitrates, Uint32Array),
-      durations: column(this.durations, Uint32Array),
-      sampleRates: column(this.sampleRates, Uint32Array),
-      bitDepths: column(this.bitDepths, Uint8Array),
       flags: column(this.flags, Uint8Array),
-      names: dense ? new Uint8Array(this.nameBytes.buffer as ArrayBuffer, this.nameBytes.byteOffset, this.nameEnd) : new Uint8Array(nameBytes),
-      nameStarts: column(this.nameStarts, Uint32Array),
+      ...((files === this.used ? this.details.views(files) : undefined) ?? this.detailsCopy(fileMap, files)),
       words: '',
       wordCounts: new Uint32Array(0),
       postings: new Uint32Array(this.postingCount),
     };
-    let nameAt = 0;
     for (let slot = 0; slot < this.used && !dense; slot++) {
       const to = fileMap[slot]!;
       if (to < 0) continue;
       out.fileFolders[to] = folderMap[this.fileFolders[slot]!]!;
-      out.sizes[to] = this.sizes[slot]!;
-      out.mtimes[to] = this.mtimes[slot]!;
-      out.bitrates[to] = this.bitrates[slot]!;
-      out.durations[to] = this.durations[slot]!;
-      out.sampleRates[to] = this.sampleRates[slot]!;
-      out.bitDepths[to] = this.bitDepths[slot]!;
       out.flags[to] = this.flags[slot]!;
-      out.nameStarts[to] = nameAt;
-      const start = this.nameStarts[slot]!;
-      const end = slot + 1 < this.used ? this.nameStarts[slot + 1]! : this.nameEnd;
-      out.names.set(this.nameBytes.subarray(start, end), nameAt);
-      nameAt += end - start;
     }
     const words: string[] = [];
     const counts: number[] = [];
@@ -831,14 +784,54 @@ export class Catalog {
     return out;
   }
 
+  /** The live files' details, renumbered by `fileMap` (-1: left out), copied into arrays of their own. */
+  private detailsCopy(fileMap: Int32Array, files: number): DetailColumns {
+    const details = this.details;
+    let nameBytes = 0;
+    for (let slot = 0; slot < this.used; slot++) if (fileMap[slot]! >= 0) nameBytes += details.nameLength(slot);
+    const out: DetailColumns = {
+      names: new Uint8Array(nameBytes),
+      nameStarts: new Uint32Array(files),
+      sizes: new Float64Array(files),
+      mtimes: new Float64Array(files),
+      bitrates: new Uint32Array(files),
+      durations: new Uint32Array(files),
+      sampleRates: new Uint32Array(files),
+      bitDepths: new Uint8Array(files),
+    };
+    let nameAt = 0;
+    for (let slot = 0; slot < this.used; slot++) {
+      const to = fileMap[slot]!;
+      if (to < 0) continue;
+      out.sizes[to] = details.size(slot);
+      out.mtimes[to] = details.mtime(slot);
+      out.bitrates[to] = details.bitrate(slot);
+      out.durations[to] = details.duration(slot);
+      out.sampleRates[to] = details.sampleRate(slot);
+      out.bitDepths[to] = details.bitDepth(slot);
+      out.nameStarts[to] = nameAt;
+      nameAt += details.copyName(slot, out.names, nameAt);
+    }
+    return out;
+  }
+
   /**
    * A catalog from a snapshot, for shares given in catalog order with their database ids; undefined
    * when the snapshot does not fit them or is inconsistent (the caller then loads the rows).
    */
   static fromSnapshot(snapshot: CatalogSnapshot, shares: readonly { name: string; visibility: Visibility; dbId: number }[]): Catalog | undefined {
-    const catalog = Catalog.#fromSnapshot(snapshot, shares);
-    // The catalog owns a postings file it was given; one it could not be made from is closed here.
-    if (catalog === undefined) snapshot.postingsFile?.close();
+    let catalog: Catalog | undefined;
+    try {
+      catalog = Catalog.#fromSnapshot(snapshot, shares);
+    } catch {
+      // The file ended early under us (details-file.ts): as unusable as a malformed snapshot.
+      catalog = undefined;
+    }
+    // The catalog owns the files it was given; those it could not be made from are closed here.
+    if (catalog === undefined) {
+      snapshot.postingsFile?.close();
+      snapshot.detailsFile?.close();
+    }
     return catalog;
   }
 
@@ -856,36 +849,31 @@ export class Catalog {
       if (catalog.addFolder(share, path, snapshot.folderRowIds[index]!) !== index) return undefined;
     }
     const files = snapshot.fileFolders.length;
-    const columns = [snapshot.sizes, snapshot.mtimes, snapshot.bitrates, snapshot.durations, snapshot.sampleRates, snapshot.bitDepths, snapshot.flags, snapshot.nameStarts];
-    if (columns.some((column) => column.length !== files)) return undefined;
+    if (snapshot.flags.length !== files) return undefined;
+    const file = snapshot.detailsFile;
+    if (file === undefined ? DETAIL_PARTS.some((part) => part !== 'names' && snapshot[part].length !== files) : file.files !== files) return undefined;
     const capacity = Math.max(1024, files);
     const fit = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T): T => (array.length === capacity ? array : grow(array, capacity));
     catalog.capacity = capacity;
     catalog.used = files;
     catalog.live = files;
     catalog.fileFolders = fit(snapshot.fileFolders);
-    catalog.sizes = fit(snapshot.sizes);
-    catalog.mtimes = fit(snapshot.mtimes);
-    catalog.bitrates = fit(snapshot.bitrates);
-    catalog.durations = fit(snapshot.durations);
-    catalog.sampleRates = fit(snapshot.sampleRates);
-    catalog.bitDepths = fit(snapshot.bitDepths);
     catalog.flags = fit(snapshot.flags);
-    catalog.nameStarts = fit(snapshot.nameStarts);
     catalog.fileNext = new Int32Array(capacity);
-    catalog.nameBytes = Buffer.from(snapshot.names.buffer, snapshot.names.byteOffset, snapshot.names.byteLength);
-    catalog.nameEnd = snapshot.names.byteLength;
+    const details = file === undefined ? FileDetails.fromColumns(snapshot) : FileDetails.fromFile(file);
+    catalog.details = details;
+    const namesEnd = details.nameBytes().used;
     let previousStart = 0;
     for (let slot = 0; slot < files; slot++) {
       const folder = catalog.fileFolders[slot]!;
-      const start = catalog.nameStarts[slot]!;
-      if (folder >= paths.length || (catalog.flags[slot]! & ALIVE) === 0 || start < previousStart || start > catalog.nameEnd) return undefined;
+      const start = details.nameStart(slot);
+      if (folder >= paths.length || (catalog.flags[slot]! & ALIVE) === 0 || start < previousStart || start > namesEnd) return undefined;
       previousStart = start;
       catalog.fileNext[slot] = catalog.folderHeads[folder]!;
       catalog.folderHeads[folder] = slot;
       const share = catalog.shares[catalog.folderShares[folder]!]!;
       share.files++;
-      share.bytes += catalog.sizes[slot]!;
+      share.bytes += details.size(slot);
     }
     const frozen = FrozenWords.from(snapshot.words, snapshot.wordCounts, snapshot.postingsFile ?? new MemoryPostings(snapshot.postings), files);
     if (frozen === undefined) return undefined;
@@ -906,7 +894,10 @@ export class Catalog {
     tokenizedFiles: number;
     nameBytes: number;
     capacity: number;
+    /** Bytes the names held in memory have room for (files whose details are in the snapshot file hold none). */
     nameCapacity: number;
+    /** Files whose details (name, size, times, audio attributes) are read from the snapshot file, not memory. */
+    detailsInFile: number;
   } {
     let bitmaps = 0;
     let words = 0;
@@ -933,9 +924,10 @@ export class Catalog {
       bitmaps,
       listObjects: this.postings.size,
       tokenizedFiles: this.tokenized,
-      nameBytes: this.nameEnd,
+      nameBytes: this.details.nameBytes().used,
       capacity: this.capacity,
-      nameCapacity: this.nameBytes.length,
+      nameCapacity: this.details.nameBytes().capacity,
+      detailsInFile: this.details.inFile,
     };
   }
 
@@ -987,19 +979,17 @@ export class Catalog {
   sharedFile(slot: number, locked: boolean): SharedFile {
     const info = this.audioInfo(slot);
     const name = this.fileName(slot);
-    return { filename: name, size: BigInt(this.sizes[slot]!), extension: extensionOf(name), locked, attributes: encodeAttributes(info), ...info };
+    return { filename: name, size: BigInt(this.details.size(slot)), extension: extensionOf(name), locked, attributes: encodeAttributes(info), ...info };
   }
 
   offeredFile(slot: number): OfferedFile {
     const name = this.fileName(slot);
-    const file: OfferedFile = { filename: `${this.folderPaths[this.fileFolders[slot]!]!}\\${name}`, size: BigInt(this.sizes[slot]!), extension: extensionOf(name) };
-    const flags = this.flags[slot]!;
-    if (flags & HAS_BITRATE) file.bitrate = this.bitrates[slot]!;
-    if (flags & HAS_DURATION) file.duration = this.durations[slot]!;
-    if (flags & HAS_VBR) file.vbr = (flags & VBR) !== 0;
-    if (flags & HAS_SAMPLE_RATE) file.sampleRate = this.sampleRates[slot]!;
-    if (flags & HAS_BIT_DEPTH) file.bitDepth = this.bitDepths[slot]!;
-    return file;
+    return {
+      filename: `${this.folderPaths[this.fileFolders[slot]!]!}\\${name}`,
+      size: BigInt(this.details.size(slot)),
+      extension: extensionOf(name),
+      ...this.audioInfo(slot),
+    };
   }
 
   /** A folder as browse and folder replies carry it: its virtual path, its files by name. */

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AudioInfo } from '../model/files.ts';
 import { StatementCache } from '../storage/statements.ts';
-import { readSnapshotFile, snapshotFromParts, writeSnapshotFile, type CatalogSnapshot, type SnapshotLayout } from './snapshot.ts';
+import type { DetailsFile } from './details-file.ts';
+import { openSnapshotDetails, readSnapshotFile, snapshotFromParts, writeSnapshotFile, type CatalogSnapshot, type SnapshotLayout } from './snapshot.ts';
 
 const SCHEMA_VERSION = 2;
 
@@ -184,12 +185,26 @@ export class SharesDatabase {
     } catch {
       return undefined;
     }
-    // The postings stay in the file (read when a search needs them): the catalog closes it.
-    const read = readSnapshotFile(this.#snapshotPath, String(row['stamp']), layout, { leavePostings: true });
+    // The postings and file details stay in the file (read when needed): the catalog closes it.
+    const read = readSnapshotFile(this.#snapshotPath, String(row['stamp']), layout, { leavePostings: true, leaveDetails: true });
     if (read === undefined) return undefined;
-    const snapshot = snapshotFromParts(read.parts, read.postingsFile);
-    if (snapshot === undefined) read.postingsFile?.close();
+    const snapshot = snapshotFromParts(read.parts, read.postingsFile, read.detailsFile);
+    if (snapshot === undefined) {
+      read.postingsFile?.close();
+      read.detailsFile?.close();
+    }
     return snapshot;
+  }
+
+  /** The file details of the stored snapshot, read from its file (see details-file.ts); undefined without one. */
+  snapshotDetails(): DetailsFile | undefined {
+    const row = this.#statement('SELECT stamp, layout FROM snapshot LIMIT 1').get();
+    if (row === undefined || this.#snapshotPath === undefined) return undefined;
+    try {
+      return openSnapshotDetails(this.#snapshotPath, String(row['stamp']), JSON.parse(String(row['layout'])) as SnapshotLayout);
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -262,6 +262,9 @@ export class SharesLibrary extends EventEmitter<SharesEvents> {
   #saveSnapshot(): void {
     try {
       this.#db.saveSnapshot(this.#catalog.snapshot(this.#shares.map((share) => share.dbId)));
+      // The file details are read from the file just written from now on, not held in memory.
+      const details = this.#db.snapshotDetails();
+      if (details !== undefined) this.#catalog.adoptDetails(details);
     } catch (error) {
       this.emit('warning', new Error('could not store the shares index for a fast restart; the next start reads every file row instead', { cause: error }));
     }

@@ -8,6 +8,7 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { FilePostings } from './frozen-postings.ts';
+import { DETAIL_PARTS, DetailsFile, type DetailPart } from './details-file.ts';
 
 export interface CatalogSnapshot {
   /** Per live folder, in slot order: the share's database id… */
@@ -36,11 +37,13 @@ export interface CatalogSnapshot {
   postings: Uint32Array<ArrayBuffer>;
   /** …or, in a snapshot read with the postings left in its file, where they are (`postings` is then empty). */
   postingsFile?: FilePostings;
+  /** In a snapshot read with the file details left in its file, where they are (their columns are then empty). */
+  detailsFile?: DetailsFile;
 }
 
 type TypedArrayConstructor = Float64ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;
 
-const ARRAYS: Record<Exclude<keyof CatalogSnapshot, 'folderPaths' | 'words' | 'postingsFile'>, TypedArrayConstructor> = {
+const ARRAYS: Record<Exclude<keyof CatalogSnapshot, 'folderPaths' | 'words' | 'postingsFile' | 'detailsFile'>, TypedArrayConstructor> = {
   folderShares: Float64Array,
   folderRowIds: Float64Array,
   fileFolders: Uint32Array,
@@ -83,14 +86,18 @@ function view<T extends TypedArrayConstructor>(Type: T, bytes: Uint8Array): Inst
 /** The part a warm start leaves in the file (frozen-postings.ts says why). */
 export const POSTINGS_PART = 'postings';
 
+const isDetailPart = (name: string): name is DetailPart => (DETAIL_PARTS as readonly string[]).includes(name);
+
 /**
  * The snapshot from its stored parts; undefined when one is missing or malformed. With
- * `postingsFile`, the postings part is not among `parts` but read from there when needed.
+ * `postingsFile`, the postings part is not among `parts` but read from there when needed; with
+ * `detailsFile`, likewise the file details.
  */
-export function snapshotFromParts(parts: ReadonlyMap<string, Uint8Array>, postingsFile?: FilePostings): CatalogSnapshot | undefined {
+export function snapshotFromParts(parts: ReadonlyMap<string, Uint8Array>, postingsFile?: FilePostings, detailsFile?: DetailsFile): CatalogSnapshot | undefined {
   const arrays: Partial<Record<keyof typeof ARRAYS, Float64Array | Uint32Array | Uint8Array>> = {};
   for (const [name, Type] of Object.entries(ARRAYS) as [keyof typeof ARRAYS, TypedArrayConstructor][]) {
-    const bytes = name === POSTINGS_PART && postingsFile !== undefined ? new Uint8Array(0) : parts.get(name);
+    const left = (name === POSTINGS_PART && postingsFile !== undefined) || (isDetailPart(name) && detailsFile !== undefined);
+    const bytes = left ? new Uint8Array(0) : parts.get(name);
     const array = bytes === undefined ? undefined : view(Type, bytes);
     if (array === undefined) return undefined;
     arrays[name] = array;
@@ -103,6 +110,7 @@ export function snapshotFromParts(parts: ReadonlyMap<string, Uint8Array>, postin
   }
   const snapshot = { ...arrays, ...texts } as CatalogSnapshot;
   if (postingsFile !== undefined) snapshot.postingsFile = postingsFile;
+  if (detailsFile !== undefined) snapshot.detailsFile = detailsFile;
   return snapshot;
 }
 
@@ -153,17 +161,8 @@ export function writeSnapshotFile(path: string, stamp: string, snapshot: Catalog
   return layout;
 }
 
-/**
- * The parts, each read into its own buffer; undefined when the file is missing or is not the one
- * stamped. With `leavePostings`, the postings part is not read: `postingsFile` reads it from the
- * file, kept open for it (its owner closes it).
- */
-export function readSnapshotFile(
-  path: string,
-  stamp: string,
-  layout: SnapshotLayout,
-  options: { leavePostings?: boolean } = {},
-): { parts: Map<string, Uint8Array>; postingsFile?: FilePostings } | undefined {
+/** The snapshot file, open, when it is the one stamped and of the layout's size. */
+function openStamped(path: string, stamp: string, layout: SnapshotLayout): number | undefined {
   if (layout.format !== SNAPSHOT_FORMAT) return undefined;
   let fd: number;
   try {
@@ -171,9 +170,50 @@ export function readSnapshotFile(
   } catch {
     return undefined;
   }
+  const header = Buffer.alloc(STAMP_BYTES);
+  if (fstatSync(fd).size === layout.size && readSync(fd, header, 0, STAMP_BYTES, 0) === STAMP_BYTES && header.toString('utf8').trimEnd() === stamp) return fd;
+  closeSync(fd);
+  return undefined;
+}
+
+const inFile = (layout: SnapshotLayout, offset: number, length: number): boolean =>
+  Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= STAMP_BYTES && length >= 0 && offset + length <= layout.size;
+
+/**
+ * The file details of the stamped snapshot file, read from it from now on (see details-file.ts);
+ * undefined when the file is not that one.
+ */
+export function openSnapshotDetails(path: string, stamp: string, layout: SnapshotLayout): DetailsFile | undefined {
+  const fd = openStamped(path, stamp, layout);
+  if (fd === undefined) return undefined;
+  const details: Record<string, [offset: number, length: number]> = {};
+  for (const [name, [offset, length]] of Object.entries(layout.parts)) {
+    if (!isDetailPart(name)) continue;
+    if (!inFile(layout, offset, length)) {
+      closeSync(fd);
+      return undefined;
+    }
+    details[name] = [offset, length];
+  }
+  return DetailsFile.open(fd, details);
+}
+
+/**
+ * The parts, each read into its own buffer; undefined when the file is missing or is not the one
+ * stamped. With `leavePostings`, the postings part is not read: `postingsFile` reads it from the
+ * file, kept open for it (its owner closes it). With `leaveDetails`, likewise the file details
+ * (`detailsFile`, on a descriptor of its own).
+ */
+export function readSnapshotFile(
+  path: string,
+  stamp: string,
+  layout: SnapshotLayout,
+  options: { leavePostings?: boolean; leaveDetails?: boolean } = {},
+): { parts: Map<string, Uint8Array>; postingsFile?: FilePostings; detailsFile?: DetailsFile } | undefined {
+  const fd = openStamped(path, stamp, layout);
+  if (fd === undefined) return undefined;
   let kept = false;
   try {
-    if (fstatSync(fd).size !== layout.size) return undefined;
     const readAll = (bytes: Uint8Array, at: number): boolean => {
       for (let done = 0; done < bytes.byteLength; ) {
         const read = readSync(fd, bytes, done, bytes.byteLength - done, at + done);
@@ -182,24 +222,30 @@ export function readSnapshotFile(
       }
       return true;
     };
-    const header = new Uint8Array(STAMP_BYTES);
-    if (!readAll(header, 0) || Buffer.from(header).toString('utf8').trimEnd() !== stamp) return undefined;
     const parts = new Map<string, Uint8Array>();
     let postings: [offset: number, length: number] | undefined;
     for (const [name, [offset, length]] of Object.entries(layout.parts)) {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < STAMP_BYTES || length < 0 || offset + length > layout.size) return undefined;
+      if (!inFile(layout, offset, length)) return undefined;
       if (options.leavePostings === true && name === POSTINGS_PART) {
         if (offset % ALIGN !== 0 || length % Uint32Array.BYTES_PER_ELEMENT !== 0) return undefined;
         postings = [offset, length];
         continue;
       }
+      if (options.leaveDetails === true && isDetailPart(name)) continue;
       const bytes = new Uint8Array(length);
       if (!readAll(bytes, offset)) return undefined;
       parts.set(name, bytes);
     }
-    if (postings === undefined) return { parts };
+    let detailsFile: DetailsFile | undefined;
+    if (options.leaveDetails === true) {
+      // On a descriptor of its own (stamped: the very file read so far, not one renamed over it since).
+      detailsFile = openSnapshotDetails(path, stamp, layout);
+      if (detailsFile === undefined) return undefined;
+    }
+    const read = detailsFile === undefined ? { parts } : { parts, detailsFile };
+    if (postings === undefined) return read;
     kept = true;
-    return { parts, postingsFile: new FilePostings(fd, ...postings) };
+    return { ...read, postingsFile: new FilePostings(fd, ...postings) };
   } finally {
     if (!kept) closeSync(fd);
   }

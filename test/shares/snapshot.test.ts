@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { Catalog, SharesLibrary, type ShareFolderConfig } from '../../src/shares/index.ts';
 import { SharesDatabase } from '../../src/shares/database.ts';
+import { DETAIL_PARTS, type DetailPart } from '../../src/shares/details-file.ts';
 import { snapshotFromParts, snapshotParts, type CatalogSnapshot } from '../../src/shares/snapshot.ts';
 import { wav } from './audio.ts';
 import { openLibrary, tempDir, writeTree } from './helpers.ts';
@@ -268,17 +269,32 @@ test('a catalog loaded from a snapshot grows and shrinks like any other (lists s
   assert.equal(loaded.fileCount(), 20 * 30 + 1 - 30);
 });
 
-/** The stored snapshot with its postings (left in the file by loadSnapshot) read in, and the file closed. */
-function loadedWithPostings(db: SharesDatabase): CatalogSnapshot | undefined {
+/** The stored snapshot with its postings and file details (left in the file by loadSnapshot) read in, and the file closed. */
+function loadedInFull(db: SharesDatabase): CatalogSnapshot | undefined {
   const loaded = db.loadSnapshot();
   if (loaded === undefined) return undefined;
-  const { postingsFile, ...rest } = loaded;
+  const { postingsFile, detailsFile, ...rest } = loaded;
   assert.ok(postingsFile !== undefined, 'the postings are left in the file');
+  assert.ok(detailsFile !== undefined, 'the file details are left in the file');
   assert.equal(rest.postings.length, 0);
+  for (const part of DETAIL_PARTS) assert.equal(rest[part].length, 0, part);
   try {
-    return { ...rest, postings: postingsFile.read(0, postingsFile.length) as Uint32Array<ArrayBuffer> };
+    const bytes = (part: DetailPart) => detailsFile.readPart(part).buffer;
+    return {
+      ...rest,
+      postings: postingsFile.read(0, postingsFile.length) as Uint32Array<ArrayBuffer>,
+      names: new Uint8Array(bytes('names')),
+      nameStarts: new Uint32Array(bytes('nameStarts')),
+      sizes: new Float64Array(bytes('sizes')),
+      mtimes: new Float64Array(bytes('mtimes')),
+      bitrates: new Uint32Array(bytes('bitrates')),
+      durations: new Uint32Array(bytes('durations')),
+      sampleRates: new Uint32Array(bytes('sampleRates')),
+      bitDepths: new Uint8Array(bytes('bitDepths')),
+    };
   } finally {
     postingsFile.close();
+    detailsFile.close();
   }
 }
 
@@ -295,12 +311,12 @@ test('the snapshot file is read only when it is the one the database row names',
   const db = new SharesDatabase(path);
   t.after(() => db.close());
   db.saveSnapshot(snapshot);
-  assert.deepEqual(loadedWithPostings(db), snapshot);
+  assert.deepEqual(loadedInFull(db), snapshot);
 
   const file = `${path}.snapshot`;
   const older = await readFile(file);
   db.saveSnapshot(snapshot);
-  assert.deepEqual(loadedWithPostings(db), snapshot);
+  assert.deepEqual(loadedInFull(db), snapshot);
   await writeFile(file, older);
   assert.equal(db.loadSnapshot(), undefined, 'an older file (another stamp)');
   db.saveSnapshot(snapshot);

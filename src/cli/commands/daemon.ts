@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, type CliIo, type Command } from '../command.ts';
 import { clockTime } from '../format.ts';
 import { watchStopRequests } from '../stop-signals.ts';
+import { HeapCompactor } from '../heap-compaction.ts';
 import { keepYoungGenerationSmall } from '../young-generation.ts';
 import type { DaemonNote } from '../../daemon/daemon.ts';
 
@@ -134,9 +135,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const { Daemon } = await import('../../daemon/daemon.ts');
     // What happens while it starts (the login, a quick scan) is printed after the `started` line.
     let pending: DaemonNote[] | undefined = [];
+    // The heap's empty room is given back after start-up and after each scan (see heap-compaction.ts).
+    const compactor = new HeapCompactor();
     const note = (n: DaemonNote): void => {
       if (pending === undefined) print(...noteLine(n));
       else pending.push(n);
+      if (n.kind === 'scanned' || n.kind === 'scanFailed') setImmediate(() => compactor.request());
     };
     let daemon;
     try {
@@ -165,12 +169,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     for (const n of pending) print(...noteLine(n));
     pending = undefined;
+    compactor.request();
     // Where the one-shot commands find us (with the token): gone again at a clean stop.
     const { writeDaemonFile, removeDaemonFile } = await import('../../daemon/config/daemon-file.ts');
     await writeDaemonFile(dataDir, { url: daemon.url, pid: process.pid }).catch((error: unknown) =>
       print({ event: 'warning', message: `cannot write ${dataDir}/daemon.json: ${String(error)}` }, `warning: cannot write ${dataDir}/daemon.json (slsk commands will not find this daemon): ${String(error)}`),
     );
     await stopRequested.promise;
+    compactor.close();
     await removeDaemonFile(dataDir, process.pid).catch(() => {});
     await daemon.stop();
     print({ event: 'stopped' }, 'stopped');
