@@ -235,6 +235,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
         figures: [
           { what: `daemon online, ${count(num(o, 'start.files'))} shared files, warm index`, value: num(o, 'start.onlineMs'), unit: 'ms', target: target('onlineMs') },
           { what: 'daemon RSS then', value: num(o, 'start.rssMB'), unit: 'MB', target: target('rssMB') },
+          { what: 'daemon RSS once settled after its start-up rescan', value: num(o, 'start.settledRssMB'), unit: 'MB' },
           { what: `daemon CPU, ${count(num(o, 'cpu.transfers'))} uploads in progress`, value: num(o, 'cpu.busyCpuPercent'), unit: '% of a core', target: target('cpuPercent') },
           { what: `transfer state read p99, ${count(num(o, 'list.rows'))} transfers`, value: num(o, 'list.stateMs.p99'), unit: 'ms', target: target('stateReadP99Ms') },
           { what: 'transfer totals of every group p99', value: num(o, 'list.summaryMs.p99'), unit: 'ms', target: target('summaryListP99Ms') },
