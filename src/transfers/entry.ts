@@ -99,8 +99,8 @@ export function entryFromRow(row: TransferRow, order: number): Entry {
   });
 }
 
-/** The fields the stored row and the applications' snapshot both carry. */
-type SharedFields = Pick<TransferRow, keyof TransferRow & keyof Transfer>;
+/** The fields the stored row and the applications' snapshot both carry (the destination is the row's own: the snapshot has it only when set). */
+type SharedFields = Pick<TransferRow, Exclude<keyof TransferRow & keyof Transfer, 'destination'>>;
 
 /** An entry's shared fields, with the sizes as bigint again. */
 function sharedFields(e: Entry): SharedFields {
@@ -134,6 +134,7 @@ export function snapshotOf(e: Entry): Transfer {
     speed: e.speed,
     eta: remaining === undefined || e.speed <= 0 ? undefined : remaining / e.speed,
     place: e.place,
+    ...(e.direction === 'download' && e.destination !== undefined ? { destination: e.destination } : {}),
   };
 }
 

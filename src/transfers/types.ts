@@ -37,6 +37,8 @@ export interface Transfer {
   readonly retryAt: number | undefined;
   /** Upload: the local file being sent. Download: the finished file, once completed. */
   readonly localPath: string | undefined;
+  /** Download: the folder the finished file is moved to, when one was asked for (absent: the downloads folder). */
+  readonly destination?: string;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly finishedAt: number | undefined;

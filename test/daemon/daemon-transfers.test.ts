@@ -248,4 +248,22 @@ describe('the daemon transfer service', () => {
     await assert.rejects(client.folderDownload({ params: { id: folderId } }), (e: DaemonApiError) => e.status === 404);
     assert.deepEqual(store.folders.all(), [], 'the group rows are gone from daemon.sqlite');
   });
+
+  test('a folder download that takes over a file queued earlier elsewhere shows where that file will land', async (t) => {
+    const client = await api(t);
+    const { transfers: [early] } = await client.enqueueDownloads({ body: { username: 'slowpoke', files: [{ filename: '@@share\\z1.mp3' }], layout: 'flat', subfolder: 'early' } });
+    await managerEvents.wait((e) => e.event === 'transferState' && e.transfer.id === early!.id && e.transfer.state === 'queued', 'z1 queued with slowpoke');
+    assert.equal(manager.get(early!.id)?.destination, join(manager.downloadDir, 'early'));
+    const group = await client.enqueueFolder({ body: { username: 'slowpoke', folder: '@@share', layout: 'flat' } });
+    assert.deepEqual(
+      group.files.map((f) => [f.remotePath, f.transferId === early!.id, f.destination]),
+      [
+        ['@@share\\z1.mp3', true, 'early/z1.mp3'],
+        ['@@share\\z2.mp3', false, 'z2.mp3'],
+      ],
+    );
+    assert.deepEqual((await client.folderDownload({ params: { id: group.id } })).files.map((f) => f.destination), ['early/z1.mp3', 'z2.mp3']);
+    await client.cancelFolder({ params: { id: group.id } });
+    await client.removeFolder({ params: { id: group.id } });
+  });
 });

@@ -72,7 +72,7 @@ export class MemoryTransfers implements TransferService {
 
   enqueue(request: EnqueueDownloads): TransferJson[] {
     return planDownloads(MEMORY_DOWNLOADS, request, 'remote-parent').map((file) => {
-      const transfer = this.add({ username: request.username, filename: file.filename, size: file.size === undefined ? undefined : BigInt(file.size) });
+      const transfer = this.add({ username: request.username, filename: file.filename, size: file.size === undefined ? undefined : BigInt(file.size), destination: file.folder });
       this.destinations.set(transfer.id, file.folder);
       return this.get(transfer.id);
     });
@@ -86,19 +86,19 @@ export class MemoryTransfers implements TransferService {
     const layout = request.layout ?? 'remote-parent';
     const files: FolderFile[] = listed.map((file) => {
       const destination = destinationFor(MEMORY_DOWNLOADS, { layout, username: request.username, remotePath: file.remotePath, remoteFolder: folder, subfolder: request.subfolder ?? '' });
-      const transfer = this.add({ username: request.username, filename: file.remotePath, size: file.size });
+      const transfer = this.add({ username: request.username, filename: file.remotePath, size: file.size, destination: destination.folder });
       return { remotePath: file.remotePath, size: file.size, destination: destination.relativePath, status: 'enqueued', transferId: transfer.id, presentAt: undefined };
     });
     const group: FolderDownload = { id: randomUUID(), username: request.username, folder, layout, subfolder: request.subfolder ?? '', source: 'browse', files, refused: [], createdAt: this.#now() };
     this.#groups.set(group.id, group);
     this.index.assignFolder(group, files.map((f) => f.transferId!));
-    return folderJson(group, (id) => this.index.get(id));
+    return folderJson(group, (id) => this.index.get(id), MEMORY_DOWNLOADS);
   }
 
   folder(id: string): FolderDownloadJson {
     const group = this.#groups.get(id);
     if (group === undefined) throw new TransferRequestError('not-found', `There is no folder download ${id}`);
-    return folderJson(group, (transferId) => this.index.get(transferId));
+    return folderJson(group, (transferId) => this.index.get(transferId), MEMORY_DOWNLOADS);
   }
 
   cancelFolder(id: string): FolderDownloadJson {

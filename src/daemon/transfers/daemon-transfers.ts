@@ -9,7 +9,9 @@
 //   - the actions: cancel, retry, remove, clear by state, and asking the uploader for our place.
 
 import { statSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { DestinationLayout } from '../../transfers/destination.ts';
+import { localFileName } from '../../transfers/paths.ts';
 import type { Transfer, TransferManager, TransferState } from '../../transfers/index.ts';
 import { downloadFolder, folderProgress, type FolderDownload, type FolderDownloadSummary, type FolderListingClient } from '../downloads/index.ts';
 import type { EventHub } from '../events/index.ts';
@@ -56,8 +58,22 @@ function stillOnDisk(transfer: Transfer): boolean {
 }
 const transferIds = (group: FolderDownload): string[] => group.files.flatMap((f) => (f.transferId === undefined ? [] : [f.transferId]));
 
+/**
+ * Where a download lands, relative to the downloads folder, as its transfer says: the finished file
+ * (a " (1)" the move added included), or the folder it was asked to go to. A file planned for a
+ * folder download may have been queued earlier with another destination (the transfer is shared);
+ * undefined when the transfer's place is outside the downloads folder or unknown.
+ */
+function landsAt(transfer: Transfer | undefined, downloadsDir: string): string | undefined {
+  if (transfer === undefined || transfer.direction !== 'download') return undefined;
+  const path = transfer.localPath ?? join(transfer.destination ?? downloadsDir, localFileName(transfer.filename));
+  const inside = relative(downloadsDir, path);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  return inside.split(sep).join('/');
+}
+
 /** A folder download and its files' states as the API shows them. */
-export function folderJson(group: FolderDownload, get: (id: string) => Transfer | undefined): FolderDownloadJson {
+export function folderJson(group: FolderDownload, get: (id: string) => Transfer | undefined, downloadsDir: string): FolderDownloadJson {
   const summary = folderProgress({ get }, group);
   return {
     id: group.id,
@@ -73,7 +89,7 @@ export function folderJson(group: FolderDownload, get: (id: string) => Transfer 
     files: group.files.map((file, i) => ({
       remotePath: file.remotePath,
       size: Number(file.size),
-      destination: file.destination,
+      destination: (file.transferId === undefined ? undefined : landsAt(get(file.transferId), downloadsDir)) ?? file.destination,
       state: summary.files[i]!.state,
       ...(file.transferId === undefined ? {} : { transferId: file.transferId }),
     })),
@@ -171,7 +187,7 @@ export class DaemonTransfers implements TransferService {
       this.#groups.set(group.id, group);
       this.index.assignFolder(group, ids);
     }
-    return folderJson(group, (id) => this.index.get(id));
+    return folderJson(group, (id) => this.index.get(id), this.#options.downloadsDir);
   }
 
   #group(id: string): FolderDownload {
@@ -181,7 +197,7 @@ export class DaemonTransfers implements TransferService {
   }
 
   folder(id: string): FolderDownloadJson {
-    return folderJson(this.#group(id), (transferId) => this.index.get(transferId));
+    return folderJson(this.#group(id), (transferId) => this.index.get(transferId), this.#options.downloadsDir);
   }
 
   cancelFolder(id: string): FolderDownloadJson {
