@@ -27,6 +27,8 @@ export const DETAIL_WIDTHS: Readonly<Record<DetailPart, number>> = {
   bitDepths: 1,
 };
 
+const [NAMES, NAME_STARTS, SIZES, MTIMES, BITRATES, DURATIONS, SAMPLE_RATES, BIT_DEPTHS] = DETAIL_PARTS.map((_, index) => index) as [number, number, number, number, number, number, number, number];
+
 const PAGE_BYTES = 4096;
 /** Pages kept: enough for every column of a run of neighbouring slots at once (8 columns, names over several pages). */
 const CACHED_PAGES = 32;
@@ -39,6 +41,8 @@ function endedEarly(): Error {
 export class DetailsFile {
   #fd: number | undefined;
   readonly #parts: Readonly<Record<DetailPart, readonly [offset: number, length: number]>>;
+  /** Each part's offset in the file, by its index in DETAIL_PARTS. */
+  readonly #offsets: Float64Array;
   /** How many files (slots) the columns hold. */
   readonly files: number;
   /** Bytes of all names. */
@@ -50,7 +54,8 @@ export class DetailsFile {
   readonly #bytes: Buffer[] = [];
   readonly #u32: Uint32Array[] = [];
   readonly #f64: Float64Array[] = [];
-  #last = 0;
+  /** Per part, the cache index of the page it read last (a pass over neighbouring slots hits it). */
+  readonly #hints = new Uint8Array(DETAIL_PARTS.length);
   #evict = 0;
 
   /**
@@ -75,6 +80,7 @@ export class DetailsFile {
   private constructor(fd: number, parts: Readonly<Record<DetailPart, readonly [number, number]>>, files: number) {
     this.#fd = fd;
     this.#parts = parts;
+    this.#offsets = Float64Array.from(DETAIL_PARTS, (part) => parts[part][0]);
     this.files = files;
     this.namesLength = parts.names[1];
     for (let i = 0; i < CACHED_PAGES; i++) {
@@ -85,14 +91,17 @@ export class DetailsFile {
     }
   }
 
-  /** The cache index of the page holding bytes [at, at + width) of the file (never across pages: columns are aligned). */
-  #page(at: number, width: number): number {
+  /**
+   * The cache index of the page holding bytes [at, at + width) of the file (never across pages:
+   * columns are aligned), read for part number `part`.
+   */
+  #page(at: number, width: number, part: number): number {
     const number = Math.floor(at / PAGE_BYTES);
-    let index = this.#last;
+    let index = this.#hints[part]!;
     if (this.#numbers[index] !== number) {
       index = this.#numbers.indexOf(number);
       if (index < 0) index = this.#load(number);
-      this.#last = index;
+      this.#hints[part] = index;
     }
     if (at - number * PAGE_BYTES + width > this.#valid[index]!) throw endedEarly();
     return index;
@@ -115,41 +124,41 @@ export class DetailsFile {
     return index;
   }
 
-  #u32At(part: DetailPart, slot: number): number {
-    const at = this.#parts[part][0] + slot * 4;
-    const index = this.#page(at, 4);
+  #u32At(part: number, slot: number): number {
+    const at = this.#offsets[part]! + slot * 4;
+    const index = this.#page(at, 4, part);
     return this.#u32[index]![(at % PAGE_BYTES) >>> 2]!;
   }
 
-  #f64At(part: DetailPart, slot: number): number {
-    const at = this.#parts[part][0] + slot * 8;
-    const index = this.#page(at, 8);
+  #f64At(part: number, slot: number): number {
+    const at = this.#offsets[part]! + slot * 8;
+    const index = this.#page(at, 8, part);
     return this.#f64[index]![(at % PAGE_BYTES) >>> 3]!;
   }
 
   size(slot: number): number {
-    return this.#f64At('sizes', slot);
+    return this.#f64At(SIZES, slot);
   }
   mtime(slot: number): number {
-    return this.#f64At('mtimes', slot);
+    return this.#f64At(MTIMES, slot);
   }
   bitrate(slot: number): number {
-    return this.#u32At('bitrates', slot);
+    return this.#u32At(BITRATES, slot);
   }
   duration(slot: number): number {
-    return this.#u32At('durations', slot);
+    return this.#u32At(DURATIONS, slot);
   }
   sampleRate(slot: number): number {
-    return this.#u32At('sampleRates', slot);
+    return this.#u32At(SAMPLE_RATES, slot);
   }
   bitDepth(slot: number): number {
-    const at = this.#parts.bitDepths[0] + slot;
-    return this.#bytes[this.#page(at, 1)]![at % PAGE_BYTES]!;
+    const at = this.#offsets[BIT_DEPTHS]! + slot;
+    return this.#bytes[this.#page(at, 1, BIT_DEPTHS)]![at % PAGE_BYTES]!;
   }
 
   /** Where slot's name lies among the names' bytes: [start, end). */
   nameRange(slot: number): [start: number, end: number] {
-    return [this.#u32At('nameStarts', slot), slot + 1 < this.files ? this.#u32At('nameStarts', slot + 1) : this.namesLength];
+    return [this.#u32At(NAME_STARTS, slot), slot + 1 < this.files ? this.#u32At(NAME_STARTS, slot + 1) : this.namesLength];
   }
 
   name(slot: number): string {
@@ -167,11 +176,11 @@ export class DetailsFile {
   /** Bytes [start, end) of the names: a view into a cached page, or read on their own when they straddle two. */
   #nameBytes(start: number, end: number): Buffer {
     if (!(start <= end && end <= this.namesLength)) throw endedEarly();
-    const at = this.#parts.names[0] + start;
+    const at = this.#offsets[NAMES]! + start;
     const length = end - start;
     if (length === 0) return Buffer.alloc(0);
     const offset = at % PAGE_BYTES;
-    if (offset + length <= PAGE_BYTES) return this.#bytes[this.#page(at, length)]!.subarray(offset, offset + length);
+    if (offset + length <= PAGE_BYTES) return this.#bytes[this.#page(at, length, NAMES)]!.subarray(offset, offset + length);
     if (this.#fd === undefined) throw new Error('the shares index was closed');
     const bytes = Buffer.allocUnsafe(length);
     for (let done = 0; done < length; ) {
