@@ -45,6 +45,13 @@ export const grownSize = (size: number): number => (size < LARGE_ARRAY ? size * 
 
 const INITIAL_CAPACITY = 1024;
 
+const fileSize = (file: DetailsFile, slot: number): number => file.size(slot);
+const fileMtime = (file: DetailsFile, slot: number): number => file.mtime(slot);
+const fileBitrate = (file: DetailsFile, slot: number): number => file.bitrate(slot);
+const fileDuration = (file: DetailsFile, slot: number): number => file.duration(slot);
+const fileSampleRate = (file: DetailsFile, slot: number): number => file.sampleRate(slot);
+const fileBitDepth = (file: DetailsFile, slot: number): number => file.bitDepth(slot);
+
 export class FileDetails {
   #file: DetailsFile | undefined;
   /** Slots below this are in the file. */
@@ -188,34 +195,29 @@ export class FileDetails {
     this.#bitDepths[index] = details.bitDepth;
   }
 
+  /** One detail: from memory, a change, or the file. */
+  #detail(slot: number, key: keyof Details, memory: Float64Array | Uint32Array | Uint8Array, fromFile: (file: DetailsFile, slot: number) => number): number {
+    if (slot >= this.#base) return memory[slot - this.#base]!;
+    return this.#changed.get(slot)?.[key] ?? fromFile(this.#file!, slot);
+  }
+
   size(slot: number): number {
-    if (slot >= this.#base) return this.#sizes[slot - this.#base]!;
-    return this.#changed.get(slot)?.size ?? this.#file!.size(slot);
+    return this.#detail(slot, 'size', this.#sizes, fileSize);
   }
-
   mtime(slot: number): number {
-    if (slot >= this.#base) return this.#mtimes[slot - this.#base]!;
-    return this.#changed.get(slot)?.mtime ?? this.#file!.mtime(slot);
+    return this.#detail(slot, 'mtime', this.#mtimes, fileMtime);
   }
-
   bitrate(slot: number): number {
-    if (slot >= this.#base) return this.#bitrates[slot - this.#base]!;
-    return this.#changed.get(slot)?.bitrate ?? this.#file!.bitrate(slot);
+    return this.#detail(slot, 'bitrate', this.#bitrates, fileBitrate);
   }
-
   duration(slot: number): number {
-    if (slot >= this.#base) return this.#durations[slot - this.#base]!;
-    return this.#changed.get(slot)?.duration ?? this.#file!.duration(slot);
+    return this.#detail(slot, 'duration', this.#durations, fileDuration);
   }
-
   sampleRate(slot: number): number {
-    if (slot >= this.#base) return this.#sampleRates[slot - this.#base]!;
-    return this.#changed.get(slot)?.sampleRate ?? this.#file!.sampleRate(slot);
+    return this.#detail(slot, 'sampleRate', this.#sampleRates, fileSampleRate);
   }
-
   bitDepth(slot: number): number {
-    if (slot >= this.#base) return this.#bitDepths[slot - this.#base]!;
-    return this.#changed.get(slot)?.bitDepth ?? this.#file!.bitDepth(slot);
+    return this.#detail(slot, 'bitDepth', this.#bitDepths, fileBitDepth);
   }
 
   #memoryNameEnd(index: number): number {

@@ -9,8 +9,10 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, ren
 import { endianness } from 'node:os';
 import { FilePostings } from './frozen-postings.ts';
 import { DETAIL_PARTS, DetailsFile, type DetailPart } from './details-file.ts';
+import type { DetailColumns } from './file-details.ts';
 
-export interface CatalogSnapshot {
+/** The file details' columns (file names, UTF-8, concatenated: file s starts at nameStarts[s]) are parts too. */
+export interface CatalogSnapshot extends DetailColumns {
   /** Per live folder, in slot order: the share's database id… */
   folderShares: Float64Array<ArrayBuffer>;
   /** …its virtual path ('\n'-joined: no shared name holds a control character)… */
@@ -19,16 +21,7 @@ export interface CatalogSnapshot {
   folderRowIds: Float64Array<ArrayBuffer>;
   /** Per live file, in slot order (the columns of Catalog). */
   fileFolders: Uint32Array<ArrayBuffer>;
-  sizes: Float64Array<ArrayBuffer>;
-  mtimes: Float64Array<ArrayBuffer>;
-  bitrates: Uint32Array<ArrayBuffer>;
-  durations: Uint32Array<ArrayBuffer>;
-  sampleRates: Uint32Array<ArrayBuffer>;
-  bitDepths: Uint8Array<ArrayBuffer>;
   flags: Uint8Array<ArrayBuffer>;
-  /** File names, UTF-8, concatenated; file s starts at nameStarts[s]. */
-  names: Uint8Array<ArrayBuffer>;
-  nameStarts: Uint32Array<ArrayBuffer>;
   /** Words in ascending order of their reversal (the order wildcard lookups need), '\n'-joined… */
   words: string;
   /** …how many files each has… */
