@@ -68,7 +68,7 @@ function landsAt(transfer: Transfer | undefined, downloadsDir: string): string |
   if (transfer === undefined || transfer.direction !== 'download') return undefined;
   const path = transfer.localPath ?? join(transfer.destination ?? downloadsDir, localFileName(transfer.filename));
   const inside = relative(downloadsDir, path);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return undefined;
   return inside.split(sep).join('/');
 }
 
