@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'demo-data/**', 'test/fixtures/**', '**/*.cjs'] },
+  { ignores: ['dist/**', 'web/**', 'test-results/**', 'node_modules/**', 'demo-data/**', 'test/fixtures/**', '**/*.cjs'] },
   {
     files: ['**/*.ts', '**/*.js'],
     languageOptions: {

@@ -184,7 +184,8 @@ function printTour(server: SoulseekServer, dataDir: string, libraries: Map<strin
   say(`  chat    ${HOST} is in room "${ROOM}"`);
   say(`  daemon  ${daemon.url}   logged in as ${DAEMON_USER}   ${dim(`(data in ${shown(join(dataDir, 'daemon'))})`)}`);
   say();
-  say(bold("The daemon's API:"));
+  say(bold("The daemon's web UI and API:"));
+  say(`  web UI     ${daemon.url}/   ${dim('(log in with the web login below)')}`);
   say(`  docs       ${daemon.url}/api/v1/docs`);
   if (daemon.webLogin !== undefined) {
     say(`  web login  ${daemon.webLogin.username} / ${daemon.webLogin.password}   ${dim(`(made on its first start; delete ${shown(daemon.authFile)} for a new one)`)}`);

@@ -29,6 +29,7 @@ import { EventHub } from './events/index.ts';
 import { routes } from './http/routes.ts';
 import { DaemonMetrics } from './metrics/index.ts';
 import { SECRET_OPTION_KEYS, startDaemonHttp, type DaemonHttp, type DaemonServices } from './http/index.ts';
+import { WEB_UI_FOLDER } from './http/web-ui.ts';
 import { DaemonServerLink, type ConnectionEvent } from './server-link.ts';
 import { DaemonStore } from './store/index.ts';
 import { slskdApi, slskdRoutes } from './slskd/index.ts';
@@ -52,6 +53,8 @@ export interface DaemonOptions {
   readonly config: ResolvedDaemonConfig;
   readonly version: string;
   readonly onNote?: (note: DaemonNote) => void;
+  /** The built web UI served at `/` (default: web/ at the package root, made by `npm run build:web`). */
+  readonly webUiFolder?: string;
   /** The config file read at start: settings changed through the API are written there (default <data>/daemon.yaml). */
   readonly configFile?: string | undefined;
   /** The shares watcher's quiet time before a rescan (tests shorten it). */
@@ -306,7 +309,14 @@ export class Daemon {
         incompleteDir: config.downloads.incompleteFolder,
         username: soulseek.username,
       });
-      const http = await startDaemonHttp({ ...httpOptionsFromConfig(config), services, metrics, secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()], extraRoutes: [slskd] });
+      const http = await startDaemonHttp({
+        ...httpOptionsFromConfig(config),
+        services,
+        metrics,
+        secretKeys: [...SECRET_OPTION_KEYS, ...secretSettingNames()],
+        extraRoutes: [slskd],
+        webUiFolder: options.webUiFolder ?? WEB_UI_FOLDER,
+      });
 
       const sweep = (): void => {
         store.sweep().catch((error: unknown) => note({ kind: 'warning', message: `the retention sweep failed: ${error instanceof Error ? error.message : String(error)}` }));

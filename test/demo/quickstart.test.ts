@@ -91,6 +91,7 @@ function printedDaemon(stdout: string): { url: string; tokenFile: string; web: {
   const curl = /^ {2}curl -H "Authorization: Bearer \$\(cat (.+)\)" (http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/application$/m.exec(stdout);
   const web = /^ {2}web login {2}(\S+) \/ (\S+) /m.exec(stdout);
   assert.ok(curl !== null && web !== null, `the demo prints the daemon's curl line and web login:\n${stdout}`);
+  assert.match(stdout, new RegExp(`^ {2}web UI {5}${curl[2]!}/ `, 'm'), "the demo prints the web UI's address");
   return { url: curl[2]!, tokenFile: resolve(root, curl[1]!), web: { username: web[1]!, password: web[2]! } };
 }
 
@@ -104,6 +105,9 @@ async function assertDaemonLoggedIn(daemon: ReturnType<typeof printedDaemon>, se
   const login = await fetch(`${daemon.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(daemon.web) });
   assert.equal(login.status, 200, 'the printed web login works');
   assert.match(login.headers.get('set-cookie') ?? '', /slsk_session=/);
+  const page = await fetch(`${daemon.url}/`);
+  assert.equal(page.status, 200, 'the web UI is served (npm start and npm test build it first)');
+  assert.match(await page.text(), /<div id="app"><\/div>/);
 }
 
 function portClosed(port: number): Promise<boolean> {

@@ -151,7 +151,8 @@ describe('the packed package', { timeout: 180_000 }, () => {
     });
   }
 
-  test('ships dist and bin, not the TypeScript source or tests', () => {
+  test('ships dist, bin and the built web UI, not the TypeScript source or tests', () => {
+    assert.ok(existsSync(join(installed, 'web', 'index.html')), 'the web UI, built by prepack, where the daemon looks for it');
     assert.ok(existsSync(join(installed, 'dist', 'protocol', 'index.js')));
     assert.ok(existsSync(join(installed, 'dist', 'protocol', 'index.d.ts')));
     assert.ok(existsSync(join(installed, 'dist', 'cli', 'main.js')));

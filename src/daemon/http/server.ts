@@ -10,6 +10,7 @@ import { Authenticator, addressRange, type AuthSettings } from './auth.ts';
 import { errorHandler, notFoundHandler, HttpError } from './errors.ts';
 import { createHandlers } from './handlers.ts';
 import { DOCS_CSP } from './docs-page.ts';
+import { loadWebUi, registerWebUi } from './web-ui.ts';
 import type { DaemonServices } from './services.ts';
 import { serveEventStream } from '../events/index.ts';
 
@@ -52,6 +53,8 @@ export interface DaemonHttpOptions {
   readonly metrics?: HttpRequestObserver;
   /** More route tables served beside /api/v1 (the slskd-compatible /api/v0): see ExtraRoutes. */
   readonly extraRoutes?: readonly ExtraRoutes[];
+  /** Serve the web UI built into this folder at `/` (web-ui.ts); without it, only the API answers. */
+  readonly webUiFolder?: string;
 }
 
 /**
@@ -124,7 +127,8 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
+    // The web UI's files say how long they may be kept; nothing else may be.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   const tables: { routes: RouteTable; handlers: Readonly<Record<string, unknown>> }[] = [
@@ -132,6 +136,7 @@ export function buildDaemonHttp(options: DaemonHttpOptions): FastifyInstance {
     ...(options.extraRoutes ?? []).map((extra) => ({ routes: extra.routes, handlers: extra.handlers(auth) })),
   ];
   for (const table of tables) registerTable(app, table.routes, table.handlers, options.services, authOf);
+  if (options.webUiFolder !== undefined) registerWebUi(app, loadWebUi(options.webUiFolder));
   return app;
 }
 

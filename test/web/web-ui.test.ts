@@ -1,0 +1,121 @@
+// The web UI in a real headless Chromium, served by a real `slsk daemon` logged in to our server:
+// the login (a wrong password refused, the session kept across a reload), the System screen with the
+// server connection live from the event stream, what the page is served with (CSP, caching), and
+// screenshots at desktop and phone sizes.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { daemonConfigYaml, daemonStarted, daemonTestbed, startDaemon } from '../cli/daemon-child.ts';
+import { assertWebBuilt, launchBrowser, SCREENSHOTS } from './browser.ts';
+
+const bed = daemonTestbed();
+const DEADLINE_MS = 20_000;
+
+describe('the web UI', () => {
+  let browser: Browser;
+  let url = '';
+  let login = { username: '', password: '' };
+
+  before(async () => {
+    assertWebBuilt();
+    const server = await bed.startServer();
+    const data = bed.tempDir('slsk-web-data-');
+    const music = bed.tempDir('slsk-web-music-');
+    writeFileSync(join(music, 'song.mp3'), 'x');
+    const configFile = join(data, 'daemon.yaml');
+    writeFileSync(configFile, daemonConfigYaml({ serverPort: server.port, password: 'daemon-pw', data, music }));
+    const child = startDaemon(configFile, bed.children);
+    url = (await daemonStarted(child)).url;
+    const printed = await child.waitFor(/"event":"password","username":"([^"]+)","password":"([^"]+)"/, 'stdout', DEADLINE_MS);
+    login = { username: printed[1]!, password: printed[2]! };
+    browser = await launchBrowser();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function loggedInPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const page = await browser.newPage({ viewport });
+    await page.goto(url);
+    await page.getByLabel('Username').fill(login.username);
+    await page.getByLabel('Password').fill(login.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'System' }).waitFor({ timeout: DEADLINE_MS });
+    return page;
+  }
+
+  test('a wrong password is refused; the right one opens the screens, and a reload keeps the session', async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'slsk-ts' }).waitFor({ timeout: DEADLINE_MS });
+    await page.screenshot({ path: join(SCREENSHOTS, 'login-desktop.png') });
+    await page.getByLabel('Username').fill(login.username);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    assert.equal(await page.getByRole('alert').textContent({ timeout: DEADLINE_MS }), 'Wrong username or password.');
+    await page.getByLabel('Password').fill(login.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'System' }).waitFor({ timeout: DEADLINE_MS });
+    await page.reload();
+    await page.getByRole('heading', { name: 'System' }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Password').waitFor({ timeout: DEADLINE_MS });
+    await page.reload();
+    await page.getByLabel('Password').waitFor({ timeout: DEADLINE_MS });
+    await page.close();
+  });
+
+  test('System shows the server connection live: disconnect, then connect again arrives through the event stream', async () => {
+    const page = await loggedInPage();
+    const state = page.getByTestId('server-state');
+    await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('status', { name: 'Live updates' }).filter({ hasText: /^Live$/ }).waitFor({ timeout: DEADLINE_MS });
+    await page.screenshot({ path: join(SCREENSHOTS, 'system-desktop.png') });
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByText('Disconnected', { exact: true }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('button', { name: 'Connect' }).click();
+    // The reply says it is connecting; the login itself is an event.
+    await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
+    assert.equal(await state.textContent(), 'Logged in');
+    await page.close();
+  });
+
+  test('at phone width every control stays on screen', async () => {
+    const page = await loggedInPage({ width: 360, height: 740 });
+    await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
+    // Evaluated in the page (a string: this file is type-checked without the DOM's types).
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(overflow, 0, 'no horizontal scrolling');
+    for (const name of ['Log out', 'Disconnect']) {
+      const box = await page.getByRole('button', { name }).boundingBox();
+      assert.ok(box !== null && box.x >= 0 && box.x + box.width <= 360, `${name}: ${JSON.stringify(box)}`);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'system-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('the page is served with a policy that keeps it to the daemon, hashed files cached for good, the API untouched', async (t) => {
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'.*connect-src 'self'/);
+    assert.equal(page.headers.get('cache-control'), 'no-cache');
+    const html = await page.text();
+    const script = /src="\.?(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script !== undefined, html);
+    const asset = await fetch(url + script);
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.match(asset.headers.get('content-type') ?? '', /^text\/javascript/);
+    // A screen's own address gets the page; the API keeps its JSON 404.
+    assert.equal(await (await fetch(`${url}/transfers/downloads`)).text(), html);
+    const missing = await fetch(`${url}/api/v1/no-such-route`);
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type') ?? '', /application\/json/);
+    t.diagnostic(`screenshots in ${SCREENSHOTS}`);
+  });
+});
