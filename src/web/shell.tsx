@@ -1,20 +1,33 @@
-// The logged-in page: a header with the daemon's live state and the screens below it. One event
-// stream serves every screen.
+// The logged-in page: a header with the daemon's live state and the screen chosen in the address's
+// #fragment (so the back button and a reload keep it). One event stream serves every screen.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { LiveEvents, type StreamState } from './live.ts';
+import { SharesScreen } from './shares.tsx';
 import { SystemScreen } from './system.tsx';
+
+const SCREENS = [
+  { id: 'shares', title: 'Shares' },
+  { id: 'system', title: 'System' },
+] as const;
+type ScreenId = (typeof SCREENS)[number]['id'];
+
+const screenOf = (hash: string): ScreenId => SCREENS.find((screen) => `#${screen.id}` === hash)?.id ?? 'system';
 
 export function Shell({ user, role, onLoggedOut }: { user: string | null; role: string; onLoggedOut: () => void }) {
   const live = useMemo(() => new LiveEvents(), []);
   const [stream, setStream] = useState<StreamState>(live.state);
+  const [screen, setScreen] = useState<ScreenId>(screenOf(window.location.hash));
   useEffect(() => {
     const off = live.onState(setStream);
     // It may have opened between the render and this subscription.
     setStream(live.state);
+    const onHash = (): void => setScreen(screenOf(window.location.hash));
+    window.addEventListener('hashchange', onHash);
     return () => {
       off();
+      window.removeEventListener('hashchange', onHash);
       live.close();
     };
   }, [live]);
@@ -23,15 +36,18 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
     await api.logout().catch(() => undefined);
     onLoggedOut();
   };
+  const canWrite = role !== 'read';
 
   return (
     <div class="shell">
       <header class="bar">
         <span class="brand">slsk-ts</span>
         <nav aria-label="Screens">
-          <a href="#system" aria-current="page">
-            System
-          </a>
+          {SCREENS.map(({ id, title }) => (
+            <a key={id} href={`#${id}`} aria-current={id === screen ? 'page' : undefined}>
+              {title}
+            </a>
+          ))}
         </nav>
         <span class={`stream ${stream}`} role="status" aria-label="Live updates">
           {stream === 'online' ? 'Live' : stream === 'connecting' ? 'Connecting…' : 'Offline, reconnecting…'}
@@ -41,9 +57,7 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
           Log out
         </button>
       </header>
-      <main>
-        <SystemScreen live={live} canWrite={role !== 'read'} />
-      </main>
+      <main>{screen === 'shares' ? <SharesScreen live={live} canWrite={canWrite} /> : <SystemScreen live={live} canWrite={canWrite} />}</main>
     </div>
   );
 }

@@ -5,7 +5,7 @@
 import chromium from '@sparticuz/chromium';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium as playwright, type Browser } from 'playwright-core';
+import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 
 export const WEB_BUILD = fileURLToPath(new URL('../../web/index.html', import.meta.url));
 
@@ -24,3 +24,25 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Where the screenshots go (reported by the tests); kept out of git. */
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/web/', import.meta.url));
+
+const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * axe-core's WCAG checks on the page as it is now; the serious and critical findings. The page's
+ * context must be made with `bypassCSP: true` (axe is injected as a script, which the UI's policy
+ * rightly refuses).
+ */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate<AxeViolation[]>(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
+  );
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { daemonConfigYaml, daemonStarted, daemonTestbed, startDaemon } from '../cli/daemon-child.ts';
-import { assertWebBuilt, launchBrowser, SCREENSHOTS } from './browser.ts';
+import { assertWebBuilt, launchBrowser, SCREENSHOTS, seriousA11yViolations } from './browser.ts';
 
 const bed = daemonTestbed();
 const DEADLINE_MS = 20_000;
@@ -18,12 +18,13 @@ describe('the web UI', () => {
   let browser: Browser;
   let url = '';
   let login = { username: '', password: '' };
+  let music = '';
 
   before(async () => {
     assertWebBuilt();
     const server = await bed.startServer();
     const data = bed.tempDir('slsk-web-data-');
-    const music = bed.tempDir('slsk-web-music-');
+    music = bed.tempDir('slsk-web-music-');
     writeFileSync(join(music, 'song.mp3'), 'x');
     const configFile = join(data, 'daemon.yaml');
     writeFileSync(configFile, daemonConfigYaml({ serverPort: server.port, password: 'daemon-pw', data, music }));
@@ -39,8 +40,9 @@ describe('the web UI', () => {
     await browser?.close();
   });
 
-  async function loggedInPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
+  /** A fresh context logged in; `bypassCSP` only where axe is injected (see seriousA11yViolations). */
+  async function loggedInPage(viewport = { width: 1280, height: 800 }, options: { bypassCSP?: boolean } = {}): Promise<Page> {
+    const page = await browser.newPage({ viewport, ...options });
     await page.goto(url);
     await page.getByLabel('Username').fill(login.username);
     await page.getByLabel('Password').fill(login.password);
@@ -83,6 +85,44 @@ describe('the web UI', () => {
     await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
     assert.equal(await state.textContent(), 'Logged in');
     await page.close();
+  });
+
+  test('Shares lists the shared folder with its counts, and a rescan shows its progress and the new counts', async () => {
+    const page = await loggedInPage();
+    await page.getByRole('link', { name: 'Shares' }).click();
+    await page.getByRole('heading', { name: 'Shares' }).waitFor({ timeout: DEADLINE_MS });
+    const table = page.getByRole('table', { name: 'Shared folders' });
+    const row = table.getByRole('row').nth(1);
+    await row.getByRole('cell').nth(3).filter({ hasText: /^1$/ }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('status', { name: 'Scan state' }).filter({ hasText: /^Last scan finished/ }).waitFor({ timeout: DEADLINE_MS });
+    await page.screenshot({ path: join(SCREENSHOTS, 'shares-desktop.png') });
+
+    writeFileSync(join(music, 'another.mp3'), 'y');
+    await page.getByRole('button', { name: 'Rescan' }).click();
+    // The files column (after name, disk folder, visibility and folders) follows the scan's end.
+    await row.getByRole('cell').nth(3).filter({ hasText: /^2$/ }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('status', { name: 'Scan state' }).filter({ hasText: /2 files, 1 added/ }).waitFor({ timeout: DEADLINE_MS });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Shares' }).waitFor({ timeout: DEADLINE_MS });
+    await page.close();
+  });
+
+  test('no serious or critical accessibility finding (axe-core) on any screen, light or dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const anonymous = await browser.newPage({ bypassCSP: true, colorScheme });
+      await anonymous.goto(url);
+      await anonymous.getByLabel('Password').waitFor({ timeout: DEADLINE_MS });
+      assert.deepEqual(await seriousA11yViolations(anonymous), [], `login (${colorScheme})`);
+      await anonymous.close();
+      const page = await loggedInPage({ width: 1280, height: 800 }, { bypassCSP: true });
+      await page.emulateMedia({ colorScheme });
+      for (const screen of ['System', 'Shares']) {
+        await page.getByRole('link', { name: screen }).click();
+        await page.getByRole('heading', { name: screen }).waitFor({ timeout: DEADLINE_MS });
+        assert.deepEqual(await seriousA11yViolations(page), [], `${screen} (${colorScheme})`);
+      }
+      await page.close();
+    }
   });
 
   test('at phone width every control stays on screen', async () => {
