@@ -6,8 +6,10 @@ import { api } from './api.ts';
 import { LiveEvents, type StreamState } from './live.ts';
 import { SharesScreen } from './shares.tsx';
 import { SystemScreen } from './system.tsx';
+import { TransfersScreen } from './transfers.tsx';
 
 const SCREENS = [
+  { id: 'transfers', title: 'Transfers' },
   { id: 'shares', title: 'Shares' },
   { id: 'system', title: 'System' },
 ] as const;
@@ -57,7 +59,15 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
           Log out
         </button>
       </header>
-      <main>{screen === 'shares' ? <SharesScreen live={live} canWrite={canWrite} /> : <SystemScreen live={live} canWrite={canWrite} />}</main>
+      <main>
+        {screen === 'transfers' ? (
+          <TransfersScreen live={live} canWrite={canWrite} />
+        ) : screen === 'shares' ? (
+          <SharesScreen live={live} canWrite={canWrite} />
+        ) : (
+          <SystemScreen live={live} canWrite={canWrite} />
+        )}
+      </main>
     </div>
   );
 }
