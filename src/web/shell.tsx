@@ -4,23 +4,27 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { LiveEvents, type StreamState } from './live.ts';
+import { SearchScreen } from './search.tsx';
 import { SharesScreen } from './shares.tsx';
 import { SystemScreen } from './system.tsx';
 import { TransfersScreen } from './transfers.tsx';
 
 const SCREENS = [
+  { id: 'search', title: 'Search' },
   { id: 'transfers', title: 'Transfers' },
   { id: 'shares', title: 'Shares' },
   { id: 'system', title: 'System' },
 ] as const;
 type ScreenId = (typeof SCREENS)[number]['id'];
 
-const screenOf = (hash: string): ScreenId => SCREENS.find((screen) => `#${screen.id}` === hash)?.id ?? 'system';
+const screenOf = (hash: string): ScreenId => SCREENS.find((screen) => `#${screen.id}` === hash)?.id ?? 'search';
 
 export function Shell({ user, role, onLoggedOut }: { user: string | null; role: string; onLoggedOut: () => void }) {
   const live = useMemo(() => new LiveEvents(), []);
   const [stream, setStream] = useState<StreamState>(live.state);
   const [screen, setScreen] = useState<ScreenId>(screenOf(window.location.hash));
+  const [visited, setVisited] = useState<ReadonlySet<ScreenId>>(new Set([screen]));
+  if (!visited.has(screen)) setVisited(new Set([...visited, screen]));
   useEffect(() => {
     const off = live.onState(setStream);
     // It may have opened between the render and this subscription.
@@ -60,13 +64,21 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
         </button>
       </header>
       <main>
-        {screen === 'transfers' ? (
-          <TransfersScreen live={live} canWrite={canWrite} />
-        ) : screen === 'shares' ? (
-          <SharesScreen live={live} canWrite={canWrite} />
-        ) : (
-          <SystemScreen live={live} canWrite={canWrite} />
-        )}
+        {SCREENS.filter(({ id }) => visited.has(id)).map(({ id }) => (
+          // A screen visited once stays mounted, hidden while another is shown: a search's results,
+          // a scroll position and what is typed are still there when the user comes back.
+          <div key={id} hidden={id !== screen}>
+            {id === 'search' ? (
+              <SearchScreen live={live} canWrite={canWrite} />
+            ) : id === 'transfers' ? (
+              <TransfersScreen live={live} canWrite={canWrite} />
+            ) : id === 'shares' ? (
+              <SharesScreen live={live} canWrite={canWrite} />
+            ) : (
+              <SystemScreen live={live} canWrite={canWrite} />
+            )}
+          </div>
+        ))}
       </main>
     </div>
   );

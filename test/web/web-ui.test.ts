@@ -43,6 +43,9 @@ describe('the web UI', () => {
     mkdirSync(join(aliceMusic, 'Album', 'CD1'), { recursive: true });
     writeFileSync(join(aliceMusic, 'Album', 'CD1', '01 - First.mp3'), 'a'.repeat(20_000));
     writeFileSync(join(aliceMusic, 'Album', 'cover.jpg'), 'c'.repeat(3_000));
+    mkdirSync(join(aliceMusic, 'Second', 'CD2'), { recursive: true });
+    writeFileSync(join(aliceMusic, 'Second', 'CD2', '02 - Encore.mp3'), 'e'.repeat(15_000));
+    writeFileSync(join(aliceMusic, 'Second', 'notes.txt'), 'n'.repeat(500));
     const alice = new SlskChild(
       ['share', aliceMusic, '--data', bed.tempDir('slsk-web-alice-data-'), '--json', '--server', `127.0.0.1:${server.port}`, '--username', 'alice', '--password', 'pw', '--listen-host', '127.0.0.1'],
       cleanEnv(),
@@ -67,7 +70,7 @@ describe('the web UI', () => {
     await page.getByLabel('Username').fill(login.username);
     await page.getByLabel('Password').fill(login.password);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'System' }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('navigation', { name: 'Screens' }).waitFor({ timeout: DEADLINE_MS });
     return page;
   }
 
@@ -82,7 +85,9 @@ describe('the web UI', () => {
     assert.equal(await page.getByRole('alert').textContent({ timeout: DEADLINE_MS }), 'Wrong username or password.');
     await page.getByLabel('Password').fill(login.password);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'System' }).waitFor({ timeout: DEADLINE_MS });
+    // Search is the first screen; the one chosen is in the address, so a reload keeps it too.
+    await page.getByRole('heading', { name: 'Search' }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('link', { name: 'System' }).click();
     await page.reload();
     await page.getByRole('heading', { name: 'System' }).waitFor({ timeout: DEADLINE_MS });
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -94,6 +99,7 @@ describe('the web UI', () => {
 
   test('System shows the server connection live: disconnect, then connect again arrives through the event stream', async () => {
     const page = await loggedInPage();
+    await page.getByRole('link', { name: 'System' }).click();
     const state = page.getByTestId('server-state');
     await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
     await page.getByRole('status', { name: 'Live updates' }).filter({ hasText: /^Live$/ }).waitFor({ timeout: DEADLINE_MS });
@@ -136,7 +142,7 @@ describe('the web UI', () => {
       await anonymous.close();
       const page = await loggedInPage({ width: 1280, height: 800 }, { bypassCSP: true });
       await page.emulateMedia({ colorScheme });
-      for (const screen of ['Transfers', 'Shares', 'System']) {
+      for (const screen of ['Search', 'Transfers', 'Shares', 'System']) {
         await page.getByRole('link', { name: screen }).click();
         await page.getByRole('heading', { name: screen }).waitFor({ timeout: DEADLINE_MS });
         assert.deepEqual(await seriousA11yViolations(page), [], `${screen} (${colorScheme})`);
@@ -172,8 +178,41 @@ describe('the web UI', () => {
     await page.close();
   });
 
+  test('Search: results stream in, the filter box narrows them as they come, a folder is downloaded with its subfolders', async () => {
+    const page = await loggedInPage();
+    await page.getByRole('heading', { name: 'Search' }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('searchbox', { name: 'Search for' }).fill('encore');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByRole('list', { name: 'Results' });
+    await results.getByRole('listitem').filter({ hasText: '02 - Encore.mp3' }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('status', { name: 'Search progress' }).filter({ hasText: /1 of 1 files from 1 users/ }).waitFor({ timeout: DEADLINE_MS });
+    await page.screenshot({ path: join(SCREENSHOTS, 'search-desktop.png') });
+
+    const filter = page.getByRole('textbox', { name: 'Filter results' });
+    await filter.fill('ext:flac');
+    await results.getByRole('listitem').filter({ hasText: '02 - Encore.mp3' }).waitFor({ state: 'detached', timeout: DEADLINE_MS });
+    await filter.fill('ext:mp3 size:>10k');
+    await results.getByRole('listitem').filter({ hasText: '02 - Encore.mp3' }).waitFor({ timeout: DEADLINE_MS });
+    await filter.fill('"size:');
+    await page.getByRole('alert').filter({ hasText: /^Filter:/ }).waitFor({ timeout: DEADLINE_MS });
+    await filter.fill('');
+
+    // The result's folder is CD2; its parent, with the notes beside it, is a search for the whole album.
+    await results.getByRole('button', { name: `Download folder ${aliceShare}\\Second\\CD2 from alice` }).click();
+    await page.getByRole('status').filter({ hasText: 'CD2: 1 file queued.' }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('link', { name: 'Transfers' }).click();
+    const downloads = page.getByRole('list', { name: 'Downloads' });
+    await downloads.getByRole('listitem').filter({ hasText: '02 - Encore.mp3' }).filter({ hasText: 'completed' }).waitFor({ timeout: DEADLINE_MS });
+    // Asked for again, the file on disk is recognised and not fetched twice.
+    await page.goBack();
+    await results.getByRole('button', { name: `Download folder ${aliceShare}\\Second\\CD2 from alice` }).click();
+    await page.getByRole('status').filter({ hasText: 'CD2: 0 files queued, 1 already downloaded.' }).waitFor({ timeout: DEADLINE_MS });
+    await page.close();
+  });
+
   test('at phone width every control stays on screen', async () => {
     const page = await loggedInPage({ width: 360, height: 740 });
+    await page.getByRole('link', { name: 'System' }).click();
     await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
     // Evaluated in the page (a string: this file is type-checked without the DOM's types).
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
