@@ -3,6 +3,7 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { ChatScreen } from './chat.tsx';
 import { LiveEvents, type StreamState } from './live.ts';
 import { SearchScreen } from './search.tsx';
 import { SharesScreen } from './shares.tsx';
@@ -12,6 +13,7 @@ import { TransfersScreen } from './transfers.tsx';
 const SCREENS = [
   { id: 'search', title: 'Search' },
   { id: 'transfers', title: 'Transfers' },
+  { id: 'chat', title: 'Chat' },
   { id: 'shares', title: 'Shares' },
   { id: 'system', title: 'System' },
 ] as const;
@@ -72,6 +74,8 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
               <SearchScreen live={live} canWrite={canWrite} />
             ) : id === 'transfers' ? (
               <TransfersScreen live={live} canWrite={canWrite} />
+            ) : id === 'chat' ? (
+              <ChatScreen live={live} canWrite={canWrite} />
             ) : id === 'shares' ? (
               <SharesScreen live={live} canWrite={canWrite} />
             ) : (

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { Client } from '../../src/client/index.ts';
 import { createDaemonClient, type DaemonClient } from '../../src/daemon/client.ts';
 import { daemonConfigYaml, daemonStarted, daemonTestbed, startDaemon } from '../cli/daemon-child.ts';
 import { cleanEnv, SlskChild } from '../cli/slsk-child.ts';
@@ -22,6 +23,8 @@ describe('the web UI', () => {
   let login = { username: '', password: '' };
   let music = '';
   let daemonApi: DaemonClient;
+  /** Someone to talk to: a library client in this process. */
+  let carol: Client;
   /** alice's share name (her folder's name), the first part of her virtual paths. */
   let aliceShare = '';
 
@@ -53,6 +56,9 @@ describe('the web UI', () => {
     );
     bed.children.push(alice);
     await alice.waitFor(/"event":"online"/, 'stdout', DEADLINE_MS);
+    carol = new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false, reconnect: false });
+    await carol.login({ server: `127.0.0.1:${server.port}`, username: 'carol', password: 'pw' });
+    await carol.joinRoom('lobby');
     const printed = await child.waitFor(/"event":"password","username":"([^"]+)","password":"([^"]+)"/, 'stdout', DEADLINE_MS);
     login = { username: printed[1]!, password: printed[2]! };
     browser = await launchBrowser();
@@ -60,6 +66,7 @@ describe('the web UI', () => {
   });
 
   after(async () => {
+    await carol?.close();
     await browser?.close();
   });
 
@@ -142,7 +149,7 @@ describe('the web UI', () => {
       await anonymous.close();
       const page = await loggedInPage({ width: 1280, height: 800 }, { bypassCSP: true });
       await page.emulateMedia({ colorScheme });
-      for (const screen of ['Search', 'Transfers', 'Shares', 'System']) {
+      for (const screen of ['Search', 'Transfers', 'Chat', 'Shares', 'System']) {
         await page.getByRole('link', { name: screen }).click();
         await page.getByRole('heading', { name: screen }).waitFor({ timeout: DEADLINE_MS });
         assert.deepEqual(await seriousA11yViolations(page), [], `${screen} (${colorScheme})`);
@@ -207,6 +214,48 @@ describe('the web UI', () => {
     await page.goBack();
     await results.getByRole('button', { name: `Download folder ${aliceShare}\\Second\\CD2 from alice` }).click();
     await page.getByRole('status').filter({ hasText: 'CD2: 0 files queued, 1 already downloaded.' }).waitFor({ timeout: DEADLINE_MS });
+    await page.close();
+  });
+
+  test('Chat: join a room and talk there, then privately; what arrives elsewhere counts as unread', async () => {
+    const page = await loggedInPage();
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('heading', { name: 'Chat' }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('textbox', { name: 'Room to join' }).fill('lobby');
+    await page.getByRole('button', { name: 'Join' }).click();
+    const lobby = page.getByRole('list', { name: 'Messages in lobby' });
+    await lobby.waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('complementary', { name: 'Members' }).getByText('carol').waitFor({ timeout: DEADLINE_MS });
+
+    carol.sayInRoom('lobby', 'hello from carol');
+    await lobby.getByText('hello from carol').waitFor({ timeout: DEADLINE_MS });
+    const heard = new Promise<string>((resolve) => {
+      const listener = (message: { room: string; username: string; text: string }): void => {
+        if (message.username !== 'daemonuser') return;
+        carol.off('roomMessage', listener);
+        resolve(message.text);
+      };
+      carol.on('roomMessage', listener);
+    });
+    await page.getByRole('textbox', { name: 'Message', exact: true }).fill('hi carol, from the web');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    assert.equal(await heard, 'hi carol, from the web');
+    await lobby.getByText('hi carol, from the web').waitFor({ timeout: DEADLINE_MS });
+    assert.equal(await lobby.getByText('hi carol, from the web').count(), 1, 'the reply and the echo are one line');
+
+    // A private message while the room is open: an unread count on carol's conversation.
+    carol.sendPrivateMessage('daemonuser', 'psst, web');
+    const side = page.getByRole('navigation', { name: 'Conversations' });
+    await side.getByRole('button', { name: /carol.*1 unread/ }).click({ timeout: DEADLINE_MS });
+    const withCarol = page.getByRole('list', { name: 'Messages with carol' });
+    await withCarol.getByText('psst, web').waitFor({ timeout: DEADLINE_MS });
+    const answered = new Promise<string>((resolve) => carol.once('privateMessage', (message) => resolve(message.text)));
+    await page.getByRole('textbox', { name: 'Message', exact: true }).fill('got it');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    assert.equal(await answered, 'got it');
+    await page.screenshot({ path: join(SCREENSHOTS, 'chat-desktop.png') });
+    const [conversation] = (await daemonApi.conversations({ query: {} })).filter((c) => c.username === 'carol');
+    assert.equal(conversation?.unread, 0, 'opening the conversation marked it read');
     await page.close();
   });
 
