@@ -3,6 +3,7 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { BrowseScreen } from './browse.tsx';
 import { ChatScreen } from './chat.tsx';
 import { LiveEvents, type StreamState } from './live.ts';
 import { SearchScreen } from './search.tsx';
@@ -13,6 +14,7 @@ import { TransfersScreen } from './transfers.tsx';
 const SCREENS = [
   { id: 'search', title: 'Search' },
   { id: 'transfers', title: 'Transfers' },
+  { id: 'browse', title: 'Browse' },
   { id: 'chat', title: 'Chat' },
   { id: 'shares', title: 'Shares' },
   { id: 'system', title: 'System' },
@@ -74,6 +76,8 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
               <SearchScreen live={live} canWrite={canWrite} />
             ) : id === 'transfers' ? (
               <TransfersScreen live={live} canWrite={canWrite} />
+            ) : id === 'browse' ? (
+              <BrowseScreen live={live} canWrite={canWrite} />
             ) : id === 'chat' ? (
               <ChatScreen live={live} canWrite={canWrite} />
             ) : id === 'shares' ? (

@@ -49,6 +49,9 @@ describe('the web UI', () => {
     mkdirSync(join(aliceMusic, 'Second', 'CD2'), { recursive: true });
     writeFileSync(join(aliceMusic, 'Second', 'CD2', '02 - Encore.mp3'), 'e'.repeat(15_000));
     writeFileSync(join(aliceMusic, 'Second', 'notes.txt'), 'n'.repeat(500));
+    mkdirSync(join(aliceMusic, 'Third', 'Disc 1'), { recursive: true });
+    writeFileSync(join(aliceMusic, 'Third', 'Disc 1', '01 - Opening.flac'), 'f'.repeat(12_000));
+    writeFileSync(join(aliceMusic, 'Third', 'booklet.txt'), 'b'.repeat(700));
     const alice = new SlskChild(
       ['share', aliceMusic, '--data', bed.tempDir('slsk-web-alice-data-'), '--json', '--server', `127.0.0.1:${server.port}`, '--username', 'alice', '--password', 'pw', '--listen-host', '127.0.0.1'],
       cleanEnv(),
@@ -59,6 +62,9 @@ describe('the web UI', () => {
     carol = new Client({ listenPort: 0, listenHost: '127.0.0.1', distributed: false, reconnect: false });
     await carol.login({ server: `127.0.0.1:${server.port}`, username: 'carol', password: 'pw' });
     await carol.joinRoom('lobby');
+    // carol shares one folder (answered from this process: a browse needs no files on disk).
+    const listed = { filename: 'carol song.mp3', size: 1000n, extension: 'mp3', locked: false, attributes: [] };
+    carol.setSharesProvider({ shares: async () => ({ folders: [{ name: 'Carol\\Mix', files: [listed] }], lockedFolders: [] }), folder: () => undefined });
     const printed = await child.waitFor(/"event":"password","username":"([^"]+)","password":"([^"]+)"/, 'stdout', DEADLINE_MS);
     login = { username: printed[1]!, password: printed[2]! };
     browser = await launchBrowser();
@@ -149,7 +155,7 @@ describe('the web UI', () => {
       await anonymous.close();
       const page = await loggedInPage({ width: 1280, height: 800 }, { bypassCSP: true });
       await page.emulateMedia({ colorScheme });
-      for (const screen of ['Search', 'Transfers', 'Chat', 'Shares', 'System']) {
+      for (const screen of ['Search', 'Transfers', 'Browse', 'Chat', 'Shares', 'System']) {
         await page.getByRole('link', { name: screen }).click();
         await page.getByRole('heading', { name: screen }).waitFor({ timeout: DEADLINE_MS });
         assert.deepEqual(await seriousA11yViolations(page), [], `${screen} (${colorScheme})`);
@@ -256,6 +262,43 @@ describe('the web UI', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'chat-desktop.png') });
     const [conversation] = (await daemonApi.conversations({ query: {} })).filter((c) => c.username === 'carol');
     assert.equal(conversation?.unread, 0, 'opening the conversation marked it read');
+    await page.close();
+  });
+
+  test('Browse: two users in tabs, a tree with counts and a filter, and a folder downloaded with its subfolders', async () => {
+    const page = await loggedInPage();
+    await page.getByRole('link', { name: 'Browse' }).click();
+    const who = page.getByRole('textbox', { name: 'User to browse' });
+    await who.fill('alice');
+    await page.getByRole('button', { name: 'Browse', exact: true }).click();
+    const tree = page.getByRole('list', { name: 'Shares of alice' });
+    await tree.getByRole('button', { name: 'Third', exact: true }).click({ timeout: DEADLINE_MS });
+    await page.getByRole('table', { name: 'Files in Third' }).getByText('booklet.txt').waitFor({ timeout: DEADLINE_MS });
+    await tree.getByRole('button', { name: 'Open Third' }).click();
+    await tree.getByRole('button', { name: 'Disc 1', exact: true }).waitFor({ timeout: DEADLINE_MS });
+    assert.match((await tree.getByRole('listitem').filter({ hasText: /^.*Third.*/ }).first().textContent()) ?? '', /2 files/);
+
+    await page.getByRole('textbox', { name: 'Filter folders' }).fill('disc 1');
+    await tree.getByRole('button', { name: 'Album', exact: true }).waitFor({ state: 'detached', timeout: DEADLINE_MS });
+    await tree.getByRole('button', { name: 'Disc 1', exact: true }).waitFor({ timeout: DEADLINE_MS });
+    await page.screenshot({ path: join(SCREENSHOTS, 'browse-desktop.png') });
+    await page.getByRole('button', { name: 'Download folder' }).click();
+    await page.getByRole('status').filter({ hasText: 'Third: 2 files queued.' }).waitFor({ timeout: DEADLINE_MS });
+
+    await who.fill('carol');
+    await page.getByRole('button', { name: 'Browse', exact: true }).click();
+    await page.getByRole('list', { name: 'Shares of carol' }).getByRole('button', { name: 'Mix', exact: true }).click({ timeout: DEADLINE_MS });
+    await page.getByRole('table', { name: 'Files in Mix' }).getByText('carol song.mp3').waitFor({ timeout: DEADLINE_MS });
+    const tabs = page.getByRole('tablist', { name: 'Users browsed' });
+    assert.deepEqual(await tabs.getByRole('tab').allTextContents(), ['alice', 'carol']);
+    await tabs.getByRole('tab', { name: 'alice' }).click();
+    assert.equal(await page.getByRole('textbox', { name: 'Filter folders' }).inputValue(), 'disc 1', "alice's tab kept its filter");
+
+    await page.getByRole('link', { name: 'Transfers' }).click();
+    const downloads = page.getByRole('list', { name: 'Downloads' });
+    for (const name of ['Disc 1\\01 - Opening.flac', 'booklet.txt']) {
+      await downloads.getByRole('listitem').filter({ hasText: name }).filter({ hasText: 'completed' }).waitFor({ timeout: DEADLINE_MS });
+    }
     await page.close();
   });
 

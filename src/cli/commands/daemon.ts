@@ -155,6 +155,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr.write(`slsk daemon: could not start: ${error instanceof Error ? error.message : String(error)}\n  check http.host/http.port (--port), soulseek.listenPort and the data folder ${dataDir}\n`);
       return ExitCode.failure;
     }
+    // Where the one-shot commands find us (with the token), written before `started` is printed, so
+    // whoever waits for that line finds the file; gone again at a clean stop.
+    const { writeDaemonFile, removeDaemonFile } = await import('../../daemon/config/daemon-file.ts');
+    const notWritten = await writeDaemonFile(dataDir, { url: daemon.url, pid: process.pid }).then(
+      () => undefined,
+      (error: unknown) => String(error),
+    );
     print(
       { event: 'started', url: daemon.url, dataFolder: dataDir, configFile: loaded.configFile ?? null, firstEventId: daemon.hub.settings.firstId },
       `listening on ${daemon.url} (API docs: ${daemon.url}/api/v1/docs)\n  data folder: ${dataDir}${loaded.configFile === undefined ? '' : `\n  settings: ${loaded.configFile}`}`,
@@ -167,14 +174,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
           `  it is shown only this once (only its hash is kept, in ${dataDir}/${config.AUTH_FILE_NAME}; delete that file for a new one)`,
       );
     }
+    if (notWritten !== undefined) {
+      print({ event: 'warning', message: `cannot write ${dataDir}/daemon.json: ${notWritten}` }, `warning: cannot write ${dataDir}/daemon.json (slsk commands will not find this daemon): ${notWritten}`);
+    }
     for (const n of pending) print(...noteLine(n));
     pending = undefined;
     compactor.request();
-    // Where the one-shot commands find us (with the token): gone again at a clean stop.
-    const { writeDaemonFile, removeDaemonFile } = await import('../../daemon/config/daemon-file.ts');
-    await writeDaemonFile(dataDir, { url: daemon.url, pid: process.pid }).catch((error: unknown) =>
-      print({ event: 'warning', message: `cannot write ${dataDir}/daemon.json: ${String(error)}` }, `warning: cannot write ${dataDir}/daemon.json (slsk commands will not find this daemon): ${String(error)}`),
-    );
     await stopRequested.promise;
     compactor.close();
     await removeDaemonFile(dataDir, process.pid).catch(() => {});
