@@ -10,12 +10,14 @@ import { SearchScreen } from './search.tsx';
 import { SharesScreen } from './shares.tsx';
 import { SystemScreen } from './system.tsx';
 import { TransfersScreen } from './transfers.tsx';
+import { UsersScreen } from './users.tsx';
 
 const SCREENS = [
   { id: 'search', title: 'Search' },
   { id: 'transfers', title: 'Transfers' },
   { id: 'browse', title: 'Browse' },
   { id: 'chat', title: 'Chat' },
+  { id: 'users', title: 'Users' },
   { id: 'shares', title: 'Shares' },
   { id: 'system', title: 'System' },
 ] as const;
@@ -80,6 +82,8 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
               <BrowseScreen live={live} canWrite={canWrite} />
             ) : id === 'chat' ? (
               <ChatScreen live={live} canWrite={canWrite} />
+            ) : id === 'users' ? (
+              <UsersScreen live={live} canWrite={canWrite} />
             ) : id === 'shares' ? (
               <SharesScreen live={live} canWrite={canWrite} />
             ) : (

@@ -155,7 +155,7 @@ describe('the web UI', () => {
       await anonymous.close();
       const page = await loggedInPage({ width: 1280, height: 800 }, { bypassCSP: true });
       await page.emulateMedia({ colorScheme });
-      for (const screen of ['Search', 'Transfers', 'Browse', 'Chat', 'Shares', 'System']) {
+      for (const screen of ['Search', 'Transfers', 'Browse', 'Chat', 'Users', 'Shares', 'System']) {
         await page.getByRole('link', { name: screen }).click();
         await page.getByRole('heading', { name: screen }).waitFor({ timeout: DEADLINE_MS });
         assert.deepEqual(await seriousA11yViolations(page), [], `${screen} (${colorScheme})`);
@@ -299,6 +299,40 @@ describe('the web UI', () => {
     for (const name of ['Disc 1\\01 - Opening.flac', 'booklet.txt']) {
       await downloads.getByRole('listitem').filter({ hasText: name }).filter({ hasText: 'completed' }).waitFor({ timeout: DEADLINE_MS });
     }
+    await page.close();
+  });
+
+  test('Users: a user looked up (the server\'s figures and its own), made a buddy with a note that is kept, ignored and forgiven', async () => {
+    const page = await loggedInPage();
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('textbox', { name: 'User to look up' }).fill('alice');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const about = page.getByRole('region', { name: 'About alice' });
+    await about.getByText('online').waitFor({ timeout: DEADLINE_MS });
+    await about.getByText(/^\d+ \(one free\), 0 queued$/).waitFor({ timeout: DEADLINE_MS });
+    assert.match((await about.textContent()) ?? '', /6 files in \d+ folders/);
+
+    await about.getByRole('button', { name: 'Add buddy' }).click();
+    const buddies = page.getByRole('table', { name: 'Buddies' });
+    await buddies.getByRole('row').filter({ hasText: 'alice' }).filter({ hasText: 'online' }).waitFor({ timeout: DEADLINE_MS });
+    const note = buddies.getByRole('textbox', { name: 'Note for alice' });
+    await note.fill('shares good albums');
+    await note.press('Enter');
+    await note.blur();
+    await page.reload();
+    await page.getByRole('table', { name: 'Buddies' }).getByRole('textbox', { name: 'Note for alice' }).waitFor({ timeout: DEADLINE_MS });
+    assert.equal(await page.getByRole('textbox', { name: 'Note for alice' }).inputValue(), 'shares good albums', 'the note is kept by the daemon');
+    await page.getByRole('button', { name: 'Remove buddy alice' }).click();
+    await page.getByText('No buddies yet', { exact: false }).waitFor({ timeout: DEADLINE_MS });
+
+    await page.getByRole('textbox', { name: 'User to look up' }).fill('carol');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByRole('region', { name: 'About carol' }).getByRole('button', { name: 'Ignore' }).click();
+    await page.getByRole('button', { name: 'Stop ignoring carol' }).waitFor({ timeout: DEADLINE_MS });
+    assert.deepEqual((await daemonApi.ignoredUsers()).map((u) => u.username), ['carol']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'users-desktop.png') });
+    await page.getByRole('button', { name: 'Stop ignoring carol' }).click();
+    await page.getByText('Nobody.').waitFor({ timeout: DEADLINE_MS });
     await page.close();
   });
 
