@@ -5,7 +5,7 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, messageOf } from './api.ts';
-import { bytes, count } from './format.ts';
+import { bytes, count, plural } from './format.ts';
 import type { LiveEvents } from './live.ts';
 import { matchingPaths, shareTree, type TreeNode } from './share-tree.ts';
 
@@ -117,7 +117,7 @@ export function BrowseScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
                   {node.label}
                 </button>
                 <span class="muted number">
-                  {count(node.totalFiles)} files, {bytes(node.totalBytes)}
+                  {plural(node.totalFiles, 'file')}, {bytes(node.totalBytes)}
                 </span>
               </div>
               {open && node.children.length > 0 ? branch(node.children, level + 1) : null}
@@ -163,7 +163,7 @@ export function BrowseScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
             <div class="toolbar">
               <input class="grow" aria-label="Filter folders" placeholder="Filter folders" value={tab.filter} onInput={(e) => update(tab.username, (t) => ({ ...t, filter: e.currentTarget.value }))} />
               <span class="muted">
-                {count(tab.listing.folderCount)} folders, {count(tab.listing.fileCount)} files
+                {plural(tab.listing.folderCount, 'folder')}, {plural(tab.listing.fileCount, 'file')}
               </span>
             </div>
             {branch(tab.listing.roots, 1)}

@@ -15,3 +15,6 @@ export function bytes(n: number): string {
 export const count = (n: number): string => n.toLocaleString('en-US');
 
 export const time = (iso: string): string => new Date(iso).toLocaleString();
+
+/** "1 file", "2 files". */
+export const plural = (n: number, noun: string): string => `${count(n)} ${n === 1 ? noun : `${noun}s`}`;

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { compileSearchFilter, FilterParseError } from '../daemon/search-filter.ts';
 import { api, messageOf } from './api.ts';
-import { bytes, count } from './format.ts';
+import { bytes, count, plural } from './format.ts';
 import type { LiveEvents } from './live.ts';
 import { WindowedList } from './windowed-list.tsx';
 
@@ -166,7 +166,7 @@ export function SearchScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
       return (
         <div class="group user">
           <span>
-            {r.username} <span class="muted">({count(row.files)} files)</span>
+            {r.username} <span class="muted">({plural(row.files, 'file')})</span>
           </span>
           <span class="muted">{r.hasFreeUploadSlot ? 'free slot' : `queue ${count(r.queueLength)}`}</span>
           <span class="muted number">{bytes(r.uploadSpeed)}/s</span>
@@ -241,7 +241,7 @@ export function SearchScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
           <option value="queue">Queue</option>
         </select>
         <span class="muted" role="status" aria-label="Search progress">
-          {state === undefined ? '' : `${running ? 'Searching…' : state.state === 'completed' ? 'Done' : state.state}: ${count(shownFiles)} of ${count(state.files)} files from ${count(state.responses)} users`}
+          {state === undefined ? '' : `${running ? 'Searching…' : state.state === 'completed' ? 'Done' : state.state}: ${count(shownFiles)} of ${count(state.files)} files from ${plural(state.responses, 'user')}`}
         </span>
       </div>
       {filter.error === undefined ? null : <p role="alert" class="error">Filter: {filter.error}</p>}

@@ -5,7 +5,7 @@
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from './api.ts';
-import { bytes, count } from './format.ts';
+import { bytes, count, plural } from './format.ts';
 import type { LiveEvents } from './live.ts';
 import { WindowedList } from './windowed-list.tsx';
 
@@ -109,7 +109,7 @@ export function TransfersScreen({ live, canWrite }: { live: LiveEvents; canWrite
   const finished = useMemo(() => (totals === undefined ? 0 : (totals.states['completed'] ?? 0) + (totals.states['failed'] ?? 0) + (totals.states['cancelled'] ?? 0)), [totals]);
 
   const renderRow = (row: Row) => {
-    if (row.kind === 'user') return <div class="group user">{row.username} <span class="muted">({count(row.files)} files)</span></div>;
+    if (row.kind === 'user') return <div class="group user">{row.username} <span class="muted">({plural(row.files, 'file')})</span></div>;
     if (row.kind === 'folder') return <div class="group folder">{row.folder}</div>;
     const t = transfers.get(row.id);
     if (t === undefined) return null;
@@ -161,7 +161,7 @@ export function TransfersScreen({ live, canWrite }: { live: LiveEvents; canWrite
           ))}
         </div>
         <span class="muted" role="status" aria-label="Transfer totals">
-          {totals === undefined ? '…' : `${count(totals.files)} files, ${bytes(totals.bytesTransferred)} of ${bytes(totals.bytes)}${totals.speed > 0 ? `, ${bytes(totals.speed)}/s` : ''}`}
+          {totals === undefined ? '…' : `${plural(totals.files, 'file')}, ${bytes(totals.bytesTransferred)} of ${bytes(totals.bytes)}${totals.speed > 0 ? `, ${bytes(totals.speed)}/s` : ''}`}
         </span>
         {canWrite ? (
           <button type="button" class="secondary" disabled={finished === 0} onClick={() => void act(() => api.clearTransfers({ query: { state: 'finished', direction } }))}>

@@ -198,7 +198,7 @@ describe('the web UI', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const results = page.getByRole('list', { name: 'Results' });
     await results.getByRole('listitem').filter({ hasText: '02 - Encore.mp3' }).waitFor({ timeout: DEADLINE_MS });
-    await page.getByRole('status', { name: 'Search progress' }).filter({ hasText: /1 of 1 files from 1 users/ }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('status', { name: 'Search progress' }).filter({ hasText: /1 of 1 files from 1 user$/ }).waitFor({ timeout: DEADLINE_MS });
     await page.screenshot({ path: join(SCREENSHOTS, 'search-desktop.png') });
 
     const filter = page.getByRole('textbox', { name: 'Filter results' });
