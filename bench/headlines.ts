@@ -247,4 +247,21 @@ export const BENCHMARKS: readonly Benchmark[] = [
       };
     },
   },
+  {
+    name: 'web',
+    script: script('./web.ts'),
+    headlines(o) {
+      const target = (key: string): Target => ({ op: '<', value: num(o, `targets.${key}.target`), met: bool(o, `targets.${key}.met`) });
+      return {
+        figures: [
+          { what: 'web UI: the search box takes input after navigation', value: num(o, 'search.searchBoxMs'), unit: 'ms', target: target('searchBoxMs') },
+          { what: `frame time p95, ${count(num(o, 'search.results'))} results streaming in`, value: num(o, 'search.frameP95Ms'), unit: 'ms', target: target('searchFrameP95Ms') },
+          { what: 'longest task meanwhile', value: num(o, 'search.longTaskMaxMs'), unit: 'ms', target: target('searchLongTaskMs') },
+          { what: `frame time p95, ${count(num(o, 'transfers.transfers'))} transfers updating 4×/s`, value: num(o, 'transfers.frameP95Ms'), unit: 'ms', target: target('transfersFrameP95Ms') },
+          { what: 'longest task meanwhile', value: num(o, 'transfers.longTaskMaxMs'), unit: 'ms', target: target('transfersLongTaskMs') },
+        ],
+        notes: [],
+      };
+    },
+  },
 ];

@@ -27,7 +27,7 @@ describe('headline figures from each benchmark’s recorded --json output', () =
   it('lists every benchmark, in the order they run', () => {
     assert.deepEqual(
       BENCHMARKS.map((b) => b.name),
-      ['protocol', 'inflate', 'shares', 'transfer', 'server', 'cli', 'daemon-events', 'daemon'],
+      ['protocol', 'inflate', 'shares', 'transfer', 'server', 'cli', 'daemon-events', 'daemon', 'web'],
     );
   });
 
@@ -109,6 +109,17 @@ describe('headline figures from each benchmark’s recorded --json output', () =
     const missed = JSON.parse(recorded('daemon'));
     missed.events.complete = false;
     assert.deepEqual(toResult(bench('daemon'), finished(JSON.stringify(missed))).notes, ['problem: an SSE client did not get every event']);
+  });
+
+  it('web: search box readiness, frame time p95 and longest task for streamed results and updating transfers, each against its target', () => {
+    const target = (value: number, met: boolean): Figure['target'] => ({ op: '<', value, met });
+    assert.deepEqual(figuresOf('web'), [
+      { what: 'web UI: the search box takes input after navigation', value: 108, unit: 'ms', target: target(1000, true) },
+      { what: 'frame time p95, 10,000 results streaming in', value: 16.7, unit: 'ms', target: target(50, true) },
+      { what: 'longest task meanwhile', value: 0, unit: 'ms', target: target(200, true) },
+      { what: 'frame time p95, 2,000 transfers updating 4×/s', value: 16.7, unit: 'ms', target: target(50, true) },
+      { what: 'longest task meanwhile', value: 0, unit: 'ms', target: target(200, true) },
+    ]);
   });
 
   it('daemon-events: a client that missed events or was told to resync is a problem note', () => {
@@ -242,8 +253,13 @@ describe('the summary table', () => {
         "daemon         one user's transfers p99                             1.58 ms               < 5 ms             met",
         'daemon         a page of 1,000 transfers p99                        17.2 ms               < 5 ms             NOT MET',
         'daemon         SSE lag to the last of 10 clients, 10,000 results    1,001 ms              < 1,000 ms         NOT MET',
+        'web            web UI: the search box takes input after navigation  108 ms                < 1,000 ms         met',
+        'web            frame time p95, 10,000 results streaming in          16.7 ms               < 50 ms            met',
+        'web            longest task meanwhile                               0 ms                  < 200 ms           met',
+        'web            frame time p95, 2,000 transfers updating 4×/s        16.7 ms               < 50 ms            met',
+        'web            longest task meanwhile                               0 ms                  < 200 ms           met',
         '-------------  ---------------------------------------------------  --------------------  -----------------  -------',
-        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s, cli 7.5 s, daemon-events 8.8 s, daemon 10.0 s)',
+        'total 12.3 s (protocol 1.3 s, inflate 2.5 s, shares 3.8 s, transfer 5.0 s, server 6.3 s, cli 7.5 s, daemon-events 8.8 s, daemon 10.0 s, web 11.3 s)',
         '',
         'server notes:',
         "  memory: with only 2,000 sessions the per-1,000 figures still carry fixed costs (the scrypt threads' malloc arenas, code compiled during the run); the default run (20,000) gives the representative figure.",
@@ -319,7 +335,7 @@ describe('bench/all.ts', () => {
     const unknownName = await runAll(['--only=protocol,nope']);
     assertExit(unknownName, 2);
     assert.equal(unknownName.stdout, '');
-    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server, cli, daemon-events, daemon\nusage: npm run bench/);
+    assert.match(unknownName.stderr, /^no benchmark named nope; there are protocol, inflate, shares, transfer, server, cli, daemon-events, daemon, web\nusage: npm run bench/);
     const unknownOption = await runAll(['--fast']);
     assertExit(unknownOption, 2);
     assert.match(unknownOption.stderr, /Unknown option '--fast'/);
