@@ -6,6 +6,9 @@ import { api, messageOf } from './api.ts';
 import type { LiveEvents } from './live.ts';
 
 type Application = Awaited<ReturnType<typeof api.application>>;
+type LogLine = { key: string; level: string; time: string; message: string };
+/** Log lines kept on screen (the daemon keeps its own ring; older ones are a reload away). */
+const MAX_LOG_LINES = 200;
 type Connection = Application['server'];
 
 const STATE_TEXT: Record<string, string> = {
@@ -27,9 +30,12 @@ export function SystemScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
   const [app, setApp] = useState<Application | undefined>();
   const [connection, setConnection] = useState<Connection | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [logs, setLogs] = useState<LogLine[]>([]);
 
   const load = async (): Promise<void> => {
     try {
+      const recent = await api.logs({ query: { limit: 50 } });
+      setLogs(recent.map((line) => ({ key: `s${line.seq}`, level: line.level, time: line.time, message: line.message })));
       const state = await api.application();
       setApp(state);
       setConnection(state.server);
@@ -41,9 +47,12 @@ export function SystemScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
   useEffect(() => {
     void load();
     const offEvent = live.on('serverConnection', (data) => setConnection((current) => ({ ...current, state: data.state === 'reconnecting' ? 'connecting' : data.state, ...(data.username === undefined ? {} : { username: data.username }) })));
+    let received = 0;
+    const offLog = live.on('log', (line) => setLogs((current) => [{ key: `e${++received}`, ...line }, ...current].slice(0, MAX_LOG_LINES)));
     const offReload = live.onReload(() => void load());
     return () => {
       offEvent();
+      offLog();
       offReload();
     };
   }, [live]);
@@ -77,6 +86,16 @@ export function SystemScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
             <button type="button" onClick={() => void act('disconnect')} disabled={connection === undefined}>Disconnect</button>
           )
         ) : null}
+      </div>
+      <div class="card">
+        <h2>Log</h2>
+        <ol class="log" aria-label="Log, newest first">
+          {logs.map((line) => (
+            <li key={line.key} class={`level-${line.level}`}>
+              <span class="muted">{new Date(line.time).toLocaleTimeString()}</span> <span class="level">{line.level}</span> {line.message}
+            </li>
+          ))}
+        </ol>
       </div>
       <div class="card">
         <h2>Daemon</h2>

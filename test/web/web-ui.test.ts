@@ -117,12 +117,16 @@ describe('the web UI', () => {
     await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
     await page.getByRole('status', { name: 'Live updates' }).filter({ hasText: /^Live$/ }).waitFor({ timeout: DEADLINE_MS });
     await page.screenshot({ path: join(SCREENSHOTS, 'system-desktop.png') });
+    const log = page.getByRole('list', { name: 'Log, newest first' }).getByRole('listitem');
+    const linesBefore = await log.count();
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByText('Disconnected', { exact: true }).waitFor({ timeout: DEADLINE_MS });
     await page.getByRole('button', { name: 'Connect' }).click();
     // The reply says it is connecting; the login itself is an event.
     await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
     assert.equal(await state.textContent(), 'Logged in');
+    // The daemon's log lines about it arrived live too.
+    await log.nth(linesBefore).waitFor({ timeout: DEADLINE_MS });
     await page.close();
   });
 
