@@ -5,6 +5,7 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, messageOf } from './api.ts';
+import { queuedMessage } from './downloads.ts';
 import { bytes, count, plural } from './format.ts';
 import type { LiveEvents } from './live.ts';
 import { matchingPaths, shareTree, type TreeNode } from './share-tree.ts';
@@ -65,12 +66,9 @@ export function BrowseScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
     if (current === username) setCurrent(tabs.find((tab) => tab.username !== username)?.username);
   };
 
-  const download = async (what: string, work: () => Promise<{ files?: { state: string }[] } | unknown>): Promise<void> => {
+  const download = async (what: string, work: () => Promise<unknown>): Promise<void> => {
     try {
-      const reply = (await work()) as { files?: { state: string }[] };
-      const present = reply.files?.filter((file) => file.state === 'already-present').length ?? 0;
-      const queued = reply.files === undefined ? undefined : reply.files.length - present;
-      setMessage({ text: `${what}: ${queued === undefined ? 'queued' : `${count(queued)} ${queued === 1 ? 'file' : 'files'} queued${present > 0 ? `, ${count(present)} already downloaded` : ''}`}. Follow it in Transfers.`, error: false });
+      setMessage({ text: queuedMessage(what, await work()), error: false });
     } catch (caught) {
       setMessage({ text: messageOf(caught), error: true });
     }

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { compileSearchFilter, FilterParseError } from '../daemon/search-filter.ts';
 import { api, messageOf } from './api.ts';
+import { queuedMessage } from './downloads.ts';
 import { bytes, count, plural } from './format.ts';
 import type { LiveEvents } from './live.ts';
 import { WindowedList } from './windowed-list.tsx';
@@ -147,14 +148,7 @@ export function SearchScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
 
   const download = async (what: string, work: () => Promise<unknown>): Promise<void> => {
     try {
-      const reply = await work();
-      // A folder's files already downloaded (and still on disk) are not fetched again.
-      const files = (reply as { files?: { state: string }[] }).files;
-      const present = files?.filter((file) => file.state === 'already-present').length ?? 0;
-      const queued = files === undefined ? undefined : files.length - present;
-      const text =
-        queued === undefined ? `${what}: queued.` : `${what}: ${count(queued)} ${queued === 1 ? 'file' : 'files'} queued${present > 0 ? `, ${count(present)} already downloaded` : ''}.`;
-      setMessage({ text: `${text} Follow it in Transfers.`, error: false });
+      setMessage({ text: queuedMessage(what, await work()), error: false });
     } catch (caught) {
       setMessage({ text: messageOf(caught), error: true });
     }
