@@ -34,3 +34,14 @@ test('interests: kept across a reopen, moved between lists, removed per list, bo
   store.add('liked', 'still room here');
   assert.equal(store.list().hated.length, MAX_INTERESTS_PER_LIST);
 });
+
+test('an item moved to the other list within the same millisecond still goes to its end', (t) => {
+  const handle = openTestStore();
+  t.after(() => handle.dispose());
+  const interests = handle.store.interests;
+  // The clock never moves: the order comes from the insertion alone.
+  interests.add('liked', 'jazz');
+  interests.add('hated', 'metal');
+  interests.add('hated', 'jazz');
+  assert.deepEqual(interests.list(), { liked: [], hated: ['metal', 'jazz'] });
+});

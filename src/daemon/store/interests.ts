@@ -37,8 +37,10 @@ export class InterestsStore {
       if (current !== undefined && text(current['kind']) === kind) return;
       const count = int(this.#db.get('SELECT count(*) AS n FROM interests WHERE kind = ?', kind)?.['n']);
       if (count >= this.#maxItems) throw new DaemonStoreError('FULL', `the ${kind} list holds ${this.#maxItems} items, its limit; remove one first`);
-      if (current === undefined) this.#db.run('INSERT INTO interests (item, kind, added_at) VALUES (?, ?, ?)', item, kind, this.#now());
-      else this.#db.run('UPDATE interests SET kind = ?, added_at = ? WHERE item = ?', kind, this.#now(), item);
+      // A moved item goes to the end of its new list: deleted and inserted again, so its rowid (the
+      // tie-break within one millisecond) is new as well as its time.
+      if (current !== undefined) this.#db.run('DELETE FROM interests WHERE item = ?', item);
+      this.#db.run('INSERT INTO interests (item, kind, added_at) VALUES (?, ?, ?)', item, kind, this.#now());
     });
   }
 

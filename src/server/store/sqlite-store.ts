@@ -456,11 +456,10 @@ export class SqliteStore implements ServerStore {
           if (row !== undefined && (integer(row['hated']) === 1) === hated) return 'unchanged';
           const count = this.#statement('SELECT count(*) AS n FROM interests WHERE username = ? AND hated = ?').get(username, hated ? 1 : 0);
           if (integer(count?.['n']) >= INTEREST_LIST_LIMIT) return 'list-full';
-          // A moved item counts as added now: it goes to the end of its new list.
-          this.#statement(
-            `INSERT INTO interests (username, item, hated, added_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (username, item) DO UPDATE SET hated = excluded.hated, added_at = excluded.added_at`,
-          ).run(username, item, hated ? 1 : 0, Date.now());
+          // A moved item counts as added now: it goes to the end of its new list. Deleted and inserted
+          // again, not updated in place, so its rowid (the tie-break within one millisecond) is new too.
+          if (row !== undefined) this.#statement('DELETE FROM interests WHERE username = ? AND item = ?').run(username, item);
+          this.#statement('INSERT INTO interests (username, item, hated, added_at) VALUES (?, ?, ?, ?)').run(username, item, hated ? 1 : 0, Date.now());
           return row === undefined ? 'added' : 'moved';
         }),
       );
