@@ -2,7 +2,7 @@
 // #fragment (so the back button and a reload keep it). One event stream serves every screen.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api } from './api.ts';
+import { api, isUnauthorized } from './api.ts';
 import { BrowseScreen } from './browse.tsx';
 import { ChatScreen } from './chat.tsx';
 import { LiveEvents, type StreamState } from './live.ts';
@@ -32,7 +32,11 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
   const [visited, setVisited] = useState<ReadonlySet<ScreenId>>(new Set([screen]));
   if (!visited.has(screen)) setVisited(new Set([...visited, screen]));
   useEffect(() => {
-    const off = live.onState(setStream);
+    const off = live.onState((state) => {
+      setStream(state);
+      // The stream also breaks when the session ends (expired, logged out elsewhere): back to the login then.
+      if (state === 'offline') void api.session().catch((error: unknown) => (isUnauthorized(error) ? onLoggedOut() : undefined));
+    });
     // It may have opened between the render and this subscription.
     setStream(live.state);
     const onHash = (): void => setScreen(screenOf(window.location.hash));
