@@ -340,7 +340,7 @@ describe('the web UI', () => {
     await page.close();
   });
 
-  test('at phone width every control stays on screen', async () => {
+  test('at phone width every screen fits and every control stays on screen', async () => {
     const page = await loggedInPage({ width: 360, height: 740 });
     await page.getByRole('link', { name: 'System' }).click();
     await page.getByText('Logged in', { exact: true }).waitFor({ timeout: DEADLINE_MS });
@@ -352,6 +352,13 @@ describe('the web UI', () => {
       assert.ok(box !== null && box.x >= 0 && box.x + box.width <= 360, `${name}: ${JSON.stringify(box)}`);
     }
     await page.screenshot({ path: join(SCREENSHOTS, 'system-phone.png'), fullPage: true });
+    // Every other screen at phone width too: nothing wider than the screen, and a picture of each.
+    for (const screen of ['Search', 'Transfers', 'Browse', 'Chat', 'Users', 'Shares']) {
+      await page.getByRole('link', { name: screen }).click();
+      await page.getByRole('heading', { name: screen, level: 1 }).waitFor({ timeout: DEADLINE_MS });
+      assert.equal(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), 0, `${screen}: no horizontal scrolling`);
+      await page.screenshot({ path: join(SCREENSHOTS, `${screen.toLowerCase()}-phone.png`), fullPage: true });
+    }
     await page.close();
   });
 
