@@ -10,6 +10,9 @@ import type { LiveEvents } from './live.ts';
 type JoinedRoom = Awaited<ReturnType<typeof api.joinedRooms>>[number];
 type Conversation = Awaited<ReturnType<typeof api.conversations>>[number];
 type Member = Awaited<ReturnType<typeof api.roomMembers>>[number];
+type Listing = Awaited<ReturnType<typeof api.rooms>>[number];
+/** Rooms of the server's list shown at once (the filter narrows the rest). */
+const LISTED_ROOMS = 100;
 type Target = { kind: 'room' | 'user'; name: string };
 type Line = { id: number; who: string; text: string; time: string; own: boolean; mention: boolean };
 
@@ -33,6 +36,8 @@ export function ChatScreen({ live, canWrite }: { live: LiveEvents; canWrite: boo
   const [joinName, setJoinName] = useState('');
   const [newUser, setNewUser] = useState('');
   const [error, setError] = useState<string | undefined>();
+  const [listing, setListing] = useState<Listing[] | undefined>();
+  const [roomFilter, setRoomFilter] = useState('');
   const [permission, setPermission] = useState(typeof Notification === 'undefined' ? 'denied' : Notification.permission);
   const open = useRef<Target | undefined>(undefined);
   const bottom = useRef<HTMLDivElement>(null);
@@ -128,9 +133,17 @@ export function ChatScreen({ live, canWrite }: { live: LiveEvents; canWrite: boo
     }
   };
 
-  const join = async (event: Event): Promise<void> => {
-    event.preventDefault();
-    const room = joinName.trim();
+  const loadListing = async (): Promise<void> => {
+    try {
+      setListing(await api.rooms());
+    } catch (caught) {
+      fail(caught);
+    }
+  };
+
+  const join = async (event: Event | undefined, name = joinName): Promise<void> => {
+    event?.preventDefault();
+    const room = name.trim();
     if (room === '') return;
     try {
       await api.joinRoom({ params: { room }, query: {} });
@@ -179,6 +192,32 @@ export function ChatScreen({ live, canWrite }: { live: LiveEvents; canWrite: boo
               <button type="submit">Join</button>
             </form>
           ) : null}
+          <details onToggle={(e) => (e.currentTarget.open && listing === undefined ? void loadListing() : undefined)}>
+            <summary>All rooms</summary>
+            <input aria-label="Filter rooms" placeholder="Filter rooms" value={roomFilter} onInput={(e) => setRoomFilter(e.currentTarget.value)} />
+            {listing === undefined ? (
+              <p class="muted">Loading…</p>
+            ) : (
+              <ul class="plain room-list" aria-label="All rooms">
+                {listing
+                  .filter((room) => room.name.toLowerCase().includes(roomFilter.trim().toLowerCase()))
+                  .sort((a, b) => b.users - a.users)
+                  .slice(0, LISTED_ROOMS)
+                  .map((room) => (
+                    <li key={room.name}>
+                      <span class="grow">
+                        {room.name} <span class="muted">({room.users})</span>
+                      </span>
+                      {canWrite && !room.joined ? (
+                        <button type="button" class="secondary" aria-label={`Join ${room.name}`} onClick={() => void join(undefined, room.name)}>
+                          Join
+                        </button>
+                      ) : null}
+                    </li>
+                  ))}
+              </ul>
+            )}
+          </details>
           <h2>Private messages</h2>
           <ul class="tabs">{conversations.map((c) => tab({ kind: 'user', name: c.username }, c.username))}</ul>
           {canWrite ? (

@@ -37,11 +37,14 @@ export function SharesScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
   }, [live]);
 
   const rescan = async (): Promise<void> => {
+    // Shown as scanning before the reply: a small scan can end, and say so in an event, before the
+    // reply arrives, and must not be shown as running after that.
+    setProgress((current) => ({ state: 'scanning', files: current?.state === 'scanning' ? current.files : 0 }));
     try {
       await api.rescanShares();
-      setProgress((current) => ({ state: 'scanning', files: current?.state === 'scanning' ? current.files : 0 }));
     } catch (caught) {
       setError(messageOf(caught));
+      setProgress(undefined);
     }
   };
 

@@ -231,8 +231,12 @@ describe('the web UI', () => {
     const page = await loggedInPage();
     await page.getByRole('link', { name: 'Chat' }).click();
     await page.getByRole('heading', { name: 'Chat' }).waitFor({ timeout: DEADLINE_MS });
-    await page.getByRole('textbox', { name: 'Room to join' }).fill('lobby');
-    await page.getByRole('button', { name: 'Join' }).click();
+    // The server's room list, filtered: carol is in lobby.
+    await page.getByText('All rooms', { exact: true }).click();
+    await page.getByRole('textbox', { name: 'Filter rooms' }).fill('lob');
+    const listed = page.getByRole('list', { name: 'All rooms' });
+    await listed.getByRole('listitem').filter({ hasText: 'lobby (1)' }).waitFor({ timeout: DEADLINE_MS });
+    await listed.getByRole('button', { name: 'Join lobby' }).click();
     const lobby = page.getByRole('list', { name: 'Messages in lobby' });
     await lobby.waitFor({ timeout: DEADLINE_MS });
     await page.getByRole('complementary', { name: 'Members' }).getByText('carol').waitFor({ timeout: DEADLINE_MS });
