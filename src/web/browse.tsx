@@ -22,7 +22,13 @@ function find(roots: readonly TreeNode[], path: string | undefined): TreeNode | 
   return undefined;
 }
 
-export function BrowseScreen({ live, canWrite }: { live: LiveEvents; canWrite: boolean }) {
+/** A folder another screen asks to show; a new object each time it asks. */
+export interface BrowseRequest {
+  username: string;
+  folder: string;
+}
+
+export function BrowseScreen({ live, canWrite, request }: { live: LiveEvents; canWrite: boolean; request: BrowseRequest | undefined }) {
   const [tabs, setTabs] = useState<Tab[]>([]);
   const [current, setCurrent] = useState<string | undefined>();
   const [who, setWho] = useState('');
@@ -44,22 +50,45 @@ export function BrowseScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
     [live],
   );
 
+  /** Opens (or shows) a user's tab; with `folder`, that folder is selected and the way to it opened. */
+  const openUser = async (username: string, folder?: string): Promise<void> => {
+    setCurrent(username);
+    const reveal = (tab: Tab): Tab => {
+      if (folder === undefined) return tab;
+      const expanded = new Set(tab.expanded);
+      for (let cut = folder.indexOf('\\'); cut > 0; cut = folder.indexOf('\\', cut + 1)) expanded.add(folder.slice(0, cut));
+      return { ...tab, selected: folder, expanded, filter: '' };
+    };
+    if (tabs.some((tab) => tab.username === username)) {
+      update(username, reveal);
+      return;
+    }
+    setTabs((all) => [...all, reveal({ username, progress: 'Asking for the listing…', expanded: new Set(), filter: '' })]);
+    try {
+      const listing = await api.userBrowse({ params: { username }, query: {} });
+      const roots = shareTree(listing.folders, listing.lockedFolders);
+      update(username, (tab) => ({
+        ...tab,
+        listing: { username, roots, folderCount: listing.folderCount, fileCount: listing.fileCount },
+        expanded: new Set([...tab.expanded, ...roots.map((r) => r.path)]),
+      }));
+    } catch (caught) {
+      update(username, (tab) => ({ ...tab, error: messageOf(caught) }));
+    }
+  };
+
   const open = async (event: Event): Promise<void> => {
     event.preventDefault();
     const username = who.trim();
     if (username === '') return;
     setWho('');
-    setCurrent(username);
-    if (tabs.some((tab) => tab.username === username)) return;
-    setTabs((all) => [...all, { username, progress: 'Asking for the listing…', expanded: new Set(), filter: '' }]);
-    try {
-      const listing = await api.userBrowse({ params: { username }, query: {} });
-      const roots = shareTree(listing.folders, listing.lockedFolders);
-      update(username, (tab) => ({ ...tab, listing: { username, roots, folderCount: listing.folderCount, fileCount: listing.fileCount }, expanded: new Set(roots.map((r) => r.path)) }));
-    } catch (caught) {
-      update(username, (tab) => ({ ...tab, error: messageOf(caught) }));
-    }
+    await openUser(username);
   };
+
+  // Asked from another screen (a search result's folder).
+  useEffect(() => {
+    if (request !== undefined) void openUser(request.username, request.folder);
+  }, [request]);
 
   const close = (username: string): void => {
     setTabs((all) => all.filter((tab) => tab.username !== username));

@@ -40,7 +40,7 @@ const BY: Record<Sort, (a: Response, b: Response) => number> = {
   queue: (a, b) => a.queueLength - b.queueLength,
 };
 
-export function SearchScreen({ live, canWrite }: { live: LiveEvents; canWrite: boolean }) {
+export function SearchScreen({ live, canWrite, onBrowse }: { live: LiveEvents; canWrite: boolean; onBrowse: (username: string, folder: string) => void }) {
   const [query, setQuery] = useState('');
   const [scope, setScope] = useState<Scope>('network');
   const [target, setTarget] = useState('');
@@ -176,6 +176,11 @@ export function SearchScreen({ live, canWrite }: { live: LiveEvents; canWrite: b
       return (
         <div class="group folder">
           <span title={row.folder}>{row.folder}</span>
+          <span class="actions">
+            <button type="button" class="secondary" aria-label={`Browse ${row.folder} of ${row.username}`} onClick={() => onBrowse(row.username, row.folder)}>
+              Browse
+            </button>
+          </span>
           {canWrite ? (
             <span class="actions">
               <button type="button" class="secondary" aria-label={`Download folder ${row.folder} from ${row.username}`} onClick={() => void download(nameOf(row.folder), () => api.enqueueFolder({ body: { username: row.username, folder: row.folder } }))}>

@@ -3,7 +3,7 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, isUnauthorized } from './api.ts';
-import { BrowseScreen } from './browse.tsx';
+import { BrowseScreen, type BrowseRequest } from './browse.tsx';
 import { ChatScreen } from './chat.tsx';
 import { LiveEvents, type StreamState } from './live.ts';
 import { SearchScreen } from './search.tsx';
@@ -29,6 +29,7 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
   const live = useMemo(() => new LiveEvents(), []);
   const [stream, setStream] = useState<StreamState>(live.state);
   const [screen, setScreen] = useState<ScreenId>(screenOf(window.location.hash));
+  const [browseRequest, setBrowseRequest] = useState<BrowseRequest | undefined>();
   const [visited, setVisited] = useState<ReadonlySet<ScreenId>>(new Set([screen]));
   if (!visited.has(screen)) setVisited(new Set([...visited, screen]));
   useEffect(() => {
@@ -79,11 +80,18 @@ export function Shell({ user, role, onLoggedOut }: { user: string | null; role: 
           // a scroll position and what is typed are still there when the user comes back.
           <div key={id} hidden={id !== screen}>
             {id === 'search' ? (
-              <SearchScreen live={live} canWrite={canWrite} />
+              <SearchScreen
+                live={live}
+                canWrite={canWrite}
+                onBrowse={(username, folder) => {
+                  setBrowseRequest({ username, folder });
+                  window.location.hash = '#browse';
+                }}
+              />
             ) : id === 'transfers' ? (
               <TransfersScreen live={live} canWrite={canWrite} />
             ) : id === 'browse' ? (
-              <BrowseScreen live={live} canWrite={canWrite} />
+              <BrowseScreen live={live} canWrite={canWrite} request={browseRequest} />
             ) : id === 'chat' ? (
               <ChatScreen live={live} canWrite={canWrite} />
             ) : id === 'users' ? (

@@ -224,6 +224,11 @@ describe('the web UI', () => {
     await page.goBack();
     await results.getByRole('button', { name: `Download folder ${aliceShare}\\Second\\CD2 from alice` }).click();
     await page.getByRole('status').filter({ hasText: 'CD2: 0 files queued, 1 already downloaded.' }).waitFor({ timeout: DEADLINE_MS });
+    // A result's folder opens in Browse, selected, the way to it opened.
+    await results.getByRole('button', { name: `Browse ${aliceShare}\\Second\\CD2 of alice` }).click();
+    await page.getByRole('heading', { name: 'Browse', level: 1 }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('table', { name: 'Files in CD2' }).getByText('02 - Encore.mp3').waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('list', { name: 'Shares of alice' }).getByRole('button', { name: 'CD2', exact: true, pressed: true }).waitFor({ timeout: DEADLINE_MS });
     await page.close();
   });
 
