@@ -23,6 +23,16 @@ type Row =
   | { kind: 'file'; username: string; file: File; name: string };
 
 const ROW_HEIGHT = 40;
+/** Pages of 1,000 replies read back for an earlier search (its kept results are bounded by the daemon too). */
+const MAX_STORED_PAGES = 50;
+
+interface SearchTab {
+  id: string;
+  query: string;
+  state: string;
+  responses: number;
+  files: number;
+}
 /** Responses kept per search id before the page knows the id is its own (a few moments at most). */
 const EARLY_RESPONSES = 2_000;
 
@@ -45,7 +55,9 @@ export function SearchScreen({ live, canWrite, onBrowse }: { live: LiveEvents; c
   const [scope, setScope] = useState<Scope>('network');
   const [target, setTarget] = useState('');
   const [searchId, setSearchId] = useState<string | undefined>();
-  const [state, setState] = useState<{ state: string; responses: number; files: number } | undefined>();
+  /** The searches open as tabs, newest last; each keeps its results while another is shown. */
+  const [tabs, setTabs] = useState<SearchTab[]>([]);
+  const [earlier, setEarlier] = useState<Awaited<ReturnType<typeof api.searches>>>([]);
   const [filterText, setFilterText] = useState('');
   const [sort, setSort] = useState<Sort>('slot');
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
@@ -54,12 +66,13 @@ export function SearchScreen({ live, canWrite, onBrowse }: { live: LiveEvents; c
   const [version, setVersion] = useState(0);
   const frame = useRef<number | undefined>(undefined);
   const input = useRef<HTMLInputElement>(null);
-  /** The search shown, for the event handlers (which outlive a render). */
-  const searchIdRef = useRef<string | undefined>(undefined);
+  /** The searches open, for the event handlers (which outlive a render). */
+  const openIds = useRef(new Set<string>());
 
   useEffect(() => {
     input.current?.focus();
     performance.mark('search-box-ready');
+    void loadEarlier();
     const redraw = (): void => {
       frame.current ??= requestAnimationFrame(() => {
         frame.current = undefined;
@@ -69,11 +82,12 @@ export function SearchScreen({ live, canWrite, onBrowse }: { live: LiveEvents; c
     const offResponses = live.on('searchResponses', (data) => {
       let kept = responses.current.get(data.searchId);
       if (kept === undefined) responses.current.set(data.searchId, (kept = []));
-      if (kept.length < EARLY_RESPONSES || data.searchId === searchIdRef.current) kept.push(...data.responses);
+      if (kept.length < EARLY_RESPONSES || openIds.current.has(data.searchId)) kept.push(...data.responses);
       redraw();
     });
     const offState = live.on('searchState', (data) => {
-      if (data.searchId === searchIdRef.current) setState({ state: data.state, responses: data.responseCount, files: data.fileCount });
+      if (!openIds.current.has(data.searchId)) return;
+      setTabs((all) => all.map((tab) => (tab.id === data.searchId ? { ...tab, state: data.state, responses: data.responseCount, files: data.fileCount } : tab)));
     });
     return () => {
       offResponses();
@@ -83,24 +97,61 @@ export function SearchScreen({ live, canWrite, onBrowse }: { live: LiveEvents; c
     };
   }, [live]);
 
+  const show = (tab: SearchTab): void => {
+    openIds.current.add(tab.id);
+    setTabs((all) => (all.some((t) => t.id === tab.id) ? all : [...all, tab]));
+    setSearchId(tab.id);
+    setHidden(new Set());
+    setVersion((n) => n + 1);
+  };
+
   const start = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (query.trim() === '') return;
-    // Only the new search's results are kept from now on.
-    responses.current = new Map();
-    setHidden(new Set());
     setMessage(undefined);
     try {
       const body = scope === 'room' || scope === 'user' ? { query, scope, target } : { query, scope };
       const record = await api.startSearch({ body });
-      searchIdRef.current = record.id;
-      setSearchId(record.id);
-      setState({ state: record.state, responses: record.responseCount, files: record.fileCount });
-      for (const id of [...responses.current.keys()]) if (id !== record.id) responses.current.delete(id);
-      setVersion((n) => n + 1);
+      show({ id: record.id, query: record.query, state: record.state, responses: record.responseCount, files: record.fileCount });
+      void loadEarlier();
+      // Results of searches the page does not show are not kept (they were kept only until this reply).
+      for (const id of [...responses.current.keys()]) if (!openIds.current.has(id)) responses.current.delete(id);
     } catch (caught) {
       setMessage({ text: messageOf(caught), error: true });
     }
+  };
+
+  const close = (id: string): void => {
+    openIds.current.delete(id);
+    responses.current.delete(id);
+    const rest = tabs.filter((tab) => tab.id !== id);
+    setTabs(rest);
+    if (searchId === id) setSearchId(rest.at(-1)?.id);
+  };
+
+  /** An earlier search, from the daemon's history: its kept results, page by page. */
+  const reopen = async (id: string): Promise<void> => {
+    const record = earlier.find((r) => r.id === id);
+    if (record === undefined) return;
+    if (openIds.current.has(id)) return setSearchId(id);
+    try {
+      const kept: Response[] = [];
+      let after: number | undefined;
+      for (let page = 0; page < MAX_STORED_PAGES; page++) {
+        const batch = await api.searchResponses({ params: { id }, query: after === undefined ? { limit: 1000 } : { limit: 1000, after } });
+        kept.push(...batch);
+        if (batch.length < 1000) break;
+        after = batch.at(-1)!.seq;
+      }
+      responses.current.set(id, kept);
+      show({ id, query: record.query, state: record.state, responses: record.responseCount, files: record.fileCount });
+    } catch (caught) {
+      setMessage({ text: messageOf(caught), error: true });
+    }
+  };
+
+  const loadEarlier = async (): Promise<void> => {
+    setEarlier(await api.searches({ query: { limit: 30 } }).catch(() => []));
   };
 
   const stop = async (): Promise<void> => {
@@ -212,6 +263,7 @@ export function SearchScreen({ live, canWrite, onBrowse }: { live: LiveEvents; c
     );
   };
 
+  const state = tabs.find((tab) => tab.id === searchId);
   const running = state?.state === 'requested' || state?.state === 'in-progress';
   return (
     <section aria-labelledby="search-title" class="screen wide">
@@ -232,6 +284,30 @@ export function SearchScreen({ live, canWrite, onBrowse }: { live: LiveEvents; c
           </button>
         ) : null}
       </form>
+      <div class="toolbar">
+        {tabs.length === 0 ? null : (
+          <div role="tablist" aria-label="Searches" class="tab-row">
+            {tabs.map((tab) => (
+              <span key={tab.id} class="tab">
+                <button type="button" role="tab" aria-selected={tab.id === searchId} class={tab.id === searchId ? '' : 'secondary'} onClick={() => setSearchId(tab.id)}>
+                  {tab.query} <span class="muted">({count(tab.files)})</span>
+                </button>
+                <button type="button" class="secondary" aria-label={`Close search ${tab.query}`} onClick={() => close(tab.id)}>
+                  ×
+                </button>
+              </span>
+            ))}
+          </div>
+        )}
+        <select aria-label="Earlier searches" value="" onChange={(e) => void reopen(e.currentTarget.value)}>
+          <option value="">Earlier searches…</option>
+          {earlier.map((record) => (
+            <option key={record.id} value={record.id}>
+              {record.query} ({count(record.fileCount)} files)
+            </option>
+          ))}
+        </select>
+      </div>
       <div class="toolbar">
         <input class="grow" aria-label="Filter results" placeholder='Filter: words -excluded "a phrase" ext:flac size:>10mb br:>=320 lossless freeslot' value={filterText} onInput={(e) => setFilterText(e.currentTarget.value)} />
         <select aria-label="Sort users by" value={sort} onChange={(e) => setSort(e.currentTarget.value as Sort)}>

@@ -214,6 +214,22 @@ describe('the web UI', () => {
     await page.getByRole('alert').filter({ hasText: /^Filter:/ }).waitFor({ timeout: DEADLINE_MS });
     await filter.fill('');
 
+    // A second search opens beside the first, which keeps its results; a closed one comes back from the history.
+    await page.getByRole('searchbox', { name: 'Search for' }).fill('booklet');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await results.getByRole('listitem').filter({ hasText: 'booklet.txt' }).waitFor({ timeout: DEADLINE_MS });
+    const searches = page.getByRole('tablist', { name: 'Searches' });
+    await searches.getByRole('tab', { name: /^encore/ }).click();
+    await results.getByRole('listitem').filter({ hasText: '02 - Encore.mp3' }).waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('button', { name: 'Close search booklet' }).click();
+    assert.equal(await searches.getByRole('tab').count(), 1);
+    const earlier = page.getByRole('combobox', { name: 'Earlier searches' });
+    await earlier.getByRole('option', { name: /^booklet/ }).waitFor({ state: 'attached', timeout: DEADLINE_MS });
+    await earlier.selectOption({ label: (await earlier.getByRole('option', { name: /^booklet/ }).textContent()) ?? '' });
+    await results.getByRole('listitem').filter({ hasText: 'booklet.txt' }).waitFor({ timeout: DEADLINE_MS });
+    await searches.getByRole('tab', { name: /^encore/ }).click();
+    await results.getByRole('listitem').filter({ hasText: '02 - Encore.mp3' }).waitFor({ timeout: DEADLINE_MS });
+
     // The result's folder is CD2; its parent, with the notes beside it, is a search for the whole album.
     await results.getByRole('button', { name: `Download folder ${aliceShare}\\Second\\CD2 from alice` }).click();
     await page.getByRole('status').filter({ hasText: 'CD2: 1 file queued.' }).waitFor({ timeout: DEADLINE_MS });
