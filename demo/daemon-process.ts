@@ -4,15 +4,9 @@
 // its data folder so every later start can print it again (a demo convenience: the daemon itself
 // keeps only the password's hash).
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { killChildNow, stopChild } from './child-stop.ts';
-
-const SLSK = fileURLToPath(new URL('../bin/slsk.js', import.meta.url));
-const STDERR_LINES = 20;
+import { DemoChild } from './demo-child.ts';
 /** Where the demo keeps the web password the daemon printed on its first start. */
 export const WEB_LOGIN_FILE = 'demo-web-login.json';
 
@@ -57,11 +51,9 @@ function yamlConfig(options: DemoDaemonOptions): string {
 }
 
 export class DemoDaemon {
-  readonly #child: ChildProcess;
+  readonly #child: DemoChild;
   readonly #options: DemoDaemonOptions;
-  readonly #stderr: string[] = [];
   readonly #lines: Line[] = [];
-  readonly #exited: Promise<number | null>;
   readonly #changed = new Set<() => void>();
 
   constructor(options: DemoDaemonOptions) {
@@ -71,15 +63,7 @@ export class DemoDaemon {
     writeFileSync(config, yamlConfig(options));
     // The user's own SLSK_* settings are for their own daemon, not this one.
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SLSK_')));
-    // Its own process group, like the peers: the demo stops it exactly once.
-    this.#child = spawn(process.execPath, [SLSK, 'daemon', '--config', config, '--json'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
-    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
-    void this.#exited.then(() => this.#notify());
-    createInterface({ input: this.#child.stderr! }).on('line', (line) => {
-      this.#stderr.push(line);
-      if (this.#stderr.length > STDERR_LINES) this.#stderr.shift();
-    });
-    createInterface({ input: this.#child.stdout! }).on('line', (text) => {
+    this.#child = new DemoChild(['daemon', '--config', config, '--json'], env, (text) => {
       try {
         this.#lines.push(JSON.parse(text) as Line);
       } catch {
@@ -87,6 +71,7 @@ export class DemoDaemon {
       }
       this.#notify();
     });
+    void this.#child.exited.then(() => this.#notify());
   }
 
   #notify(): void {
@@ -96,11 +81,11 @@ export class DemoDaemon {
   /** The first line `match` accepts; rejects if the daemon exits first or after `timeoutMs`. */
   #line(match: (line: Line) => boolean, what: string, timeoutMs: number): Promise<Line> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(() => reject(new Error(`the daemon did not ${what} within ${timeoutMs / 1000} s${this.#stderrTail()}`))), timeoutMs);
+      const timer = setTimeout(() => done(() => reject(new Error(`the daemon did not ${what} within ${timeoutMs / 1000} s${this.#child.stderrTail()}`))), timeoutMs);
       const check = (): void => {
         const line = this.#lines.find(match);
         if (line !== undefined) done(() => resolve(line));
-        else if (this.#child.exitCode !== null || this.#child.signalCode !== null) done(() => reject(new Error(`the daemon exited before it could ${what}${this.#stderrTail()}`)));
+        else if (!this.#child.running) done(() => reject(new Error(`the daemon exited before it could ${what}${this.#child.stderrTail()}`)));
       };
       const done = (then: () => void): void => {
         clearTimeout(timer);
@@ -136,15 +121,11 @@ export class DemoDaemon {
 
   /** Asks it to stop as Ctrl-C would, and kills it if it has not within `timeoutMs`. */
   stop(timeoutMs: number): Promise<void> {
-    return stopChild(this.#child, this.#exited, timeoutMs);
+    return this.#child.stop(timeoutMs);
   }
 
   /** For an exit the demo did not ask for: gone at once. */
   killNow(): void {
-    killChildNow(this.#child);
-  }
-
-  #stderrTail(): string {
-    return this.#stderr.length === 0 ? '' : `:\n  ${this.#stderr.join('\n  ')}`;
+    this.#child.killNow();
   }
 }
