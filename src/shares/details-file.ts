@@ -10,6 +10,7 @@
 // leaves this one readable.
 
 import { closeSync, readSync } from 'node:fs';
+import { endedEarly, readExactly } from './frozen-postings.ts';
 
 /** The snapshot parts holding file details, each a column indexed by slot (`names` by byte). */
 export const DETAIL_PARTS = ['names', 'nameStarts', 'sizes', 'mtimes', 'bitrates', 'durations', 'sampleRates', 'bitDepths'] as const;
@@ -32,11 +33,6 @@ const [NAMES, NAME_STARTS, SIZES, MTIMES, BITRATES, DURATIONS, SAMPLE_RATES, BIT
 const PAGE_BYTES = 4096;
 /** Pages kept: enough for every column of a run of neighbouring slots at once (8 columns, names over several pages). */
 const CACHED_PAGES = 32;
-
-/** Raised when the file no longer holds what its layout said (cut short by someone else). */
-function endedEarly(): Error {
-  return new Error('the shares index file ended early; rescan the shares');
-}
 
 export class DetailsFile {
   #fd: number | undefined;
@@ -156,6 +152,11 @@ export class DetailsFile {
     return this.#bytes[this.#page(at, 1, BIT_DEPTHS)]![at % PAGE_BYTES]!;
   }
 
+  /** Where slot's name starts among the names' bytes. */
+  nameStart(slot: number): number {
+    return this.#u32At(NAME_STARTS, slot);
+  }
+
   /** Where slot's name lies among the names' bytes: [start, end). */
   nameRange(slot: number): [start: number, end: number] {
     return [this.#u32At(NAME_STARTS, slot), slot + 1 < this.files ? this.#u32At(NAME_STARTS, slot + 1) : this.namesLength];
@@ -183,11 +184,7 @@ export class DetailsFile {
     if (offset + length <= PAGE_BYTES) return this.#bytes[this.#page(at, length, NAMES)]!.subarray(offset, offset + length);
     if (this.#fd === undefined) throw new Error('the shares index was closed');
     const bytes = Buffer.allocUnsafe(length);
-    for (let done = 0; done < length; ) {
-      const read = readSync(this.#fd, bytes, done, length - done, at + done);
-      if (read === 0) throw endedEarly();
-      done += read;
-    }
+    readExactly(this.#fd, bytes, at);
     return bytes;
   }
 
@@ -196,11 +193,7 @@ export class DetailsFile {
     if (this.#fd === undefined) throw new Error('the shares index was closed');
     const [offset, length] = this.#parts[part];
     const bytes = new Uint8Array(length);
-    for (let done = 0; done < length; ) {
-      const read = readSync(this.#fd, bytes, done, length - done, offset + done);
-      if (read === 0) throw endedEarly();
-      done += read;
-    }
+    readExactly(this.#fd, bytes, offset);
     return bytes;
   }
 

@@ -60,21 +60,29 @@ export class FileDetails {
   readonly #changed = new Map<number, Details>();
 
   // Slots from `base` on, at index slot - base.
-  #count = 0;
-  #capacity: number;
-  #names: Buffer;
-  #nameEnd = 0;
-  #nameStarts: Uint32Array<ArrayBuffer>;
-  #sizes: Float64Array<ArrayBuffer>;
-  #mtimes: Float64Array<ArrayBuffer>;
-  #bitrates: Uint32Array<ArrayBuffer>;
-  #durations: Uint32Array<ArrayBuffer>;
-  #sampleRates: Uint32Array<ArrayBuffer>;
-  #bitDepths: Uint8Array<ArrayBuffer>;
+  // (Assigned by #allocate, from the constructor.)
+  #count!: number;
+  #capacity!: number;
+  #names!: Buffer;
+  #nameEnd!: number;
+  #nameStarts!: Uint32Array<ArrayBuffer>;
+  #sizes!: Float64Array<ArrayBuffer>;
+  #mtimes!: Float64Array<ArrayBuffer>;
+  #bitrates!: Uint32Array<ArrayBuffer>;
+  #durations!: Uint32Array<ArrayBuffer>;
+  #sampleRates!: Uint32Array<ArrayBuffer>;
+  #bitDepths!: Uint8Array<ArrayBuffer>;
 
   constructor(capacity = INITIAL_CAPACITY) {
+    this.#allocate(capacity);
+  }
+
+  /** Empty memory columns with room for `capacity` slots after the file's. */
+  #allocate(capacity: number): void {
+    this.#count = 0;
     this.#capacity = capacity;
     this.#names = Buffer.allocUnsafe(Math.max(64, capacity * 16));
+    this.#nameEnd = 0;
     this.#nameStarts = new Uint32Array(capacity);
     this.#sizes = new Float64Array(capacity);
     this.#mtimes = new Float64Array(capacity);
@@ -104,7 +112,7 @@ export class FileDetails {
 
   /** Details read from a snapshot file (owned from now on: close() closes it). */
   static fromFile(file: DetailsFile): FileDetails {
-    const details = new FileDetails(INITIAL_CAPACITY);
+    const details = new FileDetails();
     details.#file = file;
     details.#base = file.files;
     return details;
@@ -117,21 +125,10 @@ export class FileDetails {
   adopt(file: DetailsFile): boolean {
     if (file.files !== this.length) return false;
     this.#file?.close();
-    const fresh = new FileDetails();
     this.#file = file;
     this.#base = file.files;
     this.#changed.clear();
-    this.#count = 0;
-    this.#capacity = fresh.#capacity;
-    this.#names = fresh.#names;
-    this.#nameEnd = 0;
-    this.#nameStarts = fresh.#nameStarts;
-    this.#sizes = fresh.#sizes;
-    this.#mtimes = fresh.#mtimes;
-    this.#bitrates = fresh.#bitrates;
-    this.#durations = fresh.#durations;
-    this.#sampleRates = fresh.#sampleRates;
-    this.#bitDepths = fresh.#bitDepths;
+    this.#allocate(INITIAL_CAPACITY);
     return true;
   }
 
@@ -232,7 +229,7 @@ export class FileDetails {
 
   /** Where slot's name starts among all names' bytes (ascending with the slot). */
   nameStart(slot: number): number {
-    if (slot < this.#base) return this.#file!.nameRange(slot)[0];
+    if (slot < this.#base) return this.#file!.nameStart(slot);
     return (this.#file?.namesLength ?? 0) + this.#nameStarts[slot - this.#base]!;
   }
 

@@ -10,6 +10,20 @@
 
 import { closeSync, readSync } from 'node:fs';
 
+/** The snapshot file was cut short under us (someone else's doing): a clear error, not wrong results. */
+export function endedEarly(): Error {
+  return new Error('the shares index file ended early; rescan the shares');
+}
+
+/** Fills `target` from the snapshot file at `at`. */
+export function readExactly(fd: number, target: NodeJS.ArrayBufferView, at: number): void {
+  for (let done = 0; done < target.byteLength; ) {
+    const read = readSync(fd, target, done, target.byteLength - done, at + done);
+    if (read === 0) throw endedEarly();
+    done += read;
+  }
+}
+
 export interface PostingsSource {
   /** How many postings (file ids) there are in all. */
   readonly length: number;
@@ -75,13 +89,7 @@ export class FilePostings implements PostingsSource {
   readInto(from: number, target: Uint32Array): void {
     if (this.#fd === undefined) throw new Error('the shares index was closed');
     if (!(from >= 0 && from + target.length <= this.length)) throw new RangeError(`postings ${from}..${from + target.length} outside 0..${this.length}`);
-    const at = this.#offset + from * Uint32Array.BYTES_PER_ELEMENT;
-    for (let done = 0; done < target.byteLength; ) {
-      const read = readSync(this.#fd, target, done, target.byteLength - done, at + done);
-      // The file was cut short under us (someone else's doing): a clear error, not wrong results.
-      if (read === 0) throw new Error('the shares index file ended early; rescan the shares');
-      done += read;
-    }
+    readExactly(this.#fd, target, this.#offset + from * Uint32Array.BYTES_PER_ELEMENT);
   }
 
   close(): void {
