@@ -5,7 +5,7 @@
 // Ctrl-C leaves the download with the daemon, which carries on: `slsk transfers` shows it.
 
 import type { FolderDownloadJson, TransferJson } from '../daemon/http/transfer-routes.ts';
-import type { Transfer } from '../transfers/index.ts';
+import type { Transfer, TransferState } from '../transfers/index.ts';
 import { writeOut, type CliIo } from './command.ts';
 import { ClientExit } from './client-options.ts';
 import { openDaemonEvents, Wakeup } from './daemon-events.ts';
@@ -15,6 +15,9 @@ import { humanSize, quoted } from './format.ts';
 import { formatJson } from './json.ts';
 import { interruptedExitCode } from './stop-signals.ts';
 import { describeState, DownloadView } from './transfer-run.ts';
+
+/** transferState events kept before the enqueue's reply says which transfer is ours. */
+const MAX_EARLY_STATES = 100;
 
 const ms = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
 
@@ -66,7 +69,14 @@ export async function downloadViaDaemon(session: DaemonSession, request: DaemonD
   const { api, io, signal } = session;
   const wakeup = new Wakeup();
   let id: string | undefined;
+  // Every state the transfer passes through, from its events: a read of the transfer after a wake-up
+  // may come too late to see a short one (a small file is `transferring` for a moment only).
+  // Before the enqueue's reply names our transfer, every transfer's are kept (a bounded few).
+  const states: { id: string; state: TransferState }[] = [];
   const stream = await openDaemonEvents(session, ['transferState', 'transferProgress'], (event) => {
+    if (event.event === 'transferState' && event.data.state !== 'removed' && (id === undefined ? states.length < MAX_EARLY_STATES : event.data.id === id)) {
+      states.push({ id: event.data.id, state: event.data.state });
+    }
     if (event.event === 'resync' || (id === undefined || ('id' in event.data && event.data.id === id))) wakeup.nudge();
   });
   const view = new DownloadView(io, request.json, request);
@@ -85,6 +95,8 @@ export async function downloadViaDaemon(session: DaemonSession, request: DaemonD
       return ClientExit.ok;
     }
     view.begin(asTransfer(last));
+    /** The state last printed. */
+    let shown: TransferState = last.state;
     const deadline = Date.now() + request.waitMs;
     for (;;) {
       if (isFinal(last)) break;
@@ -93,14 +105,27 @@ export async function downloadViaDaemon(session: DaemonSession, request: DaemonD
       if (signal.aborted) break;
       const current = await api.transfer({ params: { id: transferId } });
       const transfer = asTransfer(current);
-      if (current.state !== last.state) view.state(transfer, last.state);
+      // The events give the states in order; the read gives the figures (and the state, when no
+      // event came: after a resync).
+      const mine = states.splice(0).filter((seen) => seen.id === transferId);
+      for (const seen of mine) {
+        if (seen.state === shown) continue;
+        view.state({ ...transfer, state: seen.state }, shown);
+        shown = seen.state;
+      }
+      if (mine.length === 0 && current.state !== shown) {
+        view.state(transfer, shown);
+        shown = current.state;
+      }
       if (current.bytesTransferred !== last.bytesTransferred) view.progress(transfer);
       if (current.place !== undefined && current.place !== last.place) view.place(transfer);
       last = current;
     }
+    const transfer = asTransfer(last);
+    // Its final state is printed whatever the events said last (one may still be on its way).
+    if (isFinal(last) && shown !== last.state) view.state(transfer, shown);
     view.stop();
     await view.flush();
-    const transfer = asTransfer(last);
     if (isFinal(last)) {
       await view.done(transfer);
       if (last.state === 'completed') return ClientExit.ok;
